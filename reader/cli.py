@@ -1,0 +1,140 @@
+"""The `reader` command: starts the app, or answers headless subcommands other tools can rely on.
+
+Errors are one line on stderr and a non-zero status: 2 for a bad command line or a reference that
+does not exist, 1 when nothing could be loaded. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from reader import paths
+from reader.corpus import Article, Corpus, load_corpus
+from reader.keymap import KeymapError, load_keymap
+from reader.paragraphs import split_blocks
+
+
+class UsageError(Exception):
+    """A bad command line or reference: exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--corpus", action="append", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+        help="a file or folder of articles (repeatable; default: the bundled seeds)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common_options()
+    parser = _Parser(
+        prog="reader", parents=[common],
+        description="Read Chinese news articles in the terminal.",
+    )
+    parser.add_argument("--keymap", type=Path, metavar="FILE", help="key bindings overriding keymap.toml")
+    parser.add_argument("--annotations", type=Path, metavar="FILE", help="the annotations file to use")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    listing = commands.add_parser("list", parents=[common], help="list the articles")
+    listing.add_argument("--json", action="store_true", help="print JSON")
+
+    show = commands.add_parser("show", parents=[common], help="print one article")
+    show.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
+    show.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def _load(args: argparse.Namespace) -> Corpus:
+    corpus_paths = getattr(args, "corpus", None) or [paths.bundled("seeds")]
+    corpus = load_corpus(corpus_paths)
+    for problem in corpus.problems:
+        print(f"reader: skipped {problem}", file=sys.stderr)
+    if not corpus.articles:
+        raise SystemExit(1)
+    return corpus
+
+
+def _article(corpus: Corpus, ref: str) -> Article:
+    article = corpus.find(ref)
+    if article is None:
+        raise UsageError(
+            f"no article {ref!r}: give an id from `reader list` or a number from 1 to {len(corpus.articles)}"
+        )
+    return article
+
+
+def _print_json(data: object) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def cmd_list(args: argparse.Namespace) -> None:
+    corpus = _load(args)
+    if args.json:
+        _print_json(
+            [
+                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": len(a.body)}
+                for a in corpus.articles
+            ]
+        )
+        return
+    for number, article in enumerate(corpus.articles, start=1):
+        source = article.source or Path(article.path).name
+        print(f"{number:>3}  {article.id}  {source}  {len(article.body):,}字  {article.title}")
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    article = _article(_load(args), args.article)
+    if args.json:
+        _print_json({"id": article.id, "title": article.title, "source": article.source, "body": article.body})
+        return
+    print(article.title)
+    if article.source:
+        print(f"({article.source})")
+    for block in split_blocks(article.body):
+        print()
+        print(article.body[block.start : block.end])
+
+
+def run_app(args: argparse.Namespace) -> None:
+    keymap = load_keymap(args.keymap)
+    corpus = _load(args)
+    from reader.app import ReaderApp
+
+    ReaderApp(corpus, keymap=keymap).run()
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        COMMANDS.get(args.command, run_app)(args)
+    except UsageError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    except KeymapError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

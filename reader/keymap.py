@@ -1,0 +1,259 @@
+"""Key bindings: the actions reader offers, and the keys `keymap.toml` gives them.
+
+`ACTIONS` is the one list of user-facing actions (id, Textual action, description). The bundled
+`keymap.toml` gives every id its keys; a user file overrides any subset. Textual accepts unknown ids,
+misspelt keys and clashing keys without a word, so the files are validated here, each problem as one
+message naming the file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader import paths
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    action: str
+    description: str
+    show: bool = False
+    priority: bool = False
+
+    @property
+    def context(self) -> str:
+        return self.id.partition(".")[0]
+
+
+#: Contexts: `app` keys work everywhere; the others only while that part of the screen has focus.
+CONTEXTS = {
+    "app": "Everywhere",
+    "article": "Article view",
+    "sidebar": "Article list",
+    "dialog": "Dialogs",
+}
+
+ACTIONS: dict[str, Action] = {
+    action.id: action
+    for action in [
+        Action("app.quit", "quit", "Quit", show=True),
+        Action("app.help", "help", "Show the keys", show=True),
+        Action("app.command_palette", "command_palette", "Command palette", priority=True),
+        Action("app.toggle_sidebar", "toggle_sidebar", "Show or hide the article list"),
+        Action("app.filter", "filter", "Filter the article list", show=True),
+        Action("app.next_article", "next_article", "Next article", show=True),
+        Action("app.previous_article", "previous_article", "Previous article"),
+        Action("article.scroll_down", "scroll_down", "Scroll down a line"),
+        Action("article.scroll_up", "scroll_up", "Scroll up a line"),
+        Action("article.page_down", "page_down", "Page down"),
+        Action("article.page_up", "page_up", "Page up"),
+        Action("article.top", "scroll_home", "Go to the top"),
+        Action("article.bottom", "scroll_end", "Go to the end"),
+        Action("sidebar.down", "cursor_down", "Next title"),
+        Action("sidebar.up", "cursor_up", "Previous title"),
+        Action("dialog.close", "close", "Close the dialog"),
+    ]
+}
+
+MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+NAMED_KEYS = frozenset(
+    ["up", "down", "left", "right", "home", "end", "pageup", "pagedown", "insert", "delete",
+     "backspace", "tab", "enter", "escape", "space"] + [f"f{n}" for n in range(1, 25)]
+)
+_NAME_REPLACEMENTS = {
+    "solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+    "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore",
+}
+
+
+class KeymapError(Exception):
+    """A problem in a keymap file; the message names the file and line."""
+
+
+def character_key_name(character: str) -> str:
+    """Textual's name for the key that types `character` (`?` -> `question_mark`, `j` -> `j`)."""
+    if character.isalnum():
+        return character
+    try:
+        name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return character
+    return _NAME_REPLACEMENTS.get(name, name)
+
+
+def _is_character_name(name: str) -> bool:
+    if name in _NAME_REPLACEMENTS.values():
+        return True
+    reverse = {v: k for k, v in _NAME_REPLACEMENTS.items()}
+    lookup = reverse.get(name, name).upper().replace("_", " ")
+    for candidate in (lookup, lookup.replace("HYPHEN MINUS", "HYPHEN-MINUS")):
+        try:
+            return unicodedata.lookup(candidate).isprintable()
+        except KeyError:
+            continue
+    return False
+
+
+def normalize_key(key: str) -> str | None:
+    """The key in Textual's canonical form, or None if it is not a key Textual knows."""
+    key = key.strip()
+    if len(key) == 1:
+        return character_key_name(key) if key.isprintable() and not key.isspace() else None
+    *modifiers, base = key.split("+") if "+" in key[1:] else [key]
+    if not base or any(m not in MODIFIERS for m in modifiers):
+        return None
+    base = _NAME_REPLACEMENTS.get(base, base)
+    if len(base) == 1:
+        base = character_key_name(base)
+    elif base not in NAMED_KEYS and not _is_character_name(base):
+        return None
+    return "+".join([*modifiers, base])
+
+
+def display_key(key: str) -> str:
+    """A normalised key as people write it: `question_mark` -> `?`, `ctrl+p` stays."""
+    *modifiers, base = key.split("+") if "+" in key[1:] else [key]
+    if len(base) > 1 and base not in NAMED_KEYS and _is_character_name(base):
+        reverse = {v: k for k, v in _NAME_REPLACEMENTS.items()}
+        name = reverse.get(base, base).upper().replace("_", " ").replace("HYPHEN MINUS", "HYPHEN-MINUS")
+        base = unicodedata.lookup(name)
+    return "+".join([*modifiers, base])
+
+
+def _line_numbers(text: str) -> dict[tuple[str, str], int]:
+    """Line of each `key = ...` in each `[section]`, for messages."""
+    found: dict[tuple[str, str], int] = {}
+    section = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = re.match(r"\s*\[\s*([^\]]+?)\s*\]", line)
+        if header:
+            section = header.group(1).strip('"')
+            found.setdefault((section, ""), number)
+            continue
+        entry = re.match(r"""\s*["']?([^"'=\s]+)["']?\s*=""", line)
+        if entry:
+            found.setdefault((section, entry.group(1)), number)
+    return found
+
+
+def parse_keymap(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """Action id -> normalised keys from one file, and id -> `file:line` where each was set.
+
+    Raises KeymapError for any problem in the file.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KeymapError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise KeymapError(f"{path}: cannot read it ({error})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        where = f"{path}:{match.group(1)}" if match else str(path)
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise KeymapError(f"{where}: not valid TOML: {message}") from None
+    lines = _line_numbers(text)
+    keymap: dict[str, list[str]] = {}
+    locations: dict[str, str] = {}
+    for section, entries in data.items():
+        where = f"{path}:{lines.get((section, ''), 1)}"
+        if section not in CONTEXTS:
+            known = ", ".join(f"[{c}]" for c in CONTEXTS)
+            raise KeymapError(f"{where}: unknown section [{section}] (known: {known})")
+        if not isinstance(entries, dict):
+            raise KeymapError(f"{where}: [{section}] must be a table of action = keys")
+        for name, value in entries.items():
+            action_id = f"{section}.{name}"
+            where = f"{path}:{lines.get((section, name), lines.get((section, ''), 1))}"
+            if action_id not in ACTIONS:
+                raise KeymapError(f"{where}: unknown action {action_id!r}{_suggest(action_id)}")
+            keys = [value] if isinstance(value, str) else value
+            if not isinstance(keys, list) or not all(isinstance(k, str) for k in keys):
+                raise KeymapError(f"{where}: {action_id} must be a key or a list of keys")
+            normalized = []
+            for key in keys:
+                for part in key.split(",") if len(key) > 1 else [key]:
+                    canonical = normalize_key(part)
+                    if canonical is None:
+                        raise KeymapError(f"{where}: {action_id}: unknown key name {part!r}")
+                    normalized.append(canonical)
+            if not normalized:
+                raise KeymapError(f"{where}: {action_id} has no keys")
+            keymap[action_id] = normalized
+            locations[action_id] = where
+    return keymap, locations
+
+
+def _suggest(action_id: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(action_id, list(ACTIONS), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_clashes(keymap: dict[str, list[str]], origin: dict[str, str]) -> None:
+    """Two actions on one key where both are active (same context, or `app` and another)."""
+    owner: dict[tuple[str, str], str] = {}
+    for action_id in sorted(keymap, key=lambda a: (a.partition(".")[0] != "app", a)):
+        context = action_id.partition(".")[0]
+        for key in keymap[action_id]:
+            contexts = list(CONTEXTS) if context == "app" else ["app", context]
+            for other_context in contexts:
+                other = owner.get((other_context, key))
+                if other and other != action_id:
+                    raise KeymapError(
+                        f"{origin.get(action_id) or origin.get(other)}: key {key!r} is bound to both "
+                        f"{other} and {action_id}"
+                    )
+            owner[(context, key)] = action_id
+
+
+def default_keymap_path() -> Path:
+    return paths.bundled("keymap.toml")
+
+
+def user_keymap_path() -> Path:
+    return paths.config_dir() / "keymap.toml"
+
+
+def load_keymap(user_file: Path | None = None) -> dict[str, list[str]]:
+    """The bundled keymap with the user's file (given, or in the config folder) laid over it."""
+    default_path = default_keymap_path()
+    keymap, origin = parse_keymap(default_path)
+    missing = sorted(set(ACTIONS) - set(keymap))
+    if missing:
+        raise KeymapError(f"{default_path}: no keys for {', '.join(missing)}")
+    if user_file is None and user_keymap_path().exists():
+        user_file = user_keymap_path()
+    if user_file is not None:
+        overrides, override_origin = parse_keymap(user_file)
+        keymap.update(overrides)
+        origin.update(override_origin)
+    check_clashes(keymap, origin)
+    return keymap
+
+
+def default_keys(action_id: str) -> str:
+    """Keys for a `Binding` declaration, from the bundled keymap (comma separated)."""
+    return ",".join(_bundled_keymap()[action_id])
+
+
+_BUNDLED: dict[str, list[str]] = {}
+
+
+def _bundled_keymap() -> dict[str, list[str]]:
+    if not _BUNDLED:
+        _BUNDLED.update(parse_keymap(default_keymap_path())[0])
+    return _BUNDLED
+
+
+def textual_keymap(keymap: dict[str, list[str]]) -> dict[str, str]:
+    """The form `App.set_keymap` takes: id -> comma separated keys."""
+    return {action_id: ",".join(keys) for action_id, keys in keymap.items()}

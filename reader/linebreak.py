@@ -1,0 +1,106 @@
+"""Line breaking for Chinese text in terminal cells.
+
+Rich and Textual wrap only at spaces, which leaves half-empty lines in Chinese and lets lines start
+with `，` or `。`. Here a line may break between any two CJK characters, Latin words stay whole
+(unless wider than a line), and the usual rules of Chinese typesetting hold:
+
+* closing punctuation (`，。、？！：；」』）》”`) never starts a line: it stays with the character
+  before it, hanging up to `HANG` cells into the right margin when the line is otherwise full;
+* opening punctuation (`「『（《“`) never ends a line: it moves down with the character after it.
+
+`wrap()` returns code-point spans into the text, so the lines map straight back to body offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rich.cells import cell_len
+
+#: Cells that closing punctuation may hang past the line width. Callers reserve them as a margin.
+HANG = 2
+
+CLOSING = "。，、；：？！.,;:?!…”’」』）)】》〉〕］]}｝%％‰°"
+OPENING = "“‘「『（(【《〈〔［[{｛"
+_CJK_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff"
+_OPEN = re.escape(OPENING)
+_CLOSE = re.escape(CLOSING)
+_WORD = rf"[^\s{_CJK_RANGES}{_OPEN}{_CLOSE}—…]+(?:[.,:'’/\-][^\s{_CJK_RANGES}{_OPEN}{_CLOSE}—…]+)*"
+#: An unbreakable unit: opening punctuation, then a word, a dash or ellipsis run, or one character,
+#: then closing punctuation; or a run of spaces (a break opportunity that is never displayed).
+_ATOM_RE = re.compile(rf"[{_OPEN}]*(?:{_WORD}|—+|…+|\S)[{_CLOSE}]*|[{_OPEN}]+|\s+")
+
+
+@lru_cache(maxsize=4096)
+def _width(text: str) -> int:
+    return cell_len(text)
+
+
+def _trailing_closing(atom: str) -> int:
+    """Number of closing punctuation characters at the end of an atom (never all of it)."""
+    count = 0
+    while count < len(atom) - 1 and atom[len(atom) - 1 - count] in CLOSING:
+        count += 1
+    return count
+
+
+def wrap(text: str, width: int) -> list[tuple[int, int]]:
+    """Break `text` into lines no wider than `width` cells (plus hanging punctuation).
+
+    Returns (start, end) spans into `text`; spaces at a break belong to no line.
+    """
+    width = max(width, 2)
+    lines = []
+    line_start = None
+    line_end = 0
+    used = 0
+    position = 0
+    for atom in _ATOM_RE.findall(text):
+        start = position
+        position += len(atom)
+        if atom[0].isspace():
+            if line_start is not None:
+                used += _width(atom)
+            continue
+        atom_width = _width(atom)
+        if line_start is None:
+            line_start, used = start, 0
+        elif used + atom_width > width and not _hangs(atom, atom_width, width - used):
+            lines.append((line_start, line_end))
+            line_start, used = start, 0
+        if atom_width > width + HANG:
+            for char_start in range(start, position):
+                char_width = _width(text[char_start])
+                if used + char_width > width and used:
+                    lines.append((line_start, char_start))
+                    line_start, used = char_start, 0
+                used += char_width
+            line_end = position
+            continue
+        used += atom_width
+        line_end = position
+    if line_start is not None:
+        lines.append((line_start, line_end))
+    return lines
+
+
+def _hangs(atom: str, atom_width: int, room: int) -> bool:
+    """Whether the atom fits if its closing punctuation hangs into the margin."""
+    closing = _trailing_closing(atom)
+    if not closing:
+        return False
+    punctuation_width = _width(atom[len(atom) - closing :])
+    return atom_width - punctuation_width <= room and atom_width <= room + HANG
+
+
+def clip(text: str, width: int, max_lines: int) -> list[str]:
+    """At most `max_lines` wrapped lines of `text`, the last ending in `…` if text was cut."""
+    lines = wrap(text, width - HANG)
+    shown = [text[start:end] for start, end in lines[:max_lines]]
+    if len(lines) > max_lines:
+        last = shown[-1]
+        while last and _width(last) + 1 > width:
+            last = last[:-1]
+        shown[-1] = last + "…"
+    return shown

@@ -1,0 +1,161 @@
+"""Split an article body into display blocks: paragraphs, headings and image captions.
+
+News bodies often arrive as one line of thousands of characters. Blocks are a view: each is a
+`(kind, start, end)` span of the untouched body, so every offset still points into the original.
+Headings and captions glued into the running text are found by best-effort patterns; a miss only
+changes how a few characters are styled, never the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PARAGRAPH, HEADING, CAPTION = "paragraph", "heading", "caption"
+
+#: A paragraph is closed at the first sentence end after it has grown this long (characters).
+PARAGRAPH_TARGET = 100
+
+_SENTENCE_END_RE = re.compile(r"[。？！?!…]+[”’」』）)\]】]*")
+# `01. 遲來者騰訊元寶` after a sentence end: two digits or one, a dot, then a space.
+_NUMBERED_HEADING_RE = re.compile(r"(?:(?<=^)|(?<=[。？！?!”」』]))\s*(?:0?\d|[1-9]\d)[.．、]\s+")
+_HEADING_CLOSERS = "?？!！。"
+_HEADING_FINAL_PARTICLES = "了嗎吗呢吧"
+_HEADING_MAX = 24
+# Words that commonly open the paragraph right after a glued heading.
+_PARAGRAPH_OPENERS = ("在", "從", "从", "當", "当", "據", "据", "隨著", "随着", "對於", "对于")
+_CAPTION_RE = re.compile(r"圖片來源[:：]|图片来源[:：]|圖源[:：]|图源[:：]|圖片由|图片由")
+_CAPTION_ENDINGS = re.compile(
+    r"網路|網絡|网络|視覺中國|视觉中国|報告|报告|官網|官网|截圖|截图|供圖|供图|媒體|媒体|生成|"
+    r"Getty Images|IC|新華社|新华社|中新社|[A-Za-z]+(?= |$)"
+)
+_CAPTION_MAX = 24
+_MD_HEADING_RE = re.compile(r"#{1,6}\s+")
+_CLOSING_PUNCTUATION = "。，、；：？！.,;:?!…”’」』）)】》"
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: str
+    start: int
+    end: int
+
+
+def split_blocks(body: str) -> list[Block]:
+    """Blocks covering the body's visible text, in order."""
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", body)]
+    standalone = len(lines) > 1
+    blocks: list[Block] = []
+    for index, (start, end) in enumerate(lines):
+        start, end = _strip(body, start, end)
+        if start == end:
+            continue
+        marker = _MD_HEADING_RE.match(body, start)
+        if marker:
+            blocks.append(Block(HEADING, marker.end(), end))
+        elif standalone and _looks_like_heading_line(body[start:end], lines, index, body):
+            blocks.append(Block(HEADING, start, end))
+        else:
+            blocks.extend(_split_line(body, start, end))
+    return blocks
+
+
+def _strip(body: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _looks_like_heading_line(text: str, lines: list[tuple[int, int]], index: int, body: str) -> bool:
+    """A short line with no closing punctuation before a real paragraph (`第 一 条`, `隐公元年`)."""
+    if len(text) > 20 or text[-1] in _CLOSING_PUNCTUATION or index + 1 >= len(lines):
+        return False
+    if not any(char.isalnum() for char in text):
+        return False
+    following = body[lines[index + 1][0] : lines[index + 1][1]].strip()
+    return len(following) >= 30
+
+
+def _split_line(body: str, start: int, end: int) -> list[Block]:
+    """Split one physical line at glued headings, captions and sentence ends."""
+    specials = sorted(_numbered_headings(body, start, end) + _captions(body, start, end))
+    blocks: list[Block] = []
+    position = start
+    for special_start, special_end, kind in specials:
+        if special_start < position:
+            continue
+        blocks.extend(_paragraphs(body, position, special_start))
+        blocks.append(Block(kind, special_start, special_end))
+        position = special_end
+    blocks.extend(_paragraphs(body, position, end))
+    return blocks
+
+
+def _paragraphs(body: str, start: int, end: int) -> list[Block]:
+    """Paragraphs of at least PARAGRAPH_TARGET characters, closed at sentence ends."""
+    start, end = _strip(body, start, end)
+    blocks = []
+    paragraph_start = start
+    for match in _SENTENCE_END_RE.finditer(body, start, end):
+        if match.end() - paragraph_start >= PARAGRAPH_TARGET and match.end() < end:
+            blocks.append(Block(PARAGRAPH, *_strip(body, paragraph_start, match.end())))
+            paragraph_start = match.end()
+    paragraph_start, end = _strip(body, paragraph_start, end)
+    if paragraph_start < end:
+        blocks.append(Block(PARAGRAPH, paragraph_start, end))
+    return blocks
+
+
+def _numbered_headings(body: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    found = []
+    for match in _NUMBERED_HEADING_RE.finditer(body, start, end):
+        heading_start = match.start() + len(match.group()) - len(match.group().lstrip())
+        found.append((heading_start, _heading_end(body, match.end(), end), HEADING))
+    return found
+
+
+def _heading_end(body: str, text_start: int, limit: int) -> int:
+    """Where a heading glued to its paragraph most likely stops.
+
+    After its last `?` or `!` nearby (`發紅包有用嗎?會贏嗎?`), else after a sentence-final
+    particle (`越來越捲了`) or before a word that opens paragraphs (`遲來者騰訊元寶|在…`).
+    """
+    window_end = min(limit, text_start + _HEADING_MAX)
+    closers = [i + 1 for i in range(text_start, window_end) if body[i] in _HEADING_CLOSERS]
+    if closers:
+        return closers[-1]
+    for position in range(text_start + 1, window_end):
+        if body[position - 1] in _HEADING_FINAL_PARTICLES:
+            return position
+        if position - text_start >= 4 and body.startswith(_PARAGRAPH_OPENERS, position):
+            return position
+    return next((i for i in range(text_start, window_end) if body[i] in "，,"), window_end)
+
+
+def _captions(body: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    found = []
+    for match in _CAPTION_RE.finditer(body, start, end):
+        caption_start = _caption_start(body, start, match.start())
+        window_end = min(end, match.end() + _CAPTION_MAX)
+        ending = _CAPTION_ENDINGS.search(body, match.end(), window_end)
+        if ending:
+            caption_end = ending.end()
+        else:
+            stop = re.compile(r"[，。,.；;！!？?]").search(body, match.end(), window_end)
+            caption_end = stop.start() if stop else window_end
+        found.append((caption_start, caption_end, CAPTION))
+    return found
+
+
+def _caption_start(body: str, line_start: int, marker: int) -> int:
+    """Include a description such as `豆包手機被拒絕訪問 ` written just before `圖源:`."""
+    if marker == line_start or not body[marker - 1].isspace():
+        return marker
+    previous_end = None
+    for match in _SENTENCE_END_RE.finditer(body, max(line_start, marker - 40), marker):
+        previous_end = match.end()
+    if previous_end is None:
+        return marker
+    return _strip(body, previous_end, marker)[0]

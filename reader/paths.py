@@ -1,0 +1,44 @@
+"""Where reader keeps things: bundled resources and the XDG user folders.
+
+The bundled `keymap.toml` and `seeds/` live once, at the top of the source tree. A wheel carries
+them inside the package (`reader/_bundled/`), an editable install finds them beside the package.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "reader"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def bundled(name: str) -> Path:
+    """Path of a bundled resource (`keymap.toml`, `seeds`), installed or in the source tree."""
+    for base in (_PACKAGE_DIR / "_bundled", _PACKAGE_DIR.parent):
+        candidate = base / name
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"bundled resource {name!r} is missing from the installation")
+
+
+def _xdg(variable: str, fallback: str) -> Path:
+    value = os.environ.get(variable)
+    base = Path(value) if value and Path(value).is_absolute() else Path.home() / fallback
+    return base / APP_NAME
+
+
+def config_dir() -> Path:
+    return _xdg("XDG_CONFIG_HOME", ".config")
+
+
+def data_dir() -> Path:
+    return _xdg("XDG_DATA_HOME", ".local/share")
+
+
+def state_dir() -> Path:
+    return _xdg("XDG_STATE_HOME", ".local/state")
+
+
+def cache_dir() -> Path:
+    return _xdg("XDG_CACHE_HOME", ".cache")

@@ -1,0 +1,124 @@
+"""Simplified/Traditional script: detect it, convert between scripts, fold text for matching.
+
+Every conversion used here keeps the length (character i of the output stands for character i of
+the input), so offsets into the original body stay valid in any script. OpenCC's phrase modes that
+change length (`s2twp`, `tw2sp`) are deliberately not used.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+
+ORIGINAL, SIMPLIFIED, TRADITIONAL = "original", "simplified", "traditional"
+MODES = (ORIGINAL, SIMPLIFIED, TRADITIONAL)
+
+#: OpenCC configurations per target script. `tw2s` also folds Taiwan variants (裡, 著) first;
+#: `s2tw` gives the Taiwan standard forms (為, 裡, 台) readers of the seed articles know.
+_CONFIG = {SIMPLIFIED: "tw2s", TRADITIONAL: "s2tw"}
+_converters: dict[str, object] = {}
+_converter_lock = threading.Lock()
+
+
+def _dictionary_dir() -> str:
+    import opencc
+
+    return os.path.join(os.path.dirname(opencc.__file__), "dictionary")
+
+
+@lru_cache(maxsize=None)
+def _char_table(name: str) -> dict[str, str]:
+    """One-character entries of an OpenCC dictionary, first candidate only."""
+    table = {}
+    with open(os.path.join(_dictionary_dir(), name), encoding="utf-8") as handle:
+        for line in handle:
+            key, _, values = line.rstrip("\n").partition("\t")
+            value = values.split(" ")[0]
+            if len(key) == 1 and len(value) == 1:
+                table[key] = value
+    return table
+
+
+def _converter(target: str):
+    with _converter_lock:
+        if target not in _converters:
+            import opencc
+
+            _converters[target] = opencc.OpenCC(_CONFIG[target])
+        return _converters[target]
+
+
+def convert(text: str, target: str) -> str:
+    """`text` in the `target` script (SIMPLIFIED or TRADITIONAL), same length as `text`."""
+    converted = _converter(target).convert(text)
+    if len(converted) != len(text):  # Never seen; keep offsets valid whatever the library does.
+        table = _char_table("TSCharacters.txt" if target == SIMPLIFIED else "STCharacters.txt")
+        converted = "".join(table.get(char, char) for char in text)
+    return converted
+
+
+def detect(text: str, sample: int = 20_000) -> str:
+    """SIMPLIFIED or TRADITIONAL: which script's own characters the text uses more."""
+    traditional_only = _char_table("TSCharacters.txt")
+    simplified_only = _char_table("STCharacters.txt")
+    head = text[:sample]
+    traditional = sum(1 for char in head if char in traditional_only and traditional_only[char] != char)
+    simplified = sum(1 for char in head if char in simplified_only and simplified_only[char] != char)
+    return TRADITIONAL if traditional > simplified else SIMPLIFIED
+
+
+def display_text(text: str, mode: str, original_script: str) -> str:
+    """The text as the reader wants to see it: the original itself, never a double conversion."""
+    if mode == ORIGINAL or mode == original_script:
+        return text
+    return convert(text, mode)
+
+
+def next_mode(mode: str) -> str:
+    return MODES[(MODES.index(mode) + 1) % len(MODES)]
+
+
+@lru_cache(maxsize=1)
+def fold_table() -> dict[int, str]:
+    """`str.translate` table that folds text for matching, one character to one character.
+
+    Traditional and Simplified forms meet (via Traditional and back, so 着 and 著, 後 and 后 meet),
+    Latin letters lose their case and full-width forms become ASCII (ＡＩ -> ai).
+    """
+    to_traditional = _char_table("STCharacters.txt")
+    variants = {**_char_table("TWVariantsRev.txt"), **_char_table("HKVariantsRev.txt")}
+    to_simplified = _char_table("TSCharacters.txt")
+
+    def fold_char(char: str) -> str:
+        if 0xFF01 <= ord(char) <= 0xFF5E:
+            char = chr(ord(char) - 0xFEE0)
+        elif char == "\u3000":
+            char = " "
+        lowered = char.lower()
+        if len(lowered) == 1:
+            char = lowered
+        traditional = to_traditional.get(char, char)
+        traditional = variants.get(traditional, traditional)
+        return to_simplified.get(traditional, traditional)
+
+    chars = set(to_traditional) | set(to_simplified) | set(variants)
+    chars |= set(to_traditional.values()) | set(to_simplified.values()) | {chr(c) for c in range(0xFF01, 0xFF5F)}
+    chars |= {chr(c) for c in range(0x41, 0x5B)} | {"\u3000"}
+    chars |= {chr(c) for c in range(0xC0, 0x250) if len(chr(c).lower()) == 1}
+    table = {}
+    for char in chars:
+        folded = char
+        for _ in range(4):  # Iterate to a fixed point so folding twice changes nothing.
+            again = fold_char(folded)
+            if again == folded:
+                break
+            folded = again
+        if folded != char:
+            table[ord(char)] = folded
+    return table
+
+
+def fold(text: str) -> str:
+    """Text folded for matching; same length, so a match's offsets are the original's."""
+    return text.translate(fold_table())

@@ -1,0 +1,1 @@
+"""Widgets of the reader app; each composes the pure core and talks to the app by messages."""
