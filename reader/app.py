@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 from textual import on
@@ -23,7 +24,7 @@ SAVE_INTERVAL = 5.0
 
 
 class ReaderApp(App[None]):
-    CSS_PATH = "reader.tcss"
+    CSS_PATH = Path(__file__).parent / "reader.tcss"  # Absolute: subclasses may live anywhere.
     TITLE = "reader"
     BINDINGS = bindings_for("app")
 
@@ -47,7 +48,6 @@ class ReaderApp(App[None]):
             with Vertical(id="reading"):
                 yield ArticleView(id="article")
                 yield StatusBar(id="status")
-        yield Footer()
 
     @property
     def view(self) -> ArticleView:
@@ -68,6 +68,13 @@ class ReaderApp(App[None]):
             self.open_article(remembered or self.corpus.articles[0].id)
         self.view.focus()
         self.set_interval(SAVE_INTERVAL, self._save_state_if_changed)
+        self.call_after_refresh(self._mount_footer)
+
+    async def _mount_footer(self) -> None:
+        """The key hints cost more to build than the article, so they follow the first paint."""
+        if self.is_running and self.screen.is_attached and not self.query(Footer):
+            await self.mount(Footer())
+            self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
 
     def watch_theme(self, theme: str) -> None:
         self.state.theme = theme

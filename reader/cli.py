@@ -14,7 +14,7 @@ from typing import NoReturn, Sequence
 
 from reader import paths
 from reader.corpus import Article, Corpus, load_corpus
-from reader.keymap import KeymapError, load_keymap
+from reader.keymap import KeymapError, keys_markdown, load_keymap
 from reader.paragraphs import split_blocks
 
 
@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[common], help="print one article")
     show.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
     show.add_argument("--json", action="store_true", help="print JSON")
+    keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
+    keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                      help="key bindings overriding keymap.toml")
     return parser
 
 
@@ -114,7 +117,11 @@ def run_app(args: argparse.Namespace) -> None:
     ReaderApp(corpus, keymap=keymap).run()
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show}
+def cmd_keys(args: argparse.Namespace) -> None:
+    print(keys_markdown(load_keymap(args.keymap)), end="")
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show, "keys": cmd_keys}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

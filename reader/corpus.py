@@ -113,7 +113,7 @@ def parse_seed(text: str) -> tuple[tuple[str, ...], list[tuple[str, str, str]]] 
     triples = []
     for title, body in zip(lines[::2], lines[1::2]):
         match = _SOURCE_RE.search(body)
-        if match is None or len(title) >= len(body):
+        if match is None:
             return None
         triples.append((title.strip(), body[: match.start()].strip(), match.group(1).strip()))
     return tags, triples

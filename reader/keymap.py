@@ -86,17 +86,22 @@ def character_key_name(character: str) -> str:
     return _NAME_REPLACEMENTS.get(name, name)
 
 
-def _is_character_name(name: str) -> bool:
-    if name in _NAME_REPLACEMENTS.values():
-        return True
-    reverse = {v: k for k, v in _NAME_REPLACEMENTS.items()}
-    lookup = reverse.get(name, name).upper().replace("_", " ")
-    for candidate in (lookup, lookup.replace("HYPHEN MINUS", "HYPHEN-MINUS")):
-        try:
-            return unicodedata.lookup(candidate).isprintable()
-        except KeyError:
-            continue
-    return False
+def _character_names() -> dict[str, str]:
+    return {character_key_name(chr(code)): chr(code) for code in range(33, 127)}
+
+
+_CHARACTER_NAMES = _character_names()
+
+
+def _character_for_name(name: str) -> str | None:
+    """`question_mark` -> `?`; any Unicode character name in Textual's style works too."""
+    if name in _CHARACTER_NAMES:
+        return _CHARACTER_NAMES[name]
+    try:
+        character = unicodedata.lookup(name.replace("_", " ").upper())
+    except KeyError:
+        return None
+    return character if character.isprintable() else None
 
 
 def normalize_key(key: str) -> str | None:
@@ -110,7 +115,7 @@ def normalize_key(key: str) -> str | None:
     base = _NAME_REPLACEMENTS.get(base, base)
     if len(base) == 1:
         base = character_key_name(base)
-    elif base not in NAMED_KEYS and not _is_character_name(base):
+    elif base not in NAMED_KEYS and _character_for_name(base) is None:
         return None
     return "+".join([*modifiers, base])
 
@@ -118,10 +123,8 @@ def normalize_key(key: str) -> str | None:
 def display_key(key: str) -> str:
     """A normalised key as people write it: `question_mark` -> `?`, `ctrl+p` stays."""
     *modifiers, base = key.split("+") if "+" in key[1:] else [key]
-    if len(base) > 1 and base not in NAMED_KEYS and _is_character_name(base):
-        reverse = {v: k for k, v in _NAME_REPLACEMENTS.items()}
-        name = reverse.get(base, base).upper().replace("_", " ").replace("HYPHEN MINUS", "HYPHEN-MINUS")
-        base = unicodedata.lookup(name)
+    if len(base) > 1 and base not in NAMED_KEYS:
+        base = _character_for_name(base) or base
     return "+".join([*modifiers, base])
 
 
@@ -198,8 +201,11 @@ def _suggest(action_id: str) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def check_clashes(keymap: dict[str, list[str]], origin: dict[str, str]) -> None:
-    """Two actions on one key where both are active (same context, or `app` and another)."""
+def check_clashes(keymap: dict[str, list[str]], origin: dict[str, str], user_ids: set[str]) -> None:
+    """Two actions on one key where both are active (same context, or `app` and another).
+
+    The message points at the user's line when the user's file is part of the clash.
+    """
     owner: dict[tuple[str, str], str] = {}
     for action_id in sorted(keymap, key=lambda a: (a.partition(".")[0] != "app", a)):
         context = action_id.partition(".")[0]
@@ -208,10 +214,8 @@ def check_clashes(keymap: dict[str, list[str]], origin: dict[str, str]) -> None:
             for other_context in contexts:
                 other = owner.get((other_context, key))
                 if other and other != action_id:
-                    raise KeymapError(
-                        f"{origin.get(action_id) or origin.get(other)}: key {key!r} is bound to both "
-                        f"{other} and {action_id}"
-                    )
+                    where = origin[other] if other in user_ids and action_id not in user_ids else origin[action_id]
+                    raise KeymapError(f"{where}: key {key!r} is bound to both {other} and {action_id}")
             owner[(context, key)] = action_id
 
 
@@ -232,11 +236,12 @@ def load_keymap(user_file: Path | None = None) -> dict[str, list[str]]:
         raise KeymapError(f"{default_path}: no keys for {', '.join(missing)}")
     if user_file is None and user_keymap_path().exists():
         user_file = user_keymap_path()
+    overrides: dict[str, list[str]] = {}
     if user_file is not None:
         overrides, override_origin = parse_keymap(user_file)
         keymap.update(overrides)
         origin.update(override_origin)
-    check_clashes(keymap, origin)
+    check_clashes(keymap, origin, set(overrides))
     return keymap
 
 
@@ -257,3 +262,16 @@ def _bundled_keymap() -> dict[str, list[str]]:
 def textual_keymap(keymap: dict[str, list[str]]) -> dict[str, str]:
     """The form `App.set_keymap` takes: id -> comma separated keys."""
     return {action_id: ",".join(keys) for action_id, keys in keymap.items()}
+
+
+def keys_markdown(keymap: dict[str, list[str]]) -> str:
+    """The key table for the README and `reader keys`: one section per context."""
+    lines = []
+    for context, title in CONTEXTS.items():
+        lines += [f"**{title}**", "", "| Keys | Action | Id |", "|---|---|---|"]
+        for action in ACTIONS.values():
+            if action.context == context:
+                keys = ", ".join(f"`{display_key(key)}`" for key in keymap[action.id])
+                lines.append(f"| {keys.replace('|', chr(92) + '|')} | {action.description} | `{action.id}` |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

@@ -26,10 +26,11 @@ OPENING = "“‘「『（(【《〈〔［[{｛"
 _CJK_RANGES = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f\U00020000-\U0003ffff"
 _OPEN = re.escape(OPENING)
 _CLOSE = re.escape(CLOSING)
-_WORD = rf"[^\s{_CJK_RANGES}{_OPEN}{_CLOSE}—…]+(?:[.,:'’/\-][^\s{_CJK_RANGES}{_OPEN}{_CLOSE}—…]+)*"
-#: An unbreakable unit: opening punctuation, then a word, a dash or ellipsis run, or one character,
-#: then closing punctuation; or a run of spaces (a break opportunity that is never displayed).
-_ATOM_RE = re.compile(rf"[{_OPEN}]*(?:{_WORD}|—+|…+|\S)[{_CLOSE}]*|[{_OPEN}]+|\s+")
+_WORD = rf"[^\s{_CJK_RANGES}{_OPEN}{_CLOSE}—]+(?:[.,:'’/\-][^\s{_CJK_RANGES}{_OPEN}{_CLOSE}—]+)*"
+#: An unbreakable unit: opening punctuation, then a word, a dash run or one character,
+#: then closing punctuation (even after a space); or a run of spaces (a break opportunity that is
+#: never displayed).
+_ATOM_RE = re.compile(rf"[{_OPEN}]*(?:{_WORD}|—+|\S)(?:\s*[{_CLOSE}])*|[{_OPEN}]+|\s+")
 
 
 @lru_cache(maxsize=4096)
@@ -38,9 +39,9 @@ def _width(text: str) -> int:
 
 
 def _trailing_closing(atom: str) -> int:
-    """Number of closing punctuation characters at the end of an atom (never all of it)."""
+    """Length of the closing punctuation (and spaces among it) ending an atom, never all of it."""
     count = 0
-    while count < len(atom) - 1 and atom[len(atom) - 1 - count] in CLOSING:
+    while count < len(atom) - 1 and (atom[-1 - count] in CLOSING or atom[-1 - count].isspace()):
         count += 1
     return count
 
@@ -51,8 +52,8 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     Returns (start, end) spans into `text`; spaces at a break belong to no line.
     """
     width = max(width, 2)
-    lines = []
-    line_start = None
+    lines: list[tuple[int, int]] = []
+    line_start: int | None = None
     line_end = 0
     used = 0
     position = 0
@@ -64,17 +65,29 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
                 used += _width(atom)
             continue
         atom_width = _width(atom)
+        too_wide = atom_width > width and not _hangs(atom, atom_width, width)
         if line_start is None:
             line_start, used = start, 0
-        elif used + atom_width > width and not _hangs(atom, atom_width, width - used):
+        elif not too_wide and used + atom_width > width and not _hangs(atom, atom_width, width - used):
             lines.append((line_start, line_end))
             line_start, used = start, 0
-        if atom_width > width + HANG:
+        if too_wide:
+            # Wider than any line (a long word or URL): break it by character, from where we are.
+            last_break = None
             for char_start in range(start, position):
                 char_width = _width(text[char_start])
+                breakable = text[char_start] not in CLOSING and text[char_start - 1] not in OPENING
+                if breakable and char_start > line_start:
+                    last_break = char_start
                 if used + char_width > width and used:
-                    lines.append((line_start, char_start))
-                    line_start, used = char_start, 0
+                    hangs = text[char_start] in CLOSING and used + char_width <= width + HANG
+                    if breakable:
+                        lines.append((line_start, _trim_end(text, line_start, char_start)))
+                        line_start, used, last_break = char_start, 0, None
+                    elif not hangs and last_break is not None:
+                        # Cannot break here nor hang: carry what is glued to this character down.
+                        lines.append((line_start, _trim_end(text, line_start, last_break)))
+                        line_start, used, last_break = last_break, _width(text[last_break:char_start]), None
                 used += char_width
             line_end = position
             continue
@@ -83,6 +96,12 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     if line_start is not None:
         lines.append((line_start, line_end))
     return lines
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def _hangs(atom: str, atom_width: int, room: int) -> bool:

@@ -50,8 +50,8 @@ def split_blocks(body: str) -> list[Block]:
         start, end = _strip(body, start, end)
         if start == end:
             continue
-        marker = _MD_HEADING_RE.match(body, start)
-        if marker:
+        marker = _MD_HEADING_RE.match(body, start, end)
+        if marker and marker.end() < end:
             blocks.append(Block(HEADING, marker.end(), end))
         elif standalone and _looks_like_heading_line(body[start:end], lines, index, body):
             blocks.append(Block(HEADING, start, end))
@@ -112,7 +112,9 @@ def _numbered_headings(body: str, start: int, end: int) -> list[tuple[int, int, 
     found = []
     for match in _NUMBERED_HEADING_RE.finditer(body, start, end):
         heading_start = match.start() + len(match.group()) - len(match.group().lstrip())
-        found.append((heading_start, _heading_end(body, match.end(), end), HEADING))
+        heading_end = _strip(body, match.end(), _heading_end(body, match.end(), end))[1]
+        if heading_end > match.end():
+            found.append((heading_start, heading_end, HEADING))
     return found
 
 
@@ -145,7 +147,7 @@ def _captions(body: str, start: int, end: int) -> list[tuple[int, int, str]]:
         else:
             stop = re.compile(r"[，。,.；;！!？?]").search(body, match.end(), window_end)
             caption_end = stop.start() if stop else window_end
-        found.append((caption_start, caption_end, CAPTION))
+        found.append((caption_start, _strip(body, caption_start, caption_end)[1], CAPTION))
     return found
 
 

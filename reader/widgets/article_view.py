@@ -58,6 +58,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     BINDINGS = bindings_for("article")
 
+    #: The longest line, in cells: about 45 characters, beyond which Chinese text tires the eye.
+    MAX_MEASURE = 90
+
     COMPONENT_CLASSES = {
         "article-view--title",
         "article-view--meta",
@@ -149,7 +152,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def _text_width(self) -> int:
-        return self.scrollable_content_region.width - HANG
+        return min(self.scrollable_content_region.width - HANG, self.MAX_MEASURE)
+
+    @property
+    def margin(self) -> int:
+        """Blank cells left of the text, which is centred when the view is wider than a measure."""
+        return max(0, (self.scrollable_content_region.width - self._text_width - HANG) // 2)
 
     def _relayout(self, offset: int | None = None) -> None:
         if offset is None:
@@ -160,7 +168,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout = Layout(
             self._texts[TITLE], self._texts[META], self._texts["body"], self._blocks, self._text_width
         )
-        self.virtual_size = Size(self._layout.width + HANG, len(self._layout))
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
         self._redraw()
         self.scroll_to_offset(offset)
         self.post_message(self.Moved())
@@ -168,6 +176,8 @@ class ArticleView(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         if self._layout is None or self._layout.width != self._text_width:
             self._relayout(self.position if self._layout else self._pending_offset)
+        else:
+            self._redraw()  # The margin may have changed.
 
     def _redraw(self) -> None:
         self._strips.clear()
@@ -195,6 +205,8 @@ class ArticleView(ScrollView, can_focus=True):
         strip = self._strips.get(index)
         if strip is None:
             strip = self._render_layout_line(index, base)
+            if self.margin:
+                strip = Strip([Segment(" " * self.margin, base), *strip])
             self._strips[index] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, base)
 

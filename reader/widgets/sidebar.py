@@ -21,8 +21,8 @@ from reader.widgets.bindings import bindings_for
 
 
 SIDEBAR_WIDTH = 38
-#: Title width before the list knows its own: the sidebar less its border and scrollbar.
-_ESTIMATED_TITLE_WIDTH = SIDEBAR_WIDTH - 4
+#: Title width before the list knows its own: the sidebar less its border.
+_ESTIMATED_TITLE_WIDTH = SIDEBAR_WIDTH - 1
 TITLE_LINES = 2
 
 
@@ -66,13 +66,15 @@ class Sidebar(Vertical):
         super().__init__(id=id)
         self.articles = articles
         self._titles: dict[str, str] = {article.id: article.title for article in articles}
-        self._folded = {article.id: fold(f"{article.title}\n{article.source}") for article in articles}
+        self._folded: dict[str, str] = {}  # Built on the first filter: not on the way to first paint.
         self._shown: list[str] = [article.id for article in articles]
         self._prompt_width = _ESTIMATED_TITLE_WIDTH
+        self._current: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter titles…", id="filter")
-        yield ArticleList(*self._options(self._shown), id="articles")
+        yield Input(placeholder="Filter titles…", id="filter", select_on_focus=False)
+        # Filled on mount: OptionList highlights its first option when built with options.
+        yield ArticleList(id="articles")
         yield Static(self._count_text(), id="count")
 
     @property
@@ -110,11 +112,17 @@ class Sidebar(Vertical):
         return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
 
     def select(self, article_id: str) -> None:
-        """Highlight `article_id` without announcing it (the app already shows it)."""
-        option_list = self.option_list
-        if article_id in self._shown:
-            with self.prevent(OptionList.OptionHighlighted):
-                option_list.highlighted = self._shown.index(article_id)
+        """Highlight the article the app shows, without announcing it back."""
+        self._current = article_id
+        self._highlight_current()
+
+    def _highlight_current(self) -> None:
+        lists = self.query(ArticleList)
+        if lists and self._current in self._shown:
+            lists.first().highlighted = self._shown.index(self._current)
+
+    def on_mount(self) -> None:
+        self._refill()
 
     def set_titles(self, titles: dict[str, str]) -> None:
         """Show titles in another script; the filter still matches either."""
@@ -123,6 +131,8 @@ class Sidebar(Vertical):
 
     def apply_filter(self, text: str) -> None:
         words = fold(text).split()
+        if words and not self._folded:
+            self._folded = {a.id: fold(f"{a.title}\n{a.source}") for a in self.articles}
         self._shown = [
             article.id for article in self.articles
             if all(word in self._folded[article.id] for word in words)
@@ -131,12 +141,8 @@ class Sidebar(Vertical):
 
     def _refill(self) -> None:
         self._prompt_width = self._text_width
-        option_list = self.option_list
-        current = option_list.highlighted_option.id if option_list.highlighted_option else None
-        with self.prevent(OptionList.OptionHighlighted):
-            option_list.set_options(self._options(self._shown))
-            if current in self._shown:
-                option_list.highlighted = self._shown.index(current)
+        self.option_list.set_options(self._options(self._shown))
+        self._highlight_current()
         self.query_one("#count", Static).update(self._count_text())
 
     def focus_filter(self, initial: str = "") -> None:
@@ -170,9 +176,12 @@ class Sidebar(Vertical):
 
     @on(OptionList.OptionHighlighted, "#articles")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """The reader moved through the list: show that article (stale and echoed moves aside)."""
         event.stop()
-        if event.option.id:
-            self.post_message(self.ArticleChosen(event.option.id))
+        if event.option_index != event.option_list.highlighted or event.option.id == self._current:
+            return
+        self._current = event.option.id
+        self.post_message(self.ArticleChosen(event.option.id))
 
     @on(OptionList.OptionSelected, "#articles")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -11,4 +11,4 @@ class StatusBar(Static):
     """
 
     def show(self, *, number: int, total: int, title: str, percent: int, script: str) -> None:
-        self.update(f"{number}/{total}  {title}  ·  {percent}%  ·  {script}")
+        self.update(f"{number}/{total}  {title}  ·  {percent}%  ·  {script}", layout=False)

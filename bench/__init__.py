@@ -1,0 +1,1 @@
+"""Benchmarks for reader. Run `python -m bench` (all) or `python -m bench NAME`."""

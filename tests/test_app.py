@@ -1,0 +1,176 @@
+"""The app driven as a user would, through `run_test()` and `Pilot`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.corpus import load_corpus
+from reader.screens.help import HelpScreen
+from reader.state import State
+from reader.widgets.article_view import ArticleView
+from reader.widgets.sidebar import ArticleList, Sidebar
+
+from apphelpers import SIZE, make_app, rich_text, view_text
+from conftest import SEEDS
+
+
+async def test_opens_on_the_first_article_with_title_source_and_paragraphs(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        assert view.article.id == seed_corpus.articles[0].id
+        lines = view_text(view)
+        assert lines[0].strip() == "馬化騰最新內部演講,透露騰訊AI的5個關鍵點"
+        assert lines[1].strip() == "湧現觀察 · #馬化騰 · 2,326字"
+        assert lines[2] == ""
+        assert lines[3].strip().startswith("近期,騰訊一年一度的員工大會如期而至。")
+        assert "" in lines[4:]  # Paragraphs are separated by a blank line.
+        assert app.focused is view
+
+
+async def test_choosing_articles_in_the_sidebar(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.click(ArticleList, offset=(2, 4))  # The second title: opens it to read.
+        await pilot.pause()
+        assert app.query_one(ArticleView).article.id == seed_corpus.articles[1].id
+        assert isinstance(app.focused, ArticleView)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, ArticleList)
+        await pilot.press("j", "j")  # Down the list: the article follows.
+        await pilot.pause()
+        assert app.query_one(ArticleView).article.id == seed_corpus.articles[3].id
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.focused, ArticleView)
+
+
+async def test_next_and_previous_article(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("]", "]")
+        assert app.query_one(ArticleView).article.id == seed_corpus.articles[2].id
+        await pilot.press("[", "[", "[")
+        assert app.query_one(ArticleView).article.id == seed_corpus.articles[-1].id  # Wraps around.
+
+
+async def test_scrolling_by_line_page_and_to_the_ends():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("j", "j", "j")
+        assert view.scroll_y == 3
+        await pilot.press("k")
+        assert view.scroll_y == 2
+        await pilot.press("space")
+        await pilot.pause()
+        assert view.scroll_y == 2 + view.scrollable_content_region.height
+        await pilot.press("G")
+        await pilot.pause()
+        assert view.scroll_y == view.max_scroll_y > 0
+        assert view_text(view)[-1] or view_text(view)[-2]
+        await pilot.press("g")
+        await pilot.pause()
+        assert view.scroll_y == 0
+
+
+async def test_filter_narrows_the_list_in_either_script():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await pilot.press(*"豆包")
+        await pilot.pause()
+        sidebar = app.query_one(Sidebar)
+        assert str(sidebar.query_one("#count").render()) == "1 of 7 articles"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.query_one(ArticleView).article.title.startswith("馬化騰不看好的「豆包手機」")
+        # Simplified input finds Traditional titles.
+        await pilot.press("f", "ctrl+u", *"腾讯")
+        await pilot.pause()
+        assert str(sidebar.query_one("#count").render()) == "1 of 7 articles"
+        assert "騰訊" in sidebar.option_list.get_option_at_index(0).prompt.plain
+        await pilot.press("escape")
+        await pilot.pause()
+        assert str(sidebar.query_one("#count").render()) == "7 articles"
+
+
+async def test_typing_in_the_list_starts_the_filter():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.query_one(ArticleList).focus()
+        await pilot.press("3", "6")
+        await pilot.pause()
+        sidebar = app.query_one(Sidebar)
+        assert sidebar.filter_input.value == "36"
+        assert str(sidebar.query_one("#count").render()) == "1 of 7 articles"
+
+
+async def test_a_user_keymap_rebinds_keys(tmp_path: Path):
+    keymap = tmp_path / "keys.toml"
+    keymap.write_text('[article]\nscroll_down = "n"\nscroll_up = "p"\n', encoding="utf-8")
+    app = make_app(keymap_file=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("j")
+        assert view.scroll_y == 0
+        await pilot.press("n", "n")
+        assert view.scroll_y == 2
+        await pilot.press("p")
+        assert view.scroll_y == 1
+
+
+async def test_reading_position_and_article_survive_a_restart(seed_corpus, tmp_path: Path):
+    state_path = tmp_path / "state.json"
+    app = make_app(state=State.load(state_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("]", "j", "j", "j", "j", "j", "j")
+        await pilot.pause()
+        position = app.query_one(ArticleView).position
+        assert position > 0
+    again = make_app(state=State.load(state_path))
+    async with again.run_test(size=(100, 30)) as pilot:  # Another width: same words at the top.
+        await pilot.pause()
+        view = again.query_one(ArticleView)
+        assert view.article.id == seed_corpus.articles[1].id
+        top = view.layout_lines[round(view.scroll_y)]
+        assert top.start <= position < top.end or view.position == position
+
+
+async def test_help_lists_every_binding_with_its_current_keys(tmp_path: Path):
+    keymap = tmp_path / "keys.toml"
+    keymap.write_text('[app]\nnext_article = "N"\n', encoding="utf-8")
+    app = make_app(keymap_file=keymap)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = rich_text(app.screen.query_one("Static").content)
+        lines = {" ".join(line.split()) for line in text.splitlines()}
+        assert "j, down Scroll down a line" in lines
+        assert "N Next article" in lines  # The user's key, not the default.
+        assert "?, f1 Show the keys" in lines
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_files_that_cannot_be_read_are_reported_in_the_app(tmp_path: Path):
+    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\xfa")
+    corpus = load_corpus([SEEDS, tmp_path / "bad.txt"])
+    app = make_app(corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("bad.txt" in m and "not UTF-8" in m for m in messages)
+
+
+async def test_sidebar_can_be_hidden_and_the_text_reflows():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        narrow = len(view.layout_lines)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not app.query_one(Sidebar).display
+        assert len(view.layout_lines) < narrow

@@ -1,0 +1,106 @@
+"""The headless CLI, run as a user runs it: a subprocess, its output and exit status."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+def reader(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True, text=True, input=stdin, cwd=cwd or REPO, env=os.environ.copy(), timeout=120,
+    )
+
+
+def test_list_json_on_the_seeds():
+    result = reader("list", "--json")
+    assert result.returncode == 0, result.stderr
+    articles = json.loads(result.stdout)
+    assert [a["source"] for a in articles] == [
+        "湧現觀察", "財富中文網", "36氪", "首席商業評論", "功夫財經", "華爾街見聞", "科技每日推送",
+    ]
+    assert set(articles[0]) == {"id", "title", "source", "path", "chars"}
+    assert articles[0]["chars"] == 2326
+
+
+def test_list_plain_text_is_readable():
+    result = reader("list")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 7
+    assert "湧現觀察" in lines[0] and "馬化騰最新內部演講" in lines[0]
+
+
+def test_show_by_position_and_by_id_agree():
+    by_position = json.loads(reader("show", "3", "--json").stdout)
+    by_id = json.loads(reader("show", by_position["id"], "--json").stdout)
+    assert by_position == by_id
+    assert set(by_id) == {"id", "title", "source", "body"}
+    assert by_id["source"] == "36氪"
+    assert by_id["body"].startswith("1月26日,在騰訊公司年會上")
+
+
+def test_show_plain_text_has_paragraphs():
+    result = reader("show", "4")
+    assert result.stdout.startswith("十億紅包砸AI,馬化騰這次能把元寶砸出來嗎?\n(首席商業評論)\n\n")
+    assert "\n\n01. 遲來者騰訊元寶\n\n" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["show", "99"], "reader: no article '99'"),
+        (["show", "no-such-id"], "reader: no article 'no-such-id'"),
+        (["list", "--bogus"], "reader: unrecognized arguments: --bogus"),
+        (["frobnicate"], "reader: argument COMMAND: invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_references_and_options_are_one_line_and_status_2(args, message):
+    result = reader(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_other_corpora_and_bad_files(tmp_path: Path):
+    (tmp_path / "good.md").write_text("# 好標題\n\n好正文。", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes("標題\n正文".encode("gb18030"))
+    result = reader("list", "--json", "--corpus", str(tmp_path), "--corpus", str(tmp_path / "gone"))
+    assert result.returncode == 0
+    assert [a["title"] for a in json.loads(result.stdout)] == ["好標題"]
+    problems = result.stderr.splitlines()
+    assert len(problems) == 2
+    assert any("bad.txt: not UTF-8 text" in line for line in problems)
+    assert any("gone: no such file or folder" in line for line in problems)
+    assert "Traceback" not in result.stderr
+
+
+def test_nothing_loadable_is_status_1(tmp_path: Path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    result = reader("list", "--corpus", str(empty))
+    assert result.returncode == 1
+    assert result.stderr == f"reader: skipped {empty}: the file is empty\n"
+
+
+def test_a_bad_keymap_stops_the_app_with_one_line(tmp_path: Path):
+    keymap = tmp_path / "keys.toml"
+    keymap.write_text('[article]\nscroll_down = "ctrl+"\n', encoding="utf-8")
+    result = reader("--keymap", str(keymap))
+    assert result.returncode == 2
+    assert result.stderr == f"reader: {keymap}:2: article.scroll_down: unknown key name 'ctrl+'\n"
+
+
+def test_help_lists_the_commands():
+    result = reader("--help")
+    assert result.returncode == 0
+    for command in ("list", "show"):
+        assert command in result.stdout

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader.paragraphs import CAPTION, HEADING, PARAGRAPH, PARAGRAPH_TARGET, split_blocks
+
+from conftest import shared_corpus
+
+
+def covered(body: str) -> None:
+    """Blocks are ordered, disjoint and trimmed; every visible character is in one, but for the
+    `#` marks of Markdown headings."""
+    blocks = split_blocks(body)
+    inside = set()
+    position = 0
+    for block in blocks:
+        assert position <= block.start < block.end <= len(body)
+        text = body[block.start : block.end]
+        assert text == text.strip()
+        inside.update(range(block.start, block.end))
+        position = block.end
+    for index, char in enumerate(body):
+        if not char.isspace() and index not in inside:
+            line_start = body.rfind("\n", 0, index) + 1
+            assert char == "#" and set(body[line_start:index].strip()) <= {"#"}, (body, index)
+
+
+def test_seed_bodies_become_readable_paragraphs(seed_corpus):
+    for article in seed_corpus.articles:
+        blocks = split_blocks(article.body)
+        covered(article.body)
+        paragraphs = [b for b in blocks if b.kind == PARAGRAPH]
+        assert len(paragraphs) >= 8
+        # Paragraphs close at a sentence end once long enough, so none is a wall of text.
+        assert max(b.end - b.start for b in paragraphs) < 400
+
+
+def test_numbered_headings_and_captions_are_found(seed_corpus):
+    article = seed_corpus.articles[3]
+    found = {(b.kind, article.body[b.start : b.end]) for b in split_blocks(article.body)}
+    assert (HEADING, "01. 遲來者騰訊元寶") in found
+    assert (HEADING, "02. 發紅包有用嗎?會贏嗎?") in found
+    assert (HEADING, "03. AI生成產品,越來越捲了") in found
+    assert (CAPTION, "圖源:鈦媒體") in found
+    assert (CAPTION, "圖源:騰訊控股2025年第三季度報告") in found
+    assert (CAPTION, "豆包手機被拒絕訪問 \xa0圖源:網路") in found
+
+
+def test_numbers_with_dots_are_not_headings(seed_corpus):
+    for article in seed_corpus.articles:
+        for block in split_blocks(article.body):
+            if block.kind == HEADING:
+                assert article.body[block.start : block.start + 2].isdigit()
+
+
+def test_plain_text_lines_and_markdown_headings():
+    body = "## 第一節\n第一段，很短。\n\n第 一 条\n\n" + "很長的一段話。" * 10
+    blocks = split_blocks(body)
+    kinds = [(b.kind, body[b.start : b.end]) for b in blocks]
+    assert kinds[0] == (HEADING, "第一節")
+    assert kinds[1] == (PARAGRAPH, "第一段，很短。")
+    assert kinds[2] == (HEADING, "第 一 条")
+    assert all(kind == PARAGRAPH for kind, _ in kinds[3:])
+
+
+def test_unseen_document_keeps_its_own_lines():
+    body = shared_corpus("us_constitution_zhs.txt").read_text(encoding="utf-8")
+    blocks = split_blocks(body)
+    assert ("第 一 条", HEADING) in {(body[b.start : b.end], b.kind) for b in blocks}
+    covered(body)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("騰訊元寶的了在是。？！”，\n ") + ["01. ", "圖源:網路", "## "]), max_size=400).map("".join))
+def test_any_body_is_covered_by_blocks(body):
+    covered(body)
+    assert PARAGRAPH_TARGET > 0
