@@ -7,26 +7,29 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_CORPORA = REPO.parent / "shared" / "corpora"
 
 
-def run_python(code: str, env: dict | None = None) -> float:
-    """Wall time of a fresh interpreter running `code` (seconds)."""
-    start = time.perf_counter()
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
+def run_python(code: str, env: dict | None = None) -> tuple[float, ...]:
+    """A fresh interpreter running `code`: (seconds from spawn to the wall-clock time it printed
+    first, seconds until it exited, then the other numbers it printed)."""
+    spawned, start = time.time(), time.perf_counter()
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     if result.returncode:
         raise SystemExit(f"benchmark child failed:\n{result.stderr[-2000:]}")
-    return elapsed
+    first, *rest = (float(word) for word in result.stdout.split())
+    return (first - spawned, elapsed, *rest)
 
 
-def interleaved(candidates: dict[str, callable], rounds: int) -> dict[str, list[float]]:
-    """Call each candidate once per round, in turn, and collect the timings."""
-    times: dict[str, list[float]] = {name: [] for name in candidates}
+def interleaved(candidates: dict[str, Callable[[], T]], rounds: int) -> dict[str, list[T]]:
+    """Call each candidate once per round, in turn, and collect what they return."""
+    times: dict[str, list[T]] = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, candidate in candidates.items():
             times[name].append(candidate())

@@ -13,7 +13,6 @@ from textual.widgets import Footer
 
 from reader.corpus import Article, Corpus
 from reader.keymap import load_keymap, textual_keymap
-from reader.screens.help import HelpScreen
 from reader.state import State
 from reader.widgets.article_view import ArticleView
 from reader.widgets.bindings import bindings_for
@@ -151,6 +150,8 @@ class ReaderApp(App[None]):
         self._step_article(-1)
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
         else:

@@ -56,6 +56,11 @@ ACTIONS: dict[str, Action] = {
         Action("article.bottom", "scroll_end", "Go to the end"),
         Action("sidebar.down", "cursor_down", "Next title"),
         Action("sidebar.up", "cursor_up", "Previous title"),
+        Action("sidebar.page_down", "page_down", "A page of titles down"),
+        Action("sidebar.page_up", "page_up", "A page of titles up"),
+        Action("sidebar.first", "first", "First title"),
+        Action("sidebar.last", "last", "Last title"),
+        Action("sidebar.open", "select", "Read the highlighted article"),
         Action("dialog.close", "close", "Close the dialog"),
     ]
 }

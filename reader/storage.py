@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,8 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False) -> None:
     With `backup`, the previous version is kept as `path` + `.bak` (by hard link, so it is never
     missing or half written either).
     """
+    import tempfile  # Not needed before the first save: kept off the start-up path.
+
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

@@ -8,7 +8,8 @@ from reader.corpus import load_corpus
 from reader.screens.help import HelpScreen
 from reader.state import State
 from reader.widgets.article_view import ArticleView
-from reader.widgets.sidebar import ArticleList, Sidebar
+from reader.widgets.article_list import ArticleList
+from reader.widgets.sidebar import Sidebar
 
 from apphelpers import SIZE, make_app, rich_text, view_text
 from conftest import SEEDS
@@ -90,7 +91,7 @@ async def test_filter_narrows_the_list_in_either_script():
         await pilot.press("f", "ctrl+u", *"腾讯")
         await pilot.pause()
         assert str(sidebar.query_one("#count").render()) == "1 of 7 articles"
-        assert "騰訊" in sidebar.option_list.get_option_at_index(0).prompt.plain
+        assert "騰訊" in sidebar.article_list.entries[0].title
         await pilot.press("escape")
         await pilot.pause()
         assert str(sidebar.query_one("#count").render()) == "7 articles"

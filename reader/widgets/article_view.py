@@ -23,6 +23,7 @@ from reader.layout import BLANK, META, TITLE, Layout, Line
 from reader.linebreak import HANG
 from reader.paragraphs import Block, split_blocks
 from reader.widgets.bindings import bindings_for
+from reader.widgets.styles import StyleCache
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     #: The longest line, in cells: about 45 characters, beyond which Chinese text tires the eye.
     MAX_MEASURE = 90
+    #: Blank cells left of the text at the least.
+    GUTTER = 2
 
     COMPONENT_CLASSES = {
         "article-view--title",
@@ -70,7 +73,6 @@ class ArticleView(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     ArticleView {
-        padding: 0 0 0 2;
         overflow-y: scroll;
         background: $surface;
         & > .article-view--title { text-style: bold; color: $text-primary; }
@@ -92,7 +94,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending_offset = 0
         self._layers: dict[str, SpanLayer] = {}
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._styles: dict[str, Style] = {}
+        self._styles = StyleCache(self)
 
     # -- what to show ---------------------------------------------------------------------------
 
@@ -152,12 +154,16 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def _text_width(self) -> int:
-        return min(self.scrollable_content_region.width - HANG, self.MAX_MEASURE)
+        return min(self.scrollable_content_region.width - HANG - self.GUTTER, self.MAX_MEASURE)
 
     @property
     def margin(self) -> int:
-        """Blank cells left of the text, which is centred when the view is wider than a measure."""
-        return max(0, (self.scrollable_content_region.width - self._text_width - HANG) // 2)
+        """Blank cells left of the text: a gutter, more to centre the text in a wide view.
+
+        Drawn as part of each line rather than as CSS padding, which costs a pass per line.
+        """
+        spare = self.scrollable_content_region.width - self._text_width - HANG - self.GUTTER
+        return self.GUTTER + max(0, spare // 2)
 
     def _relayout(self, offset: int | None = None) -> None:
         if offset is None:
@@ -190,16 +196,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def _style(self, component: str) -> Style:
-        if component not in self._styles:
-            self._styles[component] = self.get_component_rich_style(component, partial=True)
-        return self._styles[component]
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._styles.base
         if self._layout is None or index >= len(self._layout):
             return Strip.blank(width, base)
         strip = self._strips.get(index)
@@ -216,7 +218,7 @@ class ArticleView(ScrollView, can_focus=True):
             return Strip([], 0)
         source = self._texts[line.kind] if line.kind in (TITLE, META) else self._texts["body"]
         text = source[line.start : line.end]
-        line_style = base + self._style(f"article-view--{line.kind}") if line.kind != "paragraph" else base
+        line_style = base + self._styles[f"article-view--{line.kind}"] if line.kind != "paragraph" else base
         if not line.in_body or not self._layers:
             return Strip([Segment(text, line_style)])
         return Strip(self._segments(line, text, line_style))
@@ -235,6 +237,6 @@ class ArticleView(ScrollView, can_focus=True):
             style = line_style
             for span in spans:
                 if span.start - line.start <= left and span.end - line.start >= right:
-                    style += self._style(span.style)
+                    style += self._styles[span.style]
             segments.append(Segment(text[left:right], style))
         return segments

@@ -1,0 +1,237 @@
+"""The list of articles: titles broken the Chinese way, source and length, drawn with the Line API.
+
+Only visible rows are rendered, and an entry's height comes from its title's width alone, so ten
+thousand articles cost no more to show than seven (`OptionList` renders every option to measure it).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.linebreak import clip
+from reader.widgets.bindings import bindings_for
+from reader.widgets.styles import StyleCache
+
+TITLE_LINES = 2
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    details: str
+
+
+class ArticleList(ScrollView, can_focus=True):
+    BINDINGS = bindings_for("sidebar")
+
+    COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted"}
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $panel;
+        & > .article-list--details { color: $text-muted; }
+        & > .article-list--highlighted { background: $block-cursor-blurred-background; }
+        &:focus > .article-list--highlighted {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, always_update=False)
+
+    class Highlighted(Message):
+        """The highlight moved to another entry (by key, mouse or code)."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class Selected(Message):
+        """The reader chose an entry (enter or click)."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class TypedToFilter(Message):
+        def __init__(self, character: str) -> None:
+            super().__init__()
+            self.character = character
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Entry] = []
+        self._starts: list[int] = [0]
+        self._measured_width = 0
+        self._titles: LRUCache[tuple[str, int], list[str]] = LRUCache(4096)
+        self._strips: LRUCache[int, Strip] = LRUCache(1024)
+        self._styles = StyleCache(self)
+
+    # -- content --------------------------------------------------------------------------------
+
+    def set_entries(self, entries: list[Entry], highlight: str | None) -> None:
+        self.entries = entries
+        self._measure()
+        index = next((i for i, entry in enumerate(entries) if entry.id == highlight), None)
+        self.set_reactive(ArticleList.highlighted, index)
+        self._redraw()
+        self.scroll_to_highlight()
+
+    def highlight(self, article_id: str) -> None:
+        """Highlight an entry without announcing it (the app already shows that article)."""
+        index = next((i for i, entry in enumerate(self.entries) if entry.id == article_id), None)
+        if index is not None and index != self.highlighted:
+            self.set_reactive(ArticleList.highlighted, index)
+            self._redraw()
+            self.scroll_to_highlight()
+
+    @property
+    def _width(self) -> int:
+        """Cells for a title: the list less a cell of gutter on either side."""
+        return max(self.scrollable_content_region.width - 2, 8)
+
+    def _title_rows(self, title: str) -> int:
+        return 1 if cell_len(title) <= self._width else TITLE_LINES
+
+    def _measure(self) -> None:
+        """Row where each entry starts: its title's rows plus one for the details."""
+        self._measured_width = self._width
+        self._starts = [0, *accumulate(self._title_rows(entry.title) + 1 for entry in self.entries)]
+        self.virtual_size = Size(self._width, self._starts[-1])
+
+    def on_resize(self) -> None:
+        if self._width != self._measured_width:
+            self._measure()
+            self._redraw()
+            self.scroll_to_highlight()
+
+    def _redraw(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._styles.clear()
+
+
+    def entry_at(self, row: int) -> int | None:
+        if not 0 <= row < self._starts[-1]:
+            return None
+        return bisect_right(self._starts, row) - 1
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        row = scroll_y + y
+        width = self.scrollable_content_region.width
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._render_row(row)
+            self._strips[row] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, self._styles.base)
+
+    def _render_row(self, row: int) -> Strip:
+        base = self._styles.base
+        index = self.entry_at(row)
+        if index is None:
+            return Strip([])
+        entry = self.entries[index]
+        offset = row - self._starts[index]
+        title_rows = self._starts[index + 1] - self._starts[index] - 1
+        if index == self.highlighted:
+            base += self._styles["article-list--highlighted"]
+        width = self._width
+        if offset < title_rows:
+            key = (entry.title, width)
+            if key not in self._titles:
+                self._titles[key] = clip(entry.title, width, TITLE_LINES)
+            lines = self._titles[key]
+            text = lines[offset] if offset < len(lines) else ""
+            style = base
+        else:
+            text = entry.details
+            style = base + self._styles["article-list--details"]
+        strip = Strip([Segment(" ", base), Segment(text, style)])
+        return strip.crop_extend(0, self.scrollable_content_region.width, base)
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        self._redraw()
+        if new is not None:
+            self.scroll_to_highlight()
+            self.post_message(self.Highlighted(self.entries[new].id))
+
+    def validate_highlighted(self, index: int | None) -> int | None:
+        if index is None or not self.entries:
+            return None
+        return max(0, min(index, len(self.entries) - 1))
+
+    def scroll_to_highlight(self) -> None:
+        if self.highlighted is None or self.highlighted >= len(self.entries):
+            return
+        top = self._starts[self.highlighted]
+        height = self._starts[self.highlighted + 1] - top
+        self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True, force=True)
+
+    def _move(self, step: int) -> None:
+        if not self.entries:
+            return
+        self.highlighted = 0 if self.highlighted is None else self.highlighted + step
+
+    def action_cursor_down(self) -> None:
+        self._move(+1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        self.highlighted = 0
+
+    def action_last(self) -> None:
+        self.highlighted = len(self.entries) - 1
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // 3)
+
+    def action_page_down(self) -> None:
+        self._move(+self._page_rows())
+
+    def action_page_up(self) -> None:
+        self._move(-self._page_rows())
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Selected(self.entries[self.highlighted].id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self.entry_at(round(self.scroll_y) + offset.y)
+        if index is not None:
+            self.highlighted = index
+            self.action_select()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that nothing is bound to starts the filter."""
+        printable = event.is_printable and event.character and not event.character.isspace()
+        if printable and event.key not in self.screen.active_bindings:
+            event.stop()
+            self.post_message(self.TypedToFilter(event.character))
