@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Iterable
 
@@ -13,6 +14,8 @@ from textual.widgets import Footer
 
 from reader.corpus import Article, Corpus
 from reader.keymap import load_keymap, textual_keymap
+from reader.layout import article_script
+from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
 from reader.state import State
 from reader.widgets.article_view import ArticleView
 from reader.widgets.bindings import bindings_for
@@ -40,6 +43,7 @@ class ReaderApp(App[None]):
         self.state = state if state is not None else State.load()
         self.current: Article | None = None
         self._state_dirty = False
+        self._busy: str | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -58,6 +62,9 @@ class ReaderApp(App[None]):
 
     def on_mount(self) -> None:
         self.set_keymap(textual_keymap(self.keys))
+        self.view.script_mode = self.state.script
+        if self.state.script != ORIGINAL:
+            self._show_titles_in(self.state.script)
         if self.state.theme in self.available_themes:
             self.theme = self.state.theme
         for problem in self.corpus.problems:
@@ -74,6 +81,7 @@ class ReaderApp(App[None]):
         if self.is_running and self.screen.is_attached and not self.query(Footer):
             await self.mount(Footer())
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
+            self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
 
     def watch_theme(self, theme: str) -> None:
         self.state.theme = theme
@@ -102,6 +110,11 @@ class ReaderApp(App[None]):
     def _article_chosen(self, event: Sidebar.ArticleChosen) -> None:
         self.open_article(event.article_id, focus_view=event.focus_view)
 
+    @on(ArticleView.Busy)
+    def _view_busy(self, event: ArticleView.Busy) -> None:
+        self._busy = event.what
+        self._update_status()
+
     @on(ArticleView.Moved)
     def _view_moved(self) -> None:
         if self.current is not None:
@@ -116,9 +129,10 @@ class ReaderApp(App[None]):
         self.query_one(StatusBar).show(
             number=number,
             total=len(self.corpus.articles),
-            title=self.current.title,
+            title=self.view.texts.title if self.view.texts else self.current.title,
             percent=self.view.percent_read,
-            script="原文 original",
+            script=mode_label(self.view.script_mode, article_script(self.current)),
+            busy=self._busy,
         )
 
     def _step_article(self, step: int) -> None:
@@ -157,6 +171,18 @@ class ReaderApp(App[None]):
         else:
             self.push_screen(HelpScreen(self.keys))
 
+    def action_toggle_script(self) -> None:
+        """Cycle original -> 简体 -> 繁體; every offset stays valid, so nothing else moves."""
+        mode = next_mode(self.view.script_mode)
+        self.view.script_mode = mode
+        self.state.script = mode
+        self._state_dirty = True
+        self._show_titles_in(mode)
+        self._update_status()
+
+    def _show_titles_in(self, mode: str) -> None:
+        self.sidebar.set_display(str if mode == ORIGINAL else partial(convert, target=mode))
+
     def action_toggle_sidebar(self) -> None:
         sidebar = self.sidebar
         sidebar.display = not sidebar.display
@@ -173,6 +199,7 @@ class ReaderApp(App[None]):
         yield SystemCommand("Previous article", "Open the previous article", self.action_previous_article)
         yield SystemCommand("Show or hide the article list", "Toggle the sidebar", self.action_toggle_sidebar)
         yield SystemCommand("Filter the article list", "Type to narrow the list", self.action_filter)
+        yield SystemCommand("Switch script", "Original, Simplified 简体, Traditional 繁體", self.action_toggle_script)
         for number, article in enumerate(self.corpus.articles, start=1):
             yield SystemCommand(
                 f"Open: {article.title}",

@@ -15,7 +15,9 @@ from typing import NoReturn, Sequence
 from reader import paths
 from reader.corpus import Article, Corpus, load_corpus
 from reader.keymap import KeymapError, keys_markdown, load_keymap
+from reader.layout import article_script, article_texts
 from reader.paragraphs import split_blocks
+from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text
 
 
 class UsageError(Exception):
@@ -52,6 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     show = commands.add_parser("show", parents=[common], help="print one article")
     show.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
     show.add_argument("--json", action="store_true", help="print JSON")
+    show.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script to print in")
+
+    conversion = commands.add_parser("convert", help="convert stdin to another script, on stdout")
+    conversion.add_argument("--to", choices=[SIMPLIFIED, TRADITIONAL], required=True, help="target script")
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                       help="key bindings overriding keymap.toml")
@@ -98,15 +104,21 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_show(args: argparse.Namespace) -> None:
     article = _article(_load(args), args.article)
+    texts = article_texts(article, args.script)
+    source = display_text(article.source, args.script, article_script(article))
     if args.json:
-        _print_json({"id": article.id, "title": article.title, "source": article.source, "body": article.body})
+        _print_json({"id": article.id, "title": texts.title, "source": source, "body": texts.body})
         return
-    print(article.title)
-    if article.source:
-        print(f"({article.source})")
-    for block in split_blocks(article.body):
+    print(texts.title)
+    if source:
+        print(f"({source})")
+    for block in split_blocks(texts.body):
         print()
-        print(article.body[block.start : block.end])
+        print(texts.body[block.start : block.end])
+
+
+def cmd_convert(args: argparse.Namespace) -> None:
+    sys.stdout.write(convert(sys.stdin.read(), args.to))
 
 
 def run_app(args: argparse.Namespace) -> None:
@@ -121,7 +133,7 @@ def cmd_keys(args: argparse.Namespace) -> None:
     print(keys_markdown(load_keymap(args.keymap)), end="")
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "keys": cmd_keys}
+COMMANDS = {"list": cmd_list, "show": cmd_show, "convert": cmd_convert, "keys": cmd_keys}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

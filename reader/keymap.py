@@ -46,6 +46,7 @@ ACTIONS: dict[str, Action] = {
         Action("app.command_palette", "command_palette", "Command palette", priority=True),
         Action("app.toggle_sidebar", "toggle_sidebar", "Show or hide the article list"),
         Action("app.filter", "filter", "Filter the article list", show=True),
+        Action("app.toggle_script", "toggle_script", "Script: original, 简体, 繁體", show=True),
         Action("app.next_article", "next_article", "Next article", show=True),
         Action("app.previous_article", "previous_article", "Previous article"),
         Action("article.scroll_down", "scroll_down", "Scroll down a line"),

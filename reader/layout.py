@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 
+from reader.corpus import Article
 from reader.linebreak import wrap
 from reader.paragraphs import Block
+from reader.script import detect, display_text
 
 TITLE, META, BLANK = "title", "meta", "blank"
 HEADER_KINDS = (TITLE, META)
@@ -61,3 +64,39 @@ class Layout:
         if position < len(self._body_lines):
             return self.lines[self._body_lines[position]].start
         return self.lines[self._body_lines[-1]].end if self._body_lines else 0
+
+
+def meta_line(article: Article) -> str:
+    """What the view shows under the title: source, tags and length."""
+    parts = [article.source] if article.source else []
+    parts += [f"#{tag}" for tag in article.tags]
+    parts.append(f"{len(article.body):,}字")
+    return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Texts:
+    """An article's title, meta line and body in one script; the body as long as the original."""
+
+    mode: str
+    title: str
+    meta: str
+    body: str
+
+
+def article_texts(article: Article, mode: str) -> Texts:
+    original = article_script(article)
+    title, meta, body = (display_text(text, mode, original) for text in (article.title, meta_line(article), article.body))
+    if len(body) != len(article.body):
+        raise AssertionError("a script conversion changed the body's length")
+    return Texts(mode, title, meta, body)
+
+
+def article_script(article: Article) -> str:
+    """SIMPLIFIED or TRADITIONAL, from the body."""
+    return _detect(article.body)
+
+
+@lru_cache(maxsize=4096)
+def _detect(body: str) -> str:
+    return detect(body)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from functools import lru_cache
+from typing import Callable
 
 ORIGINAL, SIMPLIFIED, TRADITIONAL = "original", "simplified", "traditional"
 MODES = (ORIGINAL, SIMPLIFIED, TRADITIONAL)
@@ -49,13 +50,39 @@ def _converter(target: str):
         return _converters[target]
 
 
-def convert(text: str, target: str) -> str:
-    """`text` in the `target` script (SIMPLIFIED or TRADITIONAL), same length as `text`."""
-    converted = _converter(target).convert(text)
-    if len(converted) != len(text):  # Never seen; keep offsets valid whatever the library does.
-        table = _char_table("TSCharacters.txt" if target == SIMPLIFIED else "STCharacters.txt")
-        converted = "".join(table.get(char, char) for char in text)
-    return converted
+#: Long texts are converted a piece at a time, cut at line ends (OpenCC never matches across them).
+CHUNK = 20_000
+
+
+def convert(text: str, target: str, progress: Callable[[int, int], None] | None = None) -> str:
+    """`text` in the `target` script (SIMPLIFIED or TRADITIONAL), same length as `text`.
+
+    `progress(done, total)` is called after each piece of a long text, in characters.
+    """
+    converter = _converter(target)
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = len(text) if len(text) - start <= CHUNK else text.find("\n", start + CHUNK) + 1 or len(text)
+        piece = text[start:end]
+        converted = converter.convert(piece)
+        if len(converted) != len(piece):  # Never seen; keep offsets valid whatever the library does.
+            table = _char_table("TSCharacters.txt" if target == SIMPLIFIED else "STCharacters.txt")
+            converted = "".join(table.get(char, char) for char in piece)
+        pieces.append(converted)
+        start = end
+        if progress is not None:
+            progress(start, len(text))
+    return "".join(pieces)
+
+
+def warm_up() -> None:
+    """Load the conversion dictionaries and the fold table (a thread can do it after first paint)."""
+    convert("", SIMPLIFIED)
+    convert("", TRADITIONAL)
+    _converter(SIMPLIFIED).convert("騰訊")
+    _converter(TRADITIONAL).convert("腾讯")
+    fold_table()
 
 
 def detect(text: str, sample: int = 20_000) -> str:
@@ -73,6 +100,13 @@ def display_text(text: str, mode: str, original_script: str) -> str:
     if mode == ORIGINAL or mode == original_script:
         return text
     return convert(text, mode)
+
+
+def mode_label(mode: str, original_script: str) -> str:
+    """How the status bar names the script shown: 原文 (the original's own script), 简体 or 繁體."""
+    if mode == ORIGINAL:
+        return f"原文·{'繁' if original_script == TRADITIONAL else '简'}"
+    return "简体" if mode == SIMPLIFIED else "繁體"
 
 
 def next_mode(mode: str) -> str:

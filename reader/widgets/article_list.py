@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from typing import Callable
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -80,6 +81,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._starts: list[int] = [0]
         self._measured_width = 0
         self._titles: LRUCache[tuple[str, int], list[str]] = LRUCache(4096)
+        self._display: Callable[[str], str] = str
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles = StyleCache(self)
 
@@ -92,6 +94,15 @@ class ArticleList(ScrollView, can_focus=True):
         self.set_reactive(ArticleList.highlighted, index)
         self._redraw()
         self.scroll_to_highlight()
+
+    def set_display(self, display: Callable[[str], str]) -> None:
+        """Show titles and details through `display` (a script conversion that keeps lengths).
+
+        Applied only to the rows drawn, so a long list pays for what is on screen.
+        """
+        self._display = display
+        self._titles.clear()
+        self._redraw()
 
     def highlight(self, article_id: str) -> None:
         """Highlight an entry without announcing it (the app already shows that article)."""
@@ -162,12 +173,12 @@ class ArticleList(ScrollView, can_focus=True):
         if offset < title_rows:
             key = (entry.title, width)
             if key not in self._titles:
-                self._titles[key] = clip(entry.title, width, TITLE_LINES)
+                self._titles[key] = clip(self._display(entry.title), width, TITLE_LINES)
             lines = self._titles[key]
             text = lines[offset] if offset < len(lines) else ""
             style = base
         else:
-            text = entry.details
+            text = self._display(entry.details)
             style = base + self._styles["article-list--details"]
         strip = Strip([Segment(" ", base), Segment(text, style)])
         return strip.crop_extend(0, self.scrollable_content_region.width, base)

@@ -14,14 +14,18 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual import work
 from textual.message import Message
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from reader.corpus import Article
-from reader.layout import BLANK, META, TITLE, Layout, Line
+from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_texts
 from reader.linebreak import HANG
 from reader.paragraphs import Block, split_blocks
+from reader.script import ORIGINAL
 from reader.widgets.bindings import bindings_for
 from reader.widgets.styles import StyleCache
 
@@ -45,13 +49,6 @@ class SpanLayer:
         first = bisect_left(self._starts, start - self._longest)
         last = bisect_left(self._starts, end)
         return [span for span in self.spans[first:last] if span.end > start and span.start < end]
-
-
-def meta_line(article: Article) -> str:
-    parts = [article.source] if article.source else []
-    parts += [f"#{tag}" for tag in article.tags]
-    parts.append(f"{len(article.body):,}字")
-    return " · ".join(parts)
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -85,26 +82,52 @@ class ArticleView(ScrollView, can_focus=True):
     class Moved(Message):
         """The reading position changed (scrolled, resized or a new article)."""
 
+    class Busy(Message):
+        """Long work started (`what` says which) or ended (`what` is None)."""
+
+        def __init__(self, what: str | None) -> None:
+            super().__init__()
+            self.what = what
+
+    #: Articles longer than this (characters) are converted and laid out in a worker thread.
+    BACKGROUND_FROM = 50_000
+
+    script_mode: reactive[str] = reactive(ORIGINAL)
+    """Show the original text, or the article converted to SIMPLIFIED or TRADITIONAL."""
+
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.article: Article | None = None
-        self._blocks: list[Block] = []
-        self._texts: dict[str, str] = {TITLE: "", META: "", "body": ""}
+        self._texts: Texts | None = None
         self._layout: Layout | None = None
         self._pending_offset = 0
+        self._blocks: LRUCache[str, list[Block]] = LRUCache(64)
+        self._converted: LRUCache[tuple[str, str], Texts] = LRUCache(64)
+        self._layouts: LRUCache[tuple[str, str, int], Layout] = LRUCache(16)
         self._layers: dict[str, SpanLayer] = {}
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles = StyleCache(self)
+        self._busy: str | None = None
 
     # -- what to show ---------------------------------------------------------------------------
 
     def show(self, article: Article, offset: int = 0) -> None:
         """Show `article` with body `offset` at the top of the view."""
+        if self.article is None or article.id != self.article.id:
+            self._layout = None
+            self._texts = None
+            self._layers = {}
         self.article = article
-        self._blocks = split_blocks(article.body)
-        self._texts = {TITLE: article.title, META: meta_line(article), "body": article.body}
-        self._layers = {}
-        self._relayout(offset)
+        self._prepare(offset)
+
+    def watch_script_mode(self) -> None:
+        if self.article is not None:
+            self._prepare(self.position)
+
+    @property
+    def texts(self) -> Texts | None:
+        """What the view shows now: title, meta line and body in the current script."""
+        return self._texts
 
     @property
     def layout_lines(self) -> list[Line]:
@@ -165,23 +188,70 @@ class ArticleView(ScrollView, can_focus=True):
         spare = self.scrollable_content_region.width - self._text_width - HANG - self.GUTTER
         return self.GUTTER + max(0, spare // 2)
 
-    def _relayout(self, offset: int | None = None) -> None:
-        if offset is None:
-            offset = self.position
-        if self.article is None or self._text_width <= 2:
+    def _prepare(self, offset: int) -> None:
+        """Convert and lay out the article for the current script and width, then show it.
+
+        Long articles are prepared in a thread; the old text stays on screen until the new is ready.
+        """
+        article, mode, width = self.article, self.script_mode, self._text_width
+        if article is None or width <= 2:
             self._pending_offset = offset
             return
-        self._layout = Layout(
-            self._texts[TITLE], self._texts[META], self._texts["body"], self._blocks, self._text_width
-        )
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self._layout))
+        if len(article.body) < self.BACKGROUND_FROM:
+            self._install(*self._prepared(article, mode, width), offset)
+            return
+        self._pending_offset = offset
+        self._busy = f"Preparing {len(article.body):,} characters"
+        self.refresh()
+        self.post_message(self.Busy(self._busy))
+        self._prepare_in_background(article, mode, width, offset)
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare_in_background(self, article: Article, mode: str, width: int, offset: int) -> None:
+        prepared = self._prepared(article, mode, width)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._install, *prepared, offset)
+
+    def _prepared(self, article: Article, mode: str, width: int) -> tuple[list[Block], Texts, Layout]:
+        """Blocks, texts and layout (safe in a thread: reads the caches, never writes them)."""
+        blocks = self._blocks.get(article.id) or split_blocks(article.body)
+        texts = self._converted.get((article.id, mode)) or article_texts(article, mode)
+        layout = self._layouts.get((article.id, mode, width))
+        shown = self._texts
+        if layout is None and shown and self._layout and self._layout.width == width:
+            if shown.body is texts.body and (shown.title, shown.meta) == (texts.title, texts.meta):
+                layout = self._layout  # The same text: an original already in this script.
+        if layout is None:
+            layout = Layout(texts.title, texts.meta, texts.body, blocks, width)
+        return blocks, texts, layout
+
+    def _install(self, blocks: list[Block], texts: Texts, layout: Layout, offset: int) -> None:
+        if self.article is None or (texts.mode, layout.width) != (self.script_mode, self._text_width):
+            self._prepare(offset)  # Something changed while this was prepared.
+            return
+        self._blocks[self.article.id] = blocks
+        self._converted[(self.article.id, texts.mode)] = texts
+        self._layouts[(self.article.id, texts.mode, layout.width)] = layout
+        header_line = None
+        if self._layout is not None:  # Keep what the reader sees now; they may have scrolled.
+            top = round(self.scroll_y)
+            if top <= self._layout.first_body_line:
+                header_line = top
+            offset = self.position
+        self._texts, self._layout = texts, layout
+        self._busy = None
+        self.virtual_size = Size(self.scrollable_content_region.width, len(layout))
         self._redraw()
-        self.scroll_to_offset(offset)
+        if header_line is not None and header_line <= layout.first_body_line:
+            self.scroll_to(y=header_line, animate=False, immediate=True)
+        else:
+            self.scroll_to_offset(offset)
         self.post_message(self.Moved())
+        self.post_message(self.Busy(None))
 
     def on_resize(self) -> None:
         if self._layout is None or self._layout.width != self._text_width:
-            self._relayout(self.position if self._layout else self._pending_offset)
+            self._prepare(self.position)
         else:
             self._redraw()  # The margin may have changed.
 
@@ -202,6 +272,9 @@ class ArticleView(ScrollView, can_focus=True):
         index = scroll_y + y
         width = self.scrollable_content_region.width
         base = self._styles.base
+        if self._layout is None and self._busy and y == 0:
+            note = Strip([Segment(" " * self.GUTTER + self._busy + "…", base + self._styles["article-view--meta"])])
+            return note.crop_extend(0, width, base)
         if self._layout is None or index >= len(self._layout):
             return Strip.blank(width, base)
         strip = self._strips.get(index)
@@ -216,7 +289,8 @@ class ArticleView(ScrollView, can_focus=True):
         line = self._layout.lines[index]
         if line.kind == BLANK:
             return Strip([], 0)
-        source = self._texts[line.kind] if line.kind in (TITLE, META) else self._texts["body"]
+        texts = self._texts
+        source = texts.title if line.kind == TITLE else texts.meta if line.kind == META else texts.body
         text = source[line.start : line.end]
         line_style = base + self._styles[f"article-view--{line.kind}"] if line.kind != "paragraph" else base
         if not line.in_body or not self._layers:

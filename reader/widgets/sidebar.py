@@ -7,6 +7,7 @@ sources in either script (folded, as search does).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -42,7 +43,6 @@ class Sidebar(Vertical):
     def __init__(self, articles: list[Article], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.articles = articles
-        self._titles: dict[str, str] = {article.id: article.title for article in articles}
         self._folded: dict[str, str] = {}  # Built on the first filter: not on the way to first paint.
         self._shown: list[Article] = list(articles)
         self._current: str | None = None
@@ -67,7 +67,7 @@ class Sidebar(Vertical):
         return [
             Entry(
                 article.id,
-                self._titles[article.id],
+                article.title,
                 f"{article.source or Path(article.path).name} · {len(article.body):,}字",
             )
             for article in self._shown
@@ -88,10 +88,9 @@ class Sidebar(Vertical):
         if self.is_mounted:
             self.article_list.highlight(article_id)
 
-    def set_titles(self, titles: dict[str, str]) -> None:
-        """Show titles in another script; the filter still matches either."""
-        self._titles = titles
-        self._refill()
+    def set_display(self, display: Callable[[str], str]) -> None:
+        """Show titles and sources through `display` (another script); the filter matches either."""
+        self.article_list.set_display(display)
 
     def apply_filter(self, text: str) -> None:
         words = fold(text).split()

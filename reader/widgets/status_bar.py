@@ -10,5 +10,8 @@ class StatusBar(Static):
     StatusBar { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
-    def show(self, *, number: int, total: int, title: str, percent: int, script: str) -> None:
-        self.update(f"{number}/{total}  {title}  ·  {percent}%  ·  {script}", layout=False)
+    def show(self, *, number: int, total: int, title: str, percent: int, script: str, busy: str | None = None) -> None:
+        parts = [f"{number}/{total}", script, f"{percent}%"]
+        if busy:
+            parts.append(f"{busy}…")
+        self.update(f"{'  ·  '.join(parts)}  ·  {title}", layout=False)
