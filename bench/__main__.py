@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "script"]
+BENCHMARKS = ["startup", "script", "entities"]
 
 
 def main(names: list[str]) -> int:

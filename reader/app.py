@@ -6,19 +6,23 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import get_current_worker
 
 from reader.corpus import Article, Corpus
+from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
 from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script
 from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
 from reader.state import State
 from reader.widgets.article_view import ArticleView
+from reader.screens.mentions import MentionsScreen
 from reader.widgets.bindings import bindings_for
+from reader.widgets.entity_panel import EntityList, EntityPanel
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.status_bar import StatusBar
 
@@ -36,6 +40,8 @@ class ReaderApp(App[None]):
         *,
         keymap: dict[str, list[str]] | None = None,
         state: State | None = None,
+        entities_file: Path | None = None,
+        entity_cache: EntityCache | None = None,
     ) -> None:
         super().__init__()
         self.corpus = corpus
@@ -43,7 +49,12 @@ class ReaderApp(App[None]):
         self.state = state if state is not None else State.load()
         self.current: Article | None = None
         self._state_dirty = False
-        self._busy: str | None = None
+        self._busy: dict[str, str] = {}
+        self.entities_file = entities_file
+        self.entity_cache = entity_cache or EntityCache()
+        self.entities: dict[str, list[Entity]] = {}
+        """Entities found so far, by article id."""
+        self._entities_complete: set[str] = set()
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -77,11 +88,13 @@ class ReaderApp(App[None]):
         self.call_after_refresh(self._mount_footer)
 
     async def _mount_footer(self) -> None:
-        """The key hints cost more to build than the article, so they follow the first paint."""
+        """The key hints cost more to build than the article, so they follow the first paint,
+        and so does the slow work: conversion tables and entity detection start now."""
         if self.is_running and self.screen.is_attached and not self.query(Footer):
             await self.mount(Footer())
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+            self._find_entities()
 
     def watch_theme(self, theme: str) -> None:
         self.state.theme = theme
@@ -102,6 +115,9 @@ class ReaderApp(App[None]):
             self.sidebar.select(article.id)
             self.state.article = article.id
             self._state_dirty = True
+            self._show_entities()
+            if article.id not in self._entities_complete and self.query(Footer):
+                self._find_entities()  # Put this article first.
         if focus_view:
             self.view.focus()
         self._update_status()
@@ -112,7 +128,13 @@ class ReaderApp(App[None]):
 
     @on(ArticleView.Busy)
     def _view_busy(self, event: ArticleView.Busy) -> None:
-        self._busy = event.what
+        self._set_busy("view", event.what)
+
+    def _set_busy(self, task: str, what: str | None) -> None:
+        if what:
+            self._busy[task] = what
+        else:
+            self._busy.pop(task, None)
         self._update_status()
 
     @on(ArticleView.Moved)
@@ -132,7 +154,7 @@ class ReaderApp(App[None]):
             title=self.view.texts.title if self.view.texts else self.current.title,
             percent=self.view.percent_read,
             script=mode_label(self.view.script_mode, article_script(self.current)),
-            busy=self._busy,
+            busy=" · ".join(self._busy.values()) or None,
         )
 
     def _step_article(self, step: int) -> None:
@@ -141,6 +163,113 @@ class ReaderApp(App[None]):
         index = self.corpus.index_of(self.current.id) or 0
         target = (index + step) % len(self.corpus.articles)
         self.open_article(self.corpus.articles[target].id)
+
+    # -- entities -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
+    def _find_entities(self) -> None:
+        """Detect entities in every article, the current one first, from the disk cache if it can.
+
+        The current article gets the gazetteer's and patterns' results at once, jieba's after.
+        """
+        worker = get_current_worker()
+        try:
+            gazetteer = Gazetteer.load(self.entities_file)
+        except GazetteerError as error:
+            self.call_from_thread(self.notify, str(error), title="Entities", severity="error")
+            return
+        current = self.current
+        order = ([current] if current else []) + [a for a in self.corpus.articles if a is not current]
+        todo = [a for a in order if a.id not in self._entities_complete]
+        for number, article in enumerate(todo, start=1):
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self._set_busy, "entities", f"Finding entities {number}/{len(todo)}")
+            entities = self.entity_cache.get(article.body, gazetteer)
+            if entities is None:
+                if article is current:
+                    quick = detect(article.body, gazetteer, use_jieba=False)
+                    self.call_from_thread(self._entities_found, article.id, quick, False)
+                entities = detect(article.body, gazetteer)
+                self.entity_cache.put(article.body, gazetteer, entities)
+            self.call_from_thread(self._entities_found, article.id, entities, True)
+        self.call_from_thread(self._set_busy, "entities", None)
+
+    def _entities_found(self, article_id: str, entities: list[Entity], complete: bool) -> None:
+        self.entities[article_id] = entities
+        if complete:
+            self._entities_complete.add(article_id)
+        if self.current is not None and article_id == self.current.id:
+            self._show_entities()
+
+    def _shown_types(self) -> frozenset[str]:
+        return frozenset(t for t in TYPES if t not in self.state.hidden_types) if self.state.highlight else frozenset()
+
+    def _show_entities(self) -> None:
+        """Give the view and the panel the current article's entities."""
+        if self.current is None:
+            return
+        entities = self.entities.get(self.current.id, [])
+        self.view.set_entities(entities, self._shown_types())
+        panels = self.query(EntityPanel)
+        if panels:
+            body = self.view.texts.body if self.view.texts else self.current.body
+            names = {}
+            for entity in entities:
+                names.setdefault(entity.key, body[entity.start : entity.end])
+            hidden = set(self.state.hidden_types) if self.state.highlight else set(TYPES)
+            panels.first().show(group(entities), names, hidden, self.current.id in self._entities_complete)
+
+    async def action_entity_panel(self) -> None:
+        panels = self.query(EntityPanel)
+        if not panels:
+            panel = EntityPanel(id="entities")
+            await self.query_one("#main").mount(panel)
+            self._show_entities()
+            panel.query_one(EntityList).focus()
+        elif panels.first().display and panels.first().has_focus_within:
+            panels.first().display = False
+            self.view.focus()
+        else:
+            panels.first().display = True
+            self._show_entities()
+            panels.first().query_one(EntityList).focus()
+
+    def action_toggle_highlights(self) -> None:
+        self.state.highlight = not self.state.highlight
+        self._state_dirty = True
+        self._show_entities()
+
+    @on(EntityPanel.TypeToggled)
+    def _type_toggled(self, event: EntityPanel.TypeToggled) -> None:
+        hidden = set(self.state.hidden_types) ^ {event.kind}
+        self.state.hidden_types = [t for t in TYPES if t in hidden]
+        self.state.highlight = True
+        self._state_dirty = True
+        self._show_entities()
+
+    @on(EntityPanel.EntityChosen)
+    def _entity_chosen(self, event: EntityPanel.EntityChosen) -> None:
+        self.view.choose_entity(event.key)
+
+    @on(EntityPanel.ShowArticles)
+    def _show_articles(self, event: EntityPanel.ShowArticles) -> None:
+        key = event.key
+        rows = []
+        for article in self.corpus.articles:
+            count = sum(1 for e in self.entities.get(article.id, []) if e.key == key)
+            if count:
+                rows.append((article.id, article.title, count))
+        rows.sort(key=lambda row: -row[2])
+        pending = len(self.corpus.articles) - len(self._entities_complete)
+        name = next((self.current.body[e.start : e.end] for e in self.view.entities if e.key == key), key)
+
+        def opened(article_id: str | None) -> None:
+            if article_id:
+                self.open_article(article_id, focus_view=True)
+                self.view.choose_entity(key)
+
+        self.push_screen(MentionsScreen(name, rows, pending), opened)
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -200,6 +329,8 @@ class ReaderApp(App[None]):
         yield SystemCommand("Show or hide the article list", "Toggle the sidebar", self.action_toggle_sidebar)
         yield SystemCommand("Filter the article list", "Type to narrow the list", self.action_filter)
         yield SystemCommand("Switch script", "Original, Simplified 简体, Traditional 繁體", self.action_toggle_script)
+        yield SystemCommand("Entity panel", "People, organisations, products, places… in this article", self.action_entity_panel)
+        yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text", self.action_toggle_highlights)
         for number, article in enumerate(self.corpus.articles, start=1):
             yield SystemCommand(
                 f"Open: {article.title}",

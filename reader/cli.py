@@ -14,6 +14,9 @@ from typing import NoReturn, Sequence
 
 from reader import paths
 from reader.corpus import Article, Corpus, load_corpus
+from reader.entities import TYPES, EntityCache, Gazetteer, GazetteerError, detect_cached
+from reader.entities import check_file as check_gazetteer
+from reader.entities import user_file as user_gazetteer
 from reader.keymap import KeymapError, keys_markdown, load_keymap
 from reader.layout import article_script, article_texts
 from reader.paragraphs import split_blocks
@@ -46,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--keymap", type=Path, metavar="FILE", help="key bindings overriding keymap.toml")
     parser.add_argument("--annotations", type=Path, metavar="FILE", help="the annotations file to use")
+    parser.add_argument("--entities", type=Path, metavar="FILE", help="your gazetteer, added to the bundled one")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     listing = commands.add_parser("list", parents=[common], help="list the articles")
@@ -58,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     conversion = commands.add_parser("convert", help="convert stdin to another script, on stdout")
     conversion.add_argument("--to", choices=[SIMPLIFIED, TRADITIONAL], required=True, help="target script")
+    entities = commands.add_parser("entities", parents=[common], help="named entities with their offsets")
+    entities.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
+    entities.add_argument("--type", action="append", choices=TYPES, dest="types", help="only this type (repeatable)")
+    entities.add_argument("--entities", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                          help="your gazetteer, added to the bundled one")
+    entities.add_argument("--json", action="store_true", help="print JSON")
+
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                       help="key bindings overriding keymap.toml")
@@ -117,23 +128,50 @@ def cmd_show(args: argparse.Namespace) -> None:
         print(texts.body[block.start : block.end])
 
 
+def cmd_entities(args: argparse.Namespace) -> None:
+    corpus = _load(args)
+    articles = [_article(corpus, args.article)] if args.article else corpus.articles
+    gazetteer = Gazetteer.load(args.entities)
+    cache = EntityCache()
+    rows = []
+    for article in articles:
+        for entity in detect_cached(article.body, gazetteer, cache):
+            if not args.types or entity.type in args.types:
+                text = article.body[entity.start : entity.end]
+                rows.append({"article": article.id, "type": entity.type, "text": text,
+                             "start": entity.start, "end": entity.end})
+    if args.json:
+        _print_json(rows)
+        return
+    for article in articles:
+        mine = [row for row in rows if row["article"] == article.id]
+        print(f"{article.title} ({article.id}): {len(mine)}")
+        for row in mine:
+            print(f"  {row['start']:>6}-{row['end']:<6} {row['type']:<8} {row['text']}")
+
+
 def cmd_convert(args: argparse.Namespace) -> None:
     sys.stdout.write(convert(sys.stdin.read(), args.to))
 
 
 def run_app(args: argparse.Namespace) -> None:
     keymap = load_keymap(args.keymap)
+    gazetteer = user_gazetteer(args.entities)
+    if gazetteer is not None:
+        check_gazetteer(gazetteer)
     corpus = _load(args)
     from reader.app import ReaderApp
 
-    ReaderApp(corpus, keymap=keymap).run()
+    ReaderApp(corpus, keymap=keymap, entities_file=gazetteer).run()
 
 
 def cmd_keys(args: argparse.Namespace) -> None:
     print(keys_markdown(load_keymap(args.keymap)), end="")
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "convert": cmd_convert, "keys": cmd_keys}
+COMMANDS = {
+    "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "convert": cmd_convert, "keys": cmd_keys,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,7 +181,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
-    except KeymapError as error:
+    except (KeymapError, GazetteerError) as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
     except SystemExit as exit_:

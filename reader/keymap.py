@@ -35,6 +35,7 @@ CONTEXTS = {
     "app": "Everywhere",
     "article": "Article view",
     "sidebar": "Article list",
+    "entities": "Entity panel",
     "dialog": "Dialogs",
 }
 
@@ -47,6 +48,8 @@ ACTIONS: dict[str, Action] = {
         Action("app.toggle_sidebar", "toggle_sidebar", "Show or hide the article list"),
         Action("app.filter", "filter", "Filter the article list", show=True),
         Action("app.toggle_script", "toggle_script", "Script: original, 简体, 繁體", show=True),
+        Action("app.entity_panel", "entity_panel", "Show or hide the entity panel", show=True),
+        Action("app.toggle_highlights", "toggle_highlights", "Entity highlighting on or off"),
         Action("app.next_article", "next_article", "Next article", show=True),
         Action("app.previous_article", "previous_article", "Previous article"),
         Action("article.scroll_down", "scroll_down", "Scroll down a line"),
@@ -55,6 +58,10 @@ ACTIONS: dict[str, Action] = {
         Action("article.page_up", "page_up", "Page up"),
         Action("article.top", "scroll_home", "Go to the top"),
         Action("article.bottom", "scroll_end", "Go to the end"),
+        Action("article.next_mention", "next_mention", "Next mention of the chosen entity (or any)"),
+        Action("article.previous_mention", "previous_mention", "Previous mention of the chosen entity (or any)"),
+        Action("article.next_entity", "next_entity", "Next entity of any kind"),
+        Action("article.previous_entity", "previous_entity", "Previous entity of any kind"),
         Action("sidebar.down", "cursor_down", "Next title"),
         Action("sidebar.up", "cursor_up", "Previous title"),
         Action("sidebar.page_down", "page_down", "A page of titles down"),
@@ -62,6 +69,7 @@ ACTIONS: dict[str, Action] = {
         Action("sidebar.first", "first", "First title"),
         Action("sidebar.last", "last", "Last title"),
         Action("sidebar.open", "select", "Read the highlighted article"),
+        Action("entities.mentions_elsewhere", "mentions_elsewhere", "Which articles mention this entity"),
         Action("dialog.close", "close", "Close the dialog"),
     ]
 }

@@ -23,6 +23,8 @@ class State:
     script: str = ORIGINAL
     search_history: list[str] = field(default_factory=list)
     theme: str | None = None
+    highlight: bool = True
+    hidden_types: list[str] = field(default_factory=list)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "State":
@@ -48,6 +50,10 @@ class State:
             state.script = data["script"]
         if isinstance(data.get("theme"), str):
             state.theme = data["theme"]
+        if isinstance(data.get("highlight"), bool):
+            state.highlight = data["highlight"]
+        if isinstance(data.get("hidden_types"), list):
+            state.hidden_types = [t for t in data["hidden_types"] if isinstance(t, str)]
         history = data.get("search_history", [])
         if isinstance(history, list):
             state.search_history = [q for q in history if isinstance(q, str)][-HISTORY_LIMIT:]
@@ -72,5 +78,7 @@ class State:
                 "positions": self.positions,
                 "search_history": self.search_history,
                 "theme": self.theme,
+                "highlight": self.highlight,
+                "hidden_types": self.hidden_types,
             },
         )

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import atexit
+import shutil
+import tempfile
+
 from reader.app import ReaderApp
 from reader.corpus import Corpus, load_corpus
+from reader.entities import EntityCache
 from reader.keymap import load_keymap
 from reader.state import State
 from reader.widgets.article_view import ArticleView
@@ -14,9 +19,20 @@ from conftest import SEEDS
 
 SIZE = (120, 35)
 
+#: Entity results shared by every app a test session starts: jieba runs once per article, not per test.
+_CACHE_FOLDER = Path(tempfile.mkdtemp(prefix="reader-test-entities-"))
+atexit.register(shutil.rmtree, _CACHE_FOLDER, ignore_errors=True)
+SHARED_ENTITY_CACHE = EntityCache(_CACHE_FOLDER)
 
-def make_app(corpus: Corpus | None = None, *, keymap_file: Path | None = None, state: State | None = None) -> ReaderApp:
-    return ReaderApp(corpus or load_corpus([SEEDS]), keymap=load_keymap(keymap_file), state=state)
+
+def make_app(
+    corpus: Corpus | None = None, *, keymap_file: Path | None = None, state: State | None = None,
+    entity_cache: EntityCache | None = None,
+) -> ReaderApp:
+    return ReaderApp(
+        corpus or load_corpus([SEEDS]), keymap=load_keymap(keymap_file), state=state,
+        entity_cache=entity_cache or SHARED_ENTITY_CACHE,
+    )
 
 
 def view_text(view: ArticleView) -> list[str]:
@@ -33,3 +49,13 @@ def rich_text(renderable, width: int = 100) -> str:
     console = Console(width=width, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
+
+
+async def wait_until(pilot, predicate, timeout: float = 30.0) -> None:
+    """Let the app run until `predicate()` holds (background work), or fail after `timeout`."""
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            await pilot.pause()
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")

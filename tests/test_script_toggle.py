@@ -13,7 +13,7 @@ from reader.widgets import article_view
 from reader.widgets.article_view import ArticleView, Span
 from reader.widgets.status_bar import StatusBar
 
-from apphelpers import SIZE, make_app, view_text
+from apphelpers import SIZE, make_app, view_text, wait_until
 from conftest import shared_corpus
 
 
@@ -21,14 +21,9 @@ def word_at(view: ArticleView, start: int, end: int) -> str:
     return view.texts.body[start:end]
 
 
-async def settle(pilot, view: ArticleView, mode: str, timeout: float = 30.0) -> None:
+async def settle(pilot, view: ArticleView, mode: str) -> None:
     """Wait until the view shows `mode` (long articles are prepared in a worker)."""
-    for _ in range(int(timeout / 0.05)):
-        if view.texts is not None and view.texts.mode == mode:
-            await pilot.pause()
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"the view never showed {mode}")
+    await wait_until(pilot, lambda: view.texts is not None and view.texts.mode == mode)
 
 
 async def test_toggle_keeps_highlights_position_and_returns_to_the_original(seed_corpus):

@@ -1,20 +1,30 @@
 """Screens as pictures: a change in how they look must be a decision, not an accident.
 
-Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`.
+Update after an intended change with `pytest tests/test_snapshots.py --snapshot-update`. Each
+snapshot waits for the background work (entity highlights) so the picture is always the same.
 """
 
 from __future__ import annotations
 
-from apphelpers import SIZE, make_app
+from apphelpers import SIZE, make_app, wait_until
+
+
+async def settled(pilot) -> None:
+    app = pilot.app
+    await wait_until(pilot, lambda: app.current.id in app._entities_complete and app.query("Footer"))
 
 
 def test_main_screen(snap_compare):
-    assert snap_compare(make_app(), terminal_size=SIZE)
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=settled)
 
 
 def test_help_screen(snap_compare):
-    assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE)
+    assert snap_compare(make_app(), press=["question_mark"], terminal_size=SIZE, run_before=settled)
 
 
 def test_narrow_terminal_wraps_chinese_text(snap_compare):
-    assert snap_compare(make_app(), press=["s"], terminal_size=(50, 30))
+    assert snap_compare(make_app(), press=["s"], terminal_size=(50, 30), run_before=settled)
+
+
+def test_entity_panel_in_simplified(snap_compare):
+    assert snap_compare(make_app(), press=["t", "e"], terminal_size=SIZE, run_before=settled)

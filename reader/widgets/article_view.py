@@ -22,6 +22,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.corpus import Article
+from reader.entities import TYPES, Entity, next_mention
 from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_texts
 from reader.linebreak import HANG
 from reader.paragraphs import Block, split_blocks
@@ -66,6 +67,8 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--meta",
         "article-view--heading",
         "article-view--caption",
+        "article-view--current",
+        *(f"article-view--entity-{kind}" for kind in TYPES),
     }
 
     DEFAULT_CSS = """
@@ -74,10 +77,21 @@ class ArticleView(ScrollView, can_focus=True):
         background: $surface;
         & > .article-view--title { text-style: bold; color: $text-primary; }
         & > .article-view--meta { color: $text-muted; }
-        & > .article-view--heading { text-style: bold; color: $text-accent; }
+        & > .article-view--heading { text-style: bold underline; }
         & > .article-view--caption { color: $text-muted; text-style: italic; }
+        & > .article-view--current { text-style: reverse; }
+        & > .article-view--entity-person { color: $text-accent; text-style: bold; }
+        & > .article-view--entity-org { color: $text-primary; }
+        & > .article-view--entity-product { color: $text-secondary; }
+        & > .article-view--entity-place { color: $text-success; }
+        & > .article-view--entity-money { color: $text-warning; }
+        & > .article-view--entity-date { color: $text-warning; text-style: italic; }
+        & > .article-view--entity-percent { color: $text-error; }
     }
     """
+
+    #: Layers drawn later win where they overlap.
+    LAYER_ORDER = ("entities", "annotations", "hits", "current", "selection", "cursor")
 
     class Moved(Message):
         """The reading position changed (scrolled, resized or a new article)."""
@@ -108,6 +122,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles = StyleCache(self)
         self._busy: str | None = None
+        self._entities: list[Entity] = []
+        self._shown_types: frozenset[str] = frozenset(TYPES)
+        self.chosen_entity: str | None = None
+        """The key of the entity the mention keys walk through (None: any entity)."""
 
     # -- what to show ---------------------------------------------------------------------------
 
@@ -117,6 +135,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._layout = None
             self._texts = None
             self._layers = {}
+            self._entities = []
         self.article = article
         self._prepare(offset)
 
@@ -171,7 +190,59 @@ class ArticleView(ScrollView, can_focus=True):
             self._layers[name] = SpanLayer(spans)
         else:
             self._layers.pop(name, None)
+        self._layers = {key: self._layers[key] for key in sorted(self._layers, key=self._layer_rank)}
         self._redraw()
+
+    # -- entities -------------------------------------------------------------------------------
+
+    def set_entities(self, entities: list[Entity], shown_types: frozenset[str]) -> None:
+        """Highlight `entities` of the types in `shown_types` (empty: highlighting off)."""
+        self._entities = entities
+        self._shown_types = shown_types
+        self.set_layer(
+            "entities", [Span(e.start, e.end, f"article-view--entity-{e.type}") for e in entities if e.type in shown_types]
+        )
+
+    @property
+    def entities(self) -> list[Entity]:
+        return self._entities
+
+    def go_to_mention(self, mention: Entity) -> None:
+        """Bring a mention into view and mark it."""
+        self.scroll_to_offset(mention.start, center=True)
+        self.set_layer("current", [Span(mention.start, mention.end, "article-view--current")])
+
+    def choose_entity(self, key: str | None) -> None:
+        """Walk the mention keys through `key`'s mentions, starting at its first."""
+        self.chosen_entity = key
+        first = next((e for e in self._entities if e.key == key), None)
+        if first is not None:
+            self.go_to_mention(first)
+
+    def _step_mention(self, *, forward: bool, key: str | None) -> None:
+        visible = [e for e in self._entities if e.type in self._shown_types or e.key == key]
+        current = self._layers.get("current")
+        offset = current.spans[0].start if current else (self.position - 1 if forward else self.position)
+        mention = next_mention(visible, offset, forward=forward, key=key)
+        if mention is None:
+            self.app.bell()
+            return
+        self.go_to_mention(mention)
+
+    def action_next_mention(self) -> None:
+        self._step_mention(forward=True, key=self.chosen_entity)
+
+    def action_previous_mention(self) -> None:
+        self._step_mention(forward=False, key=self.chosen_entity)
+
+    def action_next_entity(self) -> None:
+        self._step_mention(forward=True, key=None)
+
+    def action_previous_entity(self) -> None:
+        self._step_mention(forward=False, key=None)
+
+    def _layer_rank(self, name: str) -> int:
+        return self.LAYER_ORDER.index(name) if name in self.LAYER_ORDER else -1
 
     # -- layout ---------------------------------------------------------------------------------
 

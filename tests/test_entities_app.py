@@ -1,0 +1,128 @@
+"""Entities in the app: highlights, the panel, mention keys, other articles."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from reader.screens.mentions import MentionsScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.entity_panel import EntityList, EntityPanel
+
+from apphelpers import SIZE, make_app, wait_until
+from conftest import REPO
+
+
+def entity_spans(view: ArticleView) -> list[tuple[int, int, str]]:
+    layer = view._layers.get("entities")
+    return [(s.start, s.end, s.style) for s in layer.spans] if layer else []
+
+
+async def ready(pilot, app) -> ArticleView:
+    view = app.query_one(ArticleView)
+    await wait_until(pilot, lambda: app.current.id in app._entities_complete and entity_spans(view))
+    return view
+
+
+async def test_entities_are_highlighted_by_type_and_can_be_switched_off(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await ready(pilot, app)
+        body = seed_corpus.articles[0].body
+        start = body.index("馬化騰")
+        assert (start, start + 3, "article-view--entity-person") in entity_spans(view)
+        assert (body.index("騰訊"), body.index("騰訊") + 2, "article-view--entity-org") in entity_spans(view)
+        person, org = view._styles["article-view--entity-person"], view._styles["article-view--entity-org"]
+        assert person.color != org.color  # Each type its own colour.
+        await pilot.press("E")
+        assert entity_spans(view) == []
+        await pilot.press("E")
+        assert entity_spans(view)
+
+
+async def test_panel_groups_entities_and_jumps_to_mentions(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await ready(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        panel = app.query_one(EntityPanel)
+        entity_list = panel.query_one(EntityList)
+        ids = [option.id for option in entity_list.options]
+        assert ids[0] == "type:person" and "entity:馬化騰" in ids and "type:org" in ids
+        body = seed_corpus.articles[0].body
+        entity_list.highlighted = ids.index("entity:騰訊")
+        await pilot.press("enter")
+        await pilot.pause()
+        current = view._layers["current"].spans[0]
+        assert (current.start, current.end) == (body.index("騰訊"), body.index("騰訊") + 2)
+        view.focus()
+        await pilot.press(".")
+        second = view._layers["current"].spans[0]
+        assert second.start == body.index("騰訊", current.end) and body[second.start : second.end] == "騰訊"
+        await pilot.press(",")
+        assert view._layers["current"].spans[0].start == current.start
+        await pilot.press(">")  # Any entity: the next one after 騰訊, whatever it is.
+        nearest = min(e.start for e in view.entities if e.start > current.start)
+        assert view._layers["current"].spans[0].start == nearest
+
+
+async def test_a_type_can_be_hidden_from_the_legend():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = await ready(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        entity_list = app.query_one(EntityList)
+        entity_list.highlighted = [o.id for o in entity_list.options].index("type:person")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not [s for s in entity_spans(view) if s[2].endswith("person")]
+        assert [s for s in entity_spans(view) if s[2].endswith("org")]
+        assert app.state.hidden_types == ["person"]
+        assert entity_list.options[0].prompt.plain.startswith("○ people")
+
+
+async def test_which_articles_mention_an_entity(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await wait_until(pilot, lambda: len(app._entities_complete) == len(seed_corpus.articles))
+        await pilot.press("e")
+        await pilot.pause()
+        entity_list = app.query_one(EntityList)
+        entity_list.highlighted = [o.id for o in entity_list.options].index("entity:馬化騰")
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MentionsScreen)
+        assert len(screen.rows) == 7 and all(count > 0 for _, _, count in screen.rows)
+        counts = [count for _, _, count in screen.rows]
+        assert counts == sorted(counts, reverse=True)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.current.id == screen.rows[1][0]
+        current = app.query_one(ArticleView)._layers["current"].spans[0]
+        assert app.current.body[current.start : current.end] == "馬化騰"
+
+
+FIRST_PAINT = """
+import sys
+from reader.app import ReaderApp
+from reader.corpus import load_corpus
+from reader.paths import bundled
+
+class FirstPaint(ReaderApp):
+    def on_mount(self):
+        self.call_after_refresh(self.painted)
+    def painted(self):
+        print("jieba imported at first paint:", "jieba" in sys.modules)
+        self.exit()
+
+FirstPaint(load_corpus([bundled("seeds")])).run(headless=True, size=(120, 35))
+"""
+
+
+def test_the_first_paint_does_not_wait_for_jieba():
+    result = subprocess.run([sys.executable, "-c", FIRST_PAINT], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert "jieba imported at first paint: False" in result.stdout, result.stderr
