@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -18,8 +19,9 @@ from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerErro
 from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script
 from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
+from reader.search import Results, SearchIndex
 from reader.state import State
-from reader.widgets.article_view import ArticleView
+from reader.widgets.article_view import ArticleView, Span
 from reader.screens.mentions import MentionsScreen
 from reader.widgets.bindings import bindings_for
 from reader.widgets.entity_panel import EntityList, EntityPanel
@@ -55,6 +57,10 @@ class ReaderApp(App[None]):
         self.entities: dict[str, list[Entity]] = {}
         """Entities found so far, by article id."""
         self._entities_complete: set[str] = set()
+        self._search_index: SearchIndex | None = None
+        self._index_lock = threading.Lock()
+        self.search_results: Results | None = None
+        """The results the hit keys walk through (None: no search in progress)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -116,6 +122,7 @@ class ReaderApp(App[None]):
             self.state.article = article.id
             self._state_dirty = True
             self._show_entities()
+            self._show_hits()
             if article.id not in self._entities_complete and self.query(Footer):
                 self._find_entities()  # Put this article first.
         if focus_view:
@@ -155,7 +162,17 @@ class ReaderApp(App[None]):
             percent=self.view.percent_read,
             script=mode_label(self.view.script_mode, article_script(self.current)),
             busy=" · ".join(self._busy.values()) or None,
+            search=self._search_status(),
         )
+
+    def _search_status(self) -> str | None:
+        if self.search_results is None or self.current is None:
+            return None
+        hits = self.search_results.hits_for(self.current.id)
+        mark = self.view.current_mark
+        number = next((i + 1 for i, h in enumerate(hits) if h.start == mark), None)
+        where = f"{number}/{len(hits)}" if number else f"{len(hits)} hits"
+        return f"“{self.search_results.query}” {where}"
 
     def _step_article(self, step: int) -> None:
         if self.current is None:
@@ -271,6 +288,85 @@ class ReaderApp(App[None]):
 
         self.push_screen(MentionsScreen(name, rows, pending), opened)
 
+    # -- search ---------------------------------------------------------------------------------
+
+    def search_index(self) -> SearchIndex:
+        """The index of the corpus, built on first use (in whichever thread asks first)."""
+        with self._index_lock:
+            if self._search_index is None:
+                self._search_index = SearchIndex(self.corpus.articles)
+            return self._search_index
+
+    def _script_display(self) -> Callable[[str], str]:
+        mode = self.view.script_mode
+        return str if mode == ORIGINAL else partial(convert, target=mode)
+
+    def action_search(self) -> None:
+        from reader.screens.search import Choice, SearchScreen
+
+        def chosen(choice: Choice | None) -> None:
+            if choice is None:
+                return
+            self.state.remember_query(choice.results.query)
+            self._state_dirty = True
+            self.search_results = choice.results
+            article = self.corpus.articles[choice.position]
+            self.open_article(article.id, focus_view=True)
+            self._show_hits(focus=choice.hit)
+
+        last = self.search_results.query if self.search_results else ""
+        word_mode = self.search_results.word_mode if self.search_results else False
+        self.push_screen(
+            SearchScreen(self.search_index, list(self.state.search_history), self._script_display(), query=last,
+                         word_mode=word_mode),
+            chosen,
+        )
+
+    def _show_hits(self, focus: int | None = None) -> None:
+        """Highlight the current article's hits; with `focus`, bring that hit into view."""
+        if self.current is None:
+            return
+        hits = self.search_results.hits_for(self.current.id) if self.search_results else []
+        self.view.set_layer("hits", [Span(h.start, h.end, "article-view--hit") for h in hits])
+        if focus is not None and hits:
+            hit = hits[min(focus, len(hits) - 1)]
+            self.view.mark(hit.start, hit.end)
+        self._update_status()
+
+    def _step_hit(self, forward: bool) -> None:
+        """The next (or previous) hit after the marked place, on into the next matching article."""
+        results = self.search_results
+        if results is None or self.current is None or not results.indices:
+            self.bell()
+            return
+        hits = results.hits_for(self.current.id)
+        current = self.view.current_mark
+        offset = current if current is not None else (self.view.position - 1 if forward else self.view.position)
+        candidates = [i for i, h in enumerate(hits) if (h.start > offset if forward else h.start < offset)]
+        if candidates:
+            self._show_hits(focus=candidates[0] if forward else candidates[-1])
+            return
+        positions = results.indices
+        here = self.corpus.index_of(self.current.id)
+        later = [p for p in positions if (p > here if forward else p < here)] if here is not None else []
+        target = (later[0] if forward else later[-1]) if later else (positions[0] if forward else positions[-1])
+        self.open_article(self.corpus.articles[target].id)
+        count = len(results.hits(target))
+        self._show_hits(focus=0 if forward else count - 1)
+
+    def action_next_hit(self) -> None:
+        self._step_hit(forward=True)
+
+    def action_previous_hit(self) -> None:
+        self._step_hit(forward=False)
+
+    def action_clear_marks(self) -> None:
+        self.search_results = None
+        self.view.set_layer("hits", [])
+        self.view.set_layer("current", [])
+        self.view.chosen_entity = None
+        self._update_status()
+
     # -- state ----------------------------------------------------------------------------------
 
     def _save_state_if_changed(self) -> None:
@@ -328,6 +424,7 @@ class ReaderApp(App[None]):
         yield SystemCommand("Previous article", "Open the previous article", self.action_previous_article)
         yield SystemCommand("Show or hide the article list", "Toggle the sidebar", self.action_toggle_sidebar)
         yield SystemCommand("Filter the article list", "Type to narrow the list", self.action_filter)
+        yield SystemCommand("Search", "Find words in every article", self.action_search)
         yield SystemCommand("Switch script", "Original, Simplified 简体, Traditional 繁體", self.action_toggle_script)
         yield SystemCommand("Entity panel", "People, organisations, products, places… in this article", self.action_entity_panel)
         yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text", self.action_toggle_highlights)

@@ -21,6 +21,7 @@ from reader.keymap import KeymapError, keys_markdown, load_keymap
 from reader.layout import article_script, article_texts
 from reader.paragraphs import split_blocks
 from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text
+from reader.search import SearchIndex, snippet
 
 
 class UsageError(Exception):
@@ -68,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     entities.add_argument("--entities", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                           help="your gazetteer, added to the bundled one")
     entities.add_argument("--json", action="store_true", help="print JSON")
+
+    search = commands.add_parser("search", parents=[common], help="find words in every article")
+    search.add_argument("query", metavar="QUERY", help='words that must all occur; "quote" a phrase')
+    search.add_argument("--word", action="store_true", help="whole jieba words only")
+    search.add_argument("--json", action="store_true", help="print JSON")
 
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
@@ -150,6 +156,28 @@ def cmd_entities(args: argparse.Namespace) -> None:
             print(f"  {row['start']:>6}-{row['end']:<6} {row['type']:<8} {row['text']}")
 
 
+def cmd_search(args: argparse.Namespace) -> None:
+    results = SearchIndex(_load(args).articles).search(args.query, word_mode=args.word)
+    rows = []
+    for article, hits in results.rows():
+        for hit in hits:
+            context = snippet(article.body, hit)[0]
+            rows.append({"article": article.id, "start": hit.start, "end": hit.end,
+                         "text": article.body[hit.start : hit.end], "snippet": context})
+    if args.json:
+        _print_json(rows)
+        return
+    if not rows:
+        print(f"No article holds every word of {args.query!r}.")
+        return
+    print(f"{len(rows)} hits in {len(results)} articles")
+    for article, hits in results.rows():
+        print(f"\n{article.title} ({article.id}): {len(hits)}")
+        for hit in hits:
+            text, start, end = snippet(article.body, hit)
+            print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
+
+
 def cmd_convert(args: argparse.Namespace) -> None:
     sys.stdout.write(convert(sys.stdin.read(), args.to))
 
@@ -170,7 +198,8 @@ def cmd_keys(args: argparse.Namespace) -> None:
 
 
 COMMANDS = {
-    "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "convert": cmd_convert, "keys": cmd_keys,
+    "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
+    "keys": cmd_keys,
 }
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
 _SOURCE_RE = re.compile(r"\s*[(（]([^()（）\n]{1,40})[)）]\s*$")
+_SOURCE_TAIL = 44  # Room for the longest source, its parentheses and a space.
 _TAG_LINE_RE = re.compile(r"^#[^#\s]\S*(?:[\s,，]+#[^#\s]\S*)*\s*$")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 
@@ -112,7 +113,8 @@ def parse_seed(text: str) -> tuple[tuple[str, ...], list[tuple[str, str, str]]] 
         return None
     triples = []
     for title, body in zip(lines[::2], lines[1::2]):
-        match = _SOURCE_RE.search(body)
+        tail = max(0, len(body.rstrip()) - _SOURCE_TAIL)  # Only the end can hold the source.
+        match = _SOURCE_RE.search(body, tail)
         if match is None:
             return None
         triples.append((title.strip(), body[: match.start()].strip(), match.group(1).strip()))
@@ -176,8 +178,9 @@ def expand(paths: list[Path]) -> tuple[list[Path], list[LoadProblem]]:
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".")
+                (p for p in path.rglob("*")
+                 if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".") and p.is_file()),
+                key=str,
             )
             if not found:
                 problems.append(LoadProblem(str(path), "the folder holds no .txt or .md files"))

@@ -36,6 +36,8 @@ CONTEXTS = {
     "article": "Article view",
     "sidebar": "Article list",
     "entities": "Entity panel",
+    "search": "Search",
+    "results": "Search results",
     "dialog": "Dialogs",
 }
 
@@ -48,6 +50,7 @@ ACTIONS: dict[str, Action] = {
         Action("app.toggle_sidebar", "toggle_sidebar", "Show or hide the article list"),
         Action("app.filter", "filter", "Filter the article list", show=True),
         Action("app.toggle_script", "toggle_script", "Script: original, 简体, 繁體", show=True),
+        Action("app.search", "search", "Search all articles", show=True),
         Action("app.entity_panel", "entity_panel", "Show or hide the entity panel", show=True),
         Action("app.toggle_highlights", "toggle_highlights", "Entity highlighting on or off"),
         Action("app.next_article", "next_article", "Next article", show=True),
@@ -60,6 +63,9 @@ ACTIONS: dict[str, Action] = {
         Action("article.bottom", "scroll_end", "Go to the end"),
         Action("article.next_mention", "next_mention", "Next mention of the chosen entity (or any)"),
         Action("article.previous_mention", "previous_mention", "Previous mention of the chosen entity (or any)"),
+        Action("article.next_hit", "app.next_hit", "Next search hit (on into the next article)"),
+        Action("article.previous_hit", "app.previous_hit", "Previous search hit"),
+        Action("article.clear_marks", "app.clear_marks", "Clear search hits and marks"),
         Action("article.next_entity", "next_entity", "Next entity of any kind"),
         Action("article.previous_entity", "previous_entity", "Previous entity of any kind"),
         Action("sidebar.down", "cursor_down", "Next title"),
@@ -70,6 +76,15 @@ ACTIONS: dict[str, Action] = {
         Action("sidebar.last", "last", "Last title"),
         Action("sidebar.open", "select", "Read the highlighted article"),
         Action("entities.mentions_elsewhere", "mentions_elsewhere", "Which articles mention this entity"),
+        Action("search.toggle_word_mode", "toggle_word_mode", "Whole words only, or any text"),
+        Action("search.history_back", "history_back", "Earlier query"),
+        Action("search.history_forward", "history_forward", "Later query"),
+        Action("search.focus_results", "focus_results", "Move into the results"),
+        Action("results.down", "cursor_down", "Next result"),
+        Action("results.up", "cursor_up", "Previous result"),
+        Action("results.page_down", "page_down", "A page of results down"),
+        Action("results.page_up", "page_up", "A page of results up"),
+        Action("results.choose", "choose", "Open the article at this hit"),
         Action("dialog.close", "close", "Close the dialog"),
     ]
 }

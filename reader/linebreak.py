@@ -75,19 +75,29 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
             # Wider than any line (a long word or URL): break it by character, from where we are.
             last_break = None
             for char_start in range(start, position):
-                char_width = _width(text[char_start])
-                breakable = text[char_start] not in CLOSING and text[char_start - 1] not in OPENING
+                char = text[char_start]
+                if used == 0 and char.isspace():
+                    line_start = char_start + 1  # No line starts with a space.
+                    continue
+                char_width = _width(char)
+                breakable = char not in CLOSING and text[char_start - 1] not in OPENING
                 if breakable and char_start > line_start:
                     last_break = char_start
                 if used + char_width > width and used:
-                    hangs = text[char_start] in CLOSING and used + char_width <= width + HANG
+                    hangs = char in CLOSING and used + char_width <= width + HANG
                     if breakable:
-                        lines.append((line_start, _trim_end(text, line_start, char_start)))
+                        _close(lines, text, line_start, char_start)
                         line_start, used, last_break = char_start, 0, None
+                        if char.isspace():
+                            line_start = char_start + 1
+                            continue
                     elif not hangs and last_break is not None:
                         # Cannot break here nor hang: carry what is glued to this character down.
-                        lines.append((line_start, _trim_end(text, line_start, last_break)))
-                        line_start, used, last_break = last_break, _width(text[last_break:char_start]), None
+                        _close(lines, text, line_start, last_break)
+                        line_start = last_break
+                        while text[line_start].isspace():
+                            line_start += 1
+                        used, last_break = _width(text[line_start:char_start]), None
                 used += char_width
             line_end = position
             continue
@@ -98,10 +108,12 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
     return lines
 
 
-def _trim_end(text: str, start: int, end: int) -> int:
+def _close(lines: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    """End a line at `end`, less trailing spaces (an empty line is no line)."""
     while end > start and text[end - 1].isspace():
         end -= 1
-    return end
+    if end > start:
+        lines.append((start, end))
 
 
 def _hangs(atom: str, atom_width: int, room: int) -> bool:

@@ -110,15 +110,15 @@ async def test_typing_in_the_list_starts_the_filter():
 
 async def test_a_user_keymap_rebinds_keys(tmp_path: Path):
     keymap = tmp_path / "keys.toml"
-    keymap.write_text('[article]\nscroll_down = "n"\nscroll_up = "p"\n', encoding="utf-8")
+    keymap.write_text('[article]\nscroll_down = "u"\nscroll_up = "i"\n', encoding="utf-8")
     app = make_app(keymap_file=keymap)
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
         await pilot.press("j")
         assert view.scroll_y == 0
-        await pilot.press("n", "n")
+        await pilot.press("u", "u")
         assert view.scroll_y == 2
-        await pilot.press("p")
+        await pilot.press("i")
         assert view.scroll_y == 1
 
 
@@ -141,7 +141,7 @@ async def test_reading_position_and_article_survive_a_restart(seed_corpus, tmp_p
 
 async def test_help_lists_every_binding_with_its_current_keys(tmp_path: Path):
     keymap = tmp_path / "keys.toml"
-    keymap.write_text('[app]\nnext_article = "N"\n', encoding="utf-8")
+    keymap.write_text('[app]\nnext_article = "L"\n', encoding="utf-8")
     app = make_app(keymap_file=keymap)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
@@ -150,7 +150,7 @@ async def test_help_lists_every_binding_with_its_current_keys(tmp_path: Path):
         text = rich_text(app.screen.query_one("Static").content)
         lines = {" ".join(line.split()) for line in text.splitlines()}
         assert "j, down Scroll down a line" in lines
-        assert "N Next article" in lines  # The user's key, not the default.
+        assert "L Next article" in lines  # The user's key, not the default.
         assert "?, f1 Show the keys" in lines
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)

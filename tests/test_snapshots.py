@@ -10,8 +10,12 @@ from apphelpers import SIZE, make_app, wait_until
 
 
 async def settled(pilot) -> None:
+    """Every article's entities found, nothing in progress, the key hints drawn."""
     app = pilot.app
-    await wait_until(pilot, lambda: app.current.id in app._entities_complete and app.query("Footer"))
+    await wait_until(
+        pilot,
+        lambda: len(app._entities_complete) == len(app.corpus.articles) and not app._busy and app.query("Footer"),
+    )
 
 
 def test_main_screen(snap_compare):

@@ -68,6 +68,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--heading",
         "article-view--caption",
         "article-view--current",
+        "article-view--hit",
         *(f"article-view--entity-{kind}" for kind in TYPES),
     }
 
@@ -80,6 +81,7 @@ class ArticleView(ScrollView, can_focus=True):
         & > .article-view--heading { text-style: bold underline; }
         & > .article-view--caption { color: $text-muted; text-style: italic; }
         & > .article-view--current { text-style: reverse; }
+        & > .article-view--hit { background: $warning 40%; }
         & > .article-view--entity-person { color: $text-accent; text-style: bold; }
         & > .article-view--entity-org { color: $text-primary; }
         & > .article-view--entity-product { color: $text-secondary; }
@@ -209,8 +211,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     def go_to_mention(self, mention: Entity) -> None:
         """Bring a mention into view and mark it."""
-        self.scroll_to_offset(mention.start, center=True)
-        self.set_layer("current", [Span(mention.start, mention.end, "article-view--current")])
+        self.mark(mention.start, mention.end)
+
+    def mark(self, start: int, end: int) -> None:
+        """Bring the text at `start`-`end` into view and mark it as the current place."""
+        self.scroll_to_offset(start, center=True)
+        self.set_layer("current", [Span(start, end, "article-view--current")])
 
     def choose_entity(self, key: str | None) -> None:
         """Walk the mention keys through `key`'s mentions, starting at its first."""
@@ -219,10 +225,16 @@ class ArticleView(ScrollView, can_focus=True):
         if first is not None:
             self.go_to_mention(first)
 
+    @property
+    def current_mark(self) -> int | None:
+        """Where the marked place (a hit or mention) starts, if there is one."""
+        current = self._layers.get("current")
+        return current.spans[0].start if current else None
+
     def _step_mention(self, *, forward: bool, key: str | None) -> None:
         visible = [e for e in self._entities if e.type in self._shown_types or e.key == key]
-        current = self._layers.get("current")
-        offset = current.spans[0].start if current else (self.position - 1 if forward else self.position)
+        current = self.current_mark
+        offset = current if current is not None else (self.position - 1 if forward else self.position)
         mention = next_mention(visible, offset, forward=forward, key=key)
         if mention is None:
             self.app.bell()
@@ -324,7 +336,8 @@ class ArticleView(ScrollView, can_focus=True):
         if self._layout is None or self._layout.width != self._text_width:
             self._prepare(self.position)
         else:
-            self._redraw()  # The margin may have changed.
+            self._redraw()  # The margin may have changed,
+            self.post_message(self.Moved())  # and how much of the article is in view.
 
     def _redraw(self) -> None:
         self._strips.clear()

@@ -10,8 +10,13 @@ class StatusBar(Static):
     StatusBar { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
-    def show(self, *, number: int, total: int, title: str, percent: int, script: str, busy: str | None = None) -> None:
+    def show(
+        self, *, number: int, total: int, title: str, percent: int, script: str, busy: str | None = None,
+        search: str | None = None,
+    ) -> None:
         parts = [f"{number}/{total}", script, f"{percent}%"]
+        if search:
+            parts.append(search)
         if busy:
             parts.append(f"{busy}…")
         self.update(f"{'  ·  '.join(parts)}  ·  {title}", layout=False)

@@ -1,0 +1,120 @@
+"""Search in the app: type, see results as you type, open a hit, walk hits across articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from reader.screens.search import SearchScreen
+from reader.state import State
+from reader.widgets.article_view import ArticleView
+from reader.widgets.result_list import ResultList
+
+from apphelpers import SIZE, make_app, wait_until
+
+
+def summary(app) -> str:
+    return str(app.screen.query_one("#summary").render())
+
+
+async def search(pilot, text: str) -> SearchScreen:
+    await pilot.press("slash")
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    await pilot.press(*text)
+    await wait_until(pilot, lambda: "hit" in summary(pilot.app) and "counting" not in summary(pilot.app))
+    return screen
+
+
+def hit_layer(view: ArticleView) -> list[tuple[int, int]]:
+    layer = view._layers.get("hits")
+    return [(s.start, s.end) for s in layer.spans] if layer else []
+
+
+async def test_results_as_you_type_and_enter_opens_the_first_hit(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await search(pilot, "元宝派")
+        assert summary(app) == "17 hits in 4 articles"
+        result_list = screen.query_one(ResultList)
+        assert result_list.rows[0].hit is None and result_list.rows[1].hit == 0
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        first = next(a for a in seed_corpus.articles if "元寶派" in a.body)
+        assert app.current.id == first.id
+        assert hit_layer(view) == [(i, i + 3) for i in range(len(first.body)) if first.body.startswith("元寶派", i)]
+        assert view.current_mark == first.body.index("元寶派")
+        assert app.focused is view
+
+
+async def test_hit_keys_continue_into_the_next_article(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "元宝派")
+        await pilot.press("enter")
+        await pilot.pause()
+        view = app.query_one(ArticleView)
+        with_hits = [a for a in seed_corpus.articles if "元寶派" in a.body]
+        first_count = with_hits[0].body.count("元寶派")
+        await pilot.press(*["n"] * first_count)  # Past the last hit of the first article.
+        assert app.current.id == with_hits[1].id
+        assert view.current_mark == with_hits[1].body.index("元寶派")
+        await pilot.press("N")
+        assert app.current.id == with_hits[0].id
+        assert view.current_mark == with_hits[0].body.rindex("元寶派")
+        await pilot.press("escape")
+        assert hit_layer(view) == [] and view.current_mark is None
+
+
+async def test_choosing_a_hit_in_the_list(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await search(pilot, "豆包手機")
+        await pilot.press("tab")
+        assert isinstance(screen.focused, ResultList)
+        await pilot.press("down", "down")
+        row = screen.query_one(ResultList).rows[screen.query_one(ResultList).highlighted]
+        await pilot.press("enter")
+        await pilot.pause()
+        article = seed_corpus.articles[row.position]
+        hit = [i for i in range(len(article.body)) if article.body.startswith("豆包手機", i)][row.hit]
+        assert app.current.id == article.id and app.query_one(ArticleView).current_mark == hit
+
+
+async def test_word_mode_and_escape(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "元寶")
+        assert summary(app) == "56 hits in 6 articles"
+        await pilot.press("alt+w")
+        await wait_until(pilot, lambda: summary(app).startswith("39 hits"))
+        assert "whole words" in app.screen.query_one("Vertical").border_title
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_history_is_recalled_and_kept(tmp_path: Path):
+    state = tmp_path / "state.json"
+    app = make_app(state=State.load(state))
+    async with app.run_test(size=SIZE) as pilot:
+        await search(pilot, "騰訊")
+        await pilot.press("enter")
+        await pilot.pause()
+        await search(pilot, "")  # Opens with the last query…
+        query = app.screen.query_one(Input)
+        assert query.value == "騰訊"
+        await pilot.press("ctrl+u", *"豆包")
+        await wait_until(pilot, lambda: "hits" in summary(app))
+        await pilot.press("enter")
+        await pilot.pause()
+    again = make_app(state=State.load(state))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await pilot.press("up")
+        assert again.screen.query_one(Input).value == "豆包"
+        await pilot.press("up")
+        assert again.screen.query_one(Input).value == "騰訊"
+        await pilot.press("down", "down")
+        assert again.screen.query_one(Input).value == ""
