@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import NoReturn, Sequence
 
 from reader import paths
+from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, AnnotationStore, StoreError, place_all
 from reader.corpus import Article, Corpus, load_corpus
 from reader.entities import TYPES, EntityCache, Gazetteer, GazetteerError, detect_cached
 from reader.entities import check_file as check_gazetteer
@@ -74,6 +75,27 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query", metavar="QUERY", help='words that must all occur; "quote" a phrase')
     search.add_argument("--word", action="store_true", help="whole jieba words only")
     search.add_argument("--json", action="store_true", help="print JSON")
+
+    annotate = commands.add_parser("annotate", parents=[common], help="add an annotation")
+    annotate.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
+    where = annotate.add_mutually_exclusive_group(required=True)
+    where.add_argument("--quote", metavar="TEXT", help="the text to annotate, as it is in the article")
+    where.add_argument("--start", type=int, metavar="N", help="where the text starts (code points)")
+    annotate.add_argument("--occurrence", type=int, default=1, metavar="N", help="which occurrence of --quote (default 1)")
+    annotate.add_argument("--end", type=int, metavar="M", help="where the text ends (with --start)")
+    annotate.add_argument("--note", default="", help="the note")
+    annotate.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
+    annotate.add_argument("--color", default=DEFAULT_COLOR, choices=COLORS, help="the colour")
+    annotate.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                          help="the annotations file to use")
+    annotate.add_argument("--json", action="store_true", help="print the annotation as JSON")
+
+    listing_notes = commands.add_parser("annotations", parents=[common], help="list annotations")
+    listing_notes.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
+    listing_notes.add_argument("--tag", help="only annotations with this tag")
+    listing_notes.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                               help="the annotations file to use")
+    listing_notes.add_argument("--json", action="store_true", help="print JSON")
 
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
@@ -178,6 +200,61 @@ def cmd_search(args: argparse.Namespace) -> None:
             print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
 
 
+def _store(args: argparse.Namespace) -> AnnotationStore:
+    store = AnnotationStore(getattr(args, "annotations", None))
+    if store.problem:
+        print(f"reader: {store.problem}", file=sys.stderr)
+    return store
+
+
+def cmd_annotate(args: argparse.Namespace) -> None:
+    article = _article(_load(args), args.article)
+    if args.quote is not None:
+        start = -1
+        for _ in range(max(args.occurrence, 1)):
+            start = article.body.find(args.quote, start + 1)
+            if start == -1:
+                raise UsageError(f"{args.quote!r} does not occur {args.occurrence} time(s) in {article.id}")
+        end = start + len(args.quote)
+    else:
+        if args.end is None:
+            raise UsageError("--start needs --end")
+        start, end = args.start, args.end
+    try:
+        annotation = Annotation.new(article.id, article.body, start, end, note=args.note, tags=args.tags,
+                                    color=args.color)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    store = AnnotationStore(getattr(args, "annotations", None))
+    try:
+        store.add(annotation)
+    except StoreError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        raise SystemExit(1)
+    if args.json:
+        _print_json(annotation.to_json())
+    else:
+        print(f"{annotation.id}  {article.id}  {start}-{end}  {annotation.quote}")
+
+
+def cmd_annotations(args: argparse.Namespace) -> None:
+    corpus = _load(args)
+    store = _store(args)
+    chosen = _article(corpus, args.article) if args.article else None
+    bodies = {a.id: a.body for a in corpus.articles}
+    annotations = [a for a in store.all() if chosen is None or a.article == chosen.id]
+    if args.tag:
+        annotations = [a for a in annotations if args.tag in a.tags]
+    placed, orphans = place_all(annotations, bodies)
+    if args.json:
+        _print_json([{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans])
+        return
+    for annotation in placed + orphans:
+        where = "orphaned" if annotation in orphans else f"{annotation.start}-{annotation.end}"
+        tags = " ".join(f"#{t}" for t in annotation.tags)
+        print(f"{annotation.article}  {where}  [{annotation.color}] {annotation.quote}  {annotation.note}  {tags}".rstrip())
+
+
 def cmd_convert(args: argparse.Namespace) -> None:
     sys.stdout.write(convert(sys.stdin.read(), args.to))
 
@@ -199,7 +276,7 @@ def cmd_keys(args: argparse.Namespace) -> None:
 
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
-    "keys": cmd_keys,
+    "annotate": cmd_annotate, "annotations": cmd_annotations, "keys": cmd_keys,
 }
 
 

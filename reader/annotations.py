@@ -1,0 +1,320 @@
+"""Annotations and the JSON file that keeps them, which must never lose or corrupt anything.
+
+* Every change is written at once, atomically (temporary file, fsync, rename), and the previous
+  version is kept beside it as `.bak`. A process killed at any moment leaves the old file or the
+  new one, whole.
+* Several processes may share the file: each change takes a lock, reloads what is on disk if it
+  changed, merges by annotation id (the later `modified` wins; deletions are remembered as
+  tombstones so a merge never brings an annotation back), then writes.
+* A file that cannot be read (bad JSON, an unknown schema) is never overwritten: the store opens
+  read-only with whatever could be read, and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from reader import paths
+from reader.anchoring import anchor, context_of
+from reader.storage import atomic_write_text
+
+SCHEMA = 1
+COLORS = ("yellow", "green", "blue", "pink", "purple")
+DEFAULT_COLOR = COLORS[0]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Annotation:
+    id: str
+    article: str
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    color: str = DEFAULT_COLOR
+    created: str = ""
+    modified: str = ""
+
+    @classmethod
+    def new(cls, article: str, body: str, start: int, end: int, *, note: str = "", tags=(), color: str = DEFAULT_COLOR) -> "Annotation":
+        if not 0 <= start < end <= len(body):
+            raise ValueError(f"the range {start}-{end} is not inside the article (0-{len(body)})")
+        if color not in COLORS:
+            raise ValueError(f"unknown colour {color!r} (one of {', '.join(COLORS)})")
+        quote, prefix, suffix = context_of(body, start, end)
+        stamp = now()
+        return cls(uuid.uuid4().hex, article, start, end, quote, prefix, suffix, note, tuple(tags), color, stamp, stamp)
+
+    def edited(self, **changes) -> "Annotation":
+        if "color" in changes and changes["color"] not in COLORS:
+            raise ValueError(f"unknown colour {changes['color']!r}")
+        if "tags" in changes:
+            changes["tags"] = tuple(changes["tags"])
+        return replace(self, **changes, modified=now())
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Annotation":
+        fields = {name: data[name] for name in ("id", "article", "start", "end", "quote")}
+        if not isinstance(fields["id"], str) or not isinstance(fields["article"], str):
+            raise ValueError("id and article must be text")
+        if not isinstance(fields["start"], int) or not isinstance(fields["end"], int):
+            raise ValueError("start and end must be numbers")
+        tags = data.get("tags", [])
+        return cls(
+            **fields,
+            prefix=str(data.get("prefix", "")),
+            suffix=str(data.get("suffix", "")),
+            note=str(data.get("note", "")),
+            tags=tuple(str(tag) for tag in tags) if isinstance(tags, list) else (),
+            color=data.get("color") if data.get("color") in COLORS else DEFAULT_COLOR,
+            created=str(data.get("created", "")),
+            modified=str(data.get("modified", data.get("created", ""))),
+        )
+
+    def placed(self, body: str | None) -> "Annotation | None":
+        """This annotation where its quote is in `body` now (None: orphaned)."""
+        if body is None:
+            return None
+        place = anchor(body, self.start, self.end, self.quote, self.prefix, self.suffix)
+        if place is None:
+            return None
+        if (place.start, place.end) == (self.start, self.end):
+            return self
+        return replace(self, start=place.start, end=place.end)
+
+
+class StoreError(Exception):
+    """The file could not be read or written; the message says which and why."""
+
+
+@dataclass
+class _Snapshot:
+    annotations: dict[str, Annotation] = field(default_factory=dict)
+    deleted: dict[str, str] = field(default_factory=dict)
+    """Tombstones: id -> when it was deleted."""
+
+
+def default_path() -> Path:
+    """`READER_ANNOTATIONS`, else `annotations.json` in the XDG data folder."""
+    configured = os.environ.get("READER_ANNOTATIONS")
+    return Path(configured) if configured else paths.data_dir() / "annotations.json"
+
+
+def _parse(text: str) -> tuple[_Snapshot, list[str]]:
+    """What a file holds, and what in it had to be skipped. StoreError if it is not ours at all."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise StoreError(f"not valid JSON ({error})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
+        raise StoreError("not a reader annotations file")
+    if data.get("schema") != SCHEMA:
+        raise StoreError(f"schema {data.get('schema')!r} is not one this version reads ({SCHEMA})")
+    snapshot, skipped = _Snapshot(), []
+    for number, item in enumerate(data["annotations"]):
+        try:
+            annotation = Annotation.from_json(item)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            skipped.append(f"entry {number + 1}: {error}")
+            continue
+        snapshot.annotations[annotation.id] = annotation
+    deleted = data.get("deleted", {})
+    if isinstance(deleted, dict):
+        snapshot.deleted = {str(k): str(v) for k, v in deleted.items()}
+    return snapshot, skipped
+
+
+def _merge(ours: _Snapshot, theirs: _Snapshot) -> _Snapshot:
+    """By id, the later change wins; a deletion later than an annotation's last change removes it."""
+    deleted = dict(theirs.deleted)
+    for key, when in ours.deleted.items():
+        if when > deleted.get(key, ""):
+            deleted[key] = when
+    annotations = dict(theirs.annotations)
+    for key, annotation in ours.annotations.items():
+        other = annotations.get(key)
+        if other is None or annotation.modified > other.modified:
+            annotations[key] = annotation
+    for key, when in deleted.items():
+        if key in annotations and annotations[key].modified <= when:
+            del annotations[key]
+    return _Snapshot(annotations, deleted)
+
+
+class AnnotationStore:
+    """The annotations of one file. Every change is saved before the method returns."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self._state = _Snapshot()
+        self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime) we last read or wrote.
+        self._lock = threading.RLock()
+        self._last_deleted: Annotation | None = None
+        self.problem: str | None = None
+        """Why the file could not be read (the store is then read-only), or None."""
+        self.skipped: list[str] = []
+        self.load()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.problem is not None
+
+    def load(self) -> None:
+        with self._lock:
+            self.problem, self.skipped = None, []
+            try:
+                text = self.path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                self._state, self._seen = _Snapshot(), None
+                return
+            except (OSError, UnicodeDecodeError) as error:
+                self._fail(f"cannot read it ({error})")
+                return
+            try:
+                self._state, self.skipped = _parse(text)
+            except StoreError as error:
+                self._fail(str(error))
+                return
+            if self.skipped:  # Writing would drop them: read-only, keep the file as it is.
+                self.problem = f"{self.path}: {len(self.skipped)} entries cannot be read ({self.skipped[0]})"
+            self._seen = self._stat()
+
+    def _fail(self, reason: str) -> None:
+        """Read-only from now on; show what the backup holds, if it can be read."""
+        self.problem = f"{self.path}: {reason}"
+        self._state = _Snapshot()
+        backup = self.path.with_name(self.path.name + ".bak")
+        try:
+            self._state, _ = _parse(backup.read_text(encoding="utf-8"))
+            self.problem += f"; showing the backup {backup.name}"
+        except (OSError, UnicodeDecodeError, StoreError):
+            pass
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return info.st_ino, info.st_size, info.st_mtime_ns
+
+    def all(self) -> list[Annotation]:
+        with self._lock:
+            return sorted(self._state.annotations.values(), key=lambda a: (a.article, a.start, a.created))
+
+    def for_article(self, article_id: str) -> list[Annotation]:
+        return [a for a in self.all() if a.article == article_id]
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        with self._lock:
+            return self._state.annotations.get(annotation_id)
+
+    # -- changing -------------------------------------------------------------------------------
+
+    def add(self, annotation: Annotation) -> Annotation:
+        self._change(lambda state: state.annotations.__setitem__(annotation.id, annotation))
+        return annotation
+
+    def update(self, annotation: Annotation) -> Annotation:
+        return self.add(annotation)
+
+    def delete(self, annotation_id: str) -> Annotation | None:
+        removed = self.get(annotation_id)
+        if removed is None:
+            return None
+
+        def change(state: _Snapshot) -> None:
+            state.annotations.pop(annotation_id, None)
+            state.deleted[annotation_id] = now()
+
+        self._change(change)
+        self._last_deleted = removed
+        return removed
+
+    def undo_delete(self) -> Annotation | None:
+        """Bring back the annotation deleted last (as a new change, so merges keep it)."""
+        removed, self._last_deleted = self._last_deleted, None
+        if removed is None:
+            return None
+        restored = replace(removed, modified=now())
+
+        def change(state: _Snapshot) -> None:
+            state.annotations[restored.id] = restored
+            state.deleted.pop(restored.id, None)
+
+        self._change(change)
+        return restored
+
+    def _change(self, apply) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.problem}; not writing over it")
+        with self._lock, self._file_lock():
+            mine = _Snapshot(dict(self._state.annotations), dict(self._state.deleted))
+            apply(mine)
+            if self._stat() != self._seen:  # Someone else wrote since: merge with theirs.
+                try:
+                    theirs, _ = _parse(self.path.read_text(encoding="utf-8"))
+                except FileNotFoundError:
+                    theirs = _Snapshot()
+                except (OSError, UnicodeDecodeError, StoreError) as error:
+                    self._fail(f"changed on disk into something unreadable ({error})")
+                    raise StoreError(f"{self.problem}; not writing over it") from None
+                mine = _merge(mine, theirs)
+            self._write(mine)
+            self._state = mine
+            self._seen = self._stat()
+
+    def _write(self, state: _Snapshot) -> None:
+        data = {
+            "schema": SCHEMA,
+            "annotations": [a.to_json() for a in sorted(state.annotations.values(), key=lambda a: a.id)],
+            "deleted": state.deleted,
+        }
+        try:
+            atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", backup=True)
+        except OSError as error:
+            raise StoreError(f"{self.path}: cannot write it ({error.strerror or error})") from None
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """An advisory lock beside the file, so two processes never merge at the same time."""
+        import fcntl
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def place_all(annotations: list[Annotation], bodies: dict[str, str]) -> tuple[list[Annotation], list[Annotation]]:
+    """Annotations placed in their articles' current text, and those that could not be (orphans)."""
+    placed, orphans = [], []
+    for annotation in annotations:
+        found = annotation.placed(bodies.get(annotation.article))
+        (placed if found is not None else orphans).append(found or annotation)
+    return placed, orphans
