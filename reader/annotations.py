@@ -17,7 +17,7 @@ import os
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
@@ -68,9 +68,11 @@ class Annotation:
         return replace(self, **changes, modified=now())
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data["tags"] = list(self.tags)
-        return data
+        return {
+            "id": self.id, "article": self.article, "start": self.start, "end": self.end, "quote": self.quote,
+            "prefix": self.prefix, "suffix": self.suffix, "note": self.note, "tags": list(self.tags),
+            "color": self.color, "created": self.created, "modified": self.modified,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> "Annotation":
@@ -170,6 +172,7 @@ class AnnotationStore:
         self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime) we last read or wrote.
         self._lock = threading.RLock()
         self._last_deleted: Annotation | None = None
+        self._json: dict[int, tuple[Annotation, str]] = {}
         self.problem: str | None = None
         """Why the file could not be read (the store is then read-only), or None."""
         self.skipped: list[str] = []
@@ -200,6 +203,14 @@ class AnnotationStore:
             if self.skipped:  # Writing would drop them: read-only, keep the file as it is.
                 self.problem = f"{self.path}: {len(self.skipped)} entries cannot be read ({self.skipped[0]})"
             self._seen = self._stat()
+
+    def reload_if_changed(self) -> bool:
+        """Read the file again if another process changed it; True if it did."""
+        with self._lock:
+            if self.read_only or self._stat() == self._seen:
+                return False
+            self.load()
+            return True
 
     def _fail(self, reason: str) -> None:
         """Read-only from now on; show what the backup holds, if it can be read."""
@@ -286,15 +297,32 @@ class AnnotationStore:
             self._seen = self._stat()
 
     def _write(self, state: _Snapshot) -> None:
-        data = {
-            "schema": SCHEMA,
-            "annotations": [a.to_json() for a in sorted(state.annotations.values(), key=lambda a: a.id)],
-            "deleted": state.deleted,
-        }
+        annotations = ",\n".join(self._serialised(a) for a in state.annotations.values())
+        deleted = json.dumps(state.deleted, ensure_ascii=False, separators=(",", ":"))
+        text = f'{{"schema":{SCHEMA},"annotations":[\n{annotations}\n],"deleted":{deleted}}}\n'
         try:
-            atomic_write_text(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n", backup=True)
+            atomic_write_text(self.path, text, backup=True)
         except OSError as error:
             raise StoreError(f"{self.path}: cannot write it ({error.strerror or error})") from None
+        current = {id(a) for a in state.annotations.values()}
+        self._json = {key: value for key, value in self._json.items() if key in current}
+
+    def prepare(self) -> None:
+        """Make every annotation's JSON ahead of the first change (a thread can do it at start)."""
+        with self._lock:
+            annotations = list(self._state.annotations.values())
+        for annotation in annotations:
+            self._serialised(annotation)
+
+    def _serialised(self, annotation: Annotation) -> str:
+        """An annotation's JSON, made once per annotation object: a save writes ten thousand of
+        them, but only the changed one is new."""
+        cached = self._json.get(id(annotation))
+        if cached is not None and cached[0] is annotation:
+            return cached[1]
+        text = json.dumps(annotation.to_json(), ensure_ascii=False, separators=(",", ":"))
+        self._json[id(annotation)] = (annotation, text)
+        return text
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
+from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
 from reader.corpus import Article, Corpus
 from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
 from reader.keymap import load_keymap, textual_keymap
@@ -26,7 +27,8 @@ from reader.screens.mentions import MentionsScreen
 from reader.widgets.bindings import bindings_for
 from reader.widgets.entity_panel import EntityList, EntityPanel
 from reader.widgets.sidebar import Sidebar
-from reader.widgets.status_bar import StatusBar
+from reader.navigation import sentence_at
+from reader.widgets.status_bar import NoteBar, StatusBar
 
 SAVE_INTERVAL = 5.0
 
@@ -44,6 +46,7 @@ class ReaderApp(App[None]):
         state: State | None = None,
         entities_file: Path | None = None,
         entity_cache: EntityCache | None = None,
+        annotations: AnnotationStore | None = None,
     ) -> None:
         super().__init__()
         self.corpus = corpus
@@ -61,12 +64,16 @@ class ReaderApp(App[None]):
         self._index_lock = threading.Lock()
         self.search_results: Results | None = None
         """The results the hit keys walk through (None: no search in progress)."""
+        self.annotations = annotations if annotations is not None else AnnotationStore()
+        self._placed: dict[str, list[Annotation]] = {}
+        """The current article's annotations where their quotes are now, by article id."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield Sidebar(self.corpus.articles, id="sidebar")
             with Vertical(id="reading"):
                 yield ArticleView(id="article")
+                yield NoteBar(id="note")
                 yield StatusBar(id="status")
 
     @property
@@ -86,6 +93,9 @@ class ReaderApp(App[None]):
             self.theme = self.state.theme
         for problem in self.corpus.problems:
             self.notify(f"{problem.path}\n{problem.message}", title="Skipped a file", severity="warning", timeout=10)
+        if self.annotations.problem:
+            self.notify(f"{self.annotations.problem}.\nAnnotations are read-only until it is fixed; the file is left as it is.",
+                        title="Annotations file", severity="error", timeout=30)
         if self.corpus.articles:
             remembered = self.state.article if self.corpus.find(self.state.article or "") else None
             self.open_article(remembered or self.corpus.articles[0].id)
@@ -100,6 +110,7 @@ class ReaderApp(App[None]):
             await self.mount(Footer())
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+            self.run_worker(self.annotations.prepare, thread=True, group="annotations", exit_on_error=False)
             self._find_entities()
 
     def watch_theme(self, theme: str) -> None:
@@ -123,6 +134,7 @@ class ReaderApp(App[None]):
             self._state_dirty = True
             self._show_entities()
             self._show_hits()
+            self._show_annotations()
             if article.id not in self._entities_complete and self.query(Footer):
                 self._find_entities()  # Put this article first.
         if focus_view:
@@ -361,17 +373,162 @@ class ReaderApp(App[None]):
         self._step_hit(forward=False)
 
     def action_clear_marks(self) -> None:
+        self.view.move_cursor(self.view.cursor, extend=False)
         self.search_results = None
         self.view.set_layer("hits", [])
         self.view.set_layer("current", [])
         self.view.chosen_entity = None
         self._update_status()
 
+    # -- annotations ----------------------------------------------------------------------------
+
+    def placed_annotations(self, article: Article) -> list[Annotation]:
+        """The article's annotations where their quotes are now (orphans left out)."""
+        if article.id not in self._placed:
+            self._placed[article.id] = place_all(self.annotations.for_article(article.id), {article.id: article.body})[0]
+        return self._placed[article.id]
+
+    def _show_annotations(self) -> None:
+        if self.current is None:
+            return
+        placed = self.placed_annotations(self.current)
+        self.view.set_layer("annotations", [Span(a.start, a.end, f"article-view--annotation-{a.color}") for a in placed])
+        self._show_note()
+
+    def _annotation_at(self, offset: int | None) -> Annotation | None:
+        if offset is None or self.current is None:
+            return None
+        inside = [a for a in self.placed_annotations(self.current) if a.start <= offset < a.end]
+        return min(inside, key=lambda a: a.end - a.start) if inside else None
+
+    @on(ArticleView.CursorMoved)
+    def _show_note(self) -> None:
+        annotation = self._annotation_at(self.view.cursor)
+        text = None
+        if annotation is not None:
+            tags = " ".join(f"#{t}" for t in annotation.tags)
+            text = "  ".join(part for part in (f"● {annotation.note}" if annotation.note else "● (no note)", tags) if part)
+        self.query_one(NoteBar).show_note(text)
+
+    def _target(self, sentence: bool = False) -> tuple[int, int] | None:
+        """What `a` annotates: the selection, else the hit, entity or sentence at the cursor."""
+        view = self.view
+        if not sentence and view.selection is not None:
+            return view.selection
+        cursor = view.cursor if view.cursor is not None else view.current_mark
+        if cursor is None or view.texts is None:
+            return None
+        if not sentence:
+            for layer in ("hits", "entities"):
+                spans = view._layers.get(layer)
+                for span in spans.overlapping(cursor, cursor + 1) if spans else []:
+                    return span.start, span.end
+        return sentence_at(view.texts.body, cursor)
+
+    def action_annotate(self, sentence: bool = False) -> None:
+        from reader.screens.annotate import DELETE, AnnotateScreen, Edit
+
+        if self.current is None:
+            return
+        article = self.current
+        existing = None if sentence or self.view.selection else self._annotation_at(self.view.cursor)
+        if existing is None:
+            target = self._target(sentence)
+            if target is None:
+                self.notify("Move the cursor (arrows, h l w) or select text (v) first.", title="Annotate")
+                return
+            start, end = target
+            quote = article.body[start:end]
+            screen = AnnotateScreen(self._script_display()(quote), read_only=self.annotations.problem)
+        else:
+            screen = AnnotateScreen(self._script_display()(existing.quote), note=existing.note, tags=existing.tags,
+                                    color=existing.color, existing=True, read_only=self.annotations.problem)
+
+        def done(result: Edit | str | None) -> None:
+            if result is None:
+                return
+            try:
+                if result == DELETE:
+                    self.annotations.delete(existing.id)
+                    self.notify("Annotation deleted: u brings it back.", title="Annotations")
+                elif existing is not None:
+                    self.annotations.update(existing.edited(note=result.note, tags=result.tags, color=result.color))
+                else:
+                    self.annotations.add(Annotation.new(article.id, article.body, start, end, note=result.note,
+                                                        tags=result.tags, color=result.color))
+            except StoreError as error:
+                self.notify(str(error), title="Not saved", severity="error", timeout=15)
+                return
+            self._placed.pop(article.id, None)
+            self.view.move_cursor(self.view.cursor, extend=False)
+            self._show_annotations()
+
+        self.push_screen(screen, done)
+
+    def action_annotate_sentence(self) -> None:
+        self.action_annotate(sentence=True)
+
+    def action_delete_annotation(self) -> None:
+        annotation = self._annotation_at(self.view.cursor)
+        if annotation is None:
+            self.bell()
+            return
+        try:
+            self.annotations.delete(annotation.id)
+        except StoreError as error:
+            self.notify(str(error), title="Not deleted", severity="error", timeout=15)
+            return
+        self._placed.pop(annotation.article, None)
+        self._show_annotations()
+        self.notify(f"Deleted “{annotation.quote[:20]}”: u brings it back.", title="Annotations")
+
+    def action_undo_delete(self) -> None:
+        try:
+            restored = self.annotations.undo_delete()
+        except StoreError as error:
+            self.notify(str(error), title="Not restored", severity="error", timeout=15)
+            return
+        if restored is None:
+            self.notify("Nothing to undo.", title="Annotations")
+            return
+        self._placed.pop(restored.article, None)
+        self.open_article(restored.article)
+        self._show_annotations()
+        self.notify(f"Restored “{restored.quote[:20]}”.", title="Annotations")
+
+    def action_annotations(self) -> None:
+        from reader.screens.annotation_list import AnnotationListScreen
+
+        everything = self.annotations.all()
+        bodies = {a.id: a.body for a in self.corpus.articles}
+        placed, orphans = place_all(everything, bodies)
+        by_id = {a.id: a for a in placed}
+        titles = {a.id: a.title for a in self.corpus.articles}
+
+        def chosen(annotation_id: str | None) -> None:
+            target = by_id.get(annotation_id or "")
+            if target is None:
+                if annotation_id:
+                    self.notify("That annotation's text is no longer in its article.", title="Orphaned")
+                return
+            self.open_article(target.article, focus_view=True)
+            self.view.mark(target.start, target.end)
+            self.view.move_cursor(target.start, extend=False)
+
+        self.push_screen(
+            AnnotationListScreen(placed + orphans, {a.id for a in orphans}, titles,
+                                 self.current.id if self.current else None),
+            chosen,
+        )
+
     # -- state ----------------------------------------------------------------------------------
 
     def _save_state_if_changed(self) -> None:
         if self._state_dirty:
             self._save_state()
+        if self.annotations.reload_if_changed():  # Another reader changed the file.
+            self._placed.clear()
+            self._show_annotations()
 
     def _save_state(self) -> None:
         try:
@@ -425,6 +582,8 @@ class ReaderApp(App[None]):
         yield SystemCommand("Show or hide the article list", "Toggle the sidebar", self.action_toggle_sidebar)
         yield SystemCommand("Filter the article list", "Type to narrow the list", self.action_filter)
         yield SystemCommand("Search", "Find words in every article", self.action_search)
+        yield SystemCommand("Annotations", "List and filter your annotations", self.action_annotations)
+        yield SystemCommand("Undo delete", "Bring back the last deleted annotation", self.action_undo_delete)
         yield SystemCommand("Switch script", "Original, Simplified 简体, Traditional 繁體", self.action_toggle_script)
         yield SystemCommand("Entity panel", "People, organisations, products, places… in this article", self.action_entity_panel)
         yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text", self.action_toggle_highlights)

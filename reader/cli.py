@@ -267,7 +267,8 @@ def run_app(args: argparse.Namespace) -> None:
     corpus = _load(args)
     from reader.app import ReaderApp
 
-    ReaderApp(corpus, keymap=keymap, entities_file=gazetteer).run()
+    store = AnnotationStore(args.annotations)
+    ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store).run()
 
 
 def cmd_keys(args: argparse.Namespace) -> None:

@@ -47,9 +47,9 @@ def test_key_names_are_checked():
 
 
 def test_user_file_overrides_a_subset(tmp_path: Path):
-    user = write(tmp_path, '[article]\nscroll_down = ["u", "down"]\n')
+    user = write(tmp_path, '[article]\nscroll_down = ["y", "down"]\n')
     keymap = load_keymap(user)
-    assert keymap["article.scroll_down"] == ["u", "down"]
+    assert keymap["article.scroll_down"] == ["y", "down"]
     assert keymap["article.scroll_up"] == ["k", "up"]
 
 

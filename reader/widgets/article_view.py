@@ -7,14 +7,15 @@ scrolls as fast as a short one. Everything drawn on the text (highlights of any 
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.geometry import Size
-from textual import work
+from textual import events, work
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -22,7 +23,11 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.corpus import Article
+from reader.annotations import COLORS
 from reader.entities import TYPES, Entity, next_mention
+from reader.navigation import (
+    after, before, character_splitter, jieba_splitter_if_ready, next_sentence, previous_sentence, word_starts,
+)
 from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_texts
 from reader.linebreak import HANG
 from reader.paragraphs import Block, split_blocks
@@ -56,6 +61,7 @@ class ArticleView(ScrollView, can_focus=True):
     """Shows one article; `show()` it, read `position` to know where the reader is."""
 
     BINDINGS = bindings_for("article")
+    ALLOW_SELECT = False  # Selection is ours, in body offsets (mouse and keys alike).
 
     #: The longest line, in cells: about 45 characters, beyond which Chinese text tires the eye.
     MAX_MEASURE = 90
@@ -69,6 +75,9 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--caption",
         "article-view--current",
         "article-view--hit",
+        "article-view--cursor",
+        "article-view--selection",
+        *(f"article-view--annotation-{colour}" for colour in COLORS),
         *(f"article-view--entity-{kind}" for kind in TYPES),
     }
 
@@ -82,6 +91,13 @@ class ArticleView(ScrollView, can_focus=True):
         & > .article-view--caption { color: $text-muted; text-style: italic; }
         & > .article-view--current { text-style: reverse; }
         & > .article-view--hit { background: $warning 40%; }
+        & > .article-view--cursor { text-style: reverse; }
+        & > .article-view--selection { background: $primary 45%; }
+        & > .article-view--annotation-yellow { background: #e5c300 30%; }
+        & > .article-view--annotation-green { background: #3fb950 30%; }
+        & > .article-view--annotation-blue { background: #388bfd 32%; }
+        & > .article-view--annotation-pink { background: #f778ba 30%; }
+        & > .article-view--annotation-purple { background: #a371f7 32%; }
         & > .article-view--entity-person { color: $text-accent; text-style: bold; }
         & > .article-view--entity-org { color: $text-primary; }
         & > .article-view--entity-product { color: $text-secondary; }
@@ -97,6 +113,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     class Moved(Message):
         """The reading position changed (scrolled, resized or a new article)."""
+
+    class CursorMoved(Message):
+        """The reading cursor moved (or appeared, or went away)."""
 
     class Busy(Message):
         """Long work started (`what` says which) or ended (`what` is None)."""
@@ -128,6 +147,11 @@ class ArticleView(ScrollView, can_focus=True):
         self._shown_types: frozenset[str] = frozenset(TYPES)
         self.chosen_entity: str | None = None
         """The key of the entity the mention keys walk through (None: any entity)."""
+        self.cursor: int | None = None
+        """The reading cursor: a body offset, or None until a movement key places it."""
+        self._anchor: int | None = None
+        self._word_starts: dict[tuple[str, int], list[int]] = {}
+        self._dragging = False
 
     # -- what to show ---------------------------------------------------------------------------
 
@@ -138,6 +162,7 @@ class ArticleView(ScrollView, can_focus=True):
             self._texts = None
             self._layers = {}
             self._entities = []
+            self.cursor = self._anchor = None
         self.article = article
         self._prepare(offset)
 
@@ -214,9 +239,10 @@ class ArticleView(ScrollView, can_focus=True):
         self.mark(mention.start, mention.end)
 
     def mark(self, start: int, end: int) -> None:
-        """Bring the text at `start`-`end` into view and mark it as the current place."""
+        """Bring the text at `start`-`end` into view, mark it as the current place, put the cursor there."""
         self.scroll_to_offset(start, center=True)
         self.set_layer("current", [Span(start, end, "article-view--current")])
+        self.move_cursor(start, extend=False)
 
     def choose_entity(self, key: str | None) -> None:
         """Walk the mention keys through `key`'s mentions, starting at its first."""
@@ -255,6 +281,169 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _layer_rank(self, name: str) -> int:
         return self.LAYER_ORDER.index(name) if name in self.LAYER_ORDER else -1
+
+    # -- cursor and selection -------------------------------------------------------------------
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text as (start, end), the cursor's character included, or None."""
+        if self._anchor is None or self.cursor is None:
+            return None
+        return min(self._anchor, self.cursor), max(self._anchor, self.cursor) + 1
+
+    def move_cursor(self, offset: int | None, *, extend: bool | None = None) -> None:
+        """Put the cursor at `offset` (None removes it), bring it into view, redraw the marks."""
+        body = self._texts.body if self._texts else ""
+        if offset is not None:
+            offset = max(0, min(offset, len(body) - 1))
+        self.cursor = offset
+        if offset is None:
+            self._anchor = None
+        elif extend is False:
+            self._anchor = None
+        cursor_spans = [Span(offset, offset + 1, "article-view--cursor")] if offset is not None else []
+        self.set_layer("cursor", cursor_spans)
+        selection = self.selection
+        self.set_layer("selection", [Span(*selection, "article-view--selection")] if selection else [])
+        if offset is not None and self._layout is not None:
+            line = self._layout.line_of(offset)
+            top, height = round(self.scroll_y), self.scrollable_content_region.height
+            if not top <= line < top + height:
+                self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
+        self.post_message(self.CursorMoved())
+
+    def _cursor_or_top(self) -> int | None:
+        """The cursor, or, if it is out of view, the start of the first body line in view."""
+        if self._layout is None or not self._texts or not self._texts.body:
+            return None
+        top, height = round(self.scroll_y), self.scrollable_content_region.height
+        if self.cursor is not None and top <= self._layout.line_of(self.cursor) < top + height:
+            return self.cursor
+        return self._layout.offset_of(top)
+
+    def _step_cursor(self, find) -> None:
+        here = self._cursor_or_top()
+        if here is None:
+            return
+        if self.cursor is None or here != self.cursor:
+            self.move_cursor(here)
+            return
+        target = find(self._texts.body, here)
+        if target is None:
+            self.app.bell()
+            return
+        self.move_cursor(target)
+
+    def action_cursor_left(self) -> None:
+        self._step_cursor(lambda body, at: at - 1 if at > 0 else None)
+
+    def action_cursor_right(self) -> None:
+        self._step_cursor(lambda body, at: at + 1 if at + 1 < len(body) else None)
+
+    def action_word_left(self) -> None:
+        self._step_cursor(lambda body, at: before(self._words_around(at), at))
+
+    def action_word_right(self) -> None:
+        self._step_cursor(lambda body, at: after(self._words_around(at), at))
+
+    def action_sentence_left(self) -> None:
+        self._step_cursor(lambda body, at: previous_sentence(body, at))
+
+    def action_sentence_right(self) -> None:
+        self._step_cursor(lambda body, at: next_sentence(body, at) if next_sentence(body, at) != at else None)
+
+    def action_line_down(self) -> None:
+        self._step_cursor(lambda body, at: self._same_column(at, +1))
+
+    def action_line_up(self) -> None:
+        self._step_cursor(lambda body, at: self._same_column(at, -1))
+
+    def action_toggle_selection(self) -> None:
+        """Start a selection at the cursor (movement keys extend it), or drop the one there is."""
+        here = self._cursor_or_top()
+        if here is None:
+            return
+        if self._anchor is None:
+            self.cursor = here
+            self._anchor = here
+            self.move_cursor(here)
+        else:
+            self.move_cursor(self.cursor, extend=False)
+
+    def _words_around(self, offset: int) -> list[int]:
+        """Word starts in the block around `offset` and the blocks either side (jieba's if it runs)."""
+        splitter = jieba_splitter_if_ready()
+        blocks = self._blocks.get(self.article.id) or []
+        index = max(0, bisect_right([b.start for b in blocks], offset) - 1)
+        starts: list[int] = []
+        for block in blocks[max(0, index - 1) : index + 2]:
+            key = (self.article.id, block.start)
+            if splitter is None:
+                starts += word_starts(self._texts.body, block.start, block.end, character_splitter)
+            else:
+                if key not in self._word_starts:
+                    self._word_starts[key] = word_starts(self._texts.body, block.start, block.end, splitter)
+                starts += self._word_starts[key]
+        return starts
+
+    def _same_column(self, offset: int, step: int) -> int | None:
+        """The offset one body line down (or up) at the same column."""
+        layout, body = self._layout, self._texts.body
+        index = layout.line_of(offset)
+        column = cell_len(body[layout.lines[index].start : offset])
+        target = index + step
+        while 0 <= target < len(layout) and not layout.lines[target].in_body:
+            target += step
+        if not 0 <= target < len(layout):
+            return None
+        return self._offset_in_line(layout.lines[target], column)
+
+    def _offset_in_line(self, line: Line, column: int) -> int:
+        body = self._texts.body
+        used = 0
+        for position in range(line.start, line.end):
+            used += cell_len(body[position])
+            if used > column:
+                return position
+        return max(line.start, line.end - 1)
+
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The body offset drawn at content coordinates (`x`, `y`), if a body line is there."""
+        if self._layout is None:
+            return None
+        index = round(self.scroll_y) + y
+        if not 0 <= index < len(self._layout):
+            return None
+        line = self._layout.lines[index]
+        if not line.in_body:
+            return None
+        return self._offset_in_line(line, x - self.margin)
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = event.get_content_offset(self)
+        target = self.offset_at(offset.x, offset.y) if offset else None
+        if target is None:
+            return
+        self.focus()
+        self._anchor = target
+        self._dragging = True
+        self.capture_mouse()
+        self.move_cursor(target)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if not self._dragging:
+            return
+        offset = event.get_content_offset(self)
+        target = self.offset_at(offset.x, offset.y) if offset else None
+        if target is not None and target != self.cursor:
+            self.move_cursor(target)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            if self._anchor == self.cursor:  # A click, not a drag: a cursor, no selection.
+                self.move_cursor(self.cursor, extend=False)
 
     # -- layout ---------------------------------------------------------------------------------
 

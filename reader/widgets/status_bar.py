@@ -20,3 +20,16 @@ class StatusBar(Static):
         if busy:
             parts.append(f"{busy}…")
         self.update(f"{'  ·  '.join(parts)}  ·  {title}", layout=False)
+
+
+class NoteBar(Static):
+    """The note of the annotation under the cursor, above the status bar (hidden when none)."""
+
+    DEFAULT_CSS = """
+    NoteBar { height: auto; max-height: 4; padding: 0 1; background: $boost; display: none; }
+    NoteBar.-shown { display: block; }
+    """
+
+    def show_note(self, text: str | None) -> None:
+        self.set_class(bool(text), "-shown")
+        self.update(text or "")

@@ -1,0 +1,64 @@
+"""Annotation saves with 10,000 annotations in the file (target <= 50 ms a change) and loading it,
+beside plainly writing and parsing the same JSON (no lock, no merge check, no fsync, no backup).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import report
+from reader.annotations import Annotation, AnnotationStore, _Snapshot
+from reader.corpus import load_corpus
+from reader.paths import bundled
+
+COUNT = 10_000
+CHANGES = 30
+
+
+def main() -> None:
+    articles = load_corpus([bundled("seeds")]).articles
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "annotations.json"
+        store = AnnotationStore(path)
+        seeded = _Snapshot()
+        for number in range(COUNT):
+            article = articles[number % len(articles)]
+            start = (number * 37) % (len(article.body) - 40)
+            annotation = Annotation.new(article.id, article.body, start, start + 12, note=f"筆記 {number}", tags=["標籤"])
+            seeded.annotations[annotation.id] = annotation
+        store._write(seeded)  # Seed the file in one go; every change below goes the normal way.
+        store.load()
+        size = path.stat().st_size
+        start = time.perf_counter()
+        store.prepare()
+        prepared = time.perf_counter() - start
+        saves, plain = [], []
+        for number in range(CHANGES):
+            article = articles[number % len(articles)]
+            annotation = Annotation.new(article.id, article.body, 10, 20, note="新的")
+            start = time.perf_counter()
+            store.add(annotation)
+            saves.append(time.perf_counter() - start)
+            text = path.read_text(encoding="utf-8")
+            start = time.perf_counter()
+            (Path(folder) / "plain.json").write_text(text, encoding="utf-8")
+            plain.append(time.perf_counter() - start)
+        loads, parses = [], []
+        for _ in range(5):
+            start = time.perf_counter()
+            AnnotationStore(path)
+            loads.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            json.loads(path.read_text(encoding="utf-8"))
+            parses.append(time.perf_counter() - start)
+    print(f"file: {COUNT + CHANGES:,} annotations, {size / 1e6:.1f} MB; "
+          f"preparing their JSON after loading (a thread at start): {1000 * prepared:.0f} ms")
+    report("save one change (median)", 1000 * statistics.median(saves), 1000 * statistics.median(plain), target=None)
+    print(f"  p95 {1000 * sorted(saves)[int(0.95 * (len(saves) - 1))]:.1f} ms; target <= 50 ms; "
+          "baseline: writing the same bytes plainly")
+    report("load the file (median)", 1000 * statistics.median(loads), 1000 * statistics.median(parses))
+    print("  baseline: json.loads of the same file")

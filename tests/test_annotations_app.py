@@ -1,0 +1,194 @@
+"""Annotations in the app: select by keys or mouse, annotate, edit, delete and undo, list, jump."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, RadioSet, TextArea
+
+from reader.annotations import AnnotationStore
+from reader.corpus import load_corpus
+from reader.screens.annotate import AnnotateScreen
+from reader.screens.annotation_list import AnnotationListScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.status_bar import NoteBar
+
+from apphelpers import SIZE, SHARED_ENTITY_CACHE, make_app, wait_until
+from conftest import SEEDS
+from reader.app import ReaderApp
+from reader.keymap import load_keymap
+
+
+def layer(view: ArticleView, name: str) -> list[tuple[int, int, str]]:
+    found = view._layers.get(name)
+    return [(s.start, s.end, s.style) for s in found.spans] if found else []
+
+
+async def fill_dialog(pilot, note: str, tags: str, colour: str | None = None) -> None:
+    screen = pilot.app.screen
+    assert isinstance(screen, AnnotateScreen)
+    screen.query_one(TextArea).text = note
+    screen.query_one("#tags", Input).value = tags
+    if colour:
+        screen.query_one(f"#color-{colour}").value = True
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_select_with_keys_and_annotate(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        body = seed_corpus.articles[0].body
+        await pilot.press("l")  # The cursor appears at the top of the text…
+        assert view.cursor == 0
+        await pilot.press("l", "l", "v", "l", "l", "l")  # …then a selection of four characters.
+        assert view.selection == (2, 6)
+        assert layer(view, "selection") == [(2, 6, "article-view--selection")]
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.quote_text == body[2:6]
+        await fill_dialog(pilot, "第一行\n第二行", "年會, 騰訊 #人物", "green")
+        [saved] = app.annotations.all()
+        assert (saved.start, saved.end, saved.quote, saved.note) == (2, 6, body[2:6], "第一行\n第二行")
+        assert saved.tags == ("年會", "騰訊", "人物") and saved.color == "green"
+        assert layer(view, "annotations") == [(2, 6, "article-view--annotation-green")]
+        assert view.selection is None  # Saving ends the selection.
+        assert "第一行" in str(app.query_one(NoteBar).render())  # The cursor is on it: its note shows.
+        assert AnnotationStore(app.annotations.path).all() == [saved]  # On disk at once.
+
+
+async def test_words_and_sentences(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        body = seed_corpus.articles[0].body
+        await pilot.press("l")
+        await pilot.press(")")
+        first_end = body.index("。") + 1
+        assert view.cursor == first_end
+        await pilot.press("A")  # The whole sentence at the cursor.
+        await pilot.pause()
+        second = body[first_end : body.index("。", first_end) + 1]
+        assert app.screen.quote_text == second
+        await pilot.press("escape")
+        await pilot.press("(")
+        assert view.cursor == 0
+        await pilot.press("w")
+        assert 0 < view.cursor <= 2  # The next word: 近期 is one word (or 近 one character).
+
+
+async def test_annotate_the_search_hit_or_entity_under_the_cursor(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.current.id in app._entities_complete)
+        view = app.query_one(ArticleView)
+        body = seed_corpus.articles[0].body
+        start = body.index("馬化騰")
+        view.move_cursor(start + 1)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.quote_text == "馬化騰"  # The entity under the cursor.
+        await pilot.press("escape")
+        await pilot.press("slash", *"穿越周期")
+        await wait_until(pilot, lambda: "hit" in str(app.screen.query_one("#summary").render()))
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("a")  # The hit just opened.
+        await pilot.pause()
+        assert app.screen.quote_text == "穿越周期"
+
+
+async def test_edit_delete_and_undo(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("l", "v", "l")
+        await pilot.press("a")
+        await fill_dialog(pilot, "原來的", "甲")
+        await pilot.press("a")  # On an annotation: edit it.
+        await pilot.pause()
+        screen = app.screen
+        assert screen.existing and screen.query_one(TextArea).text == "原來的"
+        await fill_dialog(pilot, "改過的", "乙")
+        [edited] = app.annotations.all()
+        assert edited.note == "改過的" and edited.tags == ("乙",)
+        await pilot.press("x")
+        assert app.annotations.all() == [] and layer(view, "annotations") == []
+        await pilot.press("u")
+        assert [a.id for a in app.annotations.all()] == [edited.id]
+        assert layer(view, "annotations")
+
+
+async def test_mouse_click_and_drag_select(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        body_line = next(i for i, line in enumerate(view.layout_lines) if line.in_body)
+        x = view.margin + 4  # Two wide characters in.
+        await pilot.click(ArticleView, offset=(x, body_line))
+        assert view.cursor == 2 and view.selection is None
+        await pilot.mouse_down(ArticleView, offset=(x, body_line))
+        await pilot.hover(ArticleView, offset=(x + 10, body_line))
+        await pilot.mouse_up(ArticleView, offset=(x + 10, body_line))
+        assert view.selection == (2, 8)
+
+
+async def test_list_filter_and_jump(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await pilot.press("l", "v", "l")
+        await pilot.press("a")
+        await fill_dialog(pilot, "開頭", "甲")
+        await pilot.press("]", "l", "l", "v", "l")
+        await pilot.press("a")
+        await fill_dialog(pilot, "第二篇", "乙")
+        await pilot.press("m")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnnotationListScreen)
+        notes = screen.query_one("OptionList")
+        assert notes.option_count == 1  # This article only…
+        await pilot.press("f2")
+        assert notes.option_count == 2  # …or all of them.
+        await pilot.press(*"#甲")
+        assert notes.option_count == 1
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert app.current.id == seed_corpus.articles[0].id
+        assert view.current_mark == 0 and view.cursor == 0
+
+
+async def test_a_corrupt_file_is_reported_and_left_alone(tmp_path: Path):
+    path = tmp_path / "annotations.json"
+    path.write_text('{"schema": 1, "annotations": [ broken', encoding="utf-8")
+    before = path.read_bytes()
+    app = ReaderApp(load_corpus([SEEDS]), keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE,
+                    annotations=AnnotationStore(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("not valid JSON" in m and "read-only" in m for m in messages)
+        await pilot.press("l", "v", "l", "a")
+        await pilot.pause()
+        await fill_dialog(pilot, "不會存", "")
+        assert any("not writing over it" in n.message for n in app._notifications)
+    assert path.read_bytes() == before
+
+
+async def test_the_script_toggle_keeps_annotations_on_their_words(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        body = seed_corpus.articles[0].body
+        start = body.index("騰訊")
+        view.move_cursor(start)
+        await pilot.press("v", "l", "a")
+        await pilot.pause()
+        await fill_dialog(pilot, "公司", "")
+        await pilot.press("t")
+        await pilot.pause()
+        assert layer(view, "annotations") == [(start, start + 2, "article-view--annotation-yellow")]
+        assert view.texts.body[start : start + 2] == "腾讯"
+        assert view.cursor == start + 1 and "公司" in str(app.query_one(NoteBar).render())
