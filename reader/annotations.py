@@ -250,6 +250,23 @@ class AnnotationStore:
     def update(self, annotation: Annotation) -> Annotation:
         return self.add(annotation)
 
+    def add_many(self, annotations: list[Annotation]) -> int:
+        """Add or update several in one save; an annotation already here and changed later stays.
+        Returns how many were added or updated."""
+        changed = 0
+
+        def change(state: _Snapshot) -> None:
+            nonlocal changed
+            for annotation in annotations:
+                present = state.annotations.get(annotation.id)
+                if present is None or present.modified < annotation.modified or present == annotation:
+                    changed += present != annotation
+                    state.annotations[annotation.id] = annotation
+                    state.deleted.pop(annotation.id, None)
+
+        self._change(change)
+        return changed
+
     def delete(self, annotation_id: str) -> Annotation | None:
         removed = self.get(annotation_id)
         if removed is None:

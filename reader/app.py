@@ -16,6 +16,7 @@ from textual.worker import get_current_worker
 
 from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
 from reader.corpus import Article, Corpus
+from reader.export import export
 from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
 from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script
@@ -496,6 +497,31 @@ class ReaderApp(App[None]):
         self._show_annotations()
         self.notify(f"Restored “{restored.quote[:20]}”.", title="Annotations")
 
+    def action_export(self) -> None:
+        from reader.screens.export import ExportRequest, ExportScreen
+
+        here = self.current
+
+        def chosen(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            articles = {a.id: a for a in self.corpus.articles}
+            annotations = [a for a in self.annotations.all() if not request.this_article_only or (here and a.article == here.id)]
+            placed, orphans = place_all(annotations, {a.id: a.body for a in self.corpus.articles})
+            script = self.view.script_mode
+            text = export(request.format, placed + orphans, articles, script, bom=request.bom)
+            try:
+                request.path.parent.mkdir(parents=True, exist_ok=True)
+                request.path.write_text(text, encoding="utf-8", newline="")
+            except OSError as error:
+                self.notify(f"Cannot write {request.path}: {error.strerror or error}", title="Export", severity="error")
+                return
+            self.notify(f"{len(annotations)} annotations written to\n{request.path.resolve()}", title="Exported", timeout=10)
+
+        count_here = len(self.annotations.for_article(here.id)) if here else 0
+        self.push_screen(ExportScreen(Path.cwd(), len(self.annotations.all()), count_here,
+                                      here.title if here else None), chosen)
+
     def action_annotations(self) -> None:
         from reader.screens.annotation_list import AnnotationListScreen
 
@@ -584,6 +610,7 @@ class ReaderApp(App[None]):
         yield SystemCommand("Search", "Find words in every article", self.action_search)
         yield SystemCommand("Annotations", "List and filter your annotations", self.action_annotations)
         yield SystemCommand("Undo delete", "Bring back the last deleted annotation", self.action_undo_delete)
+        yield SystemCommand("Export annotations", "Markdown, CSV or W3C Web Annotation JSON", self.action_export)
         yield SystemCommand("Switch script", "Original, Simplified 简体, Traditional 繁體", self.action_toggle_script)
         yield SystemCommand("Entity panel", "People, organisations, products, places… in this article", self.action_entity_panel)
         yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text", self.action_toggle_highlights)

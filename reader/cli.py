@@ -15,6 +15,7 @@ from typing import NoReturn, Sequence
 from reader import paths
 from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, AnnotationStore, StoreError, place_all
 from reader.corpus import Article, Corpus, load_corpus
+from reader.export import FORMATS, W3CError, export, read_w3c
 from reader.entities import TYPES, EntityCache, Gazetteer, GazetteerError, detect_cached
 from reader.entities import check_file as check_gazetteer
 from reader.entities import user_file as user_gazetteer
@@ -96,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     listing_notes.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                                help="the annotations file to use")
     listing_notes.add_argument("--json", action="store_true", help="print JSON")
+
+    exporting = commands.add_parser("export", parents=[common], help="annotations as Markdown, CSV or W3C JSON")
+    exporting.add_argument("--format", choices=FORMATS, required=True)
+    exporting.add_argument("--article", metavar="ID", help="only this article's annotations (id or number)")
+    exporting.add_argument("--tag", help="only annotations with this tag")
+    exporting.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script quotes are shown in")
+    exporting.add_argument("--output", type=Path, metavar="FILE", help="write here (default: standard output)")
+    exporting.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for spreadsheets)")
+    exporting.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                           help="the annotations file to use")
+
+    importing = commands.add_parser("import", parents=[common], help="read W3C annotation JSON back in")
+    importing.add_argument("file", type=Path, metavar="FILE.json")
+    importing.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
+                           help="the annotations file to use")
 
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
@@ -255,6 +271,49 @@ def cmd_annotations(args: argparse.Namespace) -> None:
         print(f"{annotation.article}  {where}  [{annotation.color}] {annotation.quote}  {annotation.note}  {tags}".rstrip())
 
 
+def exported(corpus: Corpus, store: AnnotationStore, fmt: str, *, article: str | None = None,
+             tag: str | None = None, script: str = ORIGINAL, bom: bool = False) -> str:
+    """The export text: annotations placed in their articles' text now (orphans keep their old place)."""
+    chosen = _article(corpus, article).id if article else None
+    annotations = [a for a in store.all() if (chosen is None or a.article == chosen) and (not tag or tag in a.tags)]
+    placed, orphans = place_all(annotations, {a.id: a.body for a in corpus.articles})
+    return export(fmt, placed + orphans, {a.id: a for a in corpus.articles}, script, bom=bom)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    corpus = _load(args)
+    store = _store(args)
+    text = exported(corpus, store, args.format, article=args.article, tag=args.tag, script=args.script, bom=args.bom)
+    if args.output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        args.output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        raise SystemExit(1)
+    print(f"wrote {args.output}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    corpus = _load(args)
+    try:
+        result = read_w3c(args.file.read_text(encoding="utf-8"), corpus.articles)
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {args.file}: {error}") from None
+    except W3CError as error:
+        raise UsageError(f"{args.file}: {error}") from None
+    store = AnnotationStore(getattr(args, "annotations", None))
+    try:
+        changed = store.add_many(result.annotations) if result.annotations else 0
+    except StoreError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        raise SystemExit(1)
+    print(f"{len(result.annotations)} placed ({changed} new or changed), {len(result.not_placed)} not placed")
+    for line in result.not_placed:
+        print(f"  not placed: {line}")
+
+
 def cmd_convert(args: argparse.Namespace) -> None:
     sys.stdout.write(convert(sys.stdin.read(), args.to))
 
@@ -277,7 +336,8 @@ def cmd_keys(args: argparse.Namespace) -> None:
 
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
-    "annotate": cmd_annotate, "annotations": cmd_annotations, "keys": cmd_keys,
+    "annotate": cmd_annotate, "annotations": cmd_annotations, "export": cmd_export, "import": cmd_import,
+    "keys": cmd_keys,
 }
 
 

@@ -1,0 +1,151 @@
+"""Exports parse with the standard library, point at the right text, and come back in."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.annotations import Annotation, AnnotationStore
+from reader.export import CSV_FIELDS, W3C_CONTEXT, export, read_w3c, to_w3c
+from reader.script import SIMPLIFIED, convert
+from reader.screens.export import ExportScreen
+
+from apphelpers import SIZE, make_app
+from conftest import REPO
+
+AWKWARD = '逗號,和"引號"\n第二行,還有「括號」'
+
+
+@pytest.fixture()
+def store(tmp_path: Path, seed_corpus) -> AnnotationStore:
+    store = AnnotationStore(tmp_path / "notes.json")
+    for number, (article, quote) in enumerate(
+        [(seed_corpus.articles[2], "豆包手機"), (seed_corpus.articles[0], "馬化騰"), (seed_corpus.articles[0], "元寶派")]
+    ):
+        start = article.body.index(quote)
+        store.add(Annotation.new(article.id, article.body, start, start + len(quote), note=f"{AWKWARD}{number}",
+                                 tags=["標籤,一", '引"號'], color=["pink", "green", "blue"][number]))
+    return store
+
+
+def articles(seed_corpus) -> dict:
+    return {a.id: a for a in seed_corpus.articles}
+
+
+def test_csv_is_rfc_4180_and_every_quote_is_at_its_offsets(store, seed_corpus):
+    text = export("csv", store.all(), articles(seed_corpus))
+    assert text.splitlines()[0] == ",".join(CSV_FIELDS) and "\r\n" in text
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == 3
+    bodies = articles(seed_corpus)
+    for row in rows:
+        assert bodies[row["article"]].body[int(row["start"]) : int(row["end"])] == row["quote"]
+        assert row["note"].startswith(AWKWARD)
+        assert row["tags"] == '標籤,一, 引"號'
+        assert row["title"] == bodies[row["article"]].title
+    # Articles in corpus order, then position.
+    assert [row["quote"] for row in rows] == ["馬化騰", "元寶派", "豆包手機"]
+    assert export("csv", store.all(), articles(seed_corpus), bom=True).startswith("\ufeffarticle,")
+
+
+def test_w3c_json_has_the_fields_other_tools_read(store, seed_corpus):
+    items = json.loads(export("json", store.all(), articles(seed_corpus)))
+    bodies = articles(seed_corpus)
+    for item in items:
+        assert item["@context"] == W3C_CONTEXT and item["type"] == "Annotation"
+        assert item["id"].startswith("urn:uuid:") and item["created"] and item["modified"]
+        purposes = [b["purpose"] for b in item["body"]]
+        assert purposes == ["commenting", "tagging", "tagging"]
+        assert all(b["type"] == "TextualBody" for b in item["body"])
+        quote, position = item["target"]["selector"]
+        assert quote["type"] == "TextQuoteSelector" and position["type"] == "TextPositionSelector"
+        article = bodies[item["target"]["source"]["id"].rsplit(":", 1)[1]]
+        assert article.body[position["start"] : position["end"]] == quote["exact"]
+        assert article.body[: position["start"]].endswith(quote["prefix"])
+        assert article.body[position["end"] :].startswith(quote["suffix"])
+
+
+def test_markdown_reads_as_is(store, seed_corpus):
+    text = export("markdown", store.all(), articles(seed_corpus))
+    assert text.startswith("# Annotations\n")
+    assert "## 馬化騰最新內部演講,透露騰訊AI的5個關鍵點\n\nSource: 湧現觀察" in text
+    assert "> 馬化騰\n" in text and "#標籤_一" in text and "colour: green" in text
+
+
+def test_script_changes_quotes_not_positions(store, seed_corpus):
+    simplified = json.loads(export("json", store.all(), articles(seed_corpus), SIMPLIFIED))
+    original = json.loads(export("json", store.all(), articles(seed_corpus)))
+    for mine, theirs in zip(simplified, original):
+        assert mine["target"]["selector"][1] == theirs["target"]["selector"][1]
+        assert mine["target"]["selector"][0]["exact"] == convert(theirs["target"]["selector"][0]["exact"], SIMPLIFIED)
+
+
+def test_export_import_export_is_the_same(store, seed_corpus, tmp_path: Path):
+    first = export("json", store.all(), articles(seed_corpus))
+    result = read_w3c(first, seed_corpus.articles)
+    assert result.not_placed == []
+    fresh = AnnotationStore(tmp_path / "fresh.json")
+    fresh.add_many(result.annotations)
+    assert export("json", fresh.all(), articles(seed_corpus)) == first
+
+
+def test_import_places_by_quote_in_either_script_and_reports_the_rest(store, seed_corpus):
+    items = json.loads(export("json", store.all(), articles(seed_corpus), SIMPLIFIED))
+    for item in items:  # As another tool would: no article of ours, positions gone stale.
+        item["target"] = [{"source": "https://example.com/news", "selector": [item["target"]["selector"][0],
+                                                                              {"type": "TextPositionSelector", "start": 0, "end": 3}]}]
+    items.append({"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "不在任何文章裡的話"}}})
+    items.append({"type": "Annotation", "target": "https://example.com"})
+    result = read_w3c(json.dumps(items), seed_corpus.articles)
+    bodies = articles(seed_corpus)
+    assert sorted(a.quote for a in result.annotations) == ["元寶派", "豆包手機", "馬化騰"]
+    assert all(bodies[a.article].body[a.start : a.end] == a.quote for a in result.annotations)
+    assert len(result.not_placed) == 2 and "in none of the articles" in result.not_placed[0]
+
+
+def test_cli_export_and_import(tmp_path: Path, store, seed_corpus):
+    environment = {"cwd": REPO, "capture_output": True, "text": True}
+    output = tmp_path / "out.csv"
+    subprocess.run([sys.executable, "-m", "reader", "export", "--format", "csv", "--tag", "標籤,一", "--bom",
+                    "--annotations", str(store.path), "--output", str(output)], check=True, **environment)
+    assert output.read_bytes().startswith(b"\xef\xbb\xbfarticle,")
+    assert len(list(csv.DictReader(io.StringIO(output.read_text(encoding="utf-8-sig"), newline="")))) == 3
+    one = subprocess.run([sys.executable, "-m", "reader", "export", "--format", "json", "--article", "3",
+                          "--annotations", str(store.path)], check=True, **environment)
+    assert [i["target"]["selector"][0]["exact"] for i in json.loads(one.stdout)] == ["豆包手機"]
+    exported = tmp_path / "w3c.json"
+    exported.write_text(json.dumps(to_w3c(store.all(), articles(seed_corpus))), encoding="utf-8")
+    target = tmp_path / "other.json"
+    result = subprocess.run([sys.executable, "-m", "reader", "import", str(exported), "--annotations", str(target)],
+                            check=True, **environment)
+    assert result.stdout.startswith("3 placed (3 new or changed), 0 not placed")
+    assert len(AnnotationStore(target).all()) == 3
+    bad = tmp_path / "bad.json"
+    bad.write_text("{oops", encoding="utf-8")
+    failed = subprocess.run([sys.executable, "-m", "reader", "import", str(bad)], **environment)
+    assert failed.returncode == 2 and failed.stderr.count("\n") == 1 and "not valid JSON" in failed.stderr
+
+
+async def test_export_from_the_app(tmp_path: Path, seed_corpus, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        article = seed_corpus.articles[0]
+        app.annotations.add(Annotation.new(article.id, article.body, 0, 2, note=AWKWARD))
+        await pilot.press("X")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one("#format-csv").value = True
+        await pilot.pause()
+        assert app.screen.query_one("#path").value == str(tmp_path / "reader-annotations.csv")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        rows = list(csv.DictReader(io.StringIO((tmp_path / "reader-annotations.csv").read_text(encoding="utf-8"), newline="")))
+        assert [r["note"] for r in rows] == [AWKWARD]
+        assert any("reader-annotations.csv" in n.message for n in app._notifications)
