@@ -15,13 +15,14 @@ from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
+from reader import paths
 from reader.corpus import Article, Corpus
 from reader.export import export
 from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
 from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script
 from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
-from reader.search import Results, SearchIndex
+from reader.search import FoldedCache, Results, SearchIndex, fold_all
 from reader.state import State
 from reader.widgets.article_view import ArticleView, Span
 from reader.screens.mentions import MentionsScreen
@@ -32,6 +33,8 @@ from reader.navigation import sentence_at
 from reader.widgets.status_bar import NoteBar, StatusBar
 
 SAVE_INTERVAL = 5.0
+#: From this many articles on, background work is trimmed to what stays quick (see `_find_entities`).
+LARGE_CORPUS = 1000
 
 
 class ReaderApp(App[None]):
@@ -48,6 +51,7 @@ class ReaderApp(App[None]):
         entities_file: Path | None = None,
         entity_cache: EntityCache | None = None,
         annotations: AnnotationStore | None = None,
+        folded_cache: FoldedCache | None = None,
     ) -> None:
         super().__init__()
         self.corpus = corpus
@@ -63,6 +67,7 @@ class ReaderApp(App[None]):
         self._entities_complete: set[str] = set()
         self._search_index: SearchIndex | None = None
         self._index_lock = threading.Lock()
+        self.folded_cache = folded_cache or FoldedCache(paths.cache_dir() / "folded")
         self.search_results: Results | None = None
         """The results the hit keys walk through (None: no search in progress)."""
         self.annotations = annotations if annotations is not None else AnnotationStore()
@@ -112,6 +117,7 @@ class ReaderApp(App[None]):
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
             self.run_worker(self.annotations.prepare, thread=True, group="annotations", exit_on_error=False)
+            self._index_in_background()
             self._find_entities()
 
     def watch_theme(self, theme: str) -> None:
@@ -159,13 +165,15 @@ class ReaderApp(App[None]):
 
     @on(ArticleView.Moved)
     def _view_moved(self) -> None:
+        if not self.query(ArticleView):
+            return  # Shutting down: the view is already gone.
         if self.current is not None:
             self.state.positions[self.current.id] = self.view.position
             self._state_dirty = True
         self._update_status()
 
     def _update_status(self) -> None:
-        if self.current is None:
+        if self.current is None or not self.query(StatusBar):
             return
         number = (self.corpus.index_of(self.current.id) or 0) + 1
         self.query_one(StatusBar).show(
@@ -209,20 +217,31 @@ class ReaderApp(App[None]):
             self.call_from_thread(self.notify, str(error), title="Entities", severity="error")
             return
         current = self.current
-        order = ([current] if current else []) + [a for a in self.corpus.articles if a is not current]
-        todo = [a for a in order if a.id not in self._entities_complete]
+        if current is not None and current.id not in self._entities_complete:
+            self.call_from_thread(self._set_busy, "entities", "Finding entities")
+            entities = self.entity_cache.get(current.body, gazetteer)
+            if entities is None:
+                quick = detect(current.body, gazetteer, use_jieba=False)
+                self.call_from_thread(self._entities_found, current.id, quick, False)
+                entities = detect(current.body, gazetteer)
+                self.entity_cache.put(current.body, gazetteer, entities)
+            self.call_from_thread(self._entities_found, current.id, entities, True)
+        # The other articles, for "which articles mention it". A large corpus gets the gazetteer
+        # and patterns only (jieba would take minutes), on the search index's folded texts.
+        large = len(self.corpus.articles) >= LARGE_CORPUS
+        index = self.search_index() if large else None
+        todo = [a for a in self.corpus.articles if a.id not in self._entities_complete and a.id not in self.entities]
         for number, article in enumerate(todo, start=1):
             if worker.is_cancelled:
                 return
-            self.call_from_thread(self._set_busy, "entities", f"Finding entities {number}/{len(todo)}")
-            entities = self.entity_cache.get(article.body, gazetteer)
+            if number % 50 == 1:
+                self.call_from_thread(self._set_busy, "entities", f"Finding entities {number:,}/{len(todo):,}")
+            entities = self.entity_cache.get(article.body, gazetteer, quick=large)
             if entities is None:
-                if article is current:
-                    quick = detect(article.body, gazetteer, use_jieba=False)
-                    self.call_from_thread(self._entities_found, article.id, quick, False)
-                entities = detect(article.body, gazetteer)
-                self.entity_cache.put(article.body, gazetteer, entities)
-            self.call_from_thread(self._entities_found, article.id, entities, True)
+                folded = index.folded[index.index_of(article.id)] if index else None
+                entities = detect(article.body, gazetteer, use_jieba=not large, folded=folded)
+                self.entity_cache.put(article.body, gazetteer, entities, quick=large)
+            self.call_from_thread(self._entities_found, article.id, entities, not large)
         self.call_from_thread(self._set_busy, "entities", None)
 
     def _entities_found(self, article_id: str, entities: list[Entity], complete: bool) -> None:
@@ -291,7 +310,7 @@ class ReaderApp(App[None]):
             if count:
                 rows.append((article.id, article.title, count))
         rows.sort(key=lambda row: -row[2])
-        pending = len(self.corpus.articles) - len(self._entities_complete)
+        pending = len(self.corpus.articles) - len(self.entities)
         name = next((self.current.body[e.start : e.end] for e in self.view.entities if e.key == key), key)
 
         def opened(article_id: str | None) -> None:
@@ -303,12 +322,37 @@ class ReaderApp(App[None]):
 
     # -- search ---------------------------------------------------------------------------------
 
-    def search_index(self) -> SearchIndex:
-        """The index of the corpus, built on first use (in whichever thread asks first)."""
+    def search_index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
+        """The index of the corpus, built on first use (in whichever thread asks first), its
+        folded texts from the disk cache when the corpus has not changed."""
         with self._index_lock:
             if self._search_index is None:
-                self._search_index = SearchIndex(self.corpus.articles)
+                articles = self.corpus.articles
+                signature = self.corpus.signature
+                folded = self.folded_cache.get(signature, len(articles))
+                if folded is None:
+                    folded = fold_all(articles, progress)
+                    if len(articles) >= LARGE_CORPUS:
+                        self.folded_cache.put(signature, folded)
+                self._search_index = SearchIndex(articles, folded)
             return self._search_index
+
+    @work(thread=True, group="index", exit_on_error=False)
+    def _index_in_background(self) -> None:
+        """Build the search index after the first paint, so a search never waits for it."""
+        total = len(self.corpus.articles)
+        large = total >= LARGE_CORPUS
+
+        def progress(done: int) -> None:
+            self.call_from_thread(self._set_busy, "index", f"Indexing {done:,}/{total:,}")
+
+        if large:
+            progress(0)
+        index = self.search_index(progress if large else None)
+        if large:
+            self.call_from_thread(self._set_busy, "index", "Preparing search")
+            index.warm_up()
+            self.call_from_thread(self._set_busy, "index", None)
 
     def _script_display(self) -> Callable[[str], str]:
         mode = self.view.script_mode

@@ -14,7 +14,7 @@ from typing import NoReturn, Sequence
 
 from reader import paths
 from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, AnnotationStore, StoreError, place_all
-from reader.corpus import Article, Corpus, load_corpus
+from reader.corpus import Article, Corpus, CorpusCache, load_corpus
 from reader.export import FORMATS, W3CError, export, read_w3c
 from reader.entities import TYPES, EntityCache, Gazetteer, GazetteerError, detect_cached
 from reader.entities import check_file as check_gazetteer
@@ -121,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _load(args: argparse.Namespace) -> Corpus:
     corpus_paths = getattr(args, "corpus", None) or [paths.bundled("seeds")]
-    corpus = load_corpus(corpus_paths)
+    corpus = load_corpus(corpus_paths, CorpusCache(paths.cache_dir() / "corpus"))
     for problem in corpus.problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
     if not corpus.articles:
@@ -147,14 +147,14 @@ def cmd_list(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(
             [
-                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": len(a.body)}
+                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length}
                 for a in corpus.articles
             ]
         )
         return
     for number, article in enumerate(corpus.articles, start=1):
         source = article.source or Path(article.path).name
-        print(f"{number:>3}  {article.id}  {source}  {len(article.body):,}字  {article.title}")
+        print(f"{number:>3}  {article.id}  {source}  {article.length:,}字  {article.title}")
 
 
 def cmd_show(args: argparse.Namespace) -> None:

@@ -9,11 +9,17 @@ Three formats are understood:
 
 An article's `body` is its original text and the only text every offset in the app points into.
 A file that cannot be read becomes a `LoadProblem`; the other files still load.
+
+A listing cache (`CorpusCache`) remembers each file's articles with where their bodies are, keyed
+by the file's size and modification time: a corpus of ten thousand files then lists without
+reading them, and each body is read when first needed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,14 +32,51 @@ _TAG_LINE_RE = re.compile(r"^#[^#\s]\S*(?:[\s,，]+#[^#\s]\S*)*\s*$")
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$")
 
 
-@dataclass(frozen=True)
 class Article:
-    id: str
-    title: str
-    body: str
-    source: str = ""
-    tags: tuple[str, ...] = ()
-    path: str = ""
+    """One article. `body` is read from its file when first asked for if the listing came from
+    the cache; `length` is known without reading it."""
+
+    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "_body")
+
+    def __init__(
+        self, id: str, title: str, body: str | None = None, source: str = "", tags: tuple[str, ...] = (),
+        path: str = "", *, span: tuple[int, int] | None = None, length: int | None = None,
+        stamp: tuple[int, int] | None = None,
+    ) -> None:
+        self.id, self.title, self.source, self.tags, self.path = id, title, source, tuple(tags), path
+        self._body = body
+        self.span = span
+        """Where the body is in the file's (normalised) text."""
+        self.length = len(body) if body is not None else (length if length is not None else 0)
+        self.stamp = stamp
+        """The file's size and modification time when it was listed (for a body read later)."""
+
+    @property
+    def body(self) -> str:
+        if self._body is None:
+            self._body = _read_body(self)
+        return self._body
+
+    def __repr__(self) -> str:
+        return f"Article(id={self.id!r}, title={self.title!r}, source={self.source!r}, path={self.path!r})"
+
+
+def _read_body(article: Article) -> str:
+    """The body from the file; if the file changed since it was listed, from a fresh parse."""
+    path = Path(article.path)
+    unchanged = _signature(article.path) == article.stamp
+    try:
+        text = read_text(path)
+    except CorpusError:
+        return ""
+    start, end = article.span or (0, 0)
+    if unchanged and len(text[start:end]) == article.length:
+        return text[start:end]
+    try:
+        fresh = {a.id: a for a in parse_text(path, text)}
+    except CorpusError:
+        fresh = {}
+    return fresh[article.id].body if article.id in fresh else text[start:end]
 
 
 @dataclass(frozen=True)
@@ -49,21 +92,33 @@ class LoadProblem:
 class Corpus:
     articles: list[Article] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
+    listing: dict[str, dict] = field(default_factory=dict)
+    """Each file's size, modification time and articles, as the listing cache keeps them."""
+    _positions: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def index_of(self, article_id: str) -> int | None:
+        if len(self._positions) != len(self.articles):
+            self._positions = {article.id: index for index, article in enumerate(self.articles)}
+        return self._positions.get(article_id)
 
     def find(self, ref: str) -> Article | None:
         """An article by id, or by 1-based position in the list."""
-        for article in self.articles:
-            if article.id == ref:
-                return article
+        index = self.index_of(ref)
+        if index is not None:
+            return self.articles[index]
         if ref.isdigit() and 1 <= int(ref) <= len(self.articles):
             return self.articles[int(ref) - 1]
         return None
 
-    def index_of(self, article_id: str) -> int | None:
-        for index, article in enumerate(self.articles):
-            if article.id == article_id:
-                return index
-        return None
+    @property
+    def signature(self) -> str:
+        """Changes whenever any file, or which files, change: keys caches derived from the texts."""
+        digest = hashlib.sha1()
+        for path in sorted(self.listing):
+            entry = self.listing[path]
+            digest.update(f"{path}\t{entry['size']}\t{entry['mtime']}\n".encode("utf-8", "surrogateescape"))
+        digest.update("\n".join(a.id for a in self.articles).encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()[:20]
 
 
 class CorpusError(Exception):
@@ -102,103 +157,215 @@ def read_text(path: Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line."""
+    return [match.span() for match in re.finditer(r"[^\n]+", text) if match.group().strip()]
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    title: str
+    body: tuple[int, int]
+    source: str = ""
+    tags: tuple[str, ...] = ()
+
+
 def parse_seed(text: str) -> tuple[tuple[str, ...], list[tuple[str, str, str]]] | None:
     """Tags and (title, body, source) triples if `text` is in the seed format, else None."""
-    lines = [line for line in text.split("\n") if line.strip()]
+    parsed = _parse_seed(text)
+    if parsed is None:
+        return None
+    return (parsed[0].tags if parsed else ()), [(p.title, text[slice(*p.body)], p.source) for p in parsed]
+
+
+def _parse_seed(text: str) -> list[_Parsed] | None:
+    lines = _lines(text)
     tags: tuple[str, ...] = ()
-    if lines and _TAG_LINE_RE.match(lines[0].strip()):
-        tags = tuple(tag.lstrip("#") for tag in re.split(r"[\s,，]+", lines[0].strip()) if tag)
+    if lines and _TAG_LINE_RE.match(text[slice(*lines[0])].strip()):
+        tags = tuple(tag.lstrip("#") for tag in re.split(r"[\s,，]+", text[slice(*lines[0])].strip()) if tag)
         lines = lines[1:]
     if not lines or len(lines) % 2:
         return None
-    triples = []
-    for title, body in zip(lines[::2], lines[1::2]):
-        tail = max(0, len(body.rstrip()) - _SOURCE_TAIL)  # Only the end can hold the source.
-        match = _SOURCE_RE.search(body, tail)
+    parsed = []
+    for (title_start, title_end), (body_start, body_end) in zip(lines[::2], lines[1::2]):
+        end = _strip_span(text, body_start, body_end)[1]
+        match = _SOURCE_RE.search(text, max(body_start, end - _SOURCE_TAIL), body_end)  # Only the end can hold it.
         if match is None:
             return None
-        triples.append((title.strip(), body[: match.start()].strip(), match.group(1).strip()))
-    return tags, triples
+        body = _strip_span(text, body_start, match.start())
+        parsed.append(_Parsed(text[title_start:title_end].strip(), body, match.group(1).strip(), tags))
+    return parsed
 
 
-def _split_title(text: str, markdown: bool) -> tuple[str, str]:
+def _parse_single(text: str, markdown: bool) -> _Parsed:
     """Title and body of a single-article file."""
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not line.strip():
-            continue
+    for start, end in _lines(text):
+        line = text[start:end]
         heading = _MD_HEADING_RE.match(line) if markdown else None
         if markdown and heading is None:
             continue
         title = heading.group(1) if heading else line.strip()
-        body = "\n".join(lines[index + 1 :]).strip("\n").rstrip()
-        return title, body
+        body = _strip_span(text, end, len(text))
+        body = (_line_start(text, body[0]), body[1])
+        return _Parsed(title, body)
     if markdown:  # Markdown without a heading: fall back to the first line.
-        return _split_title(text, markdown=False)
+        return _parse_single(text, markdown=False)
     raise CorpusError("the file is empty")
 
 
-def parse_file(path: Path) -> list[Article]:
-    text = read_text(path)
+def _line_start(text: str, position: int) -> int:
+    """Keep a body's first line whole, indentation included (only blank lines before it go)."""
+    line_start = text.rfind("\n", 0, position) + 1
+    return line_start if not text[line_start:position].strip() else position
+
+
+def parse_text(path: Path, text: str) -> list[Article]:
     display_path = str(path)
-    seed = parse_seed(text)
-    if seed is not None:
-        tags, triples = seed
-        return [
-            Article(article_id(path, title), title, body, source, tags, display_path)
-            for title, body, source in triples
-        ]
-    title, body = _split_title(text, markdown=path.suffix.lower() in (".md", ".markdown"))
-    if not body.strip():
-        raise CorpusError("the article has a title but no text")
-    return [Article(article_id(path, title), title, body, "", (), display_path)]
+    seed = _parse_seed(text)
+    parsed = seed if seed is not None else [_parse_single(text, markdown=path.suffix.lower() in (".md", ".markdown"))]
+    articles = []
+    for item in parsed:
+        body = text[slice(*item.body)]
+        if not body.strip():
+            raise CorpusError("the article has a title but no text")
+        articles.append(Article(article_id(path, item.title), item.title, body, item.source, item.tags,
+                                display_path, span=item.body))
+    return articles
+
+
+def parse_file(path: Path) -> list[Article]:
+    return parse_text(path, read_text(path))
 
 
 def _with_unique_ids(articles: list[Article], taken: set[str]) -> list[Article]:
     """Suffix `-2`, `-3` … to ids already taken, in load order."""
-    unique = []
     for article in articles:
         candidate, number = article.id, 1
         while candidate in taken:
             number += 1
             candidate = f"{article.id}-{number}"
         taken.add(candidate)
-        unique.append(article if candidate == article.id else _replace_id(article, candidate))
-    return unique
+        article.id = candidate
+    return articles
 
 
-def _replace_id(article: Article, new_id: str) -> Article:
-    return Article(new_id, article.title, article.body, article.source, article.tags, article.path)
+def _text_files(folder: Path) -> list[str]:
+    found = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found += [os.path.join(root, name) for name in names
+                  if name.lower().endswith(TEXT_SUFFIXES) and not name.startswith(".")]
+    return sorted(found)
 
 
-def expand(paths: list[Path]) -> tuple[list[Path], list[LoadProblem]]:
-    """Files named directly, plus the text files inside folders (sorted, recursive)."""
-    files: list[Path] = []
+def expand(paths: list[Path]) -> tuple[list[str], list[LoadProblem]]:
+    """Files named directly, plus the text files inside folders (sorted, recursive). Plain
+    strings, not `Path`s: ten thousand `Path` objects cost more than the listing itself."""
+    files: list[str] = []
     problems: list[LoadProblem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                (p for p in path.rglob("*")
-                 if p.suffix.lower() in TEXT_SUFFIXES and not p.name.startswith(".") and p.is_file()),
-                key=str,
-            )
+            found = _text_files(path)
             if not found:
                 problems.append(LoadProblem(str(path), "the folder holds no .txt or .md files"))
             files.extend(found)
         elif path.exists():
-            files.append(path)
+            files.append(str(path))
         else:
             problems.append(LoadProblem(str(path), "no such file or folder"))
     return files, problems
 
 
-def load_corpus(paths: list[Path]) -> Corpus:
+class CorpusCache:
+    """What each file of a corpus holds, so the next start lists it without reading it.
+
+    An entry is used only while its file has the size and modification time it had when read, so
+    an edited file is read again. A cache that cannot be read is ignored and rewritten.
+    """
+
+    VERSION = 1
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _path(self, paths: list[Path]) -> Path:
+        key = hashlib.sha1("\n".join(str(p.resolve()) for p in paths).encode("utf-8")).hexdigest()[:20]
+        return self.folder / f"{key}.json"
+
+    def read(self, paths: list[Path]) -> dict[str, dict]:
+        try:
+            data = json.loads(self._path(paths).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != self.VERSION or not isinstance(data.get("files"), dict):
+            return {}
+        return data["files"]
+
+    def write(self, paths: list[Path], files: dict[str, dict]) -> None:
+        from reader.storage import atomic_write_text
+
+        try:
+            atomic_write_text(self._path(paths), json.dumps({"version": self.VERSION, "files": files}, ensure_ascii=False))
+        except OSError:
+            pass  # Only the next start is slower.
+
+
+def _signature(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _from_entry(path: str, entry: dict) -> list[Article] | None:
+    try:
+        return [
+            Article(article_id_, title, None, source, tuple(tags), path, span=(start, end), length=end - start,
+                    stamp=(entry["size"], entry["mtime"]))
+            for article_id_, title, source, tags, start, end in entry["articles"]
+        ]
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _entry(signature: tuple[int, int], articles: list[Article]) -> dict:
+    return {
+        "size": signature[0],
+        "mtime": signature[1],
+        "articles": [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles],
+    }
+
+
+def load_corpus(paths: list[Path], cache: CorpusCache | None = None) -> Corpus:
     files, problems = expand(paths)
+    listed = cache.read(paths) if cache else {}
+    fresh: dict[str, dict] = {}
     articles: list[Article] = []
     taken: set[str] = set()
     for path in files:
+        signature = _signature(path)
+        entry = listed.get(path)
+        found = None
+        if signature and entry and entry.get("size") == signature[0] and entry.get("mtime") == signature[1]:
+            found = _from_entry(path, entry)
         try:
-            articles.extend(_with_unique_ids(parse_file(path), taken))
+            if found is None:
+                found = parse_file(Path(path))
         except CorpusError as error:
-            problems.append(LoadProblem(str(path), str(error)))
-    return Corpus(articles, problems)
+            problems.append(LoadProblem(path, str(error)))
+            continue
+        if signature:
+            fresh[path] = entry if found and found[0]._body is None else _entry(signature, found)
+        articles.extend(_with_unique_ids(found, taken))
+    if cache is not None and fresh != listed:
+        cache.write(paths, fresh)
+    return Corpus(articles, problems, fresh)

@@ -35,7 +35,7 @@ DETECTOR_VERSION = 4
 _BUNDLED = Path(__file__).parent / "data" / "entities.tsv"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Entity:
     start: int
     end: int
@@ -341,8 +341,9 @@ def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
     return sorted(chosen)
 
 
-def detect(body: str, gazetteer: Gazetteer, *, use_jieba: bool = True) -> list[Entity]:
-    folded = fold(body)
+def detect(body: str, gazetteer: Gazetteer, *, use_jieba: bool = True, folded: str | None = None) -> list[Entity]:
+    """Entities in `body`; `folded` may pass its folded form if it is at hand."""
+    folded = folded if folded is not None else fold(body)
     candidates = [(e, _PRIORITY["gazetteer"]) for e in gazetteer.find(folded)]
     candidates += [(e, _PRIORITY["pattern"]) for e in find_patterns(folded)]
     if use_jieba:
@@ -356,13 +357,14 @@ class EntityCache:
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or paths.cache_dir() / "entities"
 
-    def _path(self, body: str, gazetteer: Gazetteer) -> Path:
+    def _path(self, body: str, gazetteer: Gazetteer, quick: bool) -> Path:
         key = hashlib.sha1(body.encode("utf-8")).hexdigest()[:24]
-        return self.folder / f"{key}-{gazetteer.digest}.json"
+        return self.folder / f"{key}-{gazetteer.digest}{'-quick' if quick else ''}.json"
 
-    def get(self, body: str, gazetteer: Gazetteer) -> list[Entity] | None:
+    def get(self, body: str, gazetteer: Gazetteer, *, quick: bool = False) -> list[Entity] | None:
+        """Cached results (`quick`: those found without jieba), or None."""
         try:
-            rows = json.loads(self._path(body, gazetteer).read_text(encoding="utf-8"))
+            rows = json.loads(self._path(body, gazetteer, quick).read_text(encoding="utf-8"))
             entities = [Entity(int(s), int(e), t, k) for s, e, t, k in rows]
         except (OSError, ValueError, TypeError):
             return None  # Missing or unreadable: detect again.
@@ -370,12 +372,12 @@ class EntityCache:
             return None
         return entities
 
-    def put(self, body: str, gazetteer: Gazetteer, entities: list[Entity]) -> None:
+    def put(self, body: str, gazetteer: Gazetteer, entities: list[Entity], *, quick: bool = False) -> None:
         from reader.storage import atomic_write_text
 
         rows = [[e.start, e.end, e.type, e.key] for e in entities]
         try:
-            atomic_write_text(self._path(body, gazetteer), json.dumps(rows, ensure_ascii=False))
+            atomic_write_text(self._path(body, gazetteer, quick), json.dumps(rows, ensure_ascii=False))
         except OSError:
             pass  # A cache that cannot be written only costs time.
 

@@ -70,7 +70,7 @@ def meta_line(article: Article) -> str:
     """What the view shows under the title: source, tags and length."""
     parts = [article.source] if article.source else []
     parts += [f"#{tag}" for tag in article.tags]
-    parts.append(f"{len(article.body):,}字")
+    parts.append(f"{article.length:,}字")
     return " · ".join(parts)
 
 

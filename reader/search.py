@@ -22,6 +22,7 @@ import threading
 from bisect import bisect_right
 from collections import OrderedDict, Counter
 from itertools import accumulate
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -55,6 +56,42 @@ def parse_query(query: str) -> list[str]:
 class Hit:
     start: int
     end: int
+
+
+class FoldedCache:
+    """Every article's folded text, on disk, for a corpus signature (see `Corpus.signature`):
+    folding ten thousand articles takes seconds, reading them back a fraction of one."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def get(self, signature: str, count: int) -> list[str] | None:
+        try:
+            texts = (self.folder / f"{signature}.txt").read_text(encoding="utf-8").split(_SEPARATOR)
+        except (OSError, UnicodeDecodeError):
+            return None
+        return texts if len(texts) == count else None
+
+    def put(self, signature: str, folded: list[str]) -> None:
+        from reader.storage import atomic_write_text
+
+        try:
+            for old in self.folder.glob("*.txt") if self.folder.exists() else []:
+                if old.stem != signature:
+                    old.unlink(missing_ok=True)  # One corpus's worth at a time: they are big.
+            atomic_write_text(self.folder / f"{signature}.txt", _SEPARATOR.join(folded))
+        except OSError:
+            pass
+
+
+def fold_all(articles: list[Article], progress: Callable[[int], None] | None = None) -> list[str]:
+    """Every article's folded body; `progress(done)` every few hundred articles."""
+    folded = []
+    for number, article in enumerate(articles, start=1):
+        folded.append(fold(article.body))
+        if progress is not None and number % 500 == 0:
+            progress(number)
+    return folded
 
 
 def snippet(body: str, hit: Hit, context: int = CONTEXT) -> tuple[str, int, int]:

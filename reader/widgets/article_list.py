@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Callable
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -22,7 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.linebreak import clip
+from reader.linebreak import clip, quick_width
 from reader.widgets.bindings import bindings_for
 from reader.widgets.styles import StyleCache
 
@@ -80,7 +79,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.entries: list[Entry] = []
         self._starts: list[int] = [0]
         self._measured_width = 0
-        self._titles: LRUCache[tuple[str, int], list[str]] = LRUCache(4096)
+        self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
         self._display: Callable[[str], str] = str
         self._strips: LRUCache[int, Strip] = LRUCache(1024)
         self._styles = StyleCache(self)
@@ -89,7 +88,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def set_entries(self, entries: list[Entry], highlight: str | None) -> None:
         self.entries = entries
-        self._measure()
+        self._starts = [0]
+        self._measured_width = 0
+        if self.scrollable_content_region.width:  # Else the first resize measures them.
+            self._measure()
         index = next((i for i, entry in enumerate(entries) if entry.id == highlight), None)
         self.set_reactive(ArticleList.highlighted, index)
         self._redraw()
@@ -117,14 +119,12 @@ class ArticleList(ScrollView, can_focus=True):
         """Cells for a title: the list less a cell of gutter on either side."""
         return max(self.scrollable_content_region.width - 2, 8)
 
-    def _title_rows(self, title: str) -> int:
-        return 1 if cell_len(title) <= self._width else TITLE_LINES
-
     def _measure(self) -> None:
         """Row where each entry starts: its title's rows plus one for the details."""
-        self._measured_width = self._width
-        self._starts = [0, *accumulate(self._title_rows(entry.title) + 1 for entry in self.entries)]
-        self.virtual_size = Size(self._width, self._starts[-1])
+        width = self._measured_width = self._width
+        rows = (1 if quick_width(entry.title) <= width else TITLE_LINES for entry in self.entries)
+        self._starts = [0, *accumulate(title_rows + 1 for title_rows in rows)]
+        self.virtual_size = Size(width, self._starts[-1])
 
     def on_resize(self) -> None:
         if self._width != self._measured_width:
@@ -171,9 +171,9 @@ class ArticleList(ScrollView, can_focus=True):
             base += self._styles["article-list--highlighted"]
         width = self._width
         if offset < title_rows:
-            key = (entry.title, width)
+            key = (entry.title, width, title_rows)
             if key not in self._titles:
-                self._titles[key] = clip(self._display(entry.title), width, TITLE_LINES)
+                self._titles[key] = clip(self._display(entry.title), width, title_rows)
             lines = self._titles[key]
             text = lines[offset] if offset < len(lines) else ""
             style = base
@@ -197,8 +197,8 @@ class ArticleList(ScrollView, can_focus=True):
         return max(0, min(index, len(self.entries) - 1))
 
     def scroll_to_highlight(self) -> None:
-        if self.highlighted is None or self.highlighted >= len(self.entries):
-            return
+        if self.highlighted is None or self.highlighted + 1 >= len(self._starts):
+            return  # Nothing highlighted, or not measured yet (the first resize scrolls).
         top = self._starts[self.highlighted]
         height = self._starts[self.highlighted + 1] - top
         self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True, force=True)

@@ -28,10 +28,10 @@ from reader.entities import TYPES, Entity, next_mention
 from reader.navigation import (
     after, before, character_splitter, jieba_splitter_if_ready, next_sentence, previous_sentence, word_starts,
 )
-from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_texts
+from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_script, article_texts, meta_line
 from reader.linebreak import HANG
 from reader.paragraphs import Block, split_blocks
-from reader.script import ORIGINAL
+from reader.script import ORIGINAL, display_text
 from reader.widgets.bindings import bindings_for
 from reader.widgets.styles import StyleCache
 
@@ -193,7 +193,7 @@ class ArticleView(ScrollView, can_focus=True):
         if total <= 0:
             return 0
         seen = min(total, round(self.scroll_y) + self.scrollable_content_region.height)
-        return round(100 * seen / total)
+        return 100 if seen >= total else min(99, round(100 * seen / total))  # 100 only at the very end.
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -281,6 +281,26 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _layer_rank(self, name: str) -> int:
         return self.LAYER_ORDER.index(name) if name in self.LAYER_ORDER else -1
+
+    # -- scrolling: at once, not animated (reading pages should feel instant) --------------------
+
+    def action_scroll_down(self) -> None:
+        self.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
 
     # -- cursor and selection -------------------------------------------------------------------
 
@@ -469,14 +489,32 @@ class ArticleView(ScrollView, can_focus=True):
         if article is None or width <= 2:
             self._pending_offset = offset
             return
-        if len(article.body) < self.BACKGROUND_FROM:
+        if article.length < self.BACKGROUND_FROM:
             self._install(*self._prepared(article, mode, width), offset)
             return
         self._pending_offset = offset
-        self._busy = f"Preparing {len(article.body):,} characters"
-        self.refresh()
+        self._busy = f"Preparing {article.length:,} characters"
         self.post_message(self.Busy(self._busy))
+        if self._layout is None:  # A new article: show the part around the offset at once.
+            self._install(*self._preview(article, mode, width, offset), offset, preview=True)
+        self.refresh()
         self._prepare_in_background(article, mode, width, offset)
+
+    #: Characters a long article's preview holds while the whole is prepared.
+    PREVIEW = 20_000
+
+    def _preview(self, article: Article, mode: str, width: int, offset: int) -> tuple[list[Block], Texts, Layout]:
+        """Blocks, texts and layout of just the lines around `offset` (the rest is not shown)."""
+        body = article.body
+        start = body.rfind("\n", 0, max(0, offset - self.PREVIEW // 4)) + 1
+        end = body.find("\n", min(len(body), start + self.PREVIEW))
+        end = len(body) if end == -1 else end
+        blocks = [Block(b.kind, b.start + start, b.end + start) for b in split_blocks(body[start:end])]
+        script = article_script(article)
+        shown = body[:start] + display_text(body[start:end], mode, script) + body[end:]  # Same length.
+        meta = display_text(meta_line(article), mode, script)
+        texts = Texts(mode, display_text(article.title, mode, script), meta, shown)
+        return blocks, texts, Layout(texts.title, texts.meta, texts.body, blocks, width)
 
     @work(thread=True, exclusive=True, group="prepare")
     def _prepare_in_background(self, article: Article, mode: str, width: int, offset: int) -> None:
@@ -497,13 +535,14 @@ class ArticleView(ScrollView, can_focus=True):
             layout = Layout(texts.title, texts.meta, texts.body, blocks, width)
         return blocks, texts, layout
 
-    def _install(self, blocks: list[Block], texts: Texts, layout: Layout, offset: int) -> None:
+    def _install(self, blocks: list[Block], texts: Texts, layout: Layout, offset: int, *, preview: bool = False) -> None:
         if self.article is None or (texts.mode, layout.width) != (self.script_mode, self._text_width):
             self._prepare(offset)  # Something changed while this was prepared.
             return
-        self._blocks[self.article.id] = blocks
-        self._converted[(self.article.id, texts.mode)] = texts
-        self._layouts[(self.article.id, texts.mode, layout.width)] = layout
+        if not preview:  # A preview is a part: never cache it as the whole.
+            self._blocks[self.article.id] = blocks
+            self._converted[(self.article.id, texts.mode)] = texts
+            self._layouts[(self.article.id, texts.mode, layout.width)] = layout
         header_line = None
         if self._layout is not None:  # Keep what the reader sees now; they may have scrolled.
             top = round(self.scroll_y)
@@ -511,7 +550,7 @@ class ArticleView(ScrollView, can_focus=True):
                 header_line = top
             offset = self.position
         self._texts, self._layout = texts, layout
-        self._busy = None
+        self._busy = self._busy if preview else None
         self.virtual_size = Size(self.scrollable_content_region.width, len(layout))
         self._redraw()
         if header_line is not None and header_line <= layout.first_body_line:
@@ -519,7 +558,8 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             self.scroll_to_offset(offset)
         self.post_message(self.Moved())
-        self.post_message(self.Busy(None))
+        if not preview:
+            self.post_message(self.Busy(None))
 
     def on_resize(self) -> None:
         if self._layout is None or self._layout.width != self._text_width:

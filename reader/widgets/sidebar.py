@@ -68,7 +68,7 @@ class Sidebar(Vertical):
             Entry(
                 article.id,
                 article.title,
-                f"{article.source or Path(article.path).name} · {len(article.body):,}字",
+                f"{article.source or Path(article.path).name} · {article.length:,}字",
             )
             for article in self._shown
         ]

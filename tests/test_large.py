@@ -1,0 +1,119 @@
+"""Large corpora and long articles: caches keyed by content, previews, paging to the end."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from reader import corpus as corpus_module
+from reader.corpus import CorpusCache, load_corpus
+from reader.search import FoldedCache, SearchIndex, fold_all
+from reader.widgets.article_view import ArticleView
+
+from apphelpers import SIZE, make_app, view_text, wait_until
+from conftest import SEED_FILE
+
+
+def write_corpus(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"{number:03d}.txt").write_text(f"標題{number}\n第{number}篇的正文。騰訊和元寶。", encoding="utf-8")
+    return folder
+
+
+def test_the_listing_cache_lists_without_reading(tmp_path: Path, monkeypatch):
+    folder = write_corpus(tmp_path / "corpus", 30)
+    cache = CorpusCache(tmp_path / "cache")
+    first = load_corpus([folder], cache)
+    reads = []
+    real = corpus_module.read_text
+    monkeypatch.setattr(corpus_module, "read_text", lambda path: reads.append(path) or real(path))
+    again = load_corpus([folder], cache)
+    assert reads == []  # Listed from the cache…
+    assert [(a.id, a.title, a.length) for a in again.articles] == [(a.id, a.title, a.length) for a in first.articles]
+    assert again.articles[3].body == first.articles[3].body  # …and a body is read when needed.
+    assert len(reads) == 1
+    assert again.signature == first.signature
+
+
+def test_an_edited_file_is_never_served_stale(tmp_path: Path):
+    folder = write_corpus(tmp_path / "corpus", 3)
+    cache = CorpusCache(tmp_path / "cache")
+    before = load_corpus([folder], cache)
+    edited = folder / "001.txt"
+    edited.write_text("新標題\n改過的正文,長了一些。", encoding="utf-8")
+    os.utime(edited, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    after = load_corpus([folder], cache)
+    assert after.articles[1].title == "新標題" and after.articles[1].body == "改過的正文,長了一些。"
+    assert after.signature != before.signature
+
+
+def test_a_damaged_cache_is_rebuilt_not_an_error(tmp_path: Path):
+    folder = write_corpus(tmp_path / "corpus", 3)
+    cache = CorpusCache(tmp_path / "cache")
+    load_corpus([folder], cache)
+    for path in (tmp_path / "cache").iterdir():
+        path.write_text("{\"version\": 1, \"files\": {\"x\": 3", encoding="utf-8")
+    assert [a.title for a in load_corpus([folder], cache).articles] == ["標題0", "標題1", "標題2"]
+    folded = FoldedCache(tmp_path / "folded")
+    (tmp_path / "folded").mkdir()
+    (tmp_path / "folded" / "abc.txt").write_bytes(b"\xff\xfe broken")
+    assert folded.get("abc", 3) is None
+
+
+def test_folded_texts_come_back_from_disk(tmp_path: Path, seed_corpus):
+    cache = FoldedCache(tmp_path)
+    folded = fold_all(seed_corpus.articles)
+    cache.put("sig", folded)
+    assert cache.get("sig", len(folded)) == folded
+    assert cache.get("other", len(folded)) is None
+    index = SearchIndex(seed_corpus.articles, cache.get("sig", len(folded)))
+    assert len(index.search("腾讯")) == 7
+
+
+def test_a_body_whose_file_changed_after_listing_is_read_fresh(tmp_path: Path):
+    folder = write_corpus(tmp_path / "corpus", 2)
+    cache = CorpusCache(tmp_path / "cache")
+    load_corpus([folder], cache)
+    listed = load_corpus([folder], cache)  # Bodies not read yet.
+    (folder / "000.txt").write_text("標題0\n完全不同而且更長的正文內容。", encoding="utf-8")
+    assert listed.articles[0].body == "完全不同而且更長的正文內容。"
+
+
+async def test_a_long_article_opens_at_once_and_pages_to_the_end(tmp_path: Path, seed_corpus):
+    body = "\n".join(a.body for a in seed_corpus.articles) * 12  # About 200,000 characters.
+    path = tmp_path / "long.txt"
+    path.write_text("長文\n" + body, encoding="utf-8")
+    app = make_app(load_corpus([path]))
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        assert view.article.length > 190_000
+        await pilot.pause()
+        assert view.texts is not None and view_text(view)[0].strip() == "長文"  # The preview, at once.
+        await wait_until(pilot, lambda: view._busy is None)
+        lines = len(view.layout_lines)
+        pages = 0
+        while view.percent_read < 100:
+            await pilot.press("pagedown")
+            pages += 1
+            assert pages < lines  # Every page moves.
+        assert pages > 100
+        last = [line for line in view_text(view) if line.strip()][-1].strip()
+        assert seed_corpus.articles[-1].body.endswith(last)
+
+
+async def test_many_articles_list_filter_and_page(tmp_path: Path):
+    folder = write_corpus(tmp_path / "corpus", 600)
+    app = make_app(load_corpus([folder]))
+    async with app.run_test(size=SIZE) as pilot:
+        from reader.widgets.article_list import ArticleList
+        from reader.widgets.sidebar import Sidebar
+
+        article_list = app.query_one(ArticleList)
+        article_list.focus()
+        await pilot.press("pagedown", "pagedown", "end")
+        assert article_list.highlighted == 599 and app.current.title == "標題599"
+        await pilot.press("f", *"標題42")
+        await pilot.pause()
+        assert str(app.query_one(Sidebar).query_one("#count").render()) == "11 of 600 articles"
