@@ -16,7 +16,7 @@ from textual.worker import get_current_worker
 
 from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
 from reader import paths
-from reader.corpus import Article, Corpus
+from reader.corpus import Article, Corpus, CorpusCache, load_corpus
 from reader.export import export
 from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
 from reader.keymap import load_keymap, textual_keymap
@@ -52,7 +52,9 @@ class ReaderApp(App[None]):
         entity_cache: EntityCache | None = None,
         annotations: AnnotationStore | None = None,
         folded_cache: FoldedCache | None = None,
+        corpus_source: tuple[list[Path], CorpusCache] | None = None,
     ) -> None:
+        """`corpus_source`: where the corpus came from, to check a corpus listed from the cache."""
         super().__init__()
         self.corpus = corpus
         self.keys = keymap if keymap is not None else load_keymap()
@@ -68,6 +70,7 @@ class ReaderApp(App[None]):
         self._search_index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self.folded_cache = folded_cache or FoldedCache(paths.cache_dir() / "folded")
+        self.corpus_source = corpus_source
         self.search_results: Results | None = None
         """The results the hit keys walk through (None: no search in progress)."""
         self.annotations = annotations if annotations is not None else AnnotationStore()
@@ -117,6 +120,8 @@ class ReaderApp(App[None]):
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
             self.run_worker(self.annotations.prepare, thread=True, group="annotations", exit_on_error=False)
+            if self.corpus.trusted and self.corpus_source is not None:
+                self._check_corpus()
             self._index_in_background()
             self._find_entities()
 
@@ -201,6 +206,35 @@ class ReaderApp(App[None]):
         index = self.corpus.index_of(self.current.id) or 0
         target = (index + step) % len(self.corpus.articles)
         self.open_article(self.corpus.articles[target].id)
+
+    @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
+    def _check_corpus(self) -> None:
+        """Look at the files behind a corpus listed from the cache; take the changes if any."""
+        corpus_paths, cache = self.corpus_source
+        checked = load_corpus(corpus_paths, cache)
+        if checked.signature != self.corpus.signature or checked.problems:
+            self.call_from_thread(self.replace_corpus, checked)
+
+    def replace_corpus(self, corpus: Corpus) -> None:
+        """Show another version of the corpus: the same article stays open if it still exists."""
+        for problem in corpus.problems:
+            self.notify(f"{problem.path}\n{problem.message}", title="Skipped a file", severity="warning", timeout=10)
+        if corpus.signature == self.corpus.signature:
+            return
+        reading = self.current.id if self.current else None
+        self.corpus = corpus
+        with self._index_lock:
+            self._search_index = None
+        self.search_results = None
+        self.entities.clear()
+        self._entities_complete.clear()
+        self._placed.clear()
+        self.sidebar.set_articles(corpus.articles)
+        self.current = None
+        if corpus.articles:
+            self.open_article((corpus.find(reading or "") or corpus.articles[0]).id)
+        self._index_in_background()
+        self._find_entities()
 
     # -- entities -------------------------------------------------------------------------------
 

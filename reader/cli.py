@@ -119,9 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(args: argparse.Namespace) -> Corpus:
-    corpus_paths = getattr(args, "corpus", None) or [paths.bundled("seeds")]
-    corpus = load_corpus(corpus_paths, CorpusCache(paths.cache_dir() / "corpus"))
+def _corpus_paths(args: argparse.Namespace) -> list[Path]:
+    return getattr(args, "corpus", None) or [paths.bundled("seeds")]
+
+
+def _load(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:
+    corpus = load_corpus(_corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"), trust_cache=trust_cache)
     for problem in corpus.problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
     if not corpus.articles:
@@ -323,11 +326,12 @@ def run_app(args: argparse.Namespace) -> None:
     gazetteer = user_gazetteer(args.entities)
     if gazetteer is not None:
         check_gazetteer(gazetteer)
-    corpus = _load(args)
+    corpus = _load(args, trust_cache=True)  # The app checks the files after its first paint.
     from reader.app import ReaderApp
 
     store = AnnotationStore(args.annotations)
-    ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store).run()
+    source = (_corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"))
+    ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source).run()
 
 
 def cmd_keys(args: argparse.Namespace) -> None:

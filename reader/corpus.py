@@ -51,6 +51,15 @@ class Article:
         self.stamp = stamp
         """The file's size and modification time when it was listed (for a body read later)."""
 
+    @classmethod
+    def listed(cls, id: str, title: str, source: str, tags: list, path: str, start: int, end: int,
+               stamp: tuple[int, int]) -> "Article":
+        """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
+        article = cls.__new__(cls)
+        article.id, article.title, article.source, article.tags, article.path = id, title, source, tuple(tags), path
+        article.span, article.length, article.stamp, article._body = (start, end), end - start, stamp, None
+        return article
+
     @property
     def body(self) -> str:
         if self._body is None:
@@ -92,8 +101,10 @@ class LoadProblem:
 class Corpus:
     articles: list[Article] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
-    listing: dict[str, dict] = field(default_factory=dict)
+    listing: dict[str, list] = field(default_factory=dict)
     """Each file's size, modification time and articles, as the listing cache keeps them."""
+    trusted: bool = False
+    """Listed from the cache without looking at the files: check them before relying on it."""
     _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
     def index_of(self, article_id: str) -> int | None:
@@ -116,7 +127,7 @@ class Corpus:
         digest = hashlib.sha1()
         for path in sorted(self.listing):
             entry = self.listing[path]
-            digest.update(f"{path}\t{entry['size']}\t{entry['mtime']}\n".encode("utf-8", "surrogateescape"))
+            digest.update(f"{path}\t{entry[0]}\t{entry[1]}\n".encode("utf-8", "surrogateescape"))
         digest.update("\n".join(a.id for a in self.articles).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()[:20]
 
@@ -291,7 +302,7 @@ class CorpusCache:
     an edited file is read again. A cache that cannot be read is ignored and rewritten.
     """
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -326,26 +337,30 @@ def _signature(path: str) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _from_entry(path: str, entry: dict) -> list[Article] | None:
+def _from_entry(path: str, entry: list) -> list[Article] | None:
     try:
+        stamp = (entry[0], entry[1])
         return [
-            Article(article_id_, title, None, source, tuple(tags), path, span=(start, end), length=end - start,
-                    stamp=(entry["size"], entry["mtime"]))
-            for article_id_, title, source, tags, start, end in entry["articles"]
+            Article.listed(id_, title, source, tags, path, start, end, stamp)
+            for id_, title, source, tags, start, end in entry[2]
         ]
-    except (KeyError, TypeError, ValueError):
+    except (IndexError, KeyError, TypeError, ValueError):
         return None
 
 
-def _entry(signature: tuple[int, int], articles: list[Article]) -> dict:
-    return {
-        "size": signature[0],
-        "mtime": signature[1],
-        "articles": [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles],
-    }
+def _entry(signature: tuple[int, int], articles: list[Article]) -> list:
+    """[size, modification time, [[id, title, source, tags, body start, body end], …]]: lists, not
+    objects, because they parse faster and the cache is read at every start."""
+    return [signature[0], signature[1], [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles]]
 
 
-def load_corpus(paths: list[Path], cache: CorpusCache | None = None) -> Corpus:
+def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False) -> Corpus:
+    """The articles of `paths`. With `trust_cache`, the cached listing as it is, without looking
+    at the files (the app starts so, then checks the files in the background: `Corpus.trusted`)."""
+    if trust_cache and cache is not None:
+        trusted = _from_listing(cache.read(paths))
+        if trusted is not None:
+            return trusted
     files, problems = expand(paths)
     listed = cache.read(paths) if cache else {}
     fresh: dict[str, dict] = {}
@@ -355,7 +370,7 @@ def load_corpus(paths: list[Path], cache: CorpusCache | None = None) -> Corpus:
         signature = _signature(path)
         entry = listed.get(path)
         found = None
-        if signature and entry and entry.get("size") == signature[0] and entry.get("mtime") == signature[1]:
+        if signature and isinstance(entry, list) and len(entry) == 3 and entry[0] == signature[0] and entry[1] == signature[1]:
             found = _from_entry(path, entry)
         try:
             if found is None:
@@ -369,3 +384,16 @@ def load_corpus(paths: list[Path], cache: CorpusCache | None = None) -> Corpus:
     if cache is not None and fresh != listed:
         cache.write(paths, fresh)
     return Corpus(articles, problems, fresh)
+
+
+def _from_listing(listed: dict[str, list]) -> Corpus | None:
+    if not listed:
+        return None
+    articles: list[Article] = []
+    taken: set[str] = set()
+    for path, entry in listed.items():
+        found = _from_entry(path, entry)
+        if found is None:
+            return None
+        articles.extend(_with_unique_ids(found, taken))
+    return Corpus(articles, [], listed, trusted=True)

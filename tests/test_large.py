@@ -117,3 +117,26 @@ async def test_many_articles_list_filter_and_page(tmp_path: Path):
         await pilot.press("f", *"標題42")
         await pilot.pause()
         assert str(app.query_one(Sidebar).query_one("#count").render()) == "11 of 600 articles"
+
+
+async def test_a_corpus_listed_from_the_cache_is_checked_after_the_first_paint(tmp_path: Path):
+    folder = write_corpus(tmp_path / "corpus", 3)
+    cache = CorpusCache(tmp_path / "cache")
+    load_corpus([folder], cache)
+    (folder / "001.txt").write_text("改了的標題\n改了的正文。", encoding="utf-8")
+    (folder / "003.txt").write_text("新來的\n新文章。", encoding="utf-8")
+    trusted = load_corpus([folder], cache, trust_cache=True)
+    assert trusted.trusted and [a.title for a in trusted.articles] == ["標題0", "標題1", "標題2"]
+    from reader.app import ReaderApp
+    from reader.keymap import load_keymap
+    from reader.widgets.sidebar import Sidebar
+
+    from apphelpers import SHARED_ENTITY_CACHE
+
+    app = ReaderApp(trusted, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE, corpus_source=([folder], cache))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: len(app.corpus.articles) == 4)
+        assert [a.title for a in app.corpus.articles] == ["標題0", "改了的標題", "標題2", "新來的"]
+        assert [a.title for a in app.query_one(Sidebar).article_list.entries][1] == "改了的標題"
+        assert str(app.query_one(Sidebar).query_one("#count").render()) == "4 articles"
+        assert app.current.title == "標題0"  # The article being read stays open.

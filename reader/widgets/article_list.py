@@ -7,7 +7,7 @@ thousand articles cost no more to show than seven (`OptionList` renders every op
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+import os
 from itertools import accumulate
 from typing import Callable
 
@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.corpus import Article
 from reader.linebreak import clip, quick_width
 from reader.widgets.bindings import bindings_for
 from reader.widgets.styles import StyleCache
@@ -28,11 +29,9 @@ from reader.widgets.styles import StyleCache
 TITLE_LINES = 2
 
 
-@dataclass(frozen=True)
-class Entry:
-    id: str
-    title: str
-    details: str
+def details(article: Article) -> str:
+    """The line under a title: where the article is from, and how long it is."""
+    return f"{article.source or os.path.basename(article.path)} · {article.length:,}字"
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -76,7 +75,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[Entry] = []
+        self.entries: list[Article] = []
         self._starts: list[int] = [0]
         self._measured_width = 0
         self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
@@ -86,7 +85,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- content --------------------------------------------------------------------------------
 
-    def set_entries(self, entries: list[Entry], highlight: str | None) -> None:
+    def set_entries(self, entries: list[Article], highlight: str | None) -> None:
         self.entries = entries
         self._starts = [0]
         self._measured_width = 0
@@ -119,12 +118,25 @@ class ArticleList(ScrollView, can_focus=True):
         """Cells for a title: the list less a cell of gutter on either side."""
         return max(self.scrollable_content_region.width - 2, 8)
 
-    def _measure(self) -> None:
+    #: Entries measured at once; a longer list is measured whole after the next refresh.
+    MEASURED_AT_ONCE = 400
+
+    def _measure(self, everything: bool = False) -> None:
         """Row where each entry starts: its title's rows plus one for the details."""
         width = self._measured_width = self._width
-        rows = (1 if quick_width(entry.title) <= width else TITLE_LINES for entry in self.entries)
+        entries = self.entries if everything else self.entries[: self.MEASURED_AT_ONCE]
+        rows = [1 if quick_width(entry.title) <= width else TITLE_LINES for entry in entries]
+        rows += [TITLE_LINES] * (len(self.entries) - len(rows))  # A guess, until measured.
         self._starts = [0, *accumulate(title_rows + 1 for title_rows in rows)]
         self.virtual_size = Size(width, self._starts[-1])
+        if len(entries) < len(self.entries):
+            self.call_after_refresh(self._measure_the_rest, width)
+
+    def _measure_the_rest(self, width: int) -> None:
+        if width == self._measured_width and self.entries:
+            self._measure(everything=True)
+            self._redraw()
+            self.scroll_to_highlight()
 
     def on_resize(self) -> None:
         if self._width != self._measured_width:
@@ -178,7 +190,7 @@ class ArticleList(ScrollView, can_focus=True):
             text = lines[offset] if offset < len(lines) else ""
             style = base
         else:
-            text = self._display(entry.details)
+            text = self._display(details(entry))
             style = base + self._styles["article-list--details"]
         strip = Strip([Segment(" ", base), Segment(text, style)])
         return strip.crop_extend(0, self.scrollable_content_region.width, base)

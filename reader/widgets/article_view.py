@@ -157,7 +157,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def show(self, article: Article, offset: int = 0) -> None:
         """Show `article` with body `offset` at the top of the view."""
-        if self.article is None or article.id != self.article.id:
+        if self.article is None or article is not self.article:  # Another article, or reloaded.
             self._layout = None
             self._texts = None
             self._layers = {}

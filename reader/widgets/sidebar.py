@@ -6,7 +6,6 @@ sources in either script (folded, as search does).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Callable
 
 from textual import events, on
@@ -17,7 +16,7 @@ from textual.widgets import Input, Static
 
 from reader.corpus import Article
 from reader.script import fold
-from reader.widgets.article_list import ArticleList, Entry
+from reader.widgets.article_list import ArticleList
 
 
 class Sidebar(Vertical):
@@ -63,23 +62,13 @@ class Sidebar(Vertical):
     def on_mount(self) -> None:
         self._refill()
 
-    def _entries(self) -> list[Entry]:
-        return [
-            Entry(
-                article.id,
-                article.title,
-                f"{article.source or Path(article.path).name} · {article.length:,}字",
-            )
-            for article in self._shown
-        ]
-
     def _count_text(self) -> str:
         total, shown = len(self.articles), len(self._shown)
         noun = "article" if total == 1 else "articles"
         return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
 
     def _refill(self) -> None:
-        self.article_list.set_entries(self._entries(), self._current)
+        self.article_list.set_entries(self._shown, self._current)
         self.query_one("#count", Static).update(self._count_text())
 
     def select(self, article_id: str) -> None:
@@ -87,6 +76,12 @@ class Sidebar(Vertical):
         self._current = article_id
         if self.is_mounted:
             self.article_list.highlight(article_id)
+
+    def set_articles(self, articles: list[Article]) -> None:
+        """A new list (the corpus changed on disk); the filter typed so far still applies."""
+        self.articles = articles
+        self._folded = {}
+        self.apply_filter(self.filter_input.value)
 
     def set_display(self, display: Callable[[str], str]) -> None:
         """Show titles and sources through `display` (another script); the filter matches either."""
