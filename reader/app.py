@@ -20,7 +20,7 @@ from reader.corpus import Article, Corpus, CorpusCache, load_corpus
 from reader.export import export
 from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
 from reader.keymap import load_keymap, textual_keymap
-from reader.layout import article_script
+from reader.layout import article_script, known_script
 from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
 from reader.search import FoldedCache, Results, SearchIndex, fold_all
 from reader.state import State
@@ -118,12 +118,19 @@ class ReaderApp(App[None]):
         if self.is_running and self.screen.is_attached and not self.query(Footer):
             await self.mount(Footer())
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
-            self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
+            self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
             self.run_worker(self.annotations.prepare, thread=True, group="annotations", exit_on_error=False)
             if self.corpus.trusted and self.corpus_source is not None:
                 self._check_corpus()
             self._index_in_background()
             self._find_entities()
+
+    def _warm_up(self) -> None:
+        """Conversion tables and the current article's script, off the way to the first paint."""
+        warm_up()
+        if self.current is not None:
+            article_script(self.current)
+            self.call_from_thread(self._update_status)
 
     def watch_theme(self, theme: str) -> None:
         self.state.theme = theme
@@ -147,6 +154,8 @@ class ReaderApp(App[None]):
             self._show_entities()
             self._show_hits()
             self._show_annotations()
+            if self.query(Footer):  # After the first paint: naming its script costs a few ms.
+                article_script(article)
             if article.id not in self._entities_complete and self.query(Footer):
                 self._find_entities()  # Put this article first.
         if focus_view:
@@ -186,7 +195,7 @@ class ReaderApp(App[None]):
             total=len(self.corpus.articles),
             title=self.view.texts.title if self.view.texts else self.current.title,
             percent=self.view.percent_read,
-            script=mode_label(self.view.script_mode, article_script(self.current)),
+            script=mode_label(self.view.script_mode, known_script(self.current)),
             busy=" · ".join(self._busy.values()) or None,
             search=self._search_status(),
         )

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 from reader.corpus import Article
 from reader.linebreak import wrap
 from reader.paragraphs import Block
-from reader.script import detect, display_text
+from reader.script import ORIGINAL, detect, display_text
 
 TITLE, META, BLANK = "title", "meta", "blank"
 HEADER_KINDS = (TITLE, META)
@@ -85,6 +84,8 @@ class Texts:
 
 
 def article_texts(article: Article, mode: str) -> Texts:
+    if mode == ORIGINAL:  # No need to know the script (detecting it loads dictionaries).
+        return Texts(mode, article.title, meta_line(article), article.body)
     original = article_script(article)
     title, meta, body = (display_text(text, mode, original) for text in (article.title, meta_line(article), article.body))
     if len(body) != len(article.body):
@@ -93,10 +94,20 @@ def article_texts(article: Article, mode: str) -> Texts:
 
 
 def article_script(article: Article) -> str:
-    """SIMPLIFIED or TRADITIONAL, from the body."""
-    return _detect(article.body)
+    """SIMPLIFIED or TRADITIONAL, from the body (remembered per text)."""
+    body = article.body
+    script = _SCRIPTS.get(body)
+    if script is None:
+        script = _SCRIPTS[body] = detect(body)
+        while len(_SCRIPTS) > 4096:
+            _SCRIPTS.pop(next(iter(_SCRIPTS)))
+    return script
 
 
-@lru_cache(maxsize=4096)
-def _detect(body: str) -> str:
-    return detect(body)
+def known_script(article: Article) -> str | None:
+    """The article's script if it was worked out already, else None (detecting it loads
+    dictionaries: nothing on the way to the first paint should)."""
+    return _SCRIPTS.get(article.body)
+
+
+_SCRIPTS: dict[str, str] = {}

@@ -102,10 +102,11 @@ def display_text(text: str, mode: str, original_script: str) -> str:
     return convert(text, mode)
 
 
-def mode_label(mode: str, original_script: str) -> str:
-    """How the status bar names the script shown: 原文 (the original's own script), 简体 or 繁體."""
+def mode_label(mode: str, original_script: str | None) -> str:
+    """How the status bar names the script shown: 原文 (with the original's own script, once
+    known), 简体 or 繁體."""
     if mode == ORIGINAL:
-        return f"原文·{'繁' if original_script == TRADITIONAL else '简'}"
+        return "原文" if original_script is None else f"原文·{'繁' if original_script == TRADITIONAL else '简'}"
     return "简体" if mode == SIMPLIFIED else "繁體"
 
 
