@@ -32,11 +32,18 @@ def _timed(action) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+async def _settle(app: ReaderApp, pilot) -> None:
+    """Let the start-up work in the background finish, as it has when a reader first presses t."""
+    while not app.query("Footer") or any(worker.is_running for worker in app.workers):
+        await pilot.pause(0.05)
+
+
 async def _seed_toggles(state_path: Path) -> dict[str, list[float]]:
     app = ReaderApp(load_corpus([bundled("seeds")]), state=State.load(state_path))
     times: dict[str, list[float]] = {"first": [], "cached": [], "repaint": []}
     async with app.run_test(size=(120, 35)) as pilot:
         view = app.query_one(ArticleView)
+        await _settle(app, pilot)
         for article in app.corpus.articles:
             app.open_article(article.id)
             await pilot.pause()
@@ -61,8 +68,7 @@ async def _long_document(path: Path, state_path: Path) -> tuple[float, float]:
     app = ReaderApp(load_corpus([path]), state=State.load(state_path))
     async with app.run_test(size=(120, 35)) as pilot:
         view = app.query_one(ArticleView)
-        while view.texts is None:
-            await pilot.pause(0.01)
+        await _settle(app, pilot)
         start = time.perf_counter()
         view.script_mode = TRADITIONAL
         worst_gap, last = 0.0, time.perf_counter()
@@ -81,7 +87,8 @@ def main() -> None:
         repaint = statistics.median(times["repaint"])
         report("toggle + repaint, seed article, first (median)", statistics.median(times["first"]), repaint)
         report("toggle + repaint, seed article, cached (median)", statistics.median(times["cached"]), repaint)
-        print(f"  targets: first <= 50 ms, cached <= 10 ms; baseline: the same view repainted without a toggle")
+        print("  targets: first <= 50 ms, cached <= 10 ms; baseline: the same view repainted without a toggle;")
+        print("  measured once the start-up work in the background is done")
         print(f"  first, per article: {', '.join(f'{t:.1f}' for t in times['first'])} ms")
         zuozhuan = SHARED_CORPORA / "zuozhuan.txt"
         if zuozhuan.exists():
