@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.text import strip_span
+
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
 _SOURCE_RE = re.compile(r"\s*[(（]([^()（）\n]{1,40})[)）]\s*$")
@@ -173,14 +175,6 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in re.finditer(r"[^\n]+", text) if match.group().strip()]
 
 
-def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 @dataclass(frozen=True)
 class _Parsed:
     title: str
@@ -207,11 +201,11 @@ def _parse_seed(text: str) -> list[_Parsed] | None:
         return None
     parsed = []
     for (title_start, title_end), (body_start, body_end) in zip(lines[::2], lines[1::2]):
-        end = _strip_span(text, body_start, body_end)[1]
+        end = strip_span(text, body_start, body_end)[1]
         match = _SOURCE_RE.search(text, max(body_start, end - _SOURCE_TAIL), body_end)  # Only the end can hold it.
         if match is None:
             return None
-        body = _strip_span(text, body_start, match.start())
+        body = strip_span(text, body_start, match.start())
         parsed.append(_Parsed(text[title_start:title_end].strip(), body, match.group(1).strip(), tags))
     return parsed
 
@@ -224,7 +218,7 @@ def _parse_single(text: str, markdown: bool) -> _Parsed:
         if markdown and heading is None:
             continue
         title = heading.group(1) if heading else line.strip()
-        body = _strip_span(text, end, len(text))
+        body = strip_span(text, end, len(text))
         body = (_line_start(text, body[0]), body[1])
         return _Parsed(title, body)
     if markdown:  # Markdown without a heading: fall back to the first line.

@@ -218,12 +218,6 @@ _NOT_IN_GIVEN_NAMES = set("不没的地得了着过是在和与及或向从把�
 _NAME_MAX_FREQUENCY = 30
 
 
-def jieba_ready() -> bool:
-    import jieba
-
-    return jieba.dt.initialized
-
-
 def _jieba(gazetteer: Gazetteer):
     """jieba, initialised once and taught the gazetteer's names (thread-safe)."""
     import jieba

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reader.text import strip_span
+
 PARAGRAPH, HEADING, CAPTION = "paragraph", "heading", "caption"
 
 #: A paragraph is closed at the first sentence end after it has grown this long (characters).
@@ -47,7 +49,7 @@ def split_blocks(body: str) -> list[Block]:
     standalone = len(lines) > 1
     blocks: list[Block] = []
     for index, (start, end) in enumerate(lines):
-        start, end = _strip(body, start, end)
+        start, end = strip_span(body, start, end)
         if start == end:
             continue
         marker = _MD_HEADING_RE.match(body, start, end)
@@ -58,14 +60,6 @@ def split_blocks(body: str) -> list[Block]:
         else:
             blocks.extend(_split_line(body, start, end))
     return blocks
-
-
-def _strip(body: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _looks_like_heading_line(text: str, lines: list[tuple[int, int]], index: int, body: str) -> bool:
@@ -95,14 +89,14 @@ def _split_line(body: str, start: int, end: int) -> list[Block]:
 
 def _paragraphs(body: str, start: int, end: int) -> list[Block]:
     """Paragraphs of at least PARAGRAPH_TARGET characters, closed at sentence ends."""
-    start, end = _strip(body, start, end)
+    start, end = strip_span(body, start, end)
     blocks = []
     paragraph_start = start
     for match in _SENTENCE_END_RE.finditer(body, start, end):
         if match.end() - paragraph_start >= PARAGRAPH_TARGET and match.end() < end:
-            blocks.append(Block(PARAGRAPH, *_strip(body, paragraph_start, match.end())))
+            blocks.append(Block(PARAGRAPH, *strip_span(body, paragraph_start, match.end())))
             paragraph_start = match.end()
-    paragraph_start, end = _strip(body, paragraph_start, end)
+    paragraph_start, end = strip_span(body, paragraph_start, end)
     if paragraph_start < end:
         blocks.append(Block(PARAGRAPH, paragraph_start, end))
     return blocks
@@ -112,7 +106,7 @@ def _numbered_headings(body: str, start: int, end: int) -> list[tuple[int, int, 
     found = []
     for match in _NUMBERED_HEADING_RE.finditer(body, start, end):
         heading_start = match.start() + len(match.group()) - len(match.group().lstrip())
-        heading_end = _strip(body, match.end(), _heading_end(body, match.end(), end))[1]
+        heading_end = strip_span(body, match.end(), _heading_end(body, match.end(), end))[1]
         if heading_end > match.end():
             found.append((heading_start, heading_end, HEADING))
     return found
@@ -147,7 +141,7 @@ def _captions(body: str, start: int, end: int) -> list[tuple[int, int, str]]:
         else:
             stop = re.compile(r"[，。,.；;！!？?]").search(body, match.end(), window_end)
             caption_end = stop.start() if stop else window_end
-        found.append((caption_start, _strip(body, caption_start, caption_end)[1], CAPTION))
+        found.append((caption_start, strip_span(body, caption_start, caption_end)[1], CAPTION))
     return found
 
 
@@ -160,4 +154,4 @@ def _caption_start(body: str, line_start: int, marker: int) -> int:
         previous_end = match.end()
     if previous_end is None:
         return marker
-    return _strip(body, previous_end, marker)[0]
+    return strip_span(body, previous_end, marker)[0]

@@ -18,13 +18,12 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.corpus import Article
 from reader.linebreak import clip, quick_width
 from reader.widgets.bindings import bindings_for
-from reader.widgets.styles import StyleCache
+from reader.widgets.lines import LineView
 
 TITLE_LINES = 2
 
@@ -34,7 +33,7 @@ def details(article: Article) -> str:
     return f"{article.source or os.path.basename(article.path)} · {article.length:,}字"
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(LineView, can_focus=True):
     BINDINGS = bindings_for("sidebar")
 
     COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted"}
@@ -80,8 +79,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._measured_width = 0
         self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
         self._display: Callable[[str], str] = str
-        self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._styles = StyleCache(self)
 
     # -- content --------------------------------------------------------------------------------
 
@@ -144,15 +141,6 @@ class ArticleList(ScrollView, can_focus=True):
             self._redraw()
             self.scroll_to_highlight()
 
-    def _redraw(self) -> None:
-        self._strips.clear()
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips.clear()
-        self._styles.clear()
-
 
     def entry_at(self, row: int) -> int | None:
         if not 0 <= row < self._starts[-1]:
@@ -161,17 +149,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        row = scroll_y + y
-        width = self.scrollable_content_region.width
-        strip = self._strips.get(row)
-        if strip is None:
-            strip = self._render_row(row)
-            self._strips[row] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self._styles.base)
+    @property
+    def row_count(self) -> int:
+        return self._starts[-1]
 
-    def _render_row(self, row: int) -> Strip:
+    def draw_row(self, row: int) -> Strip:
         base = self._styles.base
         index = self.entry_at(row)
         if index is None:

@@ -18,7 +18,6 @@ from textual.geometry import Size
 from textual import events, work
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
@@ -33,7 +32,7 @@ from reader.linebreak import HANG
 from reader.paragraphs import Block, split_blocks
 from reader.script import ORIGINAL, display_text
 from reader.widgets.bindings import bindings_for
-from reader.widgets.styles import StyleCache
+from reader.widgets.lines import LineView
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ class SpanLayer:
         return [span for span in self.spans[first:last] if span.end > start and span.start < end]
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(LineView, can_focus=True):
     """Shows one article; `show()` it, read `position` to know where the reader is."""
 
     BINDINGS = bindings_for("article")
@@ -140,8 +139,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._converted: LRUCache[tuple[str, str], Texts] = LRUCache(64)
         self._layouts: LRUCache[tuple[str, str, int], Layout] = LRUCache(16)
         self._layers: dict[str, SpanLayer] = {}
-        self._strips: LRUCache[int, Strip] = LRUCache(1024)
-        self._styles = StyleCache(self)
         self._busy: str | None = None
         self._entities: list[Entity] = []
         self._shown_types: frozenset[str] = frozenset(TYPES)
@@ -568,35 +565,24 @@ class ArticleView(ScrollView, can_focus=True):
             self._redraw()  # The margin may have changed,
             self.post_message(self.Moved())  # and how much of the article is in view.
 
-    def _redraw(self) -> None:
-        self._strips.clear()
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._strips.clear()
-
     # -- drawing --------------------------------------------------------------------------------
 
 
     def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self._styles.base
         if self._layout is None and self._busy and y == 0:
+            base = self._styles.base
             note = Strip([Segment(" " * self.GUTTER + self._busy + "…", base + self._styles["article-view--meta"])])
-            return note.crop_extend(0, width, base)
-        if self._layout is None or index >= len(self._layout):
-            return Strip.blank(width, base)
-        strip = self._strips.get(index)
-        if strip is None:
-            strip = self._render_layout_line(index, base)
-            if self.margin:
-                strip = Strip([Segment(" " * self.margin, base), *strip])
-            self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+            return note.crop_extend(0, self.scrollable_content_region.width, base)
+        return super().render_line(y)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._layout) if self._layout is not None else 0
+
+    def draw_row(self, index: int) -> Strip:
+        base = self._styles.base
+        strip = self._render_layout_line(index, base)
+        return Strip([Segment(" " * self.margin, base), *strip]) if self.margin else strip
 
     def _render_layout_line(self, index: int, base: Style) -> Strip:
         line = self._layout.lines[index]

@@ -12,16 +12,14 @@ from typing import Callable
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
-from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.search import CONTEXT, Hit, Results, snippet
 from reader.widgets.bindings import bindings_for
-from reader.widgets.styles import StyleCache
+from reader.widgets.lines import LineView
 
 #: Articles whose rows are built at a time.
 PAGE = 60
@@ -35,7 +33,7 @@ class Row:
     """Which hit of that article (None: the article's heading row)."""
 
 
-class ResultList(ScrollView, can_focus=True):
+class ResultList(LineView, can_focus=True):
     BINDINGS = bindings_for("results")
 
     COMPONENT_CLASSES = {"result-list--title", "result-list--count", "result-list--match", "result-list--highlighted"}
@@ -67,8 +65,6 @@ class ResultList(ScrollView, can_focus=True):
         self.rows: list[Row] = []
         self._pages_built = 0
         self._display: Callable[[str], str] = str
-        self._strips: LRUCache[int, Strip] = LRUCache(512)
-        self._styles = StyleCache(self)
 
     def show(self, results: Results, display: Callable[[str], str]) -> None:
         """List `results`; `display` converts text to the script the reader reads in."""
@@ -90,35 +86,17 @@ class ResultList(ScrollView, can_focus=True):
         self._pages_built += 1
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
 
-    def _redraw(self) -> None:
-        self._strips.clear()
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._styles.clear()
-        self._strips.clear()
-
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
         self._redraw()
 
     # -- drawing --------------------------------------------------------------------------------
 
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        index = scroll_y + y
-        width = self.scrollable_content_region.width
-        base = self._styles.base
-        if index >= len(self.rows):
-            return Strip.blank(width, base)
-        strip = self._strips.get(index)
-        if strip is None:
-            strip = self._render_row(index)
-            self._strips[index] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, base)
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
 
-    def _render_row(self, index: int) -> Strip:
+    def draw_row(self, index: int) -> Strip:
         row = self.rows[index]
         base = self._styles.base
         if index == self.highlighted:
