@@ -208,8 +208,9 @@ def parse_keymap(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
-        where = f"{path}:{match.group(1)}" if match else str(path)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        line = match.group(1) if match else str(max(1, len(text.splitlines())))  # "at end of document"
+        where = f"{path}:{line}"
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
         raise KeymapError(f"{where}: not valid TOML: {message}") from None
     lines = _line_numbers(text)
     keymap: dict[str, list[str]] = {}

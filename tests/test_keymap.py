@@ -64,6 +64,7 @@ def test_user_file_in_the_config_folder_is_used():
     "text, message",
     [
         ('[app]\nquit = "q\n', r"keymap.toml:2: not valid TOML"),
+        ('[app]\nquit = [\n', r"keymap.toml:2: not valid TOML: Invalid value"),
         ('[app]\nquit = "q"\n\n[article]\nscrol_down = "x"\n', r"keymap.toml:5: unknown action 'article.scrol_down' (did you mean 'article.scroll_down'?)"),
         ('[app]\nquit = "q"\n[article]\nscroll_down = "ctrl+jj"\n', r"keymap.toml:4: article.scroll_down: unknown key name 'ctrl+jj'"),
         ('[reader]\nquit = "q"\n', r"keymap.toml:1: unknown section [reader]"),
