@@ -12,7 +12,6 @@ Children are fresh interpreters (headless, 120x35, bytecode cached); runs interl
 from __future__ import annotations
 
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -133,7 +132,7 @@ def _list_figures(big: Path) -> None:
 
             app = ReaderApp(load_corpus([big]), state=State.load(Path(folder) / "s.json"),
                             annotations=AnnotationStore(Path(folder) / "a.json"))
-            async with app.run_test(size=(120, 35)) as pilot:
+            async with app.run_test(size=(120, 35)):
                 sidebar = app.query_one(Sidebar)
                 article_list = app.query_one(ArticleList)
                 filters, pages = [], []

@@ -84,5 +84,5 @@ def main() -> None:
         print(f"query p50 {statistics.median(ours):.1f} ms, p95 {_percentile(ours, 0.95):.1f} ms (rg not installed)")
     print(f"counting every hit afterwards (in the background): p50 {statistics.median(totals):.0f} ms, "
           f"p95 {_percentile(totals, 0.95):.0f} ms")
-    print(f"  per query, ours / rg ms: " + ", ".join(
+    print("  per query, ours / rg ms: " + ", ".join(
         f"{q} {o:.0f}/{t:.0f}" for q, o, t in zip(queries, ours, theirs or [0] * len(ours))))

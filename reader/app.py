@@ -14,22 +14,22 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.worker import get_current_worker
 
-from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
 from reader import paths
+from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
 from reader.corpus import Article, Corpus, CorpusCache, load_corpus
-from reader.export import export
 from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
+from reader.export import export
 from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script, known_script
+from reader.navigation import sentence_at
+from reader.screens.mentions import MentionsScreen
 from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
 from reader.search import FoldedCache, Results, SearchIndex, fold_all
 from reader.state import State
 from reader.widgets.article_view import ArticleView, Span
-from reader.screens.mentions import MentionsScreen
 from reader.widgets.bindings import bindings_for
 from reader.widgets.entity_panel import EntityList, EntityPanel
 from reader.widgets.sidebar import Sidebar
-from reader.navigation import sentence_at
 from reader.widgets.status_bar import NoteBar, StatusBar
 
 SAVE_INTERVAL = 5.0
@@ -75,7 +75,7 @@ class ReaderApp(App[None]):
         """The results the hit keys walk through (None: no search in progress)."""
         self.annotations = annotations if annotations is not None else AnnotationStore()
         self._placed: dict[str, list[Annotation]] = {}
-        """The current article's annotations where their quotes are now, by article id."""
+        """Annotations where their quotes are now, by article id (filled as articles are shown)."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):

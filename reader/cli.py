@@ -128,7 +128,7 @@ def _load(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:
     for problem in corpus.problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
     if not corpus.articles:
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     return corpus
 
 
@@ -249,7 +249,7 @@ def cmd_annotate(args: argparse.Namespace) -> None:
         store.add(annotation)
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     if args.json:
         _print_json(annotation.to_json())
     else:
@@ -294,7 +294,7 @@ def cmd_export(args: argparse.Namespace) -> None:
         args.output.write_text(text, encoding="utf-8", newline="")
     except OSError as error:
         print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     print(f"wrote {args.output}", file=sys.stderr)
 
 
@@ -311,7 +311,7 @@ def cmd_import(args: argparse.Namespace) -> None:
         changed = store.add_many(result.annotations) if result.annotations else 0
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     print(f"{len(result.annotations)} placed ({changed} new or changed), {len(result.not_placed)} not placed")
     for line in result.not_placed:
         print(f"  not placed: {line}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input, RadioSet, TextArea
+from textual.widgets import Input, TextArea
 
 from reader.annotations import AnnotationStore
 from reader.corpus import load_corpus

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from reader.corpus import article_id, load_corpus, parse_seed
 
-from conftest import SEED_FILE, SEEDS
+from conftest import SEED_FILE
 
 
 def test_seed_corpus_has_seven_articles_with_their_sources(seed_corpus):

@@ -12,7 +12,6 @@ from reader.search import FoldedCache, SearchIndex, fold_all
 from reader.widgets.article_view import ArticleView
 
 from apphelpers import SIZE, make_app, view_text, wait_until
-from conftest import SEED_FILE
 
 
 def write_corpus(folder: Path, count: int) -> Path:

@@ -12,7 +12,6 @@ from itertools import accumulate
 from typing import Callable
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
