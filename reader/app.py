@@ -603,7 +603,8 @@ class ReaderApp(App[None]):
             except OSError as error:
                 self.notify(f"Cannot write {request.path}: {error.strerror or error}", title="Export", severity="error")
                 return
-            self.notify(f"{len(annotations)} annotations written to\n{request.path.resolve()}", title="Exported", timeout=10)
+            count = f"{len(annotations)} annotation{'s' if len(annotations) != 1 else ''}"
+            self.notify(f"{count} written to\n{request.path.resolve()}", title="Exported", timeout=10)
 
         count_here = len(self.annotations.for_article(here.id)) if here else 0
         self.push_screen(ExportScreen(Path.cwd(), len(self.annotations.all()), count_here,

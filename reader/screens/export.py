@@ -59,7 +59,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             label = f"Only this article ({self.count_here})" if self.article_title else "Only this article"
             yield Checkbox(label, value=False, id="here", disabled=self.article_title is None)
             yield Checkbox("CSV: start with a byte-order mark (for Excel)", value=False, id="bom")
-            yield Label(f"All articles: {self.count_all} annotations. Write to:")
+            noun = "annotation" if self.count_all == 1 else "annotations"
+            yield Label(f"All articles: {self.count_all} {noun}. Write to:")
             yield Input(self._suggested, id="path")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
