@@ -1,7 +1,11 @@
-"""The reader app: composes the sidebar, the article view and the status bar over the core."""
+"""The reader app: composes the sidebar, the article view and the status bar over the core.
+
+Screens (and the exporter) are imported when first opened: they are not needed for the first paint.
+"""
 
 from __future__ import annotations
 
+import gc
 import threading
 from functools import partial
 from pathlib import Path
@@ -18,11 +22,9 @@ from reader import paths
 from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
 from reader.corpus import Article, Corpus, CorpusCache, load_corpus
 from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
-from reader.export import export
 from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script, known_script
 from reader.navigation import sentence_at
-from reader.screens.mentions import MentionsScreen
 from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
 from reader.search import FoldedCache, Results, SearchIndex, fold_all
 from reader.state import State
@@ -55,6 +57,7 @@ class ReaderApp(App[None]):
         corpus_source: tuple[list[Path], CorpusCache] | None = None,
     ) -> None:
         """`corpus_source`: where the corpus came from, to check a corpus listed from the cache."""
+        gc.freeze()  # See `_mount_footer`.
         super().__init__()
         self.corpus = corpus
         self.keys = keymap if keymap is not None else load_keymap()
@@ -114,8 +117,13 @@ class ReaderApp(App[None]):
 
     async def _mount_footer(self) -> None:
         """The key hints cost more to build than the article, so they follow the first paint,
-        and so does the slow work: conversion tables and entity detection start now."""
+        and so does the slow work: conversion tables and entity detection start now.
+
+        Modules, the corpus and the widgets live as long as the app, so they are frozen out of
+        the garbage collector (once at start, once now): its full passes walked them all and
+        took a third of the time to the first paint."""
         if self.is_running and self.screen.is_attached and not self.query(Footer):
+            gc.freeze()
             await self.mount(Footer())
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
@@ -361,6 +369,8 @@ class ReaderApp(App[None]):
                 self.open_article(article_id, focus_view=True)
                 self.view.choose_entity(key)
 
+        from reader.screens.mentions import MentionsScreen
+
         self.push_screen(MentionsScreen(name, rows, pending), opened)
 
     # -- search ---------------------------------------------------------------------------------
@@ -585,6 +595,7 @@ class ReaderApp(App[None]):
         self.notify(f"Restored “{restored.quote[:20]}”.", title="Annotations")
 
     def action_export(self) -> None:
+        from reader.export import export
         from reader.screens.export import ExportRequest, ExportScreen
 
         here = self.current
