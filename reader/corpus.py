@@ -11,8 +11,10 @@ An article's `body` is its original text and the only text every offset in the a
 A file that cannot be read becomes a `LoadProblem`; the other files still load.
 
 A listing cache (`CorpusCache`) remembers each file's articles with where their bodies are, keyed
-by the file's size and modification time: a corpus of ten thousand files then lists without
-reading them, and each body is read when first needed.
+by a digest of the file's bytes: a file whose bytes are unchanged is not parsed again, and one
+that changed in any way is (whatever its size and modification time say). The app starts from
+the cached listing without reading the files at all, then checks them in the background; each
+body is read when first needed.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ class Article:
     def __init__(
         self, id: str, title: str, body: str | None = None, source: str = "", tags: tuple[str, ...] = (),
         path: str = "", *, span: tuple[int, int] | None = None, length: int | None = None,
-        stamp: tuple[int, int] | None = None,
+        stamp: str | None = None,
     ) -> None:
         self.id, self.title, self.source, self.tags, self.path = id, title, source, tuple(tags), path
         self._body = body
@@ -51,11 +53,11 @@ class Article:
         """Where the body is in the file's (normalised) text."""
         self.length = len(body) if body is not None else (length if length is not None else 0)
         self.stamp = stamp
-        """The file's size and modification time when it was listed (for a body read later)."""
+        """The digest of the file's bytes when it was listed (for a body read later)."""
 
     @classmethod
     def listed(cls, id: str, title: str, source: str, tags: list, path: str, start: int, end: int,
-               stamp: tuple[int, int]) -> "Article":
+               stamp: str) -> "Article":
         """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
         article = cls.__new__(cls)
         article.id, article.title, article.source, article.tags, article.path = id, title, source, tuple(tags), path
@@ -75,13 +77,13 @@ class Article:
 def _read_body(article: Article) -> str:
     """The body from the file; if the file changed since it was listed, from a fresh parse."""
     path = Path(article.path)
-    unchanged = _signature(article.path) == article.stamp
     try:
-        text = read_text(path)
+        data = _read_bytes(path)
+        text = _decode(data)
     except CorpusError:
         return ""
     start, end = article.span or (0, 0)
-    if unchanged and len(text[start:end]) == article.length:
+    if _digest(data) == article.stamp:
         return text[start:end]
     try:
         fresh = {a.id: a for a in parse_text(path, text)}
@@ -104,7 +106,7 @@ class Corpus:
     articles: list[Article] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     listing: dict[str, list] = field(default_factory=dict)
-    """Each file's size, modification time and articles, as the listing cache keeps them."""
+    """Each file's digest and articles, as the listing cache keeps them."""
     trusted: bool = False
     """Listed from the cache without looking at the files: check them before relying on it."""
     _positions: dict[str, int] = field(default_factory=dict, repr=False)
@@ -129,7 +131,7 @@ class Corpus:
         digest = hashlib.sha1()
         for path in sorted(self.listing):
             entry = self.listing[path]
-            digest.update(f"{path}\t{entry[0]}\t{entry[1]}\n".encode("utf-8", "surrogateescape"))
+            digest.update(f"{path}\t{entry[0]}\n".encode("utf-8", "surrogateescape"))
         digest.update("\n".join(a.id for a in self.articles).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()[:20]
 
@@ -147,8 +149,13 @@ def article_id(path: Path, title: str) -> str:
 
 def read_text(path: Path) -> str:
     """The file's text with newlines normalised; `CorpusError` with a readable reason otherwise."""
+    return _decode(_read_bytes(path))
+
+
+def _read_bytes(path: Path | str) -> bytes:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except FileNotFoundError:
         raise CorpusError("no such file or folder") from None
     except IsADirectoryError:
@@ -157,6 +164,9 @@ def read_text(path: Path) -> str:
         raise CorpusError("permission denied") from None
     except OSError as error:
         raise CorpusError(error.strerror or str(error)) from None
+
+
+def _decode(data: bytes) -> str:
     if not data.strip():
         raise CorpusError("the file is empty")
     if b"\x00" in data[:8192]:
@@ -232,7 +242,8 @@ def _line_start(text: str, position: int) -> int:
     return line_start if not text[line_start:position].strip() else position
 
 
-def parse_text(path: Path, text: str) -> list[Article]:
+def parse_text(path: Path, text: str, digest: str | None = None) -> list[Article]:
+    """The articles of one file's text; `digest` (of its bytes) lets a body be re-read later."""
     display_path = str(path)
     seed = _parse_seed(text)
     parsed = seed if seed is not None else [_parse_single(text, markdown=path.suffix.lower() in (".md", ".markdown"))]
@@ -242,12 +253,8 @@ def parse_text(path: Path, text: str) -> list[Article]:
         if not body.strip():
             raise CorpusError("the article has a title but no text")
         articles.append(Article(article_id(path, item.title), item.title, body, item.source, item.tags,
-                                display_path, span=item.body))
+                                display_path, span=item.body, stamp=digest))
     return articles
-
-
-def parse_file(path: Path) -> list[Article]:
-    return parse_text(path, read_text(path))
 
 
 def _with_unique_ids(articles: list[Article], taken: set[str]) -> list[Article]:
@@ -292,11 +299,11 @@ def expand(paths: list[Path]) -> tuple[list[str], list[LoadProblem]]:
 class CorpusCache:
     """What each file of a corpus holds, so the next start lists it without reading it.
 
-    An entry is used only while its file has the size and modification time it had when read, so
-    an edited file is read again. A cache that cannot be read is ignored and rewritten.
+    An entry is used only while its file's bytes have the digest they had when parsed, so an
+    edited file is parsed again. A cache that cannot be read is ignored and rewritten.
     """
 
-    VERSION = 2
+    VERSION = 3
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -323,29 +330,24 @@ class CorpusCache:
             pass  # Only the next start is slower.
 
 
-def _signature(path: str) -> tuple[int, int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return info.st_size, info.st_mtime_ns
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data).hexdigest()[:20]
 
 
 def _from_entry(path: str, entry: list) -> list[Article] | None:
     try:
-        stamp = (entry[0], entry[1])
         return [
-            Article.listed(id_, title, source, tags, path, start, end, stamp)
-            for id_, title, source, tags, start, end in entry[2]
+            Article.listed(id_, title, source, tags, path, start, end, entry[0])
+            for id_, title, source, tags, start, end in entry[1]
         ]
     except (IndexError, KeyError, TypeError, ValueError):
         return None
 
 
-def _entry(signature: tuple[int, int], articles: list[Article]) -> list:
-    """[size, modification time, [[id, title, source, tags, body start, body end], …]]: lists, not
-    objects, because they parse faster and the cache is read at every start."""
-    return [signature[0], signature[1], [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles]]
+def _entry(digest: str, articles: list[Article]) -> list:
+    """[digest, [[id, title, source, tags, body start, body end], …]]: lists, not objects,
+    because they parse faster and the cache is read at every start."""
+    return [digest, [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles]]
 
 
 def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False) -> Corpus:
@@ -361,19 +363,18 @@ def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_ca
     articles: list[Article] = []
     taken: set[str] = set()
     for path in files:
-        signature = _signature(path)
         entry = listed.get(path)
-        found = None
-        if signature and isinstance(entry, list) and len(entry) == 3 and entry[0] == signature[0] and entry[1] == signature[1]:
-            found = _from_entry(path, entry)
         try:
+            data = _read_bytes(path)
+            digest = _digest(data)
+            found = _from_entry(path, entry) if isinstance(entry, list) and entry[:1] == [digest] else None
             if found is None:
-                found = parse_file(Path(path))
+                found = parse_text(Path(path), _decode(data), digest)
+                entry = _entry(digest, found)
         except CorpusError as error:
             problems.append(LoadProblem(path, str(error)))
             continue
-        if signature:
-            fresh[path] = entry if found and found[0]._body is None else _entry(signature, found)
+        fresh[path] = entry
         articles.extend(_with_unique_ids(found, taken))
     if cache is not None and fresh != listed:
         cache.write(paths, fresh)

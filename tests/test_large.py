@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 from reader import corpus as corpus_module
@@ -21,14 +20,14 @@ def write_corpus(folder: Path, count: int) -> Path:
     return folder
 
 
-def test_the_listing_cache_lists_without_reading(tmp_path: Path, monkeypatch):
+def test_the_cached_listing_lists_without_reading(tmp_path: Path, monkeypatch):
     folder = write_corpus(tmp_path / "corpus", 30)
     cache = CorpusCache(tmp_path / "cache")
     first = load_corpus([folder], cache)
     reads = []
-    real = corpus_module.read_text
-    monkeypatch.setattr(corpus_module, "read_text", lambda path: reads.append(path) or real(path))
-    again = load_corpus([folder], cache)
+    real = corpus_module._read_bytes
+    monkeypatch.setattr(corpus_module, "_read_bytes", lambda path: reads.append(path) or real(path))
+    again = load_corpus([folder], cache, trust_cache=True)
     assert reads == []  # Listed from the cache…
     assert [(a.id, a.title, a.length) for a in again.articles] == [(a.id, a.title, a.length) for a in first.articles]
     assert again.articles[3].body == first.articles[3].body  # …and a body is read when needed.
@@ -36,15 +35,34 @@ def test_the_listing_cache_lists_without_reading(tmp_path: Path, monkeypatch):
     assert again.signature == first.signature
 
 
+def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch):
+    folder = write_corpus(tmp_path / "corpus", 30)
+    cache = CorpusCache(tmp_path / "cache")
+    first = load_corpus([folder], cache)
+    parsed = []
+    real = corpus_module.parse_text
+    monkeypatch.setattr(corpus_module, "parse_text", lambda path, *rest: parsed.append(path) or real(path, *rest))
+    (folder / "007.txt").write_text("標題7\n換過的正文。", encoding="utf-8")
+    again = load_corpus([folder], cache)
+    assert [path.name for path in parsed] == ["007.txt"]
+    assert again.articles[7].body == "換過的正文。" and again.articles[8].body == first.articles[8].body
+
+
+def same_size_and_time_edit(path: Path, text: str) -> None:
+    """Change a file's bytes but not its size or modification time: only its content tells."""
+    before = path.stat()
+    assert len(text.encode("utf-8")) == before.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
 def test_an_edited_file_is_never_served_stale(tmp_path: Path):
     folder = write_corpus(tmp_path / "corpus", 3)
     cache = CorpusCache(tmp_path / "cache")
     before = load_corpus([folder], cache)
-    edited = folder / "001.txt"
-    edited.write_text("新標題\n改過的正文,長了一些。", encoding="utf-8")
-    os.utime(edited, ns=(time.time_ns(), time.time_ns() + 10_000_000))
+    same_size_and_time_edit(folder / "001.txt", "標題9\n第9篇的正文。騰訊和元寶。")
     after = load_corpus([folder], cache)
-    assert after.articles[1].title == "新標題" and after.articles[1].body == "改過的正文,長了一些。"
+    assert after.articles[1].title == "標題9" and after.articles[1].body == "第9篇的正文。騰訊和元寶。"
     assert after.signature != before.signature
 
 
@@ -75,9 +93,11 @@ def test_a_body_whose_file_changed_after_listing_is_read_fresh(tmp_path: Path):
     folder = write_corpus(tmp_path / "corpus", 2)
     cache = CorpusCache(tmp_path / "cache")
     load_corpus([folder], cache)
-    listed = load_corpus([folder], cache)  # Bodies not read yet.
-    (folder / "000.txt").write_text("標題0\n完全不同而且更長的正文內容。", encoding="utf-8")
-    assert listed.articles[0].body == "完全不同而且更長的正文內容。"
+    listed = load_corpus([folder], cache, trust_cache=True)  # Bodies not read yet.
+    same_size_and_time_edit(folder / "000.txt", "標題0\n第9篇的正文。騰訊和元寶。")
+    assert listed.articles[0].body == "第9篇的正文。騰訊和元寶。"
+    (folder / "001.txt").write_text("標題1\n完全不同而且更長的正文內容。", encoding="utf-8")
+    assert listed.articles[1].body == "完全不同而且更長的正文內容。"
 
 
 async def test_a_long_article_opens_at_once_and_pages_to_the_end(tmp_path: Path, seed_corpus):
