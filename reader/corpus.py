@@ -147,12 +147,8 @@ def article_id(path: Path, title: str) -> str:
     return f"{stem}-{digest}"
 
 
-def read_text(path: Path) -> str:
-    """The file's text with newlines normalised; `CorpusError` with a readable reason otherwise."""
-    return _decode(_read_bytes(path))
-
-
 def _read_bytes(path: Path | str) -> bytes:
+    """The file's bytes; `CorpusError` with a readable reason otherwise."""
     try:
         with open(path, "rb") as file:
             return file.read()
@@ -167,6 +163,7 @@ def _read_bytes(path: Path | str) -> bytes:
 
 
 def _decode(data: bytes) -> str:
+    """A file's text with newlines normalised; `CorpusError` if it is empty, binary or not UTF-8."""
     if not data.strip():
         raise CorpusError("the file is empty")
     if b"\x00" in data[:8192]:
