@@ -9,8 +9,8 @@ place. Nothing good enough means the annotation is orphaned: kept, never dropped
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import NamedTuple
 
 #: Characters of context kept before and after a quote.
 CONTEXT = 32
@@ -18,8 +18,7 @@ CONTEXT = 32
 THRESHOLD = 0.75
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(NamedTuple):
     start: int
     end: int
 

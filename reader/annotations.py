@@ -17,10 +17,10 @@ import os
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from reader import paths
 from reader.anchoring import anchor, context_of
@@ -35,8 +35,7 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-@dataclass(frozen=True)
-class Annotation:
+class Annotation(NamedTuple):
     id: str
     article: str
     start: int
@@ -65,7 +64,7 @@ class Annotation:
             raise ValueError(f"unknown colour {changes['color']!r}")
         if "tags" in changes:
             changes["tags"] = tuple(changes["tags"])
-        return replace(self, **changes, modified=now())
+        return self._replace(**changes, modified=now())
 
     def to_json(self) -> dict:
         return {
@@ -102,7 +101,7 @@ class Annotation:
             return None
         if (place.start, place.end) == (self.start, self.end):
             return self
-        return replace(self, start=place.start, end=place.end)
+        return self._replace(start=place.start, end=place.end)
 
 
 class StoreError(Exception):
@@ -285,7 +284,7 @@ class AnnotationStore:
         removed, self._last_deleted = self._last_deleted, None
         if removed is None:
             return None
-        restored = replace(removed, modified=now())
+        restored = removed._replace(modified=now())
 
         def change(state: _Snapshot) -> None:
             state.annotations[restored.id] = restored

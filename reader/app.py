@@ -9,34 +9,40 @@ import gc
 import threading
 from functools import partial
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer
 from textual.worker import get_current_worker
 
 from reader import paths
 from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
 from reader.corpus import Article, Corpus, CorpusCache, load_corpus
-from reader.entities import TYPES, Entity, EntityCache, Gazetteer, GazetteerError, detect, group
 from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script, known_script
+from reader.mentions import TYPES, Entity, group
 from reader.navigation import sentence_at
 from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
-from reader.search import FoldedCache, Results, SearchIndex, fold_all
 from reader.state import State
 from reader.widgets.article_view import ArticleView, Span
 from reader.widgets.bindings import bindings_for
-from reader.widgets.entity_panel import EntityList, EntityPanel
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.status_bar import NoteBar, StatusBar
+
+if TYPE_CHECKING:  # Loaded on first use: none of them is needed for the first paint.
+    from reader.entities import EntityCache
+    from reader.search import FoldedCache, Results, SearchIndex
+    from reader.widgets.entity_panel import EntityPanel
 
 SAVE_INTERVAL = 5.0
 #: From this many articles on, background work is trimmed to what stays quick (see `_find_entities`).
 LARGE_CORPUS = 1000
+
+
+class _ReadingScreen(Screen):
+    AUTO_FOCUS = "ArticleView"  # Focused as it mounts: focusing it later restyles the screen twice.
 
 
 class ReaderApp(App[None]):
@@ -63,22 +69,31 @@ class ReaderApp(App[None]):
         self.keys = keymap if keymap is not None else load_keymap()
         self.state = state if state is not None else State.load()
         self.current: Article | None = None
+        self._painted = False
+        """Whether the first paint is done (and the work kept off its way has started)."""
         self._state_dirty = False
         self._busy: dict[str, str] = {}
         self.entities_file = entities_file
-        self.entity_cache = entity_cache or EntityCache()
+        self.entity_cache = entity_cache
+        """Detection results on disk (the default folder's, made on first use, if not given)."""
         self.entities: dict[str, list[Entity]] = {}
         """Entities found so far, by article id."""
         self._entities_complete: set[str] = set()
+        self._entity_panel: EntityPanel | None = None
+        """Mounted the first time it is asked for."""
         self._search_index: SearchIndex | None = None
         self._index_lock = threading.Lock()
-        self.folded_cache = folded_cache or FoldedCache(paths.cache_dir() / "folded")
+        self.folded_cache = folded_cache
+        """Folded texts for the search index (like `entity_cache`, the default made on first use)."""
         self.corpus_source = corpus_source
         self.search_results: Results | None = None
         """The results the hit keys walk through (None: no search in progress)."""
         self.annotations = annotations if annotations is not None else AnnotationStore()
         self._placed: dict[str, list[Annotation]] = {}
         """Annotations where their quotes are now, by article id (filled as articles are shown)."""
+
+    def get_default_screen(self) -> Screen:
+        return _ReadingScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
@@ -111,7 +126,6 @@ class ReaderApp(App[None]):
         if self.corpus.articles:
             remembered = self.state.article if self.corpus.find(self.state.article or "") else None
             self.open_article(remembered or self.corpus.articles[0].id)
-        self.view.focus()
         self.set_interval(SAVE_INTERVAL, self._save_state_if_changed)
         self.call_after_refresh(self._mount_footer)
 
@@ -122,7 +136,10 @@ class ReaderApp(App[None]):
         Modules, the corpus and the widgets live as long as the app, so they are frozen out of
         the garbage collector (once at start, once now): its full passes walked them all and
         took a third of the time to the first paint."""
-        if self.is_running and self.screen.is_attached and not self.query(Footer):
+        if self.is_running and self.screen.is_attached and not self._painted:
+            from textual.widgets import Footer
+
+            self._painted = True
             gc.freeze()
             await self.mount(Footer())
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
@@ -162,9 +179,9 @@ class ReaderApp(App[None]):
             self._show_entities()
             self._show_hits()
             self._show_annotations()
-            if self.query(Footer):  # After the first paint: naming its script costs a few ms.
+            if self._painted:  # Not before the first paint: naming its script costs a few ms.
                 article_script(article)
-            if article.id not in self._entities_complete and self.query(Footer):
+            if article.id not in self._entities_complete and self._painted:
                 self._find_entities()  # Put this article first.
         if focus_view:
             self.view.focus()
@@ -261,7 +278,10 @@ class ReaderApp(App[None]):
 
         The current article gets the gazetteer's and patterns' results at once, jieba's after.
         """
+        from reader.entities import EntityCache, Gazetteer, GazetteerError, detect
+
         worker = get_current_worker()
+        cache = self.entity_cache = self.entity_cache or EntityCache()
         try:
             gazetteer = Gazetteer.load(self.entities_file)
         except GazetteerError as error:
@@ -270,12 +290,12 @@ class ReaderApp(App[None]):
         current = self.current
         if current is not None and current.id not in self._entities_complete:
             self.call_from_thread(self._set_busy, "entities", "Finding entities")
-            entities = self.entity_cache.get(current.body, gazetteer)
+            entities = cache.get(current.body, gazetteer)
             if entities is None:
                 quick = detect(current.body, gazetteer, use_jieba=False)
                 self.call_from_thread(self._entities_found, current.id, quick, False)
                 entities = detect(current.body, gazetteer)
-                self.entity_cache.put(current.body, gazetteer, entities)
+                cache.put(current.body, gazetteer, entities)
             self.call_from_thread(self._entities_found, current.id, entities, True)
         # The other articles, for "which articles mention it". A large corpus gets the gazetteer
         # and patterns only (jieba would take minutes), on the search index's folded texts.
@@ -287,11 +307,11 @@ class ReaderApp(App[None]):
                 return
             if number % 50 == 1:
                 self.call_from_thread(self._set_busy, "entities", f"Finding entities {number:,}/{len(todo):,}")
-            entities = self.entity_cache.get(article.body, gazetteer, quick=large)
+            entities = cache.get(article.body, gazetteer, quick=large)
             if entities is None:
                 folded = index.folded[index.index_of(article.id)] if index else None
                 entities = detect(article.body, gazetteer, use_jieba=not large, folded=folded)
-                self.entity_cache.put(article.body, gazetteer, entities, quick=large)
+                cache.put(article.body, gazetteer, entities, quick=large)
             self.call_from_thread(self._entities_found, article.id, entities, not large)
         self.call_from_thread(self._set_busy, "entities", None)
 
@@ -311,49 +331,46 @@ class ReaderApp(App[None]):
             return
         entities = self.entities.get(self.current.id, [])
         self.view.set_entities(entities, self._shown_types())
-        panels = self.query(EntityPanel)
-        if panels:
+        panel = self._entity_panel
+        if panel is not None:
             body = self.view.texts.body if self.view.texts else self.current.body
             names = {}
             for entity in entities:
                 names.setdefault(entity.key, body[entity.start : entity.end])
             hidden = set(self.state.hidden_types) if self.state.highlight else set(TYPES)
-            panels.first().show(group(entities), names, hidden, self.current.id in self._entities_complete)
+            panel.show(group(entities), names, hidden, self.current.id in self._entities_complete)
 
     async def action_entity_panel(self) -> None:
-        panels = self.query(EntityPanel)
-        if not panels:
-            panel = EntityPanel(id="entities")
+        panel = self._entity_panel
+        if panel is None:
+            from reader.widgets.entity_panel import EntityPanel
+
+            panel = self._entity_panel = EntityPanel(id="entities")
             await self.query_one("#main").mount(panel)
-            self._show_entities()
-            panel.query_one(EntityList).focus()
-        elif panels.first().display and panels.first().has_focus_within:
-            panels.first().display = False
+        elif panel.display and panel.has_focus_within:
+            panel.display = False
             self.view.focus()
-        else:
-            panels.first().display = True
-            self._show_entities()
-            panels.first().query_one(EntityList).focus()
+            return
+        panel.display = True
+        self._show_entities()
+        panel.focus_list()
 
     def action_toggle_highlights(self) -> None:
         self.state.highlight = not self.state.highlight
         self._state_dirty = True
         self._show_entities()
 
-    @on(EntityPanel.TypeToggled)
-    def _type_toggled(self, event: EntityPanel.TypeToggled) -> None:
+    def on_entity_panel_type_toggled(self, event: EntityPanel.TypeToggled) -> None:
         hidden = set(self.state.hidden_types) ^ {event.kind}
         self.state.hidden_types = [t for t in TYPES if t in hidden]
         self.state.highlight = True
         self._state_dirty = True
         self._show_entities()
 
-    @on(EntityPanel.EntityChosen)
-    def _entity_chosen(self, event: EntityPanel.EntityChosen) -> None:
+    def on_entity_panel_entity_chosen(self, event: EntityPanel.EntityChosen) -> None:
         self.view.choose_entity(event.key)
 
-    @on(EntityPanel.ShowArticles)
-    def _show_articles(self, event: EntityPanel.ShowArticles) -> None:
+    def on_entity_panel_show_articles(self, event: EntityPanel.ShowArticles) -> None:
         key = event.key
         rows = []
         for article in self.corpus.articles:
@@ -378,15 +395,18 @@ class ReaderApp(App[None]):
     def search_index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
         """The index of the corpus, built on first use (in whichever thread asks first), its
         folded texts from the disk cache when the corpus has not changed."""
+        from reader.search import FoldedCache, SearchIndex, fold_all
+
         with self._index_lock:
             if self._search_index is None:
                 articles = self.corpus.articles
                 signature = self.corpus.signature
-                folded = self.folded_cache.get(signature, len(articles))
+                cache = self.folded_cache = self.folded_cache or FoldedCache(paths.cache_dir() / "folded")
+                folded = cache.get(signature, len(articles))
                 if folded is None:
                     folded = fold_all(articles, progress)
                     if len(articles) >= LARGE_CORPUS:
-                        self.folded_cache.put(signature, folded)
+                        cache.put(signature, folded)
                 self._search_index = SearchIndex(articles, folded)
             return self._search_index
 

@@ -1,4 +1,7 @@
-"""The `reader` command: starts the app, or answers headless subcommands other tools can rely on.
+"""The `reader` command: starts the app, or hands a subcommand to `reader.commands`.
+
+Starting the app is kept light: the subcommands, their parser and the modules they need are loaded
+only when one is named (they would put ~10 ms on the way to the first paint).
 
 Errors are one line on stderr and a non-zero status: 2 for a bad command line or a reference that
 does not exist, 1 when nothing could be loaded. No traceback reaches the user.
@@ -7,23 +10,14 @@ does not exist, 1 when nothing could be loaded. No traceback reaches the user.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import NoReturn, Sequence
 
 from reader import paths
-from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, AnnotationStore, StoreError, place_all
-from reader.corpus import Article, Corpus, CorpusCache, load_corpus
-from reader.export import FORMATS, W3CError, export, read_w3c
-from reader.entities import TYPES, EntityCache, Gazetteer, GazetteerError, detect_cached
-from reader.entities import check_file as check_gazetteer
-from reader.entities import user_file as user_gazetteer
-from reader.keymap import KeymapError, keys_markdown, load_keymap
-from reader.layout import article_script, article_texts
-from reader.paragraphs import split_blocks
-from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text
-from reader.search import SearchIndex, snippet
+from reader.annotations import AnnotationStore
+from reader.corpus import Corpus, CorpusCache, load_corpus
+from reader.keymap import KeymapError, load_keymap
 
 
 class UsageError(Exception):
@@ -44,87 +38,39 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without the subcommands (or help), only what starting the app takes."""
     common = _common_options()
     parser = _Parser(
-        prog="reader", parents=[common],
+        prog="reader", parents=[common], add_help=with_commands,
         description="Read Chinese news articles in the terminal.",
     )
     parser.add_argument("--keymap", type=Path, metavar="FILE", help="key bindings overriding keymap.toml")
     parser.add_argument("--annotations", type=Path, metavar="FILE", help="the annotations file to use")
     parser.add_argument("--entities", type=Path, metavar="FILE", help="your gazetteer, added to the bundled one")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    if with_commands:
+        from reader.commands import add_commands
 
-    listing = commands.add_parser("list", parents=[common], help="list the articles")
-    listing.add_argument("--json", action="store_true", help="print JSON")
-
-    show = commands.add_parser("show", parents=[common], help="print one article")
-    show.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
-    show.add_argument("--json", action="store_true", help="print JSON")
-    show.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script to print in")
-
-    conversion = commands.add_parser("convert", help="convert stdin to another script, on stdout")
-    conversion.add_argument("--to", choices=[SIMPLIFIED, TRADITIONAL], required=True, help="target script")
-    entities = commands.add_parser("entities", parents=[common], help="named entities with their offsets")
-    entities.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
-    entities.add_argument("--type", action="append", choices=TYPES, dest="types", help="only this type (repeatable)")
-    entities.add_argument("--entities", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-                          help="your gazetteer, added to the bundled one")
-    entities.add_argument("--json", action="store_true", help="print JSON")
-
-    search = commands.add_parser("search", parents=[common], help="find words in every article")
-    search.add_argument("query", metavar="QUERY", help='words that must all occur; "quote" a phrase')
-    search.add_argument("--word", action="store_true", help="whole jieba words only")
-    search.add_argument("--json", action="store_true", help="print JSON")
-
-    annotate = commands.add_parser("annotate", parents=[common], help="add an annotation")
-    annotate.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
-    where = annotate.add_mutually_exclusive_group(required=True)
-    where.add_argument("--quote", metavar="TEXT", help="the text to annotate, as it is in the article")
-    where.add_argument("--start", type=int, metavar="N", help="where the text starts (code points)")
-    annotate.add_argument("--occurrence", type=int, default=1, metavar="N", help="which occurrence of --quote (default 1)")
-    annotate.add_argument("--end", type=int, metavar="M", help="where the text ends (with --start)")
-    annotate.add_argument("--note", default="", help="the note")
-    annotate.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
-    annotate.add_argument("--color", default=DEFAULT_COLOR, choices=COLORS, help="the colour")
-    annotate.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-                          help="the annotations file to use")
-    annotate.add_argument("--json", action="store_true", help="print the annotation as JSON")
-
-    listing_notes = commands.add_parser("annotations", parents=[common], help="list annotations")
-    listing_notes.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
-    listing_notes.add_argument("--tag", help="only annotations with this tag")
-    listing_notes.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-                               help="the annotations file to use")
-    listing_notes.add_argument("--json", action="store_true", help="print JSON")
-
-    exporting = commands.add_parser("export", parents=[common], help="annotations as Markdown, CSV or W3C JSON")
-    exporting.add_argument("--format", choices=FORMATS, required=True)
-    exporting.add_argument("--article", metavar="ID", help="only this article's annotations (id or number)")
-    exporting.add_argument("--tag", help="only annotations with this tag")
-    exporting.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script quotes are shown in")
-    exporting.add_argument("--output", type=Path, metavar="FILE", help="write here (default: standard output)")
-    exporting.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for spreadsheets)")
-    exporting.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-                           help="the annotations file to use")
-
-    importing = commands.add_parser("import", parents=[common], help="read W3C annotation JSON back in")
-    importing.add_argument("file", type=Path, metavar="FILE.json")
-    importing.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-                           help="the annotations file to use")
-
-    keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
-    keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
-                      help="key bindings overriding keymap.toml")
+        add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), common)
+    else:
+        parser.set_defaults(command=None)
     return parser
 
 
-def _corpus_paths(args: argparse.Namespace) -> list[Path]:
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Options for the app, or (when anything is left over: a subcommand, --help, a mistake) the
+    whole command line parsed by the whole parser, which also words the errors."""
+    args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    return build_parser().parse_args(argv) if rest else args
+
+
+def corpus_paths(args: argparse.Namespace) -> list[Path]:
     return getattr(args, "corpus", None) or [paths.bundled("seeds")]
 
 
-def _load(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:
-    corpus = load_corpus(_corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"), trust_cache=trust_cache)
+def load_articles(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:
+    """The corpus the command line names; skipped files are reported, no article at all exits 1."""
+    corpus = load_corpus(corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"), trust_cache=trust_cache)
     for problem in corpus.problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
     if not corpus.articles:
@@ -132,227 +78,34 @@ def _load(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:
     return corpus
 
 
-def _article(corpus: Corpus, ref: str) -> Article:
-    article = corpus.find(ref)
-    if article is None:
-        raise UsageError(
-            f"no article {ref!r}: give an id from `reader list` or a number from 1 to {len(corpus.articles)}"
-        )
-    return article
-
-
-def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
-
-
-def cmd_list(args: argparse.Namespace) -> None:
-    corpus = _load(args)
-    if args.json:
-        _print_json(
-            [
-                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length}
-                for a in corpus.articles
-            ]
-        )
-        return
-    for number, article in enumerate(corpus.articles, start=1):
-        source = article.source or Path(article.path).name
-        print(f"{number:>3}  {article.id}  {source}  {article.length:,}字  {article.title}")
-
-
-def cmd_show(args: argparse.Namespace) -> None:
-    article = _article(_load(args), args.article)
-    texts = article_texts(article, args.script)
-    source = display_text(article.source, args.script, article_script(article))
-    if args.json:
-        _print_json({"id": article.id, "title": texts.title, "source": source, "body": texts.body})
-        return
-    print(texts.title)
-    if source:
-        print(f"({source})")
-    for block in split_blocks(texts.body):
-        print()
-        print(texts.body[block.start : block.end])
-
-
-def cmd_entities(args: argparse.Namespace) -> None:
-    corpus = _load(args)
-    articles = [_article(corpus, args.article)] if args.article else corpus.articles
-    gazetteer = Gazetteer.load(args.entities)
-    cache = EntityCache()
-    rows = []
-    for article in articles:
-        for entity in detect_cached(article.body, gazetteer, cache):
-            if not args.types or entity.type in args.types:
-                text = article.body[entity.start : entity.end]
-                rows.append({"article": article.id, "type": entity.type, "text": text,
-                             "start": entity.start, "end": entity.end})
-    if args.json:
-        _print_json(rows)
-        return
-    for article in articles:
-        mine = [row for row in rows if row["article"] == article.id]
-        print(f"{article.title} ({article.id}): {len(mine)}")
-        for row in mine:
-            print(f"  {row['start']:>6}-{row['end']:<6} {row['type']:<8} {row['text']}")
-
-
-def cmd_search(args: argparse.Namespace) -> None:
-    results = SearchIndex(_load(args).articles).search(args.query, word_mode=args.word)
-    rows = []
-    for article, hits in results.rows():
-        for hit in hits:
-            context = snippet(article.body, hit)[0]
-            rows.append({"article": article.id, "start": hit.start, "end": hit.end,
-                         "text": article.body[hit.start : hit.end], "snippet": context})
-    if args.json:
-        _print_json(rows)
-        return
-    if not rows:
-        print(f"No article holds every word of {args.query!r}.")
-        return
-    print(f"{len(rows)} hits in {len(results)} articles")
-    for article, hits in results.rows():
-        print(f"\n{article.title} ({article.id}): {len(hits)}")
-        for hit in hits:
-            text, start, end = snippet(article.body, hit)
-            print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
-
-
-def _store(args: argparse.Namespace) -> AnnotationStore:
-    store = AnnotationStore(getattr(args, "annotations", None))
-    if store.problem:
-        print(f"reader: {store.problem}", file=sys.stderr)
-    return store
-
-
-def cmd_annotate(args: argparse.Namespace) -> None:
-    article = _article(_load(args), args.article)
-    if args.quote is not None:
-        start = -1
-        for _ in range(max(args.occurrence, 1)):
-            start = article.body.find(args.quote, start + 1)
-            if start == -1:
-                raise UsageError(f"{args.quote!r} does not occur {args.occurrence} time(s) in {article.id}")
-        end = start + len(args.quote)
-    else:
-        if args.end is None:
-            raise UsageError("--start needs --end")
-        start, end = args.start, args.end
-    try:
-        annotation = Annotation.new(article.id, article.body, start, end, note=args.note, tags=args.tags,
-                                    color=args.color)
-    except ValueError as error:
-        raise UsageError(str(error)) from None
-    store = AnnotationStore(getattr(args, "annotations", None))
-    try:
-        store.add(annotation)
-    except StoreError as error:
-        print(f"reader: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    if args.json:
-        _print_json(annotation.to_json())
-    else:
-        print(f"{annotation.id}  {article.id}  {start}-{end}  {annotation.quote}")
-
-
-def cmd_annotations(args: argparse.Namespace) -> None:
-    corpus = _load(args)
-    store = _store(args)
-    chosen = _article(corpus, args.article) if args.article else None
-    bodies = {a.id: a.body for a in corpus.articles}
-    annotations = [a for a in store.all() if chosen is None or a.article == chosen.id]
-    if args.tag:
-        annotations = [a for a in annotations if args.tag in a.tags]
-    placed, orphans = place_all(annotations, bodies)
-    if args.json:
-        _print_json([{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans])
-        return
-    for annotation in placed + orphans:
-        where = "orphaned" if annotation in orphans else f"{annotation.start}-{annotation.end}"
-        tags = " ".join(f"#{t}" for t in annotation.tags)
-        print(f"{annotation.article}  {where}  [{annotation.color}] {annotation.quote}  {annotation.note}  {tags}".rstrip())
-
-
-def exported(corpus: Corpus, store: AnnotationStore, fmt: str, *, article: str | None = None,
-             tag: str | None = None, script: str = ORIGINAL, bom: bool = False) -> str:
-    """The export text: annotations placed in their articles' text now (orphans keep their old place)."""
-    chosen = _article(corpus, article).id if article else None
-    annotations = [a for a in store.all() if (chosen is None or a.article == chosen) and (not tag or tag in a.tags)]
-    placed, orphans = place_all(annotations, {a.id: a.body for a in corpus.articles})
-    return export(fmt, placed + orphans, {a.id: a for a in corpus.articles}, script, bom=bom)
-
-
-def cmd_export(args: argparse.Namespace) -> None:
-    corpus = _load(args)
-    store = _store(args)
-    text = exported(corpus, store, args.format, article=args.article, tag=args.tag, script=args.script, bom=args.bom)
-    if args.output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        args.output.write_text(text, encoding="utf-8", newline="")
-    except OSError as error:
-        print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    print(f"wrote {args.output}", file=sys.stderr)
-
-
-def cmd_import(args: argparse.Namespace) -> None:
-    corpus = _load(args)
-    try:
-        result = read_w3c(args.file.read_text(encoding="utf-8"), corpus.articles)
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"cannot read {args.file}: {error}") from None
-    except W3CError as error:
-        raise UsageError(f"{args.file}: {error}") from None
-    store = AnnotationStore(getattr(args, "annotations", None))
-    try:
-        changed = store.add_many(result.annotations) if result.annotations else 0
-    except StoreError as error:
-        print(f"reader: {error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    print(f"{len(result.annotations)} placed ({changed} new or changed), {len(result.not_placed)} not placed")
-    for line in result.not_placed:
-        print(f"  not placed: {line}")
-
-
-def cmd_convert(args: argparse.Namespace) -> None:
-    sys.stdout.write(convert(sys.stdin.read(), args.to))
-
-
 def run_app(args: argparse.Namespace) -> None:
     keymap = load_keymap(args.keymap)
-    gazetteer = user_gazetteer(args.entities)
+    gazetteer = paths.user_gazetteer(args.entities)
     if gazetteer is not None:
-        check_gazetteer(gazetteer)
-    corpus = _load(args, trust_cache=True)  # The app checks the files after its first paint.
+        from reader.entities import GazetteerError, check_file
+
+        try:
+            check_file(gazetteer)
+        except GazetteerError as error:
+            raise UsageError(str(error)) from None
+    corpus = load_articles(args, trust_cache=True)  # The app checks the files after its first paint.
     from reader.app import ReaderApp
 
     store = AnnotationStore(args.annotations)
-    source = (_corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"))
+    source = (corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"))
     ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source).run()
-
-
-def cmd_keys(args: argparse.Namespace) -> None:
-    print(keys_markdown(load_keymap(args.keymap)), end="")
-
-
-COMMANDS = {
-    "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
-    "annotate": cmd_annotate, "annotations": cmd_annotations, "export": cmd_export, "import": cmd_import,
-    "keys": cmd_keys,
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
-        COMMANDS.get(args.command, run_app)(args)
-    except UsageError as error:
-        print(f"reader: {error}", file=sys.stderr)
-        return 2
-    except (KeymapError, GazetteerError) as error:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+        if args.command is None:
+            run_app(args)
+        else:
+            from reader.commands import COMMANDS
+
+            COMMANDS[args.command](args)
+    except (UsageError, KeymapError) as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
     except SystemExit as exit_:

@@ -25,6 +25,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from reader.text import strip_span
 
@@ -92,8 +93,7 @@ def _read_body(article: Article) -> str:
     return fresh[article.id].body if article.id in fresh else text[start:end]
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     path: str
     message: str
 
@@ -182,8 +182,7 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return [match.span() for match in re.finditer(r"[^\n]+", text) if match.group().strip()]
 
 
-@dataclass(frozen=True)
-class _Parsed:
+class _Parsed(NamedTuple):
     title: str
     body: tuple[int, int]
     source: str = ""

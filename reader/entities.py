@@ -22,26 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader import paths
+from reader.mentions import DATE, MONEY, NAME_TYPES, ORG, PERCENT, PERSON, PLACE, PRODUCT, TYPES, Entity
 from reader.script import SIMPLIFIED, convert, fold
-
-PERSON, ORG, PRODUCT, PLACE = "person", "org", "product", "place"
-MONEY, DATE, PERCENT = "money", "date", "percent"
-TYPES = (PERSON, ORG, PRODUCT, PLACE, MONEY, DATE, PERCENT)
-NAME_TYPES = (PERSON, ORG, PRODUCT, PLACE)
 
 #: Bump when detection changes, so cached results are not reused.
 DETECTOR_VERSION = 5
 
 _BUNDLED = Path(__file__).parent / "data" / "entities.tsv"
-
-
-@dataclass(frozen=True, order=True, slots=True)
-class Entity:
-    start: int
-    end: int
-    type: str
-    key: str
-    """What mentions of one entity share: the gazetteer name, else the folded text."""
 
 
 class GazetteerError(Exception):
@@ -72,7 +59,7 @@ class Gazetteer:
     def load(cls, given: Path | None = None) -> "Gazetteer":
         """The bundled gazetteer, extended by the user's (`given`, or the one in the config folder)."""
         files = [_BUNDLED]
-        extra = user_file(given)
+        extra = paths.user_gazetteer(given)
         if extra is not None:
             files.append(extra)
         entries: dict[str, _Entry] = {}
@@ -131,12 +118,6 @@ def check_file(path: Path) -> None:
     """Raise GazetteerError if a user's gazetteer cannot be read or has a malformed line."""
     for _ in _rows(path, _read(path)):
         pass
-
-
-def user_file(given: Path | None = None) -> Path | None:
-    """The user's gazetteer: the one given, else `entities.tsv` in the config folder if present."""
-    default = paths.config_dir() / "entities.tsv"
-    return given if given is not None else default if default.exists() else None
 
 
 def _parse(path: Path, text: str) -> dict[str, _Entry]:
@@ -402,33 +383,3 @@ def detect_cached(body: str, gazetteer: Gazetteer, cache: EntityCache) -> list[E
     entities = detect(body, gazetteer)
     cache.put(body, gazetteer, entities)
     return entities
-
-
-# -- reading aids ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Group:
-    """One entity of an article: its key, type, how often it is mentioned and where first."""
-
-    key: str
-    type: str
-    count: int
-    first: Entity
-
-
-def group(entities: list[Entity]) -> list[Group]:
-    """Entities of an article by type (in TYPES order), most mentioned first."""
-    mentions: dict[tuple[str, str], list[Entity]] = {}
-    for entity in entities:
-        mentions.setdefault((entity.type, entity.key), []).append(entity)
-    groups = [Group(key, kind, len(found), found[0]) for (kind, key), found in mentions.items()]
-    return sorted(groups, key=lambda g: (TYPES.index(g.type), -g.count, g.first.start))
-
-
-def next_mention(entities: list[Entity], offset: int, *, forward: bool = True, key: str | None = None) -> Entity | None:
-    """The first mention after `offset` (or the last before it), of `key` or of any entity."""
-    candidates = [e for e in entities if key is None or e.key == key]
-    if forward:
-        return next((e for e in candidates if e.start > offset), None)
-    return next((e for e in reversed(candidates) if e.start < offset), None)

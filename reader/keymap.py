@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from reader import paths
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):
     id: str
     action: str
     description: str

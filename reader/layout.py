@@ -8,7 +8,7 @@ annotations, the reading position) finds its line by bisection, at any width and
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.corpus import Article
 from reader.linebreak import wrap
@@ -19,8 +19,7 @@ TITLE, META, BLANK = "title", "meta", "blank"
 HEADER_KINDS = (TITLE, META)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     kind: str
     start: int
     end: int
@@ -73,8 +72,7 @@ def meta_line(article: Article) -> str:
     return " · ".join(parts)
 
 
-@dataclass(frozen=True)
-class Texts:
+class Texts(NamedTuple):
     """An article's title, meta line and body in one script; the body as long as the original."""
 
     mode: str

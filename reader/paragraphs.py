@@ -9,7 +9,7 @@ changes how a few characters are styled, never the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.text import strip_span
 
@@ -36,8 +36,7 @@ _MD_HEADING_RE = re.compile(r"#{1,6}\s+")
 _CLOSING_PUNCTUATION = "。，、；：？！.,;:?!…”’」』）)】》"
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     kind: str
     start: int
     end: int

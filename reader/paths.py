@@ -42,3 +42,9 @@ def state_dir() -> Path:
 
 def cache_dir() -> Path:
     return _xdg("XDG_CACHE_HOME", ".cache")
+
+
+def user_gazetteer(given: Path | None = None) -> Path | None:
+    """The user's gazetteer: the one given, else `entities.tsv` in the config folder if present."""
+    default = config_dir() / "entities.tsv"
+    return given if given is not None else default if default.exists() else None

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reader.linebreak import CLOSING, HANG, OPENING, clip, wrap
+from reader.linebreak import CLOSING, HANG, OPENING, clip, quick_width, wrap
 from reader.paragraphs import split_blocks
 
 from conftest import shared_corpus
@@ -91,6 +91,7 @@ def test_closing_punctuation_hangs_instead_of_starting_a_line():
 def test_latin_words_stay_whole_unless_wider_than_a_line():
     assert check("騰訊發佈HunyuanImage模型", 12) == ["騰訊發佈", "HunyuanImage", "模型"]
     assert all(cell_len(line) <= 10 for line in check("Supercalifragilistic", 10))
+    assert check("據Интерфакс報道，e-mail和10:30", 12) == ["據Интерфакс", "報道，e-mail", "和10:30"]
 
 
 def test_clip_ends_with_an_ellipsis_when_cut():
@@ -126,3 +127,11 @@ def test_any_text_at_any_width_keeps_every_character(text, width):
 @given(st.lists(_token, min_size=1, max_size=60).map("".join), st.integers(min_value=8, max_value=60))
 def test_any_text_breaks_by_the_rules(text, width):
     check(text, width)
+
+
+_title_char = st.sampled_from(list("騰訊馬化騰元寶派，。、「」“”（）《》—…·%％ ABCxyz019.:-é한글ｱ") + ["\U00020bb7", "\U0001f600"])
+
+
+@given(st.lists(_title_char, max_size=60).map("".join))
+def test_quick_width_agrees_with_rich(text):
+    assert quick_width(text) == cell_len(text)

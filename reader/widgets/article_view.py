@@ -8,7 +8,7 @@ scrolls as fast as a short one. Everything drawn on the text (highlights of any 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 
 from reader.corpus import Article
 from reader.annotations import COLORS
-from reader.entities import TYPES, Entity, next_mention
+from reader.mentions import TYPES, Entity, next_mention
 from reader.navigation import (
     after, before, character_splitter, jieba_splitter_if_ready, next_sentence, previous_sentence, word_starts,
 )
@@ -35,8 +35,7 @@ from reader.widgets.bindings import bindings_for
 from reader.widgets.lines import LineView
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     start: int
     end: int
     style: str

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.entities import TYPES, Group
+from reader.mentions import TYPES, Group
 from reader.widgets.bindings import bindings_for
 
 TYPE_NAMES = {
@@ -73,6 +73,9 @@ class EntityPanel(Vertical):
         yield Static("Entities", id="entities-title")
         yield EntityList(id="entity-list")
         yield Static("enter: type on/off, or go to\nthe entity · a: other articles", id="entities-help")
+
+    def focus_list(self) -> None:
+        self.query_one(EntityList).focus()
 
     def show(self, groups: list[Group], texts: dict[str, str], hidden: set[str], ready: bool) -> None:
         """List `groups`; `texts` gives each key's text as shown; `ready` is False while jieba works."""
