@@ -135,12 +135,14 @@ class ReaderApp(App[None]):
 
         Modules, the corpus and the widgets live as long as the app, so they are frozen out of
         the garbage collector (once at start, once now): its full passes walked them all and
-        took a third of the time to the first paint."""
+        took a third of the time to the first paint. `reader.cli` turns the collector off before
+        loading anything; it comes back on here."""
         if self.is_running and self.screen.is_attached and not self._painted:
             from textual.widgets import Footer
 
             self._painted = True
             gc.freeze()
+            gc.enable()
             await self.mount(Footer())
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from reader.corpus import load_corpus
@@ -11,7 +12,7 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.article_list import ArticleList
 from reader.widgets.sidebar import Sidebar
 
-from apphelpers import SIZE, make_app, rich_text, view_text
+from apphelpers import SIZE, make_app, rich_text, view_text, wait_until
 from conftest import SEEDS
 
 
@@ -28,6 +29,17 @@ async def test_opens_on_the_first_article_with_title_source_and_paragraphs(seed_
         assert lines[3].strip().startswith("近期,騰訊一年一度的員工大會如期而至。")
         assert "" in lines[4:]  # Paragraphs are separated by a blank line.
         assert app.focused is view
+
+
+async def test_the_collector_comes_back_on_after_the_first_paint():
+    gc.disable()  # As reader.cli leaves it for the app.
+    try:
+        app = make_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: app._painted)
+            assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 async def test_choosing_articles_in_the_sidebar(seed_corpus):

@@ -31,6 +31,18 @@ def test_list_json_on_the_seeds():
     assert articles[0]["chars"] == 2326
 
 
+def test_the_collector_is_off_while_reader_starts_and_on_for_a_subcommand():
+    snippet = (
+        "import gc, reader.cli\n"
+        "print(gc.isenabled())\n"
+        "reader.cli.main(['list', '--json'])\n"
+        "print(gc.isenabled())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, cwd=REPO, timeout=120)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "False" and lines[-1] == "True", result.stderr
+
+
 def test_list_plain_text_is_readable():
     result = reader("list")
     lines = result.stdout.splitlines()
