@@ -27,7 +27,9 @@ from reader.anchoring import anchor, context_of
 from reader.storage import atomic_write_text
 
 SCHEMA = 1
-COLORS = ("yellow", "green", "blue", "pink", "purple")
+#: Annotation colours and the value each stands for (the app tints text with it, exports name it).
+COLOR_VALUES = {"yellow": "#e5c300", "green": "#3fb950", "blue": "#388bfd", "pink": "#f778ba", "purple": "#a371f7"}
+COLORS = tuple(COLOR_VALUES)
 DEFAULT_COLOR = COLORS[0]
 
 

@@ -30,6 +30,7 @@ from reader.widgets.article_view import ArticleView, Span
 from reader.widgets.bindings import bindings_for
 from reader.widgets.sidebar import Sidebar
 from reader.widgets.status_bar import NoteBar, StatusBar
+from reader.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:  # Loaded on first use: none of them is needed for the first paint.
     from reader.entities import EntityCache
@@ -512,7 +513,7 @@ class ReaderApp(App[None]):
         if self.current is None:
             return
         placed = self.placed_annotations(self.current)
-        self.view.set_layer("annotations", [Span(a.start, a.end, f"article-view--annotation-{a.color}") for a in placed])
+        self.view.set_layer("annotations", [Span(a.start, a.end, annotation_layer(a.color)) for a in placed])
         self._show_note()
 
     def _annotation_at(self, offset: int | None) -> Annotation | None:

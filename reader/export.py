@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from reader.anchoring import anchor, context_of
-from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, now
+from reader.annotations import COLOR_VALUES, COLORS, DEFAULT_COLOR, Annotation, now
 from reader.corpus import Article
 from reader.script import ORIGINAL, convert, fold
 
 FORMATS = ("markdown", "csv", "json")
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOURCE_PREFIX = "urn:x-reader:article:"
-COLOUR_VALUES = {"yellow": "#e5c300", "green": "#3fb950", "blue": "#388bfd", "pink": "#f778ba", "purple": "#a371f7"}
 CSV_FIELDS = ["article", "title", "source", "start", "end", "quote", "note", "tags", "color", "created", "modified"]
 _UUID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -132,7 +131,7 @@ def to_w3c(annotations: Iterable[Annotation], articles: dict[str, Article], scri
             },
             "stylesheet": {
                 "type": "CssStylesheet",
-                "value": f".reader-{annotation.color} {{ background-color: {COLOUR_VALUES[annotation.color]} }}",
+                "value": f".reader-{annotation.color} {{ background-color: {COLOR_VALUES[annotation.color]} }}",
             },
         }
         items.append(item)

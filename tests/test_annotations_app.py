@@ -52,7 +52,7 @@ async def test_select_with_keys_and_annotate(seed_corpus):
         [saved] = app.annotations.all()
         assert (saved.start, saved.end, saved.quote, saved.note) == (2, 6, body[2:6], "第一行\n第二行")
         assert saved.tags == ("年會", "騰訊", "人物") and saved.color == "green"
-        assert layer(view, "annotations") == [(2, 6, "article-view--annotation-green")]
+        assert layer(view, "annotations") == [(2, 6, "annotation-green")]
         assert view.selection is None  # Saving ends the selection.
         assert "第一行" in str(app.query_one(NoteBar).render())  # The cursor is on it: its note shows.
         assert AnnotationStore(app.annotations.path).all() == [saved]  # On disk at once.
@@ -189,6 +189,6 @@ async def test_the_script_toggle_keeps_annotations_on_their_words(seed_corpus):
         await fill_dialog(pilot, "公司", "")
         await pilot.press("t")
         await pilot.pause()
-        assert layer(view, "annotations") == [(start, start + 2, "article-view--annotation-yellow")]
+        assert layer(view, "annotations") == [(start, start + 2, "annotation-yellow")]
         assert view.texts.body[start : start + 2] == "腾讯"
         assert view.cursor == start + 1 and "公司" in str(app.query_one(NoteBar).render())

@@ -29,6 +29,8 @@ async def test_opens_on_the_first_article_with_title_source_and_paragraphs(seed_
         assert lines[3].strip().startswith("近期,騰訊一年一度的員工大會如期而至。")
         assert "" in lines[4:]  # Paragraphs are separated by a blank line.
         assert app.focused is view
+        assert app.query_one(Sidebar).filter_input.placeholder == "Filter titles…"
+        assert not app.query("#filter-hint")  # The look-alike is gone once the real box is in.
 
 
 async def test_the_collector_comes_back_on_after_the_first_paint():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from textual.color import Color
+
 from reader.screens.mentions import MentionsScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.entity_panel import EntityList, EntityPanel
@@ -30,10 +32,15 @@ async def test_entities_are_highlighted_by_type_and_can_be_switched_off(seed_cor
         view = await ready(pilot, app)
         body = seed_corpus.articles[0].body
         start = body.index("馬化騰")
-        assert (start, start + 3, "article-view--entity-person") in entity_spans(view)
-        assert (body.index("騰訊"), body.index("騰訊") + 2, "article-view--entity-org") in entity_spans(view)
-        person, org = view._styles["article-view--entity-person"], view._styles["article-view--entity-org"]
-        assert person.color != org.color  # Each type its own colour.
+        assert (start, start + 3, "entity-person") in entity_spans(view)
+        assert (body.index("騰訊"), body.index("騰訊") + 2, "entity-org") in entity_spans(view)
+        person, org = view._styles["entity-person"], view._styles["entity-org"]
+        assert person.color != org.color and person.bold  # Each type its own look,
+        assert person.color == Color.parse(app.theme_variables["text-accent"]).rich_color  # from the theme.
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert view._styles["entity-person"].color == Color.parse(app.theme_variables["text-accent"]).rich_color
+        assert view._styles["entity-person"].color != person.color
         await pilot.press("E")
         assert entity_spans(view) == []
         await pilot.press("E")

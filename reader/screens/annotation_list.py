@@ -10,13 +10,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.annotations import Annotation
+from reader.annotations import COLOR_VALUES, Annotation
 from reader.script import fold
 from reader.widgets.bindings import bindings_for
 
 #: Rows the list shows at most; a filter narrows the rest.
 SHOWN = 500
-_SWATCH = {"yellow": "#e5c300", "green": "#3fb950", "blue": "#388bfd", "pink": "#f778ba", "purple": "#a371f7"}
 
 
 class AnnotationListScreen(ModalScreen[str | None]):
@@ -74,7 +73,7 @@ class AnnotationListScreen(ModalScreen[str | None]):
     def _option(self, annotation: Annotation) -> Option:
         quote = annotation.quote.replace("\n", " ")
         quote = quote if len(quote) <= 40 else quote[:40] + "…"
-        parts: list = [(" ● ", _SWATCH[annotation.color]), (quote, "bold")]
+        parts: list = [(" ● ", COLOR_VALUES[annotation.color]), (quote, "bold")]
         if annotation.id in self.orphans:
             parts.append(("  orphaned", "$text-error"))
         if annotation.note:

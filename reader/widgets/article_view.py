@@ -22,7 +22,6 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.corpus import Article
-from reader.annotations import COLORS
 from reader.mentions import TYPES, Entity, next_mention
 from reader.navigation import (
     after, before, character_splitter, jieba_splitter_if_ready, next_sentence, previous_sentence, word_starts,
@@ -33,6 +32,7 @@ from reader.paragraphs import Block, split_blocks
 from reader.script import ORIGINAL, display_text
 from reader.widgets.bindings import bindings_for
 from reader.widgets.lines import LineView
+from reader.widgets.styles import entity_layer
 
 
 class Span(NamedTuple):
@@ -75,8 +75,6 @@ class ArticleView(LineView, can_focus=True):
         "article-view--hit",
         "article-view--cursor",
         "article-view--selection",
-        *(f"article-view--annotation-{colour}" for colour in COLORS),
-        *(f"article-view--entity-{kind}" for kind in TYPES),
     }
 
     DEFAULT_CSS = """
@@ -91,18 +89,6 @@ class ArticleView(LineView, can_focus=True):
         & > .article-view--hit { background: $warning 40%; }
         & > .article-view--cursor { text-style: reverse; }
         & > .article-view--selection { background: $primary 45%; }
-        & > .article-view--annotation-yellow { background: #e5c300 30%; }
-        & > .article-view--annotation-green { background: #3fb950 30%; }
-        & > .article-view--annotation-blue { background: #388bfd 32%; }
-        & > .article-view--annotation-pink { background: #f778ba 30%; }
-        & > .article-view--annotation-purple { background: #a371f7 32%; }
-        & > .article-view--entity-person { color: $text-accent; text-style: bold; }
-        & > .article-view--entity-org { color: $text-primary; }
-        & > .article-view--entity-product { color: $text-secondary; }
-        & > .article-view--entity-place { color: $text-success; }
-        & > .article-view--entity-money { color: $text-warning; }
-        & > .article-view--entity-date { color: $text-warning; text-style: italic; }
-        & > .article-view--entity-percent { color: $text-error; }
     }
     """
 
@@ -223,7 +209,7 @@ class ArticleView(LineView, can_focus=True):
         self._entities = entities
         self._shown_types = shown_types
         self.set_layer(
-            "entities", [Span(e.start, e.end, f"article-view--entity-{e.type}") for e in entities if e.type in shown_types]
+            "entities", [Span(e.start, e.end, entity_layer(e.type)) for e in entities if e.type in shown_types]
         )
 
     @property

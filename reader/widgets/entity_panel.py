@@ -15,15 +15,11 @@ from textual.widgets.option_list import Option
 
 from reader.mentions import TYPES, Group
 from reader.widgets.bindings import bindings_for
+from reader.widgets.styles import entity_style
 
 TYPE_NAMES = {
     "person": "people", "org": "organisations", "product": "products", "place": "places",
     "money": "money", "date": "dates", "percent": "percentages",
-}
-#: The colour of each type: the same theme variables the article view's CSS uses.
-TYPE_COLOURS = {
-    "person": "$text-accent", "org": "$text-primary", "product": "$text-secondary", "place": "$text-success",
-    "money": "$text-warning", "date": "$text-warning", "percent": "$text-error",
 }
 
 
@@ -88,7 +84,7 @@ class EntityPanel(Vertical):
             if not members:
                 continue
             mark = "○" if kind in hidden else "●"
-            label = Content.assemble((f"{mark} {TYPE_NAMES[kind]}", f"bold {TYPE_COLOURS[kind]}"), f" {len(members)}")
+            label = Content.assemble((f"{mark} {TYPE_NAMES[kind]}", entity_style(kind)), f" {len(members)}")
             options.append(Option(label, id=f"type:{kind}"))
             for member in members:
                 options.append(Option(f"  {self._texts.get(member.key, member.key)}  ×{member.count}", id=f"entity:{member.key}"))

@@ -2,6 +2,9 @@
 
 Typing a character the list has no key for starts filtering with it. The filter matches titles and
 sources in either script (folded, as search does).
+
+The filter box is a look-alike until the first paint, then the real Input: an Input's styles take
+a few milliseconds to work out, and the first paint does not need them.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ class Sidebar(Vertical):
         width: 38;
         border-right: vkey $foreground 20%;
         background: $panel;
-        & > Input { border: none; height: 1; padding: 0 1; background: $boost; }
+        & > Input, & > #filter-hint { border: none; height: 1; padding: 0 1; background: $boost; }
+        & > #filter-hint { color: $text-disabled; }
         & > ArticleList { height: 1fr; }
         & > #count { height: 1; padding: 0 1; color: $text-muted; }
     }
@@ -45,9 +49,12 @@ class Sidebar(Vertical):
         self._folded: dict[str, str] = {}  # Built on the first filter: not on the way to first paint.
         self._shown: list[Article] = list(articles)
         self._current: str | None = None
+        self._filter: Input | None = None
+
+    FILTER_PLACEHOLDER = "Filter titles…"
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter titles…", id="filter", select_on_focus=False)
+        yield Static(self.FILTER_PLACEHOLDER, id="filter-hint")
         yield ArticleList(id="articles")
         yield Static(self._count_text(), id="count")
 
@@ -57,10 +64,17 @@ class Sidebar(Vertical):
 
     @property
     def filter_input(self) -> Input:
-        return self.query_one(Input)
+        """The filter box (put in place of its look-alike now if the first paint is not done)."""
+        if self._filter is None:
+            self._filter = Input(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
+            hint = self.query_one("#filter-hint")
+            self.mount(self._filter, before=hint)
+            hint.remove()
+        return self._filter
 
     def on_mount(self) -> None:
         self._refill()
+        self.call_after_refresh(lambda: self.filter_input)
 
     def _count_text(self) -> str:
         total, shown = len(self.articles), len(self._shown)
