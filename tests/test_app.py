@@ -44,6 +44,16 @@ async def test_the_collector_comes_back_on_after_the_first_paint():
         gc.enable()
 
 
+async def test_quitting_before_the_first_paint_is_clean():
+    """What waits for the first paint (the filter box, the footer, the workers) must not run
+    into an app that is already closing."""
+    app = make_app()
+    app.call_later(app.exit)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_choosing_articles_in_the_sidebar(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

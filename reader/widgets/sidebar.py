@@ -64,17 +64,21 @@ class Sidebar(Vertical):
 
     @property
     def filter_input(self) -> Input:
-        """The filter box (put in place of its look-alike now if the first paint is not done)."""
-        if self._filter is None:
-            self._filter = Input(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
-            hint = self.query_one("#filter-hint")
-            self.mount(self._filter, before=hint)
-            hint.remove()
+        """The filter box (put in at once if the reader wants it before the first paint)."""
+        self._put_in_filter()
         return self._filter
 
     def on_mount(self) -> None:
         self._refill()
-        self.call_after_refresh(lambda: self.filter_input)
+        self.call_after_refresh(self._put_in_filter)
+
+    def _put_in_filter(self) -> None:
+        """Swap the look-alike for the real filter box."""
+        if self._filter is None and self.is_attached:  # Not into an app that quit before painting.
+            self._filter = Input(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
+            hint = self.query_one("#filter-hint")
+            self.mount(self._filter, before=hint)
+            hint.remove()
 
     def _count_text(self) -> str:
         total, shown = len(self.articles), len(self._shown)
