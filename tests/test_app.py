@@ -129,6 +129,7 @@ async def test_typing_in_the_list_starts_the_filter():
         await pilot.pause()
         sidebar = app.query_one(Sidebar)
         assert sidebar.filter_input.value == "36"
+        assert sidebar.filter_input.content_region.height == 1  # Room for what is typed (no border).
         assert str(sidebar.query_one("#count").render()) == "1 of 7 articles"
 
 

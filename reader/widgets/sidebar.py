@@ -32,6 +32,7 @@ class Sidebar(Vertical):
         background: $panel;
         & > Input, & > #filter-hint { border: none; height: 1; padding: 0 1; background: $boost; }
         & > #filter-hint { color: $text-disabled; }
+        & > Input:focus { border: none; background: $primary 25%; }  /* Textual's tall border hid the text. */
         & > ArticleList { height: 1fr; }
         & > #count { height: 1; padding: 0 1; color: $text-muted; }
     }
