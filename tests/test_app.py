@@ -200,3 +200,11 @@ async def test_sidebar_can_be_hidden_and_the_text_reflows():
         await pilot.pause()
         assert not app.query_one(Sidebar).display
         assert len(view.layout_lines) < narrow
+
+
+async def test_the_sidebar_takes_a_third_of_a_narrow_terminal():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.query_one(Sidebar).outer_size.width == 25
+        assert app.query_one(ArticleView).size.width >= 54

@@ -27,7 +27,7 @@ class Sidebar(Vertical):
 
     DEFAULT_CSS = """
     Sidebar {
-        width: 38;
+        width: 32%; min-width: 20; max-width: 40;  /* 38 cells at 120 columns, 25 at 80. */
         border-right: vkey $foreground 20%;
         background: $panel;
         & > Input, & > #filter-hint { border: none; height: 1; padding: 0 1; background: $boost; }
