@@ -618,7 +618,7 @@ class ReaderApp(App[None]):
         self.notify(f"Restored “{restored.quote[:20]}”.", title="Annotations")
 
     def action_export(self) -> None:
-        from reader.export import export
+        from reader.export import export_current
         from reader.screens.export import ExportRequest, ExportScreen
 
         here = self.current
@@ -626,11 +626,8 @@ class ReaderApp(App[None]):
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
-            articles = {a.id: a for a in self.corpus.articles}
             annotations = [a for a in self.annotations.all() if not request.this_article_only or (here and a.article == here.id)]
-            placed, orphans = place_all(annotations, {a.id: a.body for a in self.corpus.articles})
-            script = self.view.script_mode
-            text = export(request.format, placed + orphans, articles, script, bom=request.bom)
+            text = export_current(request.format, annotations, self.corpus.articles, self.view.script_mode, bom=request.bom)
             try:
                 request.path.parent.mkdir(parents=True, exist_ok=True)
                 request.path.write_text(text, encoding="utf-8", newline="")

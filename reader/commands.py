@@ -11,7 +11,7 @@ from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, AnnotationStor
 from reader.cli import UsageError, load_articles
 from reader.corpus import Article, Corpus
 from reader.entities import TYPES, EntityCache, Gazetteer, GazetteerError, detect_cached
-from reader.export import FORMATS, W3CError, export, read_w3c
+from reader.export import FORMATS, W3CError, export_current, read_w3c
 from reader.keymap import keys_markdown, load_keymap
 from reader.layout import article_script, article_texts
 from reader.paragraphs import split_blocks
@@ -229,19 +229,13 @@ def cmd_annotations(args: argparse.Namespace) -> None:
         print(f"{annotation.article}  {where}  [{annotation.color}] {annotation.quote}  {annotation.note}  {tags}".rstrip())
 
 
-def exported(corpus: Corpus, store: AnnotationStore, fmt: str, *, article: str | None = None,
-             tag: str | None = None, script: str = ORIGINAL, bom: bool = False) -> str:
-    """The export text: annotations placed in their articles' text now (orphans keep their old place)."""
-    chosen = _article(corpus, article).id if article else None
-    annotations = [a for a in store.all() if (chosen is None or a.article == chosen) and (not tag or tag in a.tags)]
-    placed, orphans = place_all(annotations, {a.id: a.body for a in corpus.articles})
-    return export(fmt, placed + orphans, {a.id: a for a in corpus.articles}, script, bom=bom)
-
-
 def cmd_export(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
-    store = _store(args)
-    text = exported(corpus, store, args.format, article=args.article, tag=args.tag, script=args.script, bom=args.bom)
+    chosen = _article(corpus, args.article).id if args.article else None
+    annotations = [
+        a for a in _store(args).all() if (chosen is None or a.article == chosen) and (not args.tag or args.tag in a.tags)
+    ]
+    text = export_current(args.format, annotations, corpus.articles, args.script, bom=args.bom)
     if args.output is None:
         sys.stdout.write(text)
         return

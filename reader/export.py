@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from reader.anchoring import anchor, context_of
-from reader.annotations import COLOR_VALUES, COLORS, DEFAULT_COLOR, Annotation, now
+from reader.annotations import COLOR_VALUES, COLORS, DEFAULT_COLOR, Annotation, now, place_all
 from reader.corpus import Article
 from reader.script import ORIGINAL, convert, fold
 
@@ -147,6 +147,13 @@ def export(fmt: str, annotations: Iterable[Annotation], articles: dict[str, Arti
     if fmt == "json":
         return json.dumps(to_w3c(annotations, articles, script), ensure_ascii=False, indent=2) + "\n"
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[Article], script: str = ORIGINAL,
+                   *, bom: bool = False) -> str:
+    """Annotations exported where their quotes are in the articles now (orphans keep their last place)."""
+    placed, orphans = place_all(list(annotations), {a.id: a.body for a in articles})
+    return export(fmt, placed + orphans, {a.id: a for a in articles}, script, bom=bom)
 
 
 # -- import ---------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from reader.annotations import Annotation, AnnotationStore
-from reader.export import CSV_FIELDS, W3C_CONTEXT, export, read_w3c, to_w3c
+from reader.corpus import load_corpus
+from reader.export import CSV_FIELDS, W3C_CONTEXT, export, export_current, read_w3c, to_w3c
 from reader.script import SIMPLIFIED, convert
 from reader.screens.export import ExportScreen
 
@@ -84,6 +85,21 @@ def test_script_changes_quotes_not_positions(store, seed_corpus):
     for mine, theirs in zip(simplified, original):
         assert mine["target"]["selector"][1] == theirs["target"]["selector"][1]
         assert mine["target"]["selector"][0]["exact"] == convert(theirs["target"]["selector"][0]["exact"], SIMPLIFIED)
+
+
+def test_exports_show_annotations_where_their_quotes_are_now(tmp_path: Path):
+    article_file = tmp_path / "a.txt"
+    article_file.write_text("標題\n騰訊發布元寶派。一句後來刪掉的話。\n", encoding="utf-8")
+    [article] = load_corpus([article_file]).articles
+    start, gone = article.body.index("元寶派"), article.body.index("一句後來刪掉的話")
+    kept = Annotation.new(article.id, article.body, start, start + 3, note="kept")
+    lost = Annotation.new(article.id, article.body, gone, gone + 8, note="lost")
+    article_file.write_text("標題\n今天,騰訊向所有人發布了元寶派。\n", encoding="utf-8")
+    [edited] = load_corpus([article_file]).articles
+    rows = list(csv.DictReader(io.StringIO(export_current("csv", [kept, lost], [edited]))))
+    moved = next(row for row in rows if row["note"] == "kept")
+    assert (int(moved["start"]), moved["quote"]) == (edited.body.index("元寶派"), "元寶派")
+    assert next(row for row in rows if row["note"] == "lost")["start"] == str(gone)  # An orphan: where it was.
 
 
 def test_export_import_export_is_the_same(store, seed_corpus, tmp_path: Path):
