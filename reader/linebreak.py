@@ -43,6 +43,16 @@ def _width(text: str) -> int:
     return cell_len(text)
 
 
+def shown(text: str) -> str:
+    """`text` as it is drawn: a line break inside a paragraph (hard-wrapped text) is a space."""
+    return text.replace("\n", " ")
+
+
+def cells(text: str) -> int:
+    """Cells `text` takes as it is drawn."""
+    return _width(shown(text))
+
+
 def _wide_table() -> bytes:
     """1 at each code point that takes two cells, for `str.translate` (a regex class this big
     costs milliseconds to compile; this costs a fraction of one)."""
@@ -89,7 +99,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
         position += len(atom)
         if atom[0].isspace():
             if line_start is not None:
-                used += _width(atom)
+                used += cells(atom)
             continue
         atom_width = _width(atom)
         too_wide = atom_width > width and not _hangs(atom, atom_width, width)

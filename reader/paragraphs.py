@@ -4,6 +4,10 @@ News bodies often arrive as one line of thousands of characters. Blocks are a vi
 `(kind, start, end)` span of the untouched body, so every offset still points into the original.
 Headings and captions glued into the running text are found by best-effort patterns; a miss only
 changes how a few characters are styled, never the text.
+
+Text hard-wrapped at a fixed width (a Markdown file, a mail) has its lines joined back into
+paragraphs: a line as wide as the widest (within a quarter), ending mid-sentence, goes on in the
+next one. The line break stays in the body; the view draws it as a space.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from reader.linebreak import quick_width
 from reader.text import strip_span
 
 PARAGRAPH, HEADING, CAPTION = "paragraph", "heading", "caption"
@@ -33,6 +38,13 @@ _CAPTION_ENDINGS = re.compile(
 )
 _CAPTION_MAX = 24
 _MD_HEADING_RE = re.compile(r"#{1,6}\s+")
+#: Lines that stand alone even in hard-wrapped text: Markdown headings, list items, table rows,
+#: quotes and code fences.
+_STRUCTURE_RE = re.compile(r"\s*(?:#|[-*+]\s|\d+[.)]\s|\||>|```)")
+_LIST_ITEM_RE = re.compile(r"\s*(?:[-*+]|\d+[.)])\s")
+#: Hard-wrapped text is wrapped at most this wide (cells); longer lines are paragraphs of their own.
+_HARD_WRAP_MAX = 160
+_SENTENCE_ENDS = "。！？!?.…”’」』"
 _CLOSING_PUNCTUATION = "。，、；：？！.,;:?!…”’」』）)】》"
 
 
@@ -44,7 +56,7 @@ class Block(NamedTuple):
 
 def split_blocks(body: str) -> list[Block]:
     """Blocks covering the body's visible text, in order."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", body)]
+    lines = _joined_hard_wraps(body, [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", body)])
     standalone = len(lines) > 1
     blocks: list[Block] = []
     for index, (start, end) in enumerate(lines):
@@ -59,6 +71,35 @@ def split_blocks(body: str) -> list[Block]:
         else:
             blocks.extend(_split_line(body, start, end))
     return blocks
+
+
+def _joined_hard_wraps(body: str, lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The lines, each hard-wrapped paragraph among them joined into one span."""
+    if len(lines) < 2:
+        return lines
+    widest = 0
+    for start, end in lines:
+        if not _STRUCTURE_RE.match(body, start, end):
+            widest = max(widest, quick_width(body[start:end].rstrip()))
+            if widest > _HARD_WRAP_MAX:  # Not hard-wrapped text (news come a paragraph a line).
+                return lines
+    joined = [lines[0]]
+    for start, end in lines[1:]:
+        previous_start, previous_end = joined[-1]
+        previous_line = body[body.rfind("\n", previous_start, previous_end) + 1 : previous_end].rstrip()
+        # A list item goes on in an indented line; other structure (headings, tables) never does.
+        structure_goes_on = _LIST_ITEM_RE.match(body, previous_start, previous_end) and body[start].isspace()
+        if (
+            start == previous_end + 1  # The next line, not after a blank one.
+            and quick_width(previous_line) >= widest * 3 // 4
+            and previous_line[-1:] not in _SENTENCE_ENDS
+            and not _STRUCTURE_RE.match(body, start, end)
+            and (structure_goes_on or not _STRUCTURE_RE.match(body, previous_start, previous_end))
+        ):
+            joined[-1] = (previous_start, end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _looks_like_heading_line(text: str, lines: list[tuple[int, int]], index: int, body: str) -> bool:

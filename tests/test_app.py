@@ -208,3 +208,20 @@ async def test_the_sidebar_takes_a_third_of_a_narrow_terminal():
         await pilot.pause()
         assert app.query_one(Sidebar).outer_size.width == 25
         assert app.query_one(ArticleView).size.width >= 54
+
+
+async def test_hard_wrapped_markdown_is_reflowed(tmp_path: Path):
+    note = tmp_path / "note.md"
+    note.write_text(
+        "# A note\n\nA paragraph that an editor wrapped at\n"
+        "a narrow width, as mail and Markdown\nfiles often are.\n",
+        encoding="utf-8",
+    )
+    app = make_app(load_corpus([note]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        lines = view_text(app.query_one(ArticleView))
+        assert lines[3].strip() == "A paragraph that an editor wrapped at a narrow width, as mail and Markdown"
+        view = app.query_one(ArticleView)
+        offset = view.offset_at(lines[3].index("Markdown"), 3)  # A click there lands on its first letter.
+        assert view.article.body[offset : offset + 8] == "Markdown"

@@ -94,6 +94,11 @@ def test_latin_words_stay_whole_unless_wider_than_a_line():
     assert check("據Интерфакс報道，e-mail和10:30", 12) == ["據Интерфакс", "報道，e-mail", "和10:30"]
 
 
+def test_a_line_break_inside_a_paragraph_takes_a_cell_like_a_space():
+    assert wrap("aaaa\nbbbb", 9) == [(0, 9)]
+    assert wrap("aaaa\nbbbb", 8) == [(0, 4), (5, 9)]
+
+
 def test_clip_ends_with_an_ellipsis_when_cut():
     lines = clip("馬化騰最新內部演講,透露騰訊AI的5個關鍵點", 16, 2)
     assert len(lines) == 2 and lines[-1].endswith("…")

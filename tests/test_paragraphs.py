@@ -64,6 +64,38 @@ def test_plain_text_lines_and_markdown_headings():
     assert all(kind == PARAGRAPH for kind, _ in kinds[3:])
 
 
+HARD_WRAPPED = """# Notes
+
+Both files are plain UTF-8 text in Simplified Chinese, taken unchanged from the test data of the
+OpenCC project (Apache License 2.0) and kept outside the repository, as the licence asks of us
+when we copy them.
+
+- a list item that is long enough to be wrapped by the editor at the same width as the
+  paragraph above it
+- another item
+
+| file | size |
+|---|---|
+"""
+
+
+def test_hard_wrapped_lines_are_joined_into_their_paragraphs():
+    blocks = [(b.kind, HARD_WRAPPED[b.start : b.end]) for b in split_blocks(HARD_WRAPPED)]
+    assert blocks[0] == (HEADING, "Notes")
+    assert blocks[1][1].startswith("Both files") and blocks[1][1].endswith("when we copy them.")
+    assert blocks[2][1].startswith("- a list item") and blocks[2][1].endswith("paragraph above it")
+    assert [text for _, text in blocks[3:]] == ["- another item", "| file | size |", "|---|---|"]
+    covered(HARD_WRAPPED)
+
+
+def test_hard_wrapped_chinese_is_joined_but_a_line_per_paragraph_is_not():
+    sentence = "騰訊今天發布了新的人工智能產品元寶派，馬化騰在內部講話中談到它的前景和挑戰。"
+    wrapped = "\n".join((sentence * 3)[i : i + 30] for i in range(0, len(sentence) * 3, 30))
+    assert [b.kind for b in split_blocks(wrapped)] == [PARAGRAPH]
+    one_per_line = "\n".join([sentence] * 4)  # Each line ends a sentence: each is a paragraph.
+    assert len(split_blocks(one_per_line)) == 4
+
+
 def test_unseen_document_keeps_its_own_lines():
     body = shared_corpus("us_constitution_zhs.txt").read_text(encoding="utf-8")
     blocks = split_blocks(body)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
@@ -27,7 +26,7 @@ from reader.navigation import (
     after, before, character_splitter, jieba_splitter_if_ready, next_sentence, previous_sentence, word_starts,
 )
 from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_script, article_texts, meta_line
-from reader.linebreak import HANG
+from reader.linebreak import HANG, cells, shown
 from reader.paragraphs import Block, split_blocks
 from reader.script import ORIGINAL, display_text
 from reader.widgets.bindings import bindings_for
@@ -392,7 +391,7 @@ class ArticleView(LineView, can_focus=True):
         """The offset one body line down (or up) at the same column."""
         layout, body = self._layout, self._texts.body
         index = layout.line_of(offset)
-        column = cell_len(body[layout.lines[index].start : offset])
+        column = cells(body[layout.lines[index].start : offset])
         target = index + step
         while 0 <= target < len(layout) and not layout.lines[target].in_body:
             target += step
@@ -404,7 +403,7 @@ class ArticleView(LineView, can_focus=True):
         body = self._texts.body
         used = 0
         for position in range(line.start, line.end):
-            used += cell_len(body[position])
+            used += cells(body[position])
             if used > column:
                 return position
         return max(line.start, line.end - 1)
@@ -575,7 +574,7 @@ class ArticleView(LineView, can_focus=True):
             return Strip([], 0)
         texts = self._texts
         source = texts.title if line.kind == TITLE else texts.meta if line.kind == META else texts.body
-        text = source[line.start : line.end]
+        text = shown(source[line.start : line.end])
         line_style = base + self._styles[f"article-view--{line.kind}"] if line.kind != "paragraph" else base
         if not line.in_body or not self._layers:
             return Strip([Segment(text, line_style)])
