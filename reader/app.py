@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from reader import paths
@@ -92,6 +93,11 @@ class ReaderApp(App[None]):
         self.annotations = annotations if annotations is not None else AnnotationStore()
         self._placed: dict[str, list[Annotation]] = {}
         """Annotations where their quotes are now, by article id (filled as articles are shown)."""
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Messages quote file paths, errors and the reader's text: shown as they are, not as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     def get_default_screen(self) -> Screen:
         return _ReadingScreen(id="_default")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from reader.annotations import AnnotationStore
+from reader.annotations import Annotation, AnnotationStore
 from reader.corpus import load_corpus
 from reader.screens.annotate import AnnotateScreen
 from reader.screens.annotation_list import AnnotationListScreen
 from reader.widgets.article_view import ArticleView
-from reader.widgets.status_bar import NoteBar
+from reader.widgets.status_bar import NoteBar, StatusBar
 
 from apphelpers import SIZE, SHARED_ENTITY_CACHE, make_app, wait_until
 from conftest import SEEDS
@@ -192,3 +192,25 @@ async def test_the_script_toggle_keeps_annotations_on_their_words(seed_corpus):
         assert layer(view, "annotations") == [(start, start + 2, "annotation-yellow")]
         assert view.texts.body[start : start + 2] == "腾讯"
         assert view.cursor == start + 1 and "公司" in str(app.query_one(NoteBar).render())
+
+
+async def test_brackets_in_titles_notes_and_paths_are_text_not_markup(tmp_path: Path):
+    """Textual reads `[...]` as markup: a title `[AI] …` lost its tag, a note with `[/b]` stopped the app."""
+    article_file = tmp_path / "[draft].txt"
+    article_file.write_text("[AI] 新聞 [/b] 標題\n騰訊今天發布了元寶派。\n", encoding="utf-8")
+    corpus = load_corpus([article_file])
+    article = corpus.articles[0]
+    store = AnnotationStore(tmp_path / "notes.json")
+    store.add(Annotation.new(article.id, article.body, 0, 2, note="見 [1] 與 [/b]"))
+    app = ReaderApp(corpus, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE, annotations=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "[AI] 新聞 [/b] 標題" in str(app.query_one(StatusBar).render())
+        app.query_one(ArticleView).move_cursor(0)
+        await pilot.pause()
+        assert str(app.query_one(NoteBar).render()).endswith("見 [1] 與 [/b]")
+        app.notify(f"Skipped {article_file}")
+        await pilot.pause()
+        shown = list(app._notifications)[-1]
+        assert "[draft].txt" in shown.message and not shown.markup
+    assert app.return_code in (0, None)

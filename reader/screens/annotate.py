@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static, TextArea
 
@@ -70,9 +71,9 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
         with Vertical() as box:
             box.border_title = "Edit annotation" if self.existing else "Annotate"
             box.border_subtitle = "ctrl+s save · esc cancel" + (" · ctrl+d delete" if self.existing else "")
-            yield Static(f"“{shown}”", id="quote")
+            yield Static(Content(f"“{shown}”"), id="quote")
             if self.read_only:
-                yield Label(f"Read-only: {self.read_only}", id="read-only")
+                yield Label(Content(f"Read-only: {self.read_only}"), id="read-only")
             yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
             yield Input(" ".join(self.tags), placeholder="tags, separated by spaces or commas", id="tags")
             with RadioSet(id="colors"):

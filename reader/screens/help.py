@@ -22,7 +22,7 @@ def keys_table(keymap: dict[str, list[str]]) -> Table:
         for action in ACTIONS.values():
             if action.context == context:
                 keys = ", ".join(display_key(key) for key in keymap.get(action.id, []))
-                table.add_row(keys, action.description)
+                table.add_row(Text(keys), Text(action.description))
         table.add_row("", "")
     return table
 

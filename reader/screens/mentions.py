@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
@@ -39,9 +40,9 @@ class MentionsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical() as box:
             total = sum(count for _, _, count in self.rows)
-            box.border_title = f"{self.entity_name}: {total} mentions in {len(self.rows)} articles"
+            box.border_title = Content(f"{self.entity_name}: {total} mentions in {len(self.rows)} articles")
             box.border_subtitle = "enter to open · esc to close"
-            yield OptionList(*[Option(f"{count:>4} × {title}", id=article_id) for article_id, title, count in self.rows])
+            yield OptionList(*[Option(Content(f"{count:>4} × {title}"), id=article_id) for article_id, title, count in self.rows])
             if self.pending:
                 yield Static(f"{self.pending} articles are still being read for entities.", id="mentions-note")
 

@@ -87,7 +87,8 @@ class EntityPanel(Vertical):
             label = Content.assemble((f"{mark} {TYPE_NAMES[kind]}", entity_style(kind)), f" {len(members)}")
             options.append(Option(label, id=f"type:{kind}"))
             for member in members:
-                options.append(Option(f"  {self._texts.get(member.key, member.key)}  ×{member.count}", id=f"entity:{member.key}"))
+                text = Content(f"  {self._texts.get(member.key, member.key)}  ×{member.count}")
+                options.append(Option(text, id=f"entity:{member.key}"))
         with option_list.prevent(OptionList.OptionHighlighted):
             option_list.set_options(options)
             ids = [option.id for option in options]

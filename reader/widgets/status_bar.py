@@ -1,7 +1,12 @@
-"""One line under the article: where the reader is and in which script."""
+"""One line under the article: where the reader is and in which script.
+
+Both bars show text from articles and notes as it is (Content), never as markup: `[AI]` in a
+title is text, and `[/b]` in a note must not stop the app.
+"""
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Static
 
 
@@ -19,7 +24,7 @@ class StatusBar(Static):
             parts.append(search)
         if busy:
             parts.append(f"{busy}…")
-        self.update(f"{'  ·  '.join(parts)}  ·  {title}", layout=False)
+        self.update(Content(f"{'  ·  '.join(parts)}  ·  {title}"), layout=False)
 
 
 class NoteBar(Static):
@@ -32,4 +37,4 @@ class NoteBar(Static):
 
     def show_note(self, text: str | None) -> None:
         self.set_class(bool(text), "-shown")
-        self.update(text or "")
+        self.update(Content(text or ""))
