@@ -137,8 +137,8 @@ class ReaderApp(App[None]):
         self.call_after_refresh(self._mount_footer)
 
     async def _mount_footer(self) -> None:
-        """The key hints cost more to build than the article, so they follow the first paint,
-        and so does the slow work: conversion tables and entity detection start now.
+        """The key hints and the sidebar's filter box cost more to build than the article, so they
+        follow the first paint, and so does the slow work: conversion tables and entity detection.
 
         Modules, the corpus and the widgets live as long as the app, so they are frozen out of
         the garbage collector (once at start, once now): its full passes walked them all and
@@ -151,6 +151,7 @@ class ReaderApp(App[None]):
             gc.freeze()
             gc.enable()
             await self.mount(Footer())
+            self.sidebar.put_in_filter()
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
             self.run_worker(self.annotations.prepare, thread=True, group="annotations", exit_on_error=False)

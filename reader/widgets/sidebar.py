@@ -3,8 +3,9 @@
 Typing a character the list has no key for starts filtering with it. The filter matches titles and
 sources in either script (folded, as search does).
 
-The filter box is a look-alike until the first paint, then the real Input: an Input's styles take
-a few milliseconds to work out, and the first paint does not need them.
+The filter box is a look-alike until the app has painted (it calls `put_in_filter`) or the reader
+wants it: an Input's styles take a few milliseconds to work out, and the first paint does not
+need them.
 """
 
 from __future__ import annotations
@@ -66,14 +67,13 @@ class Sidebar(Vertical):
     @property
     def filter_input(self) -> Input:
         """The filter box (put in at once if the reader wants it before the first paint)."""
-        self._put_in_filter()
+        self.put_in_filter()
         return self._filter
 
     def on_mount(self) -> None:
         self._refill()
-        self.call_after_refresh(self._put_in_filter)
 
-    def _put_in_filter(self) -> None:
+    def put_in_filter(self) -> None:
         """Swap the look-alike for the real filter box."""
         if self._filter is None and self.is_attached:  # Not into an app that quit before painting.
             self._filter = Input(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
