@@ -39,6 +39,8 @@ class Sidebar(Vertical):
     }
     """
 
+    FILTER_PLACEHOLDER = "Filter titles…"
+
     class ArticleChosen(Message):
         def __init__(self, article_id: str, focus_view: bool = False) -> None:
             super().__init__()
@@ -52,8 +54,6 @@ class Sidebar(Vertical):
         self._shown: list[Article] = list(articles)
         self._current: str | None = None
         self._filter: Input | None = None
-
-    FILTER_PLACEHOLDER = "Filter titles…"
 
     def compose(self) -> ComposeResult:
         yield Static(self.FILTER_PLACEHOLDER, id="filter-hint")

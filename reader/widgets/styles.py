@@ -34,10 +34,12 @@ def entity_style(kind: str) -> str:
 
 
 def entity_layer(kind: str) -> str:
+    """The name a span of this entity type is drawn with (see `StyleCache`)."""
     return f"entity-{kind}"
 
 
 def annotation_layer(colour: str) -> str:
+    """The name a span of an annotation in this colour is drawn with (see `StyleCache`)."""
     return f"annotation-{colour}"
 
 
