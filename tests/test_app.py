@@ -225,3 +225,13 @@ async def test_hard_wrapped_markdown_is_reflowed(tmp_path: Path):
         view = app.query_one(ArticleView)
         offset = view.offset_at(lines[3].index("Markdown"), 3)  # A click there lands on its first letter.
         assert view.article.body[offset : offset + 8] == "Markdown"
+
+
+async def test_details_too_long_for_a_narrow_list_end_in_an_ellipsis():
+    app = make_app()
+    async with app.run_test(size=(70, 20)) as pilot:
+        await pilot.pause()
+        article_list = app.query_one(ArticleList)
+        rows = [article_list.render_line(y).text.strip() for y in range(article_list.size.height)]
+        assert "湧現觀察 · 2,326字" in rows  # What fits is whole,
+        assert "財富中文網 ·…" in rows  # what does not is cut visibly.

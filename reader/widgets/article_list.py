@@ -172,6 +172,9 @@ class ArticleList(LineView, can_focus=True):
             style = base
         else:
             text = self._display(details(entry))
+            room = self.scrollable_content_region.width - 1  # All of the row but its leading space.
+            if quick_width(text) > room:
+                text = clip(text, room, 1)[0]  # Cut with "…", as titles are.
             style = base + self._styles["article-list--details"]
         strip = Strip([Segment(" ", base), Segment(text, style)])
         return strip.crop_extend(0, self.scrollable_content_region.width, base)
