@@ -75,6 +75,8 @@ class ReaderApp(App[None]):
         """Whether the first paint is done (and the work kept off its way has started)."""
         self._state_dirty = False
         self._busy: dict[str, str] = {}
+        self._frozen_after: set[str] = set()
+        """Background tasks whose results were frozen out of the garbage collector (see `_set_busy`)."""
         self.entities_file = entities_file
         self.entity_cache = entity_cache
         """Detection results on disk (the default folder's, made on first use, if not given)."""
@@ -210,11 +212,12 @@ class ReaderApp(App[None]):
             self._busy[task] = what
         else:
             self._busy.pop(task, None)
-            if self._painted:
+            if self._painted and (task == "view" or task not in self._frozen_after):
                 # What background work loads (a long article's layout, the search index, jieba's
                 # dictionary) lives on: out of the collector's full passes, which walked it all in
-                # the middle of paging (45-70 ms, once in 30 pages of 左传). Freezing is instant;
-                # the little garbage it may catch with them is kept, never scanned again.
+                # the middle of paging (45-70 ms, once in 30 pages of 左传). Freezing is instant,
+                # but keeps the little garbage it catches: once per task, and per long article.
+                self._frozen_after.add(task)
                 gc.freeze()
         self._update_status()
 
