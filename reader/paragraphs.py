@@ -77,26 +77,29 @@ def _joined_hard_wraps(body: str, lines: list[tuple[int, int]]) -> list[tuple[in
     """The lines, each hard-wrapped paragraph among them joined into one span."""
     if len(lines) < 2:
         return lines
-    widest = 0
+    texts, widths, widest = [], [], 0
     for start, end in lines:
-        if not _STRUCTURE_RE.match(body, start, end):
-            widest = max(widest, quick_width(body[start:end].rstrip()))
-            if widest > _HARD_WRAP_MAX:  # Not hard-wrapped text (news come a paragraph a line).
+        text = body[start:end].rstrip()
+        width = quick_width(text)
+        if not _STRUCTURE_RE.match(text):
+            if width > _HARD_WRAP_MAX:  # Not hard-wrapped text (news come a paragraph a line).
                 return lines
+            widest = max(widest, width)
+        texts.append(text)
+        widths.append(width)
     joined = [lines[0]]
-    for start, end in lines[1:]:
-        previous_start, previous_end = joined[-1]
-        previous_line = body[body.rfind("\n", previous_start, previous_end) + 1 : previous_end].rstrip()
+    for (start, end), previous, previous_width, text in zip(lines[1:], texts, widths, texts[1:]):
+        span_start, span_end = joined[-1]
         # A list item goes on in an indented line; other structure (headings, tables) never does.
-        structure_goes_on = _LIST_ITEM_RE.match(body, previous_start, previous_end) and body[start].isspace()
+        structure_goes_on = _LIST_ITEM_RE.match(body, span_start, span_end) and text[:1].isspace()
         if (
-            start == previous_end + 1  # The next line, not after a blank one.
-            and quick_width(previous_line) >= widest * 3 // 4
-            and previous_line[-1:] not in _SENTENCE_ENDS
-            and not _STRUCTURE_RE.match(body, start, end)
-            and (structure_goes_on or not _STRUCTURE_RE.match(body, previous_start, previous_end))
+            start == span_end + 1  # The next line, not after a blank one.
+            and previous_width >= widest * 3 // 4
+            and previous[-1:] not in _SENTENCE_ENDS
+            and not _STRUCTURE_RE.match(text)
+            and (structure_goes_on or not _STRUCTURE_RE.match(body, span_start, span_end))
         ):
-            joined[-1] = (previous_start, end)
+            joined[-1] = (span_start, end)
         else:
             joined.append((start, end))
     return joined
