@@ -5,7 +5,10 @@
   new one, whole.
 * Several processes may share the file: each change takes a lock, reloads what is on disk if it
   changed, merges by annotation id (the later `modified` wins; deletions are remembered as
-  tombstones so a merge never brings an annotation back), then writes.
+  tombstones so a merge never brings an annotation back), then writes. "Changed" is decided by a
+  random revision written at the head of the file with every save (read back in a few bytes)
+  together with the file's inode, size and modification time: a file's stat alone can be fooled
+  (an inode reused, a size and a clock tick the same), a fresh random revision cannot.
 * A file that cannot be read (bad JSON, an unknown schema) is never overwritten: the store opens
   read-only with whatever could be read, and says why.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import threading
 import uuid
 from contextlib import contextmanager
@@ -123,6 +127,22 @@ def default_path() -> Path:
     return Path(configured) if configured else paths.data_dir() / "annotations.json"
 
 
+#: The head of a file this module wrote: its schema and the revision of that save.
+_HEAD = re.compile(rb'\{"schema":\d+,"revision":"([0-9a-f]{32})"')
+_HEAD_BYTES = 80
+
+
+class _Seen(NamedTuple):
+    """What the store last read or wrote: the file's revision and its stat."""
+
+    revision: str | None
+    stat: tuple[int, int, int]
+
+
+def _stat_of(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
 def _parse(text: str) -> tuple[_Snapshot, list[str]]:
     """What a file holds, and what in it had to be skipped. StoreError if it is not ours at all."""
     try:
@@ -156,7 +176,8 @@ def _merge(ours: _Snapshot, theirs: _Snapshot) -> _Snapshot:
     annotations = dict(theirs.annotations)
     for key, annotation in ours.annotations.items():
         other = annotations.get(key)
-        if other is None or annotation.modified > other.modified:
+        # An equal one is taken from ours too: its JSON is made already (see `_serialised`).
+        if other is None or annotation.modified > other.modified or annotation == other:
             annotations[key] = annotation
     for key, when in deleted.items():
         if key in annotations and annotations[key].modified <= when:
@@ -170,7 +191,8 @@ class AnnotationStore:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or default_path()
         self._state = _Snapshot()
-        self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime) we last read or wrote.
+        self._seen: _Seen | None = None
+        """The file as last read or written (None: no file then)."""
         self._lock = threading.RLock()
         self._last_deleted: Annotation | None = None
         self._json: dict[int, tuple[Annotation, str]] = {}
@@ -189,8 +211,13 @@ class AnnotationStore:
         with self._lock:
             self.problem, self.skipped = None, []
             try:
-                text = self.path.read_text(encoding="utf-8")
-            except FileNotFoundError:
+                # The stat of the descriptor read from, taken before reading: it describes the
+                # very bytes parsed, whatever is written to the path meanwhile.
+                with open(self.path, "rb") as file:
+                    stat = _stat_of(os.fstat(file.fileno()))
+                    data = file.read()
+                text = data.decode("utf-8")
+            except (FileNotFoundError, NotADirectoryError):  # No file yet: the first save makes it.
                 self._state, self._seen = _Snapshot(), None
                 return
             except (OSError, UnicodeDecodeError) as error:
@@ -203,12 +230,12 @@ class AnnotationStore:
                 return
             if self.skipped:  # Writing would drop them: read-only, keep the file as it is.
                 self.problem = f"{self.path}: {len(self.skipped)} entries cannot be read ({self.skipped[0]})"
-            self._seen = self._stat()
+            self._seen = _Seen(_revision(data[:_HEAD_BYTES]), stat)
 
     def reload_if_changed(self) -> bool:
         """Read the file again if another process changed it; True if it did."""
         with self._lock:
-            if self.read_only or self._stat() == self._seen:
+            if self.read_only or self._on_disk() == self._seen:
                 return False
             self.load()
             return True
@@ -217,19 +244,32 @@ class AnnotationStore:
         """Read-only from now on; show what the backup holds, if it can be read."""
         self.problem = f"{self.path}: {reason}"
         self._state = _Snapshot()
-        backup = self.path.with_name(self.path.name + ".bak")
         try:
-            self._state, _ = _parse(backup.read_text(encoding="utf-8"))
-            self.problem += f"; showing the backup {backup.name}"
+            self._state, _ = _parse(self.backup_path.read_text(encoding="utf-8"))
+            self.problem += f"; showing the backup {self.backup_path.name}"
         except (OSError, UnicodeDecodeError, StoreError):
             pass
 
-    def _stat(self) -> tuple[int, int, int] | None:
+    @property
+    def backup_path(self) -> Path:
+        """The previous version of the file, kept by every save."""
+        return self.path.with_name(self.path.name + ".bak")
+
+    def _unchanged_since_seen(self) -> bool:
+        """Whether the file is certainly as this store last saw it. A file without a revision
+        (written by hand or by an older reader) is never certain: it is read again and merged."""
+        on_disk = self._on_disk()
+        if on_disk is None or self._seen is None:
+            return on_disk is None and self._seen is None
+        return on_disk.revision is not None and on_disk == self._seen
+
+    def _on_disk(self) -> _Seen | None:
+        """The revision and stat of the file as it is now (None: there is none)."""
         try:
-            info = self.path.stat()
+            with open(self.path, "rb") as file:
+                return _Seen(_revision(file.read(_HEAD_BYTES)), _stat_of(os.fstat(file.fileno())))
         except OSError:
             return None
-        return info.st_ino, info.st_size, info.st_mtime_ns
 
     def all(self) -> list[Annotation]:
         with self._lock:
@@ -301,8 +341,8 @@ class AnnotationStore:
         with self._lock, self._file_lock():
             mine = _Snapshot(dict(self._state.annotations), dict(self._state.deleted))
             apply(mine)
-            if self._stat() != self._seen:  # Someone else wrote since: merge with theirs.
-                try:
+            if not self._unchanged_since_seen():
+                try:  # Someone else wrote since: merge with theirs.
                     theirs, _ = _parse(self.path.read_text(encoding="utf-8"))
                 except FileNotFoundError:
                     theirs = _Snapshot()
@@ -310,18 +350,20 @@ class AnnotationStore:
                     self._fail(f"changed on disk into something unreadable ({error})")
                     raise StoreError(f"{self.problem}; not writing over it") from None
                 mine = _merge(mine, theirs)
-            self._write(mine)
+            revision = uuid.uuid4().hex
+            self._write(mine, revision)
             self._state = mine
-            self._seen = self._stat()
+            on_disk = self._on_disk()  # Under the lock: nobody else writes between.
+            self._seen = on_disk._replace(revision=revision) if on_disk else None
 
-    def _write(self, state: _Snapshot) -> None:
+    def _write(self, state: _Snapshot, revision: str) -> None:
         annotations = ",\n".join(self._serialised(a) for a in state.annotations.values())
         deleted = json.dumps(state.deleted, ensure_ascii=False, separators=(",", ":"))
-        text = f'{{"schema":{SCHEMA},"annotations":[\n{annotations}\n],"deleted":{deleted}}}\n'
+        text = f'{{"schema":{SCHEMA},"revision":"{revision}","annotations":[\n{annotations}\n],"deleted":{deleted}}}\n'
         try:
             atomic_write_text(self.path, text, backup=True)
         except OSError as error:
-            raise StoreError(f"{self.path}: cannot write it ({error.strerror or error})") from None
+            raise _cannot_save(self.path, error) from None
         current = {id(a) for a in state.annotations.values()}
         self._json = {key: value for key, value in self._json.items() if key in current}
 
@@ -347,14 +389,29 @@ class AnnotationStore:
         """An advisory lock beside the file, so two processes never merge at the same time."""
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a") as handle:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(lock_path, "a")
+        except OSError as error:
+            raise _cannot_save(self.path, error) from None
+        with handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
             try:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _revision(head: bytes) -> str | None:
+    match = _HEAD.match(head)
+    return match.group(1).decode() if match else None
+
+
+def _cannot_save(path: Path, error: OSError) -> StoreError:
+    """One line for the user: where, and the system's reason in words (not a traceback)."""
+    reason = (error.strerror or str(error)).lower()
+    return StoreError(f"cannot save to {path}: {reason}")
 
 
 def place_all(annotations: list[Annotation], bodies: dict[str, str]) -> tuple[list[Annotation], list[Annotation]]:

@@ -569,6 +569,20 @@ class ReaderApp(App[None]):
             return
         article = self.current
         existing = None if sentence or self.view.selection else self._annotation_at(self.view.cursor)
+
+        def save(edit: Edit) -> str | None:
+            """Store the dialog's edit; a failure keeps the dialog open with the note in it."""
+            try:
+                if existing is not None:
+                    self.annotations.update(existing.edited(note=edit.note, tags=edit.tags, color=edit.color))
+                else:
+                    self.annotations.add(Annotation.new(article.id, article.body, start, end, note=edit.note,
+                                                        tags=edit.tags, color=edit.color))
+            except StoreError as error:
+                self.notify(str(error), title="Not saved", severity="error", timeout=15)
+                return str(error)
+            return None
+
         if existing is None:
             target = self._target(sentence)
             if target is None:
@@ -576,26 +590,22 @@ class ReaderApp(App[None]):
                 return
             start, end = target
             quote = article.body[start:end]
-            screen = AnnotateScreen(self._script_display()(quote), read_only=self.annotations.problem)
+            screen = AnnotateScreen(self._script_display()(quote), read_only=self.annotations.problem, save=save)
         else:
             screen = AnnotateScreen(self._script_display()(existing.quote), note=existing.note, tags=existing.tags,
-                                    color=existing.color, existing=True, read_only=self.annotations.problem)
+                                    color=existing.color, existing=True, read_only=self.annotations.problem,
+                                    save=save)
 
         def done(result: Edit | str | None) -> None:
             if result is None:
                 return
-            try:
-                if result == DELETE:
+            if result == DELETE:
+                try:
                     self.annotations.delete(existing.id)
-                    self.notify("Annotation deleted: u brings it back.", title="Annotations")
-                elif existing is not None:
-                    self.annotations.update(existing.edited(note=result.note, tags=result.tags, color=result.color))
-                else:
-                    self.annotations.add(Annotation.new(article.id, article.body, start, end, note=result.note,
-                                                        tags=result.tags, color=result.color))
-            except StoreError as error:
-                self.notify(str(error), title="Not saved", severity="error", timeout=15)
-                return
+                except StoreError as error:
+                    self.notify(str(error), title="Not deleted", severity="error", timeout=15)
+                    return
+                self.notify("Annotation deleted: u brings it back.", title="Annotations")
             self._placed.pop(article.id, None)
             self.view.move_cursor(self.view.cursor, extend=False)
             self._show_annotations()

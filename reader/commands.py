@@ -174,10 +174,15 @@ def cmd_search(args: argparse.Namespace) -> None:
             print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
 
 
-def _store(args: argparse.Namespace) -> AnnotationStore:
+def _readable_store(args: argparse.Namespace) -> AnnotationStore:
+    """The store, read whole: a file that cannot be read is an error (status 1), never an empty
+    list, so a script can tell "no annotations" from "your file is broken"."""
     store = AnnotationStore(getattr(args, "annotations", None))
     if store.problem:
-        print(f"reader: {store.problem}", file=sys.stderr)
+        shown = store.all()
+        hint = f"; it holds {len(shown)}, `--annotations {store.backup_path}` lists them" if shown else ""
+        print(f"reader: {store.problem}{hint}", file=sys.stderr)
+        raise SystemExit(1)
     return store
 
 
@@ -213,7 +218,7 @@ def cmd_annotate(args: argparse.Namespace) -> None:
 
 def cmd_annotations(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
-    store = _store(args)
+    store = _readable_store(args)
     chosen = _article(corpus, args.article) if args.article else None
     bodies = {a.id: a.body for a in corpus.articles}
     annotations = [a for a in store.all() if chosen is None or a.article == chosen.id]
@@ -233,7 +238,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
     chosen = _article(corpus, args.article).id if args.article else None
     annotations = [
-        a for a in _store(args).all() if (chosen is None or a.article == chosen) and (not args.tag or args.tag in a.tags)
+        a for a in _readable_store(args).all() if (chosen is None or a.article == chosen) and (not args.tag or args.tag in a.tags)
     ]
     text = export_current(args.format, annotations, corpus.articles, args.script, bom=args.bom)
     if args.output is None:

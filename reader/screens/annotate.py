@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -50,6 +51,7 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
         & #quote { color: $text-muted; margin-bottom: 1; max-height: 5; }
         & TextArea { height: 6; }
         & #tags { margin: 1 0 0 0; }
+        & #problem { display: none; color: $error; margin-top: 1; }
         & RadioSet { layout: horizontal; border: none; height: auto; margin: 1 0 0 0; }
         & #buttons { height: auto; margin-top: 1; align: right middle; }
         & #buttons Button { margin-left: 1; }
@@ -57,8 +59,12 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
     """
 
     def __init__(self, quote: str, *, note: str = "", tags: tuple[str, ...] = (), color: str = DEFAULT_COLOR,
-                 existing: bool = False, read_only: str | None = None) -> None:
+                 existing: bool = False, read_only: str | None = None,
+                 save: Callable[[Edit], str | None] | None = None) -> None:
+        """`save` stores an edit and returns None, or why it could not: the dialog then stays
+        open with the note as typed, so a failed save loses nothing."""
         super().__init__()
+        self.save = save
         self.quote_text = quote
         self.note = note
         self.tags = tags
@@ -75,6 +81,7 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
             if self.read_only:
                 yield Label(Content(f"Read-only: {self.read_only}"), id="read-only")
             yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
+            yield Label("", id="problem")
             yield Input(" ".join(self.tags), placeholder="tags, separated by spaces or commas", id="tags")
             with RadioSet(id="colors"):
                 for colour in COLORS:
@@ -93,8 +100,14 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
         return pressed.id.removeprefix("color-") if pressed and pressed.id else DEFAULT_COLOR
 
     def action_save(self) -> None:
-        self.dismiss(Edit(self.query_one(TextArea).text.strip(), parse_tags(self.query_one("#tags", Input).value),
-                          self._chosen_color()))
+        edit = Edit(self.query_one(TextArea).text.strip(), parse_tags(self.query_one("#tags", Input).value),
+                    self._chosen_color())
+        problem = self.save(edit) if self.save is not None else None
+        if problem is None:
+            self.dismiss(edit)
+            return
+        self.query_one("#problem", Label).update(Content(f"Not saved: {problem}. ctrl+s tries again."))
+        self.query_one("#problem", Label).display = True
 
     def action_delete(self) -> None:
         if self.existing:

@@ -1,0 +1,78 @@
+"""Faults a reader meets: a broken or unwritable annotations file, signals, odd encodings, a
+relative corpus path, two instances at once. Nothing is lost and every error is one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import TextArea
+
+from reader.annotations import Annotation, AnnotationStore
+from reader.screens.annotate import AnnotateScreen
+
+from apphelpers import SIZE, make_app, wait_until
+from test_cli import reader
+
+
+# -- an annotations file that cannot be read or written ---------------------------------------
+
+
+def test_listing_or_exporting_an_unreadable_store_fails_instead_of_printing_nothing(tmp_path: Path):
+    broken = tmp_path / "annotations.json"
+    broken.write_text("{not json", encoding="utf-8")
+    for command in (["annotations", "--json"], ["annotations"], ["export", "--format", "csv"],
+                    ["export", "--format", "json"]):
+        result = reader(*command, "--annotations", str(broken))
+        assert result.returncode == 1, command
+        assert result.stdout == ""
+        [line] = result.stderr.splitlines()
+        assert "not valid JSON" in line and str(broken) in line
+    assert broken.read_text(encoding="utf-8") == "{not json"
+
+
+def test_an_unreadable_store_names_what_its_backup_holds(tmp_path: Path):
+    path = tmp_path / "annotations.json"
+    store = AnnotationStore(path)
+    body = "騰訊在深圳。"
+    store.add(Annotation.new("a", body, 0, 2, note="one"))
+    store.add(Annotation.new("a", body, 3, 5, note="two"))  # The backup now holds "one".
+    path.write_text("[]", encoding="utf-8")
+    result = reader("annotations", "--json", "--annotations", str(path))
+    assert result.returncode == 1 and result.stdout == ""
+    assert "it holds 1" in result.stderr and str(store.backup_path) in result.stderr
+
+
+def _unwritable(tmp_path: Path) -> Path:
+    """An annotations path that cannot be written, even by root: its folder is a file."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    return blocker / "annotations.json"
+
+
+def test_cli_annotate_where_nothing_can_be_written_is_one_line_and_fails(tmp_path: Path):
+    result = reader("annotate", "1", "--quote", "騰訊", "--annotations", str(_unwritable(tmp_path)))
+    assert result.returncode == 1
+    assert result.stderr.startswith("reader: cannot save to ") and len(result.stderr.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_path: Path):
+    path = _unwritable(tmp_path)
+    app = make_app()
+    app.annotations = AnnotationStore(path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l", "A")
+        await wait_until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        app.screen.query_one(TextArea).text = "一條不能丟的筆記"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, AnnotateScreen)  # Still open, the note as typed.
+        assert app.screen.query_one(TextArea).text == "一條不能丟的筆記"
+        problem = str(app.screen.query_one("#problem").render())
+        assert "cannot save to" in problem and "ctrl+s tries again" in problem
+        path.parent.unlink()  # The reader makes room; saving again works.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, AnnotateScreen)
+    assert [item["note"] for item in json.loads(path.read_text(encoding="utf-8"))["annotations"]] == ["一條不能丟的筆記"]
