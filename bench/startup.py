@@ -24,7 +24,9 @@ _REPORT = "print(f'{_painted_at} {_imported - _start} {_painted - _imported}')\n
 
 READER = _CLOCK + """
 import reader.cli  # First, as in the `reader` script.
-import reader.app  # What reader.cli.main would import next: here, to hook the first paint.
+import gc
+gc.disable()  # As reader.cli.main does before it loads the app…
+import reader.app  # …which it would import next: here, to hook the first paint.
 _imported = time.perf_counter()
 
 class FirstPaint(reader.app.ReaderApp):

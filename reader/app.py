@@ -5,7 +5,9 @@ Screens (and the exporter) are imported when first opened: they are not needed f
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import signal
 import threading
 from functools import partial
 from pathlib import Path
@@ -137,6 +139,18 @@ class ReaderApp(App[None]):
             self.open_article(remembered or self.corpus.articles[0].id)
         self.set_interval(SAVE_INTERVAL, self._save_state_if_changed)
         self.call_after_refresh(self._mount_footer)
+        self._quit_on_signals()
+
+    def _quit_on_signals(self) -> None:
+        """`kill` (SIGTERM) or a closed terminal (SIGHUP) quits as `q` does: the terminal is given
+        back as it was (no alternate screen, mouse tracking or hidden cursor left on) and the
+        reading state is saved. The exit status is the usual 128 + the signal's number."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            try:
+                loop.add_signal_handler(number, partial(self.exit, return_code=128 + number))
+            except (NotImplementedError, RuntimeError, ValueError):
+                return  # Not the main thread, or a platform without these signals.
 
     async def _mount_footer(self) -> None:
         """The key hints and the sidebar's filter box cost more to build than the article, so they

@@ -9,22 +9,17 @@ does not exist, 1 when nothing could be loaded. No traceback reaches the user.
 
 from __future__ import annotations
 
+import argparse
 import gc
-
-# Loading the app's modules would run the collector ~150 times (a tenth of the time to the first
-# paint), yet all they allocate lives as long as the process. It stays off until the app has
-# painted (ReaderApp freezes what exists then and turns it on) or a subcommand starts.
-gc.disable()
-
-import argparse  # noqa: E402 -- after the collector is off, like every import below
 import sys
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import TYPE_CHECKING, NoReturn, Sequence
 
 from reader import paths
-from reader.annotations import AnnotationStore
-from reader.corpus import Corpus, CorpusCache, load_corpus
 from reader.keymap import KeymapError, load_keymap
+
+if TYPE_CHECKING:
+    from reader.corpus import Corpus
 
 
 class UsageError(Exception):
@@ -77,6 +72,8 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
 
 def load_articles(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:
     """The corpus the command line names; skipped files are reported, no article at all exits 1."""
+    from reader.corpus import CorpusCache, load_corpus
+
     corpus = load_corpus(corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"), trust_cache=trust_cache)
     for problem in corpus.problems:
         print(f"reader: skipped {problem}", file=sys.stderr)
@@ -85,7 +82,14 @@ def load_articles(args: argparse.Namespace, *, trust_cache: bool = False) -> Cor
     return corpus
 
 
-def run_app(args: argparse.Namespace) -> None:
+def run_app(args: argparse.Namespace) -> int:
+    """Start the app. Loading its modules would run the collector ~150 times (a tenth of the time
+    to the first paint), yet all they allocate lives as long as the process: it is off from here
+    until the app has painted (ReaderApp freezes what exists then and turns it back on)."""
+    gc.disable()
+    from reader.annotations import AnnotationStore
+    from reader.corpus import CorpusCache
+
     keymap = load_keymap(args.keymap)
     gazetteer = paths.user_gazetteer(args.entities)
     if gazetteer is not None:
@@ -100,19 +104,19 @@ def run_app(args: argparse.Namespace) -> None:
 
     store = AnnotationStore(args.annotations)
     source = (corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"))
-    ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source).run()
+    app = ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source)
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
         if args.command is None:
-            run_app(args)
-        else:
-            gc.enable()
-            from reader.commands import COMMANDS
+            return run_app(args)
+        from reader.commands import COMMANDS
 
-            COMMANDS[args.command](args)
+        COMMANDS[args.command](args)
     except (UsageError, KeymapError) as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
@@ -122,6 +126,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        gc.enable()  # Whatever happened to the app, the caller gets the process as it was.
     return 0
 
 

@@ -76,3 +76,76 @@ async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_p
         await pilot.pause()
         assert not isinstance(app.screen, AnnotateScreen)
     assert [item["note"] for item in json.loads(path.read_text(encoding="utf-8"))["annotations"]] == ["一條不能丟的筆記"]
+
+
+# -- signals ----------------------------------------------------------------------------------
+
+
+def _run_in_terminal(args: list[str], environment: dict[str, str]):
+    """Start `reader` on a pseudo-terminal, as a shell would; returns the process and a reader of
+    everything it wrote to the terminal so far."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    import fcntl
+    import struct
+    import termios
+
+    main, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # 100x30
+    os.set_blocking(main, False)
+    process = subprocess.Popen([sys.executable, "-m", "reader", *args], stdin=secondary, stdout=secondary,
+                               stderr=secondary, env={**os.environ, **environment, "TERM": "xterm-256color"},
+                               close_fds=True)
+    os.close(secondary)
+    written = bytearray()
+
+    def output() -> bytes:
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except (BlockingIOError, OSError):
+                return bytes(written)
+            if not chunk:
+                return bytes(written)
+            written.extend(chunk)
+
+    return process, output, main
+
+
+def test_sigterm_gives_the_terminal_back_and_saves_the_state(tmp_path: Path, isolated_xdg: Path):
+    import os
+    import signal
+    import time
+
+    process, output, terminal = _run_in_terminal([], {})
+    try:
+        deadline = time.monotonic() + 60
+        while "馬化騰".encode() not in output() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "馬化騰".encode() in output(), "reader never showed the first article"
+
+        def wait(seconds: float) -> None:
+            for _ in range(int(seconds / 0.05)):
+                output()  # A terminal is read all the time: a full one would block the app's writes.
+                time.sleep(0.05)
+
+        while b"Quit" not in output() and time.monotonic() < deadline:
+            wait(0.1)  # The footer comes in after the first paint.
+        wait(0.5)
+        process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        while process.poll() is None and time.monotonic() < deadline:
+            wait(0.05)
+        assert process.poll() == 128 + signal.SIGTERM
+        tail = output()[-400:]
+    finally:
+        process.kill()
+        os.close(terminal)
+    assert b"\x1b[?1049l" in tail  # Out of the alternate screen…
+    assert b"\x1b[?25h" in tail  # …with the cursor shown…
+    assert b"\x1b[?1000l" in tail or b"\x1b[?1003l" in tail  # …and mouse tracking off.
+    state = json.loads((isolated_xdg / "state" / "reader" / "state.json").read_text(encoding="utf-8"))
+    assert state["article"] in state["positions"]  # Saved on the way out (the timer saves every 5 s).
