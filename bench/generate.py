@@ -1,5 +1,7 @@
-"""A large corpus made, deterministically, from the seed sentences: 10,000 articles, about
-17 million characters, one file each, for the search and large-corpus benchmarks."""
+"""Large corpora made, deterministically, from the seed sentences: 10,000 articles, about 17
+million characters, either one file each or in the seed shape (100 files of 100 articles, a
+`#tag` line then a title line and a body line per article), for the search and large-corpus
+benchmarks."""
 
 from __future__ import annotations
 
@@ -22,16 +24,14 @@ def seed_sentences() -> list[str]:
     return sentences
 
 
-def generate(folder: Path, articles: int = ARTICLES) -> Path:
-    """Write the corpus into `folder` (once: an existing complete corpus is reused)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    marker = folder / f".complete-{articles}"
-    if marker.exists():
-        return folder
+SOURCES = ["湧現觀察", "財富中文網", "36氪", "首席商業評論", "功夫財經", "華爾街見聞", "科技每日推送"]
+
+
+def _articles(count: int):
+    """(title line, body line) for `count` articles, the same ones on every run."""
     sentences = seed_sentences()
-    sources = ["湧現觀察", "財富中文網", "36氪", "首席商業評論", "功夫財經", "華爾街見聞", "科技每日推送"]
     rng = random.Random(SEED)
-    for number in range(1, articles + 1):
+    for number in range(1, count + 1):
         title = rng.choice(sentences).strip("。？！?! ")[:30]
         body: list[str] = []
         size = 0
@@ -39,7 +39,22 @@ def generate(folder: Path, articles: int = ARTICLES) -> Path:
             sentence = rng.choice(sentences)
             body.append(sentence)
             size += len(sentence)
-        text = f"{title} {number}\n{''.join(body)} ({rng.choice(sources)})\n"
-        (folder / f"{number:05d}.txt").write_text(text, encoding="utf-8")
+        yield f"{title} {number}", f"{''.join(body)} ({rng.choice(SOURCES)})"
+
+
+def generate(folder: Path, articles: int = ARTICLES, per_file: int = 1) -> Path:
+    """Write the corpus into `folder` (once: an existing complete corpus is reused), `per_file`
+    articles to a file (more than one: the seed format)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / f".complete-{articles}-{per_file}"
+    if marker.exists():
+        return folder
+    made = list(_articles(articles))
+    for first in range(0, articles, per_file):
+        group = made[first : first + per_file]
+        lines = [line for title, body in group for line in (title, body)]
+        name = f"{first + 1:05d}.txt" if per_file == 1 else f"{first // per_file + 1:03d}-news.txt"
+        header = "#生成 #語料\n" if per_file > 1 else ""
+        (folder / name).write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     marker.touch()
     return folder

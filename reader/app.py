@@ -199,6 +199,8 @@ class ReaderApp(App[None]):
         if self.current is None or article.id != self.current.id:
             self.current = article
             self.view.show(article, self.state.positions.get(article.id, 0))
+            if article.problem:
+                self.notify(article.problem, title="Cannot read this article", severity="error", timeout=15)
             self.sidebar.select(article.id)
             self.state.article = article.id
             self._state_dirty = True
@@ -428,18 +430,13 @@ class ReaderApp(App[None]):
     def search_index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
         """The index of the corpus, built on first use (in whichever thread asks first), its
         folded texts from the disk cache when the corpus has not changed."""
-        from reader.search import FoldedCache, SearchIndex, fold_all
+        from reader.search import FoldedCache, SearchIndex, folded_texts
 
         with self._index_lock:
             if self._search_index is None:
                 articles = self.corpus.articles
-                signature = self.corpus.signature
                 cache = self.folded_cache = self.folded_cache or FoldedCache(paths.cache_dir() / "folded")
-                folded = cache.get(signature, len(articles))
-                if folded is None:
-                    folded = fold_all(articles, progress)
-                    if len(articles) >= LARGE_CORPUS:
-                        cache.put(signature, folded)
+                folded = folded_texts(articles, self.corpus.signature, cache, progress)
                 self._search_index = SearchIndex(articles, folded)
             return self._search_index
 

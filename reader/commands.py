@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from reader import paths
 from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, AnnotationStore, StoreError, place_all
 from reader.cli import UsageError, load_articles
 from reader.corpus import Article, Corpus
@@ -16,7 +17,7 @@ from reader.keymap import keys_markdown, load_keymap
 from reader.layout import article_script, article_texts
 from reader.paragraphs import split_blocks
 from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text
-from reader.search import SearchIndex, snippet
+from reader.search import FoldedCache, SearchIndex, folded_texts, snippet
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -93,8 +94,22 @@ def _article(corpus: Corpus, ref: str) -> Article:
     return article
 
 
+def _unreadable(articles: list[Article]) -> None:
+    """Say which articles' files could not be read when their bodies were needed (their text
+    then counts as empty: not shown as if the article had none)."""
+    for article in articles:
+        if article.problem:
+            print(f"reader: cannot read {article.id}: {article.problem}", file=sys.stderr)
+
+
 def _print_json(data: object) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    """Indented JSON; a list of rows one row a line (tens of thousands of hits print in a blink
+    that way, against a second through the indenting encoder)."""
+    if isinstance(data, list) and data:
+        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in data)
+        print(f"[\n{rows}\n]")
+    else:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def cmd_list(args: argparse.Namespace) -> None:
@@ -102,7 +117,8 @@ def cmd_list(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(
             [
-                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length}
+                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length,
+                 "encoding": a.encoding}
                 for a in corpus.articles
             ]
         )
@@ -114,6 +130,9 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_show(args: argparse.Namespace) -> None:
     article = _article(load_articles(args), args.article)
+    if not article.body and article.problem:
+        print(f"reader: cannot read {article.id}: {article.problem}", file=sys.stderr)
+        raise SystemExit(1)
     texts = article_texts(article, args.script)
     source = display_text(article.source, args.script, article_script(article))
     if args.json:
@@ -142,6 +161,7 @@ def cmd_entities(args: argparse.Namespace) -> None:
                 text = article.body[entity.start : entity.end]
                 rows.append({"article": article.id, "type": entity.type, "text": text,
                              "start": entity.start, "end": entity.end})
+    _unreadable(articles)
     if args.json:
         _print_json(rows)
         return
@@ -153,13 +173,16 @@ def cmd_entities(args: argparse.Namespace) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> None:
-    results = SearchIndex(load_articles(args).articles).search(args.query, word_mode=args.word)
+    corpus = load_articles(args)
+    folded = folded_texts(corpus.articles, corpus.signature, FoldedCache(paths.cache_dir() / "folded"))
+    results = SearchIndex(corpus.articles, folded).search(args.query, word_mode=args.word)
     rows = []
     for article, hits in results.rows():
         for hit in hits:
             context = snippet(article.body, hit)[0]
             rows.append({"article": article.id, "start": hit.start, "end": hit.end,
                          "text": article.body[hit.start : hit.end], "snippet": context})
+    _unreadable(corpus.articles)
     if args.json:
         _print_json(rows)
         return

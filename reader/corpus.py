@@ -23,10 +23,13 @@ import hashlib
 import json
 import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from reader.decoding import UTF8, DecodeError, decode
 from reader.text import strip_span
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -41,14 +44,18 @@ class Article:
     """One article. `body` is read from its file when first asked for if the listing came from
     the cache; `length` is known without reading it."""
 
-    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "_body")
+    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "encoding", "problem", "_body")
 
     def __init__(
         self, id: str, title: str, body: str | None = None, source: str = "", tags: tuple[str, ...] = (),
         path: str = "", *, span: tuple[int, int] | None = None, length: int | None = None,
-        stamp: str | None = None,
+        stamp: str | None = None, encoding: str = UTF8,
     ) -> None:
         self.id, self.title, self.source, self.tags, self.path = id, title, source, tuple(tags), path
+        self.encoding = encoding
+        """The file's encoding (UTF-8, GB18030, Big5, UTF-16 …)."""
+        self.problem: str | None = None
+        """Why the body could not be read when it was asked for (it is then empty), or None."""
         self._body = body
         self.span = span
         """Where the body is in the file's (normalised) text."""
@@ -58,17 +65,23 @@ class Article:
 
     @classmethod
     def listed(cls, id: str, title: str, source: str, tags: list, path: str, start: int, end: int,
-               stamp: str) -> "Article":
+               stamp: str, encoding: str) -> "Article":
         """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
         article = cls.__new__(cls)
         article.id, article.title, article.source, article.tags, article.path = id, title, source, tuple(tags), path
         article.span, article.length, article.stamp, article._body = (start, end), end - start, stamp, None
+        article.encoding, article.problem = encoding, None
         return article
 
     @property
     def body(self) -> str:
+        """The original text. Empty, with `problem` saying why, if the file cannot be read now."""
         if self._body is None:
-            self._body = _read_body(self)
+            try:
+                self._body = _read_body(self)
+            except CorpusError as error:
+                self.problem = f"{self.path}: {error}"
+                return ""
         return self._body
 
     def __repr__(self) -> str:
@@ -76,21 +89,47 @@ class Article:
 
 
 def _read_body(article: Article) -> str:
-    """The body from the file; if the file changed since it was listed, from a fresh parse."""
-    path = Path(article.path)
-    try:
-        data = _read_bytes(path)
-        text = _decode(data)
-    except CorpusError:
-        return ""
+    """The body from the file; if the file changed since it was listed, from a fresh parse.
+    CorpusError if the file cannot be read or no longer holds the article."""
+    text, digest, _ = _file_text(article.path)
     start, end = article.span or (0, 0)
-    if _digest(data) == article.stamp:
+    if digest == article.stamp:
         return text[start:end]
+    fresh = {a.id: a for a in parse_text(Path(article.path), text)}
+    if article.id not in fresh:
+        raise CorpusError("the file changed and no longer holds this article")
+    return fresh[article.id].body
+
+
+#: The files whose text was read last, so the many articles of one file read, decode and digest
+#: it once, not once each (a seed-format file holds a hundred). Keyed by path, valid while the
+#: file's stat is what it was when read.
+_RECENT_FILES: OrderedDict[str, tuple[tuple[int, int, int], str, str, str]] = OrderedDict()
+_RECENT_FILES_KEPT = 4
+_recent_files_lock = threading.Lock()
+
+
+def _file_text(path: str) -> tuple[str, str, str]:
+    """A file's decoded text, the digest of its bytes and its encoding, read once while it is
+    unchanged."""
     try:
-        fresh = {a.id: a for a in parse_text(path, text)}
-    except CorpusError:
-        fresh = {}
-    return fresh[article.id].body if article.id in fresh else text[start:end]
+        info = os.stat(path)
+    except OSError:
+        info = None  # _read_bytes words the reason.
+    key = (info.st_ino, info.st_size, info.st_mtime_ns) if info else None
+    with _recent_files_lock:
+        recent = _RECENT_FILES.get(path)
+        if recent is not None and recent[0] == key:
+            _RECENT_FILES.move_to_end(path)
+            return recent[1], recent[2], recent[3]
+    data = _read_bytes(path)
+    (text, encoding), digest = _decode(data), _digest(data)
+    if key is not None:
+        with _recent_files_lock:
+            _RECENT_FILES[path] = (key, text, digest, encoding)
+            while len(_RECENT_FILES) > _RECENT_FILES_KEPT:
+                _RECENT_FILES.popitem(last=False)
+    return text, digest, encoding
 
 
 class LoadProblem(NamedTuple):
@@ -162,19 +201,13 @@ def _read_bytes(path: Path | str) -> bytes:
         raise CorpusError(error.strerror or str(error)) from None
 
 
-def _decode(data: bytes) -> str:
-    """A file's text with newlines normalised; `CorpusError` if it is empty, binary or not UTF-8."""
-    if not data.strip():
-        raise CorpusError("the file is empty")
-    if b"\x00" in data[:8192]:
-        raise CorpusError("a binary file, not text")
+def _decode(data: bytes) -> tuple[str, str]:
+    """A file's text with newlines normalised, and its encoding; `CorpusError` if it is empty,
+    binary, or in no encoding reader can tell."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CorpusError(
-            f"not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start})"
-        ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+        return decode(data)
+    except DecodeError as error:
+        raise CorpusError(str(error)) from None
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -238,7 +271,7 @@ def _line_start(text: str, position: int) -> int:
     return line_start if not text[line_start:position].strip() else position
 
 
-def parse_text(path: Path, text: str, digest: str | None = None) -> list[Article]:
+def parse_text(path: Path, text: str, digest: str | None = None, encoding: str = UTF8) -> list[Article]:
     """The articles of one file's text; `digest` (of its bytes) lets a body be re-read later."""
     display_path = str(path)
     seed = _parse_seed(text)
@@ -249,7 +282,7 @@ def parse_text(path: Path, text: str, digest: str | None = None) -> list[Article
         if not body.strip():
             raise CorpusError("the article has a title but no text")
         articles.append(Article(article_id(path, item.title), item.title, body, item.source, item.tags,
-                                display_path, span=item.body, stamp=digest))
+                                display_path, span=item.body, stamp=digest, encoding=encoding))
     return articles
 
 
@@ -279,16 +312,18 @@ def expand(paths: list[Path]) -> tuple[list[str], list[LoadProblem]]:
     strings, not `Path`s: ten thousand `Path` objects cost more than the listing itself."""
     files: list[str] = []
     problems: list[LoadProblem] = []
-    for path in paths:
+    for given in paths:
+        # Absolute: the listing cache outlives the folder a command was started from.
+        path = Path(os.path.abspath(given))
         if path.is_dir():
             found = _text_files(path)
             if not found:
-                problems.append(LoadProblem(str(path), "the folder holds no .txt or .md files"))
+                problems.append(LoadProblem(str(given), "the folder holds no .txt or .md files"))
             files.extend(found)
         elif path.exists():
             files.append(str(path))
         else:
-            problems.append(LoadProblem(str(path), "no such file or folder"))
+            problems.append(LoadProblem(str(given), "no such file or folder"))
     return files, problems
 
 
@@ -299,7 +334,7 @@ class CorpusCache:
     edited file is parsed again. A cache that cannot be read is ignored and rewritten.
     """
 
-    VERSION = 3
+    VERSION = 4
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -333,17 +368,17 @@ def _digest(data: bytes) -> str:
 def _from_entry(path: str, entry: list) -> list[Article] | None:
     try:
         return [
-            Article.listed(id_, title, source, tags, path, start, end, entry[0])
+            Article.listed(id_, title, source, tags, path, start, end, entry[0], entry[2])
             for id_, title, source, tags, start, end in entry[1]
         ]
     except (IndexError, KeyError, TypeError, ValueError):
         return None
 
 
-def _entry(digest: str, articles: list[Article]) -> list:
-    """[digest, [[id, title, source, tags, body start, body end], …]]: lists, not objects,
-    because they parse faster and the cache is read at every start."""
-    return [digest, [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles]]
+def _entry(digest: str, articles: list[Article], encoding: str) -> list:
+    """[digest, [[id, title, source, tags, body start, body end], …], encoding]: lists, not
+    objects, because they parse faster and the cache is read at every start."""
+    return [digest, [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles], encoding]
 
 
 def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False) -> Corpus:
@@ -365,8 +400,9 @@ def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_ca
             digest = _digest(data)
             found = _from_entry(path, entry) if isinstance(entry, list) and entry[:1] == [digest] else None
             if found is None:
-                found = parse_text(Path(path), _decode(data), digest)
-                entry = _entry(digest, found)
+                text, encoding = _decode(data)
+                found = parse_text(Path(path), text, digest, encoding)
+                entry = _entry(digest, found, encoding)
         except CorpusError as error:
             problems.append(LoadProblem(path, str(error)))
             continue

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from typing import NamedTuple
 
 from reader.corpus import Article
+from reader.decoding import UTF8
 from reader.linebreak import wrap
 from reader.paragraphs import Block
 from reader.script import ORIGINAL, detect, display_text
@@ -65,10 +66,13 @@ class Layout:
 
 
 def meta_line(article: Article) -> str:
-    """What the view shows under the title: source, tags and length."""
+    """What the view shows under the title: source, tags, length, and the file's encoding when it
+    is not UTF-8."""
     parts = [article.source] if article.source else []
     parts += [f"#{tag}" for tag in article.tags]
     parts.append(f"{article.length:,}字")
+    if article.encoding != UTF8:
+        parts.append(article.encoding)
     return " · ".join(parts)
 
 

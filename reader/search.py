@@ -84,6 +84,22 @@ class FoldedCache:
             pass
 
 
+#: From this many articles on, folded texts are kept on disk (folding 10,000 takes seconds).
+CACHED_FROM = 1000
+
+
+def folded_texts(articles: list[Article], signature: str, cache: FoldedCache,
+                 progress: Callable[[int], None] | None = None) -> list[str]:
+    """Every article's folded body: from the disk cache when the corpus (its `signature`) is
+    unchanged, else folded now and, for a large corpus, kept for the next time."""
+    folded = cache.get(signature, len(articles))
+    if folded is None:
+        folded = fold_all(articles, progress)
+        if len(articles) >= CACHED_FROM:
+            cache.put(signature, folded)
+    return folded
+
+
 def fold_all(articles: list[Article], progress: Callable[[int], None] | None = None) -> list[str]:
     """Every article's folded body; `progress(done)` every few hundred articles."""
     folded = []

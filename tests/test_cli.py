@@ -27,7 +27,8 @@ def test_list_json_on_the_seeds():
     assert [a["source"] for a in articles] == [
         "湧現觀察", "財富中文網", "36氪", "首席商業評論", "功夫財經", "華爾街見聞", "科技每日推送",
     ]
-    assert set(articles[0]) == {"id", "title", "source", "path", "chars"}
+    assert set(articles[0]) == {"id", "title", "source", "path", "chars", "encoding"}
+    assert articles[0]["encoding"] == "UTF-8" and Path(articles[0]["path"]).is_absolute()
     assert articles[0]["chars"] == 2326
 
 
@@ -88,13 +89,15 @@ def test_bad_references_and_options_are_one_line_and_status_2(args, message):
 
 def test_other_corpora_and_bad_files(tmp_path: Path):
     (tmp_path / "good.md").write_text("# 好標題\n\n好正文。", encoding="utf-8")
-    (tmp_path / "bad.txt").write_bytes("標題\n正文".encode("gb18030"))
+    (tmp_path / "gbk.txt").write_bytes("標題\n正文".encode("gb18030"))
+    (tmp_path / "bad.txt").write_bytes("Café\nrésumé".encode("latin-1"))
     result = reader("list", "--json", "--corpus", str(tmp_path), "--corpus", str(tmp_path / "gone"))
     assert result.returncode == 0
-    assert [a["title"] for a in json.loads(result.stdout)] == ["好標題"]
+    listed = json.loads(result.stdout)
+    assert [(a["title"], a["encoding"]) for a in listed] == [("好標題", "UTF-8"), ("標題", "GB18030")]
     problems = result.stderr.splitlines()
     assert len(problems) == 2
-    assert any("bad.txt: not UTF-8 text" in line for line in problems)
+    assert any("bad.txt: not UTF-8, GB18030 or Big5 text" in line for line in problems)
     assert any("gone: no such file or folder" in line for line in problems)
     assert "Traceback" not in result.stderr
 

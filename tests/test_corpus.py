@@ -1,14 +1,21 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.corpus import article_id, load_corpus, parse_seed
+from reader import corpus as corpus_module
+from reader.corpus import CorpusCache, article_id, load_corpus, parse_seed
+from reader.decoding import decode
+from reader.layout import meta_line
+from reader.script import SIMPLIFIED, convert
 
-from conftest import SEED_FILE
+from conftest import REPO, SEED_FILE
 
 
 def test_seed_corpus_has_seven_articles_with_their_sources(seed_corpus):
@@ -69,13 +76,15 @@ def test_full_width_parentheses_give_the_source(tmp_path: Path):
 
 def test_bad_files_are_reported_by_name_and_the_rest_load(tmp_path: Path):
     (tmp_path / "good.txt").write_text("好標題\n好正文。", encoding="utf-8")
-    (tmp_path / "latin1.txt").write_bytes("標題\n正文".encode("big5"))
+    (tmp_path / "latin1.txt").write_bytes("Café résumé\nNaïve text".encode("latin-1"))
+    (tmp_path / "undecided.txt").write_bytes(b"\xfe\xfe" * 20)
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     corpus = load_corpus([tmp_path, tmp_path / "missing.txt"])
     assert [a.title for a in corpus.articles] == ["好標題"]
     problems = {Path(p.path).name: p.message for p in corpus.problems}
-    assert problems["latin1.txt"].startswith("not UTF-8 text")
+    assert problems["latin1.txt"].startswith("not UTF-8, GB18030 or Big5 text")
+    assert problems["undecided.txt"].startswith("cannot tell its encoding")
     assert problems["empty.txt"] == "the file is empty"
     assert problems["binary.txt"] == "a binary file, not text"
     assert problems["missing.txt"] == "no such file or folder"
@@ -123,3 +132,97 @@ def test_seed_format_round_trips(articles):
     assert [(t, b, s) for t, b, s in triples] == [
         (title[:10].strip(), ("正文" + body + "。").strip(), source) for title, body, source in articles
     ]
+
+
+# -- encodings --------------------------------------------------------------------------------
+
+_SEED_TEXT = SEED_FILE.read_text(encoding="utf-8").replace("\u00a0", " ")  # Big5 has no NBSP.
+
+
+@pytest.mark.parametrize("codec, name, text", [
+    ("gb18030", "GB18030", _SEED_TEXT),
+    ("gb18030", "GB18030", convert(_SEED_TEXT, SIMPLIFIED)),
+    ("big5hkscs", "Big5", _SEED_TEXT),
+    ("utf-16", "UTF-16", _SEED_TEXT),
+    ("utf-16-be", "UTF-16", "\ufeff" + _SEED_TEXT),
+    ("utf-8-sig", "UTF-8", _SEED_TEXT),
+])
+def test_chinese_files_in_other_encodings_read_as_their_text(tmp_path: Path, codec: str, name: str, text: str):
+    path = tmp_path / "news.txt"
+    path.write_bytes(text.encode(codec))
+    expected = load_corpus([_utf8_copy(tmp_path, text.lstrip("\ufeff"))]).articles
+    cache = CorpusCache(tmp_path / "cache")
+    for trust in (False, True):  # Parsed, then listed from the cache with bodies read lazily.
+        articles = load_corpus([path], cache, trust_cache=trust).articles
+        assert [(a.title, a.body) for a in articles] == [(a.title, a.body) for a in expected]
+        assert {a.encoding for a in articles} == {name}
+    assert meta_line(articles[0]).endswith(("字" if name == "UTF-8" else f"字 · {name}"))
+
+
+def _utf8_copy(tmp_path: Path, text: str) -> Path:
+    folder = tmp_path / "utf8"
+    folder.mkdir()
+    (folder / "news.txt").write_text(text, encoding="utf-8")
+    return folder / "news.txt"
+
+
+@pytest.mark.parametrize("text", ["騰訊", "馬化騰在深圳。", "腾讯在深圳发布元宝。", "中国"])
+@pytest.mark.parametrize("codec", ["gb18030", "big5hkscs"])
+def test_even_a_few_characters_are_told_apart(text: str, codec: str):
+    try:
+        data = text.encode(codec)
+    except UnicodeEncodeError:
+        pytest.skip(f"{text} has no {codec} form")
+    assert decode(data)[0] == text
+
+
+def test_a_file_whose_encoding_cannot_be_told_is_named_in_one_line(tmp_path: Path):
+    path = tmp_path / "mystery.txt"
+    path.write_bytes(bytes([0xFE, 0xFE, 0xA1, 0x40]) * 8)
+    result = subprocess.run([sys.executable, "-m", "reader", "list", "--corpus", str(path)],
+                            capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [f"reader: skipped {path}: " + result.stderr.split(": ", 2)[2].strip()]
+    assert "cannot tell its encoding" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- many articles in one file; paths given relative -----------------------------------------
+
+
+def test_a_file_of_many_articles_is_read_once_for_all_their_bodies(tmp_path: Path, monkeypatch):
+    path = tmp_path / "many.txt"
+    path.write_text("#科技\n" + "".join(f"標題{n}\n第{n}篇。騰訊在深圳。(新華社)\n" for n in range(100)), encoding="utf-8")
+    cache = CorpusCache(tmp_path / "cache")
+    load_corpus([path], cache)
+    reads = []
+    real = corpus_module._read_bytes
+    monkeypatch.setattr(corpus_module, "_read_bytes", lambda where: reads.append(where) or real(where))
+    listed = load_corpus([path], cache, trust_cache=True)
+    assert [a.body for a in listed.articles] == [f"第{n}篇。騰訊在深圳。" for n in range(100)]
+    assert len(reads) == 1
+
+
+def test_a_relative_corpus_path_does_not_poison_the_cache(tmp_path: Path, monkeypatch):
+    """`cd A && reader --corpus corp list`, then `reader --corpus A/corp` from elsewhere."""
+    folder = tmp_path / "A" / "corp"
+    folder.mkdir(parents=True)
+    (folder / "one.txt").write_text("標題\n正文在這裡。", encoding="utf-8")
+    cache = CorpusCache(tmp_path / "cache")
+    monkeypatch.chdir(tmp_path / "A")
+    load_corpus([Path("corp")], cache)
+    monkeypatch.chdir(tmp_path)
+    [article] = load_corpus([Path("A/corp")], cache, trust_cache=True).articles
+    assert article.body == "正文在這裡。" and article.problem is None
+    assert Path(article.path).is_absolute()
+
+
+def test_a_body_that_cannot_be_read_says_so(tmp_path: Path):
+    folder = tmp_path / "corp"
+    folder.mkdir()
+    (folder / "one.txt").write_text("標題\n正文在這裡。", encoding="utf-8")
+    cache = CorpusCache(tmp_path / "cache")
+    load_corpus([folder], cache)
+    (folder / "one.txt").unlink()
+    [article] = load_corpus([folder], cache, trust_cache=True).articles
+    assert article.body == ""
+    assert article.problem == f"{folder / 'one.txt'}: no such file or folder"
