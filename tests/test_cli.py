@@ -94,7 +94,7 @@ def test_other_corpora_and_bad_files(tmp_path: Path):
     result = reader("list", "--json", "--corpus", str(tmp_path), "--corpus", str(tmp_path / "gone"))
     assert result.returncode == 0
     listed = json.loads(result.stdout)
-    assert [(a["title"], a["encoding"]) for a in listed] == [("好標題", "UTF-8"), ("標題", "GB18030")]
+    assert [(a["title"], a["encoding"]) for a in listed] == [("標題", "GB18030"), ("好標題", "UTF-8")]
     problems = result.stderr.splitlines()
     assert len(problems) == 2
     assert any("bad.txt: not UTF-8, GB18030 or Big5 text" in line for line in problems)
