@@ -1,7 +1,9 @@
 """Annotations out to Markdown, CSV and W3C Web Annotation JSON, and W3C JSON back in.
 
 Positions are always code points into the original body (the unit of `TextPositionSelector`);
-`script` only changes the quoted text (and its context) that an export shows.
+`script` only changes the quoted text (and its context) that an export shows. An orphaned
+annotation (its text gone from an edited article) is marked as such in every format and given no
+position: its old one points at other text now.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from reader.script import ORIGINAL, convert, fold
 FORMATS = ("markdown", "csv", "json")
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOURCE_PREFIX = "urn:x-reader:article:"
-CSV_FIELDS = ["article", "title", "source", "start", "end", "quote", "note", "tags", "color", "created", "modified"]
+CSV_FIELDS = ["article", "title", "source", "start", "end", "quote", "note", "tags", "color", "created", "modified",
+              "orphaned"]
 _UUID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -35,7 +38,8 @@ def _ordered(annotations: Iterable[Annotation], articles: dict[str, Article]) ->
     return sorted(annotations, key=lambda a: (order.get(a.article, len(order)), a.article, a.start, a.created))
 
 
-def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL) -> str:
+def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
+                orphaned: frozenset[str] = frozenset()) -> str:
     """One section per article; each annotation its quote as a block quote, then note and details."""
     lines = ["# Annotations", ""]
     current = None
@@ -58,7 +62,10 @@ def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article],
         if annotation.tags:
             details.append(" ".join(f"#{_markdown_tag(tag)}" for tag in annotation.tags))
         details.append(f"colour: {annotation.color}")
-        details.append(f"characters {annotation.start}–{annotation.end}")
+        if annotation.id in orphaned:
+            details.append("orphaned: this text is no longer in the article")
+        else:
+            details.append(f"characters {annotation.start}–{annotation.end}")
         details.append(f"created {annotation.created}")
         if annotation.modified != annotation.created:
             details.append(f"modified {annotation.modified}")
@@ -72,32 +79,36 @@ def _markdown_tag(tag: str) -> str:
 
 
 def to_csv(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
-           *, bom: bool = False) -> str:
-    """RFC 4180: a header row, CRLF line ends, fields quoted where they need it."""
+           *, bom: bool = False, orphaned: frozenset[str] = frozenset()) -> str:
+    """RFC 4180: a header row, CRLF line ends, fields quoted where they need it. An orphan has no
+    start and end, and `yes` under `orphaned`."""
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
     for annotation in _ordered(annotations, articles):
         article = articles.get(annotation.article)
+        orphan = annotation.id in orphaned
         writer.writerow([
             annotation.article,
             _in_script(article.title, script) if article else "",
             _in_script(article.source, script) if article else "",
-            annotation.start,
-            annotation.end,
+            "" if orphan else annotation.start,
+            "" if orphan else annotation.end,
             _in_script(annotation.quote, script),
             annotation.note,
             ", ".join(annotation.tags),
             annotation.color,
             annotation.created,
             annotation.modified,
+            "yes" if orphan else "no",
         ])
     return ("\ufeff" if bom else "") + output.getvalue()
 
 
-def to_w3c(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL) -> list[dict]:
-    """W3C Web Annotations: note and tags as TextualBody, quote and position selectors, colour as a
-    style class with its stylesheet."""
+def to_w3c(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
+           orphaned: frozenset[str] = frozenset()) -> list[dict]:
+    """W3C Web Annotations: note and tags as TextualBody, quote and position selectors (an
+    orphan only the quote), colour as a style class with its stylesheet."""
     items = []
     for annotation in _ordered(annotations, articles):
         body = []
@@ -126,8 +137,9 @@ def to_w3c(annotations: Iterable[Annotation], articles: dict[str, Article], scri
                         "prefix": _in_script(annotation.prefix, script),
                         "suffix": _in_script(annotation.suffix, script),
                     },
+                ] + ([] if annotation.id in orphaned else [
                     {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
-                ],
+                ]),
             },
             "stylesheet": {
                 "type": "CssStylesheet",
@@ -139,21 +151,23 @@ def to_w3c(annotations: Iterable[Annotation], articles: dict[str, Article], scri
 
 
 def export(fmt: str, annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
-           *, bom: bool = False) -> str:
+           *, bom: bool = False, orphaned: frozenset[str] = frozenset()) -> str:
+    """`orphaned`: ids of the annotations whose text is no longer in their article."""
     if fmt == "markdown":
-        return to_markdown(annotations, articles, script)
+        return to_markdown(annotations, articles, script, orphaned)
     if fmt == "csv":
-        return to_csv(annotations, articles, script, bom=bom)
+        return to_csv(annotations, articles, script, bom=bom, orphaned=orphaned)
     if fmt == "json":
-        return json.dumps(to_w3c(annotations, articles, script), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(to_w3c(annotations, articles, script, orphaned), ensure_ascii=False, indent=2) + "\n"
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
 def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[Article], script: str = ORIGINAL,
                    *, bom: bool = False) -> str:
-    """Annotations exported where their quotes are in the articles now (orphans keep their last place)."""
+    """Annotations exported where their quotes are in the articles now, orphans marked."""
     placed, orphans = place_all(list(annotations), {a.id: a.body for a in articles})
-    return export(fmt, placed + orphans, {a.id: a for a in articles}, script, bom=bom)
+    return export(fmt, placed + orphans, {a.id: a for a in articles}, script, bom=bom,
+                  orphaned=frozenset(a.id for a in orphans))
 
 
 # -- import ---------------------------------------------------------------------------------------

@@ -99,7 +99,17 @@ def test_exports_show_annotations_where_their_quotes_are_now(tmp_path: Path):
     rows = list(csv.DictReader(io.StringIO(export_current("csv", [kept, lost], [edited]))))
     moved = next(row for row in rows if row["note"] == "kept")
     assert (int(moved["start"]), moved["quote"]) == (edited.body.index("元寶派"), "元寶派")
-    assert next(row for row in rows if row["note"] == "lost")["start"] == str(gone)  # An orphan: where it was.
+    orphan = next(row for row in rows if row["note"] == "lost")
+    assert (orphan["start"], orphan["end"], orphan["orphaned"], moved["orphaned"]) == ("", "", "yes", "no")
+    w3c = {item["body"][0]["value"]: item for item in json.loads(export_current("json", [kept, lost], [edited]))}
+    w3c_kept, w3c_lost = w3c["kept"], w3c["lost"]
+    assert [s["type"] for s in w3c_kept["target"]["selector"]] == ["TextQuoteSelector", "TextPositionSelector"]
+    assert [s["type"] for s in w3c_lost["target"]["selector"]] == ["TextQuoteSelector"]
+    assert w3c_lost["target"]["selector"][0]["exact"] == "一句後來刪掉的話"
+    markdown = export_current("markdown", [kept, lost], [edited])
+    lost_section = markdown[markdown.index("> 一句後來刪掉的話"):]
+    assert "orphaned: this text is no longer in the article" in lost_section
+    assert f"characters {gone}" not in markdown
 
 
 def test_export_import_export_is_the_same(store, seed_corpus, tmp_path: Path):
