@@ -28,7 +28,7 @@ from typing import Iterator, NamedTuple
 
 from reader import paths
 from reader.anchoring import anchor, context_of
-from reader.storage import atomic_write_text
+from reader.storage import atomic_write_text, file_lock
 
 SCHEMA = 1
 #: Annotation colours and the value each stands for (the app tints text with it, exports name it).
@@ -386,21 +386,12 @@ class AnnotationStore:
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:
-        """An advisory lock beside the file, so two processes never merge at the same time."""
-        import fcntl
-
-        lock_path = self.path.with_name(self.path.name + ".lock")
+        """`storage.file_lock`; a failure to save (the lock or anything under it) worded for the user."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            handle = open(lock_path, "a")
+            with file_lock(self.path):
+                yield
         except OSError as error:
             raise _cannot_save(self.path, error) from None
-        with handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _revision(head: bytes) -> str | None:

@@ -1,6 +1,11 @@
 """What the reader remembers between sessions: where each article was left, the script mode,
 the last article and the search history. Losing this file costs convenience, never data, so a
-damaged one is set aside (`state.json.damaged`) and a fresh state starts."""
+damaged one is set aside (`state.json.damaged`) and a fresh state starts.
+
+Two readers may run at once: a save merges with what is on disk (under a lock), so each keeps
+the reading positions the other changed; the positions and queries of this session win over the
+file's, and the rest (article, script, theme) is this reader's.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from pathlib import Path
 
 from reader import paths
 from reader.script import MODES, ORIGINAL
-from reader.storage import write_json
+from reader.storage import file_lock, write_json
 
 HISTORY_LIMIT = 100
 
@@ -25,17 +30,27 @@ class State:
     theme: str | None = None
     highlight: bool = True
     hidden_types: list[str] = field(default_factory=list)
+    _saved_positions: dict[str, int] = field(default_factory=dict, repr=False)
+    """The positions as last read or written: what differs from them was changed by this reader."""
+    _saved_history: list[str] = field(default_factory=list, repr=False)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "State":
-        path = path or paths.state_dir() / "state.json"
+        state = cls._read(path or paths.state_dir() / "state.json", set_aside=True)
+        state._saved_positions, state._saved_history = dict(state.positions), list(state.search_history)
+        return state
+
+    @classmethod
+    def _read(cls, path: Path, *, set_aside: bool) -> "State":
+        """The state in the file; a damaged file is moved aside (`set_aside`) or ignored."""
         state = cls(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return state
         except (OSError, ValueError):
-            path.replace(path.with_name(path.name + ".damaged"))
+            if set_aside:
+                path.replace(path.with_name(path.name + ".damaged"))
             return state
         if not isinstance(data, dict):
             return state
@@ -69,6 +84,19 @@ class State:
         del self.search_history[:-HISTORY_LIMIT]
 
     def save(self) -> None:
+        """Write the state, merged with what another reader saved meanwhile."""
+        with file_lock(self.path):
+            theirs = State._read(self.path, set_aside=False)
+            mine = {key: value for key, value in self.positions.items() if self._saved_positions.get(key) != value}
+            self.positions = {**theirs.positions, **mine}
+            new_queries = [query for query in self.search_history if query not in self._saved_history]
+            self.search_history = theirs.search_history
+            for query in new_queries:
+                self.remember_query(query)
+            self._write()
+            self._saved_positions, self._saved_history = dict(self.positions), list(self.search_history)
+
+    def _write(self) -> None:
         write_json(
             self.path,
             {

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 
 def atomic_write_text(path: Path, text: str, *, backup: bool = False) -> None:
@@ -58,3 +59,18 @@ def _fsync_folder(folder: Path) -> None:
 
 def write_json(path: Path, data: Any, *, backup: bool = False) -> None:
     atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", backup=backup)
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An advisory lock on `path` + `.lock`, held while a process reads, merges and writes
+    `path`, so two processes never merge at the same time. OSError if it cannot be made."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

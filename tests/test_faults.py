@@ -149,3 +149,29 @@ def test_sigterm_gives_the_terminal_back_and_saves_the_state(tmp_path: Path, iso
     assert b"\x1b[?1000l" in tail or b"\x1b[?1003l" in tail  # …and mouse tracking off.
     state = json.loads((isolated_xdg / "state" / "reader" / "state.json").read_text(encoding="utf-8"))
     assert state["article"] in state["positions"]  # Saved on the way out (the timer saves every 5 s).
+
+
+# -- two readers at once ------------------------------------------------------------------------
+
+
+def test_two_readers_keep_each_others_reading_positions(tmp_path: Path):
+    from reader.state import State
+
+    path = tmp_path / "state.json"
+    seeded = State.load(path)
+    seeded.positions = {"a": 10, "b": 20, "c": 30}
+    seeded.search_history = ["騰訊"]
+    seeded.save()
+    first, second = State.load(path), State.load(path)
+    first.positions["a"] = 111
+    first.remember_query("元寶")
+    second.positions["b"] = 222
+    second.positions["d"] = 444
+    second.remember_query("豆包")
+    first.save()
+    second.save()  # Quits last: before, it wrote its whole state over the first's.
+    first.save()
+    on_disk = State.load(path)
+    assert on_disk.positions == {"a": 111, "b": 222, "c": 30, "d": 444}
+    assert on_disk.search_history == ["騰訊", "元寶", "豆包"]
+    assert first.positions == on_disk.positions  # Each reader now knows the other's places too.
