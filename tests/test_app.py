@@ -182,7 +182,7 @@ async def test_help_lists_every_binding_with_its_current_keys(tmp_path: Path):
 
 
 async def test_files_that_cannot_be_read_are_reported_in_the_app(tmp_path: Path):
-    (tmp_path / "bad.txt").write_bytes(b"\xff\xfe\xfa")
+    (tmp_path / "bad.txt").write_bytes("Café".encode("latin-1"))
     corpus = load_corpus([SEEDS, tmp_path / "bad.txt"])
     app = make_app(corpus)
     async with app.run_test(size=SIZE) as pilot:
