@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.notifications import SeverityLevel
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader import paths
 from reader.annotations import Annotation, AnnotationStore, StoreError, place_all
@@ -236,6 +236,27 @@ class ReaderApp(App[None]):
                 self._frozen_after.add(task)
                 gc.freeze()
         self._update_status()
+
+    #: What each background task is called when it fails.
+    _TASK_NAMES = {"entities": "Finding entities", "index": "Indexing for search", "corpus": "Checking the files",
+                   "warm-up": "Loading the conversion tables", "annotations": "Preparing the annotations"}
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A task that ends, however it ends, leaves the status bar; one that fails says so in
+        one line (its indicator would otherwise say "Finding entities…" for ever)."""
+        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
+            return
+        group = event.worker.group
+        if group in self._busy and not self._running_in(group, besides=event.worker):
+            self._set_busy(group, None)
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            what = self._TASK_NAMES.get(group, group)
+            self.notify(f"{what} failed: {type(error).__name__}: {error}", title="Background work",
+                        severity="error", timeout=15)
+
+    def _running_in(self, group: str, *, besides: Worker) -> bool:
+        return any(w.group == group and w is not besides and not w.is_finished for w in self.workers)
 
     @on(ArticleView.Moved)
     def _view_moved(self) -> None:

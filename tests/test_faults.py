@@ -175,3 +175,25 @@ def test_two_readers_keep_each_others_reading_positions(tmp_path: Path):
     assert on_disk.positions == {"a": 111, "b": 222, "c": 30, "d": 444}
     assert on_disk.search_history == ["騰訊", "元寶", "豆包"]
     assert first.positions == on_disk.positions  # Each reader now knows the other's places too.
+
+
+# -- background work that fails -----------------------------------------------------------------
+
+
+async def test_entity_detection_that_fails_is_said_and_leaves_the_status_bar(monkeypatch, tmp_path: Path):
+    import reader.entities
+    from reader.entities import EntityCache
+    from reader.widgets.status_bar import StatusBar
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the model file is damaged")
+
+    monkeypatch.setattr(reader.entities, "detect", broken)
+    app = make_app(entity_cache=EntityCache(tmp_path / "empty-cache"))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: any("failed" in n.message for n in app._notifications))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [message] = [n.message for n in app._notifications if "failed" in n.message]
+        assert message == "Finding entities failed: RuntimeError: the model file is damaged"
+        assert "Finding entities" not in str(app.query_one(StatusBar).render())
