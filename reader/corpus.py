@@ -24,7 +24,6 @@ import json
 import os
 import re
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -44,7 +43,8 @@ class Article:
     """One article. `body` is read from its file when first asked for if the listing came from
     the cache; `length` is known without reading it."""
 
-    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "encoding", "problem", "_body")
+    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "encoding", "problem", "_body",
+                 "_file")
 
     def __init__(
         self, id: str, title: str, body: str | None = None, source: str = "", tags: tuple[str, ...] = (),
@@ -57,6 +57,7 @@ class Article:
         self.problem: str | None = None
         """Why the body could not be read when it was asked for (it is then empty), or None."""
         self._body = body
+        self._file: _SourceFile | None = None
         self.span = span
         """Where the body is in the file's (normalised) text."""
         self.length = len(body) if body is not None else (length if length is not None else 0)
@@ -64,11 +65,12 @@ class Article:
         """The digest of the file's bytes when it was listed (for a body read later)."""
 
     @classmethod
-    def listed(cls, id: str, title: str, source: str, tags: list, path: str, start: int, end: int,
+    def listed(cls, id: str, title: str, source: str, tags: list, file: _SourceFile, start: int, end: int,
                stamp: str, encoding: str) -> "Article":
         """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
         article = cls.__new__(cls)
-        article.id, article.title, article.source, article.tags, article.path = id, title, source, tuple(tags), path
+        article.id, article.title, article.source, article.tags = id, title, source, tuple(tags)
+        article.path, article._file = file.path, file
         article.span, article.length, article.stamp, article._body = (start, end), end - start, stamp, None
         article.encoding, article.problem = encoding, None
         return article
@@ -78,7 +80,10 @@ class Article:
         """The original text. Empty, with `problem` saying why, if the file cannot be read now."""
         if self._body is None:
             try:
-                self._body = _read_body(self)
+                if self._file is None:
+                    raise CorpusError("the article has no file to read its text from")
+                self._body = self._file.body(self)
+                self._file = None
             except CorpusError as error:
                 self.problem = f"{self.path}: {error}"
                 return ""
@@ -88,48 +93,36 @@ class Article:
         return f"Article(id={self.id!r}, title={self.title!r}, source={self.source!r}, path={self.path!r})"
 
 
-def _read_body(article: Article) -> str:
-    """The body from the file; if the file changed since it was listed, from a fresh parse.
-    CorpusError if the file cannot be read or no longer holds the article."""
-    text, digest, _ = _file_text(article.path)
-    start, end = article.span or (0, 0)
-    if digest == article.stamp:
-        return text[start:end]
-    fresh = {a.id: a for a in parse_text(Path(article.path), text)}
-    if article.id not in fresh:
-        raise CorpusError("the file changed and no longer holds this article")
-    return fresh[article.id].body
+class _SourceFile:
+    """The file behind articles listed from the cache: read, decoded and checked once for all of
+    them (a seed-format file holds a hundred), then let go once every one has its body."""
 
+    __slots__ = ("path", "unread", "_lock", "_text")
 
-#: The files whose text was read last, so the many articles of one file read, decode and digest
-#: it once, not once each (a seed-format file holds a hundred). Keyed by path, valid while the
-#: file's stat is what it was when read.
-_RECENT_FILES: OrderedDict[str, tuple[tuple[int, int, int], str, str, str]] = OrderedDict()
-_RECENT_FILES_KEPT = 4
-_recent_files_lock = threading.Lock()
+    def __init__(self, path: str, articles: int) -> None:
+        self.path = path
+        self.unread = articles
+        self._lock = threading.Lock()
+        self._text: tuple[str, str] | None = None
 
-
-def _file_text(path: str) -> tuple[str, str, str]:
-    """A file's decoded text, the digest of its bytes and its encoding, read once while it is
-    unchanged."""
-    try:
-        info = os.stat(path)
-    except OSError:
-        info = None  # _read_bytes words the reason.
-    key = (info.st_ino, info.st_size, info.st_mtime_ns) if info else None
-    with _recent_files_lock:
-        recent = _RECENT_FILES.get(path)
-        if recent is not None and recent[0] == key:
-            _RECENT_FILES.move_to_end(path)
-            return recent[1], recent[2], recent[3]
-    data = _read_bytes(path)
-    (text, encoding), digest = _decode(data), _digest(data)
-    if key is not None:
-        with _recent_files_lock:
-            _RECENT_FILES[path] = (key, text, digest, encoding)
-            while len(_RECENT_FILES) > _RECENT_FILES_KEPT:
-                _RECENT_FILES.popitem(last=False)
-    return text, digest, encoding
+    def body(self, article: Article) -> str:
+        """The article's body from the file; if the file changed since it was listed, from a
+        fresh parse. CorpusError if the file cannot be read or no longer holds the article."""
+        with self._lock:
+            if self._text is None:
+                data = _read_bytes(self.path)
+                self._text = (_decode(data)[0], _digest(data))
+            text, digest = self._text
+            self.unread -= 1
+            if self.unread <= 0:
+                self._text = None
+        start, end = article.span or (0, 0)
+        if digest == article.stamp:
+            return text[start:end]
+        fresh = {a.id: a for a in parse_text(Path(self.path), text)}
+        if article.id not in fresh:
+            raise CorpusError("the file changed and no longer holds this article")
+        return fresh[article.id].body
 
 
 class LoadProblem(NamedTuple):
@@ -367,8 +360,9 @@ def _digest(data: bytes) -> str:
 
 def _from_entry(path: str, entry: list) -> list[Article] | None:
     try:
+        file = _SourceFile(path, len(entry[1]))
         return [
-            Article.listed(id_, title, source, tags, path, start, end, entry[0], entry[2])
+            Article.listed(id_, title, source, tags, file, start, end, entry[0], entry[2])
             for id_, title, source, tags, start, end in entry[1]
         ]
     except (IndexError, KeyError, TypeError, ValueError):

@@ -37,7 +37,7 @@ class DecodeError(ValueError):
 
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a file's bytes, newlines normalised, and the name of its encoding."""
-    if not data.strip():
+    if not data or data.isspace():  # isspace stops at the first other byte; strip copies it all.
         raise DecodeError("the file is empty")
     for mark, codec, name in _MARKS:
         if data.startswith(mark):
@@ -69,7 +69,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _normalised(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _plausibility(text: str) -> float:

@@ -67,7 +67,8 @@ class FoldedCache:
 
     def get(self, signature: str, count: int) -> list[str] | None:
         try:
-            texts = (self.folder / f"{signature}.txt").read_text(encoding="utf-8").split(_SEPARATOR)
+            # Bytes decoded whole: read_text's newline translation doubles the time on 50 MB.
+            texts = (self.folder / f"{signature}.txt").read_bytes().decode("utf-8").split(_SEPARATOR)
         except (OSError, UnicodeDecodeError):
             return None
         return texts if len(texts) == count else None
