@@ -23,8 +23,7 @@ from bisect import bisect_right
 from collections import OrderedDict, Counter
 from itertools import accumulate
 from pathlib import Path
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from reader.corpus import Article
 from reader.script import SIMPLIFIED, convert, fold
@@ -52,8 +51,9 @@ def parse_query(query: str) -> list[str]:
     return words
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """Where a match is: code-point offsets into the original body (folding keeps lengths)."""
+
     start: int
     end: int
 
@@ -111,11 +111,14 @@ def fold_all(articles: list[Article], progress: Callable[[int], None] | None = N
     return folded
 
 
+_WHITESPACE = re.compile(r"\s")
+
+
 def snippet(body: str, hit: Hit, context: int = CONTEXT) -> tuple[str, int, int]:
     """Context around a hit on one line, and where the hit is in it."""
     start = max(0, hit.start - context)
     end = min(len(body), hit.end + context)
-    return re.sub(r"\s", " ", body[start:end]), hit.start - start, hit.end - start
+    return _WHITESPACE.sub(" ", body[start:end]), hit.start - start, hit.end - start
 
 
 WordSplitter = Callable[[str], Iterable[str]]
