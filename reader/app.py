@@ -27,7 +27,7 @@ from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script, known_script
 from reader.mentions import TYPES, Entity, group
 from reader.navigation import sentence_at
-from reader.script import ORIGINAL, convert, mode_label, next_mode, warm_up
+from reader.script import ORIGINAL, convert, in_script, mode_label, next_mode, warm_up
 from reader.state import State
 from reader.widgets.article_view import ArticleView, Span
 from reader.widgets.bindings import bindings_for
@@ -102,6 +102,13 @@ class ReaderApp(App[None]):
                timeout: float | None = None, markup: bool = False) -> None:
         """Messages quote file paths, errors and the reader's text: shown as they are, not as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: name the keys that quit, as plain text (Textual's own message is markup, and
+        `notify` here shows every message as it is)."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        if keys:
+            self.notify(f"Press {' or '.join(keys)} to quit reader.", title="Do you want to quit?")
 
     def get_default_screen(self) -> Screen:
         return _ReadingScreen(id="_default")
@@ -291,11 +298,21 @@ class ReaderApp(App[None]):
         return f"“{self.search_results.query}” {where}"
 
     def _step_article(self, step: int) -> None:
-        if self.current is None:
+        """The next or previous article of those the sidebar shows (its filter holds), wrapping
+        around with a word that it did."""
+        shown = self.sidebar.shown
+        if self.current is None or not shown:
+            if not shown:
+                self.notify("No article matches the filter (esc in the list clears it).", title="Articles")
             return
-        index = self.corpus.index_of(self.current.id) or 0
-        target = (index + step) % len(self.corpus.articles)
-        self.open_article(self.corpus.articles[target].id)
+        ids = [article.id for article in shown]
+        index = ids.index(self.current.id) if self.current.id in ids else (-1 if step > 0 else len(ids))
+        target = index + step
+        if not 0 <= target < len(ids):
+            target %= len(ids)
+            if len(ids) > 1:
+                self.notify("Back to the first article." if step > 0 else "On to the last article.", title="Articles")
+        self.open_article(ids[target])
 
     @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
     def _check_corpus(self) -> None:
@@ -424,7 +441,9 @@ class ReaderApp(App[None]):
         self._show_entities()
 
     def on_entity_panel_entity_chosen(self, event: EntityPanel.EntityChosen) -> None:
+        """The text takes the keys at once: `.` and `,` walk the chosen entity's mentions."""
         self.view.choose_entity(event.key)
+        self.view.focus()
 
     def on_entity_panel_show_articles(self, event: EntityPanel.ShowArticles) -> None:
         key = event.key
@@ -480,7 +499,7 @@ class ReaderApp(App[None]):
 
     def _script_display(self) -> Callable[[str], str]:
         mode = self.view.script_mode
-        return str if mode == ORIGINAL else partial(convert, target=mode)
+        return partial(in_script, mode=mode)
 
     def action_search(self) -> None:
         from reader.screens.search import Choice, SearchScreen
@@ -518,7 +537,7 @@ class ReaderApp(App[None]):
         """The next (or previous) hit after the marked place, on into the next matching article."""
         results = self.search_results
         if results is None or self.current is None or not results.indices:
-            self.bell()
+            self.notify("No search hits to step through: / searches every article.", title="Search")
             return
         hits = results.hits_for(self.current.id)
         current = self.view.current_mark
@@ -531,6 +550,9 @@ class ReaderApp(App[None]):
         here = self.corpus.index_of(self.current.id)
         later = [p for p in positions if (p > here if forward else p < here)] if here is not None else []
         target = (later[0] if forward else later[-1]) if later else (positions[0] if forward else positions[-1])
+        if not later:
+            self.notify(f"Wrapped around to the {'first' if forward else 'last'} hit of “{results.query}”.",
+                        title="Search")
         self.open_article(self.corpus.articles[target].id)
         count = len(results.hits(target))
         self._show_hits(focus=0 if forward else count - 1)
@@ -650,7 +672,7 @@ class ReaderApp(App[None]):
     def action_delete_annotation(self) -> None:
         annotation = self._annotation_at(self.view.cursor)
         if annotation is None:
-            self.bell()
+            self.notify("No annotation under the cursor (m lists them).", title="Annotations")
             return
         try:
             self.annotations.delete(annotation.id)
@@ -659,7 +681,7 @@ class ReaderApp(App[None]):
             return
         self._placed.pop(annotation.article, None)
         self._show_annotations()
-        self.notify(f"Deleted “{annotation.quote[:20]}”: u brings it back.", title="Annotations")
+        self.notify(f"Deleted “{self._script_display()(annotation.quote[:20])}”: u brings it back.", title="Annotations")
 
     def action_undo_delete(self) -> None:
         try:
@@ -673,7 +695,7 @@ class ReaderApp(App[None]):
         self._placed.pop(restored.article, None)
         self.open_article(restored.article)
         self._show_annotations()
-        self.notify(f"Restored “{restored.quote[:20]}”.", title="Annotations")
+        self.notify(f"Restored “{self._script_display()(restored.quote[:20])}”.", title="Annotations")
 
     def action_export(self) -> None:
         from reader.export import export_current
@@ -719,7 +741,7 @@ class ReaderApp(App[None]):
             self.view.move_cursor(target.start, extend=False)
 
         self.push_screen(
-            AnnotationListScreen(placed + orphans, {a.id for a in orphans}, titles,
+            AnnotationListScreen(placed + orphans, {a.id for a in orphans}, titles, self._script_display(),
                                  self.current.id if self.current else None),
             chosen,
         )
@@ -766,7 +788,7 @@ class ReaderApp(App[None]):
         self._update_status()
 
     def _show_titles_in(self, mode: str) -> None:
-        self.sidebar.set_display(str if mode == ORIGINAL else partial(convert, target=mode))
+        self.sidebar.set_display(partial(in_script, mode=mode))
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.sidebar
@@ -791,10 +813,11 @@ class ReaderApp(App[None]):
         yield SystemCommand("Switch script", "Original, Simplified 简体, Traditional 繁體", self.action_toggle_script)
         yield SystemCommand("Entity panel", "People, organisations, products, places… in this article", self.action_entity_panel)
         yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text", self.action_toggle_highlights)
+        shown = self._script_display()
         for number, article in enumerate(self.corpus.articles, start=1):
             yield SystemCommand(
-                f"Open: {article.title}",
-                f"{number}. {article.source or article.path}",
+                f"Open: {shown(article.title)}",
+                f"{number}. {shown(article.source) if article.source else article.path}",
                 lambda article_id=article.id: self.open_article(article_id, focus_view=True),
                 discover=False,
             )

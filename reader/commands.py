@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -16,8 +17,8 @@ from reader.export import FORMATS, W3CError, export_current, read_w3c
 from reader.keymap import keys_markdown, load_keymap
 from reader.layout import article_script, article_texts
 from reader.paragraphs import split_blocks
-from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text
-from reader.search import FoldedCache, SearchIndex, folded_texts, snippet
+from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text, fold
+from reader.search import FoldedCache, SearchIndex, folded_texts, parse_query, snippet
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -102,6 +103,15 @@ def _unreadable(articles: list[Article]) -> None:
             print(f"reader: cannot read {article.id}: {article.problem}", file=sys.stderr)
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
+
+
+def _one_line(text: str) -> str:
+    """Text for a one-row-per-line listing: its line breaks shown as ⏎."""
+    return re.sub(r"\s*\n\s*", " ⏎ ", text.strip())
+
+
 def _print_json(data: object) -> None:
     """Indented JSON; a list of rows one row a line (tens of thousands of hits print in a blink
     that way, against a second through the indenting encoder)."""
@@ -173,6 +183,8 @@ def cmd_entities(args: argparse.Namespace) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> None:
+    if not parse_query(args.query):
+        raise UsageError("the query is empty: give the words to find")
     corpus = load_articles(args)
     folded = folded_texts(corpus.articles, corpus.signature, FoldedCache(paths.cache_dir() / "folded"))
     results = SearchIndex(corpus.articles, folded).search(args.query, word_mode=args.word)
@@ -187,9 +199,9 @@ def cmd_search(args: argparse.Namespace) -> None:
         _print_json(rows)
         return
     if not rows:
-        print(f"No article holds every word of {args.query!r}.")
+        print(f"No article holds every word of “{args.query}”.")
         return
-    print(f"{len(rows)} hits in {len(results)} articles")
+    print(f"{_count(len(rows), 'hit')} in {_count(len(results), 'article')}")
     for article, hits in results.rows():
         print(f"\n{article.title} ({article.id}): {len(hits)}")
         for hit in hits:
@@ -212,12 +224,17 @@ def _readable_store(args: argparse.Namespace) -> AnnotationStore:
 def cmd_annotate(args: argparse.Namespace) -> None:
     article = _article(load_articles(args), args.article)
     if args.quote is not None:
+        # Matched as search matches: either script, any case and width (folding keeps offsets).
+        body, quote = fold(article.body), fold(args.quote)
+        if not quote.strip():
+            raise UsageError("--quote is empty: give the text to annotate")
         start = -1
-        for _ in range(max(args.occurrence, 1)):
-            start = article.body.find(args.quote, start + 1)
+        for found in range(1, max(args.occurrence, 1) + 1):
+            start = body.find(quote, start + 1)
             if start == -1:
-                raise UsageError(f"{args.quote!r} does not occur {args.occurrence} time(s) in {article.id}")
-        end = start + len(args.quote)
+                raise UsageError(f"“{args.quote}” occurs {found - 1} time{'' if found == 2 else 's'} in "
+                                 f"{article.id}, not {args.occurrence}")
+        end = start + len(quote)
     else:
         if args.end is None:
             raise UsageError("--start needs --end")
@@ -236,7 +253,7 @@ def cmd_annotate(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(annotation.to_json())
     else:
-        print(f"{annotation.id}  {article.id}  {start}-{end}  {annotation.quote}")
+        print(f"{annotation.id}  {article.id}  {start}-{end}  {_one_line(annotation.quote)}")
 
 
 def cmd_annotations(args: argparse.Namespace) -> None:
@@ -254,7 +271,8 @@ def cmd_annotations(args: argparse.Namespace) -> None:
     for annotation in placed + orphans:
         where = "orphaned" if annotation in orphans else f"{annotation.start}-{annotation.end}"
         tags = " ".join(f"#{t}" for t in annotation.tags)
-        print(f"{annotation.article}  {where}  [{annotation.color}] {annotation.quote}  {annotation.note}  {tags}".rstrip())
+        print(f"{annotation.article}  {where}  [{annotation.color}] {_one_line(annotation.quote)}  "
+              f"{_one_line(annotation.note)}  {tags}".rstrip())
 
 
 def cmd_export(args: argparse.Namespace) -> None:

@@ -14,7 +14,7 @@ from reader.corpus import Article
 from reader.decoding import UTF8
 from reader.linebreak import wrap
 from reader.paragraphs import Block
-from reader.script import ORIGINAL, detect, display_text
+from reader.script import ORIGINAL, detect, display_text, in_script
 
 TITLE, META, BLANK = "title", "meta", "blank"
 HEADER_KINDS = (TITLE, META)
@@ -89,7 +89,8 @@ def article_texts(article: Article, mode: str) -> Texts:
     if mode == ORIGINAL:  # No need to know the script (detecting it loads dictionaries).
         return Texts(mode, article.title, meta_line(article), article.body)
     original = article_script(article)
-    title, meta, body = (display_text(text, mode, original) for text in (article.title, meta_line(article), article.body))
+    meta, body = (display_text(text, mode, original) for text in (meta_line(article), article.body))
+    title = in_script(article.title, mode)
     if len(body) != len(article.body):
         raise AssertionError("a script conversion changed the body's length")
     return Texts(mode, title, meta, body)

@@ -25,12 +25,13 @@ PARAGRAPH_TARGET = 100
 
 _SENTENCE_END_RE = re.compile(r"[。？！?!…]+[”’」』）)\]】]*")
 # `01. 遲來者騰訊元寶` after a sentence end: two digits or one, a dot, then a space.
-_NUMBERED_HEADING_RE = re.compile(r"(?:(?<=^)|(?<=[。？！?!”」』]))\s*(?:0?\d|[1-9]\d)[.．、]\s+")
+# `01. 遲來者騰訊元寶`, `3、…`, and with a leading zero also `02 “絕密項目”浮出水面` (no dot).
+_NUMBERED_HEADING_RE = re.compile(r"(?:(?<=^)|(?<=[。？！?!”」』]))\s*(?:(?:0?\d|[1-9]\d)[.．、]|0[1-9])\s+")
 _HEADING_CLOSERS = "?？!！。"
 _HEADING_FINAL_PARTICLES = "了嗎吗呢吧"
 _HEADING_MAX = 24
 # Words that commonly open the paragraph right after a glued heading.
-_PARAGRAPH_OPENERS = ("在", "從", "从", "當", "当", "據", "据", "隨著", "随着", "對於", "对于")
+_PARAGRAPH_OPENERS = ("在", "從", "从", "當", "当", "據", "据", "隨著", "随着", "對於", "对于", "除了")
 _CAPTION_RE = re.compile(r"圖片來源[:：]|图片来源[:：]|圖源[:：]|图源[:：]|圖片由|图片由")
 _CAPTION_ENDINGS = re.compile(
     r"網路|網絡|网络|視覺中國|视觉中国|報告|报告|官網|官网|截圖|截图|供圖|供图|媒體|媒体|生成|"

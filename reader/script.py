@@ -102,6 +102,13 @@ def display_text(text: str, mode: str, original_script: str) -> str:
     return convert(text, mode)
 
 
+def in_script(text: str, mode: str) -> str:
+    """A short text of its own (a title, a source, a quote) as the reader wants to see it: its
+    own script detected, so text already in `mode` is never converted again (t2s on Simplified
+    text turns 什么 into 什幺) and text in the other script always is."""
+    return text if mode == ORIGINAL else display_text(text, mode, detect(text))
+
+
 def mode_label(mode: str, original_script: str | None) -> str:
     """How the status bar names the script shown: 原文 (with the original's own script, once
     known), 简体 or 繁體."""

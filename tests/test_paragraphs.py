@@ -47,6 +47,14 @@ def test_numbered_headings_and_captions_are_found(seed_corpus):
     assert (CAPTION, "豆包手機被拒絕訪問 \xa0圖源:網路") in found
 
 
+def test_numbered_headings_without_a_dot_are_set_apart(seed_corpus):
+    article = seed_corpus.articles[5]  # 華爾街見聞: `01 10億現金重注…`, `02 “絕密項目”浮出水面…`
+    headings = [article.body[b.start : b.end] for b in split_blocks(article.body) if b.kind == HEADING]
+    assert [heading[:3] for heading in headings] == ["01 ", "02 ", "03 "]
+    assert headings[1].startswith("02 “絕密項目”浮出水面,AI殺入社交腹地") and "除了" not in headings[1]
+    assert not any(split_blocks(text)[0].kind == HEADING for text in ("在 2 個月內增長了 30 倍。", "1 10億元。"))
+
+
 def test_numbers_with_dots_are_not_headings(seed_corpus):
     for article in seed_corpus.articles:
         for block in split_blocks(article.body):

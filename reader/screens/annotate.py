@@ -93,7 +93,9 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
                 yield Button("Save", id="save", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one(TextArea).focus()
+        note = self.query_one(TextArea)
+        note.focus()
+        note.move_cursor(note.document.end)  # Typing goes on from the end of a note being edited.
 
     def _chosen_color(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -34,8 +36,10 @@ class AnnotationListScreen(ModalScreen[str | None]):
     """
 
     def __init__(self, annotations: list[Annotation], orphans: set[str], titles: dict[str, str],
-                 current_article: str | None) -> None:
+                 display: Callable[[str], str], current_article: str | None) -> None:
+        """`display` shows article text (quotes, titles) in the script the reader reads in."""
         super().__init__()
+        self.in_script = display
         self.annotations = annotations
         self.orphans = orphans
         self.titles = titles
@@ -71,7 +75,7 @@ class AnnotationListScreen(ModalScreen[str | None]):
         self.query_one(OptionList).set_options([self._option(a) for a in shown[:SHOWN]])
 
     def _option(self, annotation: Annotation) -> Option:
-        quote = annotation.quote.replace("\n", " ")
+        quote = self.in_script(annotation.quote.replace("\n", " "))
         quote = quote if len(quote) <= 40 else quote[:40] + "…"
         parts: list = [(" ● ", COLOR_VALUES[annotation.color]), (quote, "bold")]
         if annotation.id in self.orphans:
@@ -81,7 +85,8 @@ class AnnotationListScreen(ModalScreen[str | None]):
         if annotation.tags:
             parts.append(("  " + " ".join(f"#{t}" for t in annotation.tags), "$text-accent"))
         if self.everything:
-            parts.append((f"  · {self.titles.get(annotation.article, annotation.article)[:30]}", "$text-muted"))
+            title = self.titles.get(annotation.article)
+            parts.append((f"  · {self.in_script(title)[:30] if title else annotation.article}", "$text-muted"))
         return Option(Content.assemble(*parts), id=annotation.id)
 
     @on(Input.Changed, "#filter")

@@ -28,7 +28,7 @@ from reader.navigation import (
 from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_script, article_texts, meta_line
 from reader.linebreak import HANG, cells, shown
 from reader.paragraphs import Block, split_blocks
-from reader.script import ORIGINAL, display_text
+from reader.script import ORIGINAL, display_text, in_script
 from reader.widgets.bindings import bindings_for
 from reader.widgets.lines import LineView
 from reader.widgets.styles import entity_layer
@@ -328,6 +328,8 @@ class ArticleView(LineView, can_focus=True):
             return
         if self.cursor is None or here != self.cursor:
             self.move_cursor(here)
+            self.notify("The cursor is at the top of the view: h l w W ( ) J K move it, v selects.",
+                        title="Cursor", timeout=4)
             return
         target = find(self._texts.body, here)
         if target is None:
@@ -494,7 +496,7 @@ class ArticleView(LineView, can_focus=True):
         script = article_script(article)
         shown = body[:start] + display_text(body[start:end], mode, script) + body[end:]  # Same length.
         meta = display_text(meta_line(article), mode, script)
-        texts = Texts(mode, display_text(article.title, mode, script), meta, shown)
+        texts = Texts(mode, in_script(article.title, mode), meta, shown)
         return blocks, texts, Layout(texts.title, texts.meta, texts.body, blocks, width)
 
     @work(thread=True, exclusive=True, group="prepare")

@@ -81,6 +81,11 @@ class Sidebar(Vertical):
             self.mount(self._filter, before=hint)
             hint.remove()
 
+    @property
+    def shown(self) -> list[Article]:
+        """The articles the list shows: all, or those the filter keeps."""
+        return self._shown
+
     def _count_text(self) -> str:
         total, shown = len(self.articles), len(self._shown)
         noun = "article" if total == 1 else "articles"

@@ -1,0 +1,158 @@
+"""Every key does what it says where the reader is, and says why when it cannot act."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import TextArea
+
+from reader.annotations import Annotation, AnnotationStore
+from reader.corpus import load_corpus
+from reader.screens.annotate import AnnotateScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.entity_panel import EntityList, EntityPanel
+
+from apphelpers import SIZE, make_app, wait_until
+from test_cli import reader
+
+
+def messages(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_after_choosing_an_entity_its_mention_keys_work_at_once(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(ArticleView)
+        await wait_until(pilot, lambda: app.current.id in app._entities_complete)
+        await pilot.press("e")
+        await pilot.pause()
+        entity_list = app.query_one(EntityPanel).query_one(EntityList)
+        entity_list.highlighted = [option.id for option in entity_list.options].index("entity:騰訊")
+        await pilot.press("enter")
+        await pilot.pause()
+        body = seed_corpus.articles[0].body
+        first = body.index("騰訊")
+        assert app.focused is view
+        await pilot.press(".")  # No click, no tab: straight on to the next mention.
+        assert view.current_mark == body.index("騰訊", first + 2)
+
+
+async def test_next_article_follows_the_filtered_list():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.sidebar.apply_filter("紅包")  # Three of the seven titles hold 紅包.
+        await pilot.pause()
+        shown = [article.id for article in app.sidebar.shown]
+        assert 1 < len(shown) < 7
+        app.view.focus()
+        visited = set()
+        for _ in range(len(shown) + 1):
+            await pilot.press("]")
+            visited.add(app.current.id)
+        assert visited == set(shown)
+        assert "Back to the first article." in messages(app)
+
+
+async def test_keys_that_cannot_act_say_why():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        assert messages(app)[-1] == "No search hits to step through: / searches every article."
+        await pilot.press("l")
+        assert app.view.cursor is not None and "cursor is at the top of the view" in messages(app)[-1]
+        await pilot.press("x")
+        assert messages(app)[-1] == "No annotation under the cursor (m lists them)."
+        await pilot.press("ctrl+c")
+        assert messages(app)[-1] == "Press ctrl+q or q to quit reader."  # Not `Press [b]ctrl+q[/b] …`.
+
+
+async def test_searching_past_the_last_hit_says_it_wrapped():
+    from reader.search import SearchIndex
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.search_results = SearchIndex(app.corpus.articles).search("元寶派")
+        for _ in range(60):
+            await pilot.press("n")
+            if any("Wrapped around" in message for message in messages(app)):
+                break
+        assert "Wrapped around to the first hit of “元寶派”." in messages(app)
+
+
+async def test_editing_a_note_types_after_it(tmp_path: Path, seed_corpus):
+    article = seed_corpus.articles[0]
+    app = make_app()
+    app.annotations = AnnotationStore(tmp_path / "annotations.json")
+    app.annotations.add(Annotation.new(article.id, article.body, 0, 4, note="舊的筆記"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "a")
+        await wait_until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        await pilot.press(*" more")
+        assert app.screen.query_one(TextArea).text == "舊的筆記 more"
+
+
+async def test_a_title_shows_in_the_chosen_script_even_when_its_body_has_no_script_of_its_own(tmp_path: Path):
+    (tmp_path / "one.txt").write_text("第二篇標題\n阿里巴巴在杭州。", encoding="utf-8")
+    app = make_app(load_corpus([tmp_path]))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")  # 简体
+        await pilot.pause()
+        assert app.view.texts.title == "第二篇标题"
+    shown = json.loads(reader("show", "1", "--script", "simplified", "--json", "--corpus", str(tmp_path)).stdout)
+    assert shown["title"] == "第二篇标题"
+
+
+async def test_the_annotations_list_and_toasts_follow_the_script(tmp_path: Path, seed_corpus):
+    from textual.widgets import OptionList
+
+    article = seed_corpus.articles[0]
+    start = article.body.index("騰訊")
+    app = make_app()
+    app.annotations = AnnotationStore(tmp_path / "annotations.json")
+    app.annotations.add(Annotation.new(article.id, article.body, start, start + 2, note="筆記"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")  # 简体
+        await pilot.press("m")
+        await pilot.pause()
+        option = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert "腾讯" in option and "騰訊" not in option
+        await pilot.press("escape")
+        app.view.move_cursor(start)
+        await pilot.press("x")
+        assert messages(app)[-1].startswith("Deleted “腾讯")
+
+
+def test_cli_annotate_finds_the_quote_in_either_script(tmp_path: Path):
+    notes = tmp_path / "annotations.json"
+    result = reader("annotate", "1", "--quote", "腾讯", "--occurrence", "2", "--annotations", str(notes), "--json")
+    assert result.returncode == 0, result.stderr
+    saved = json.loads(result.stdout)
+    assert saved["quote"] == "騰訊"  # The article's own text, where the Simplified query found it.
+    missing = reader("annotate", "1", "--quote", "腾讯", "--occurrence", "999", "--annotations", str(notes))
+    assert missing.returncode == 2 and "occurs 30 times" in missing.stderr and "not 999" in missing.stderr
+
+
+def test_cli_text_reads_as_english_and_a_script_can_parse_it(tmp_path: Path):
+    one = reader("search", "豆包手機")
+    assert one.returncode == 0 and one.stdout.splitlines()[0].endswith(" in 2 articles")
+    single = reader("search", "諾曼底")
+    assert single.stdout.splitlines()[0] == "1 hit in 1 article"
+    pattern = reader("search", "\\d+")
+    assert pattern.stdout.strip() == "No article holds every word of “\\d+”."
+    empty = reader("search", "  ")
+    assert empty.returncode == 2 and empty.stderr == "reader: the query is empty: give the words to find\n"
+    notes = tmp_path / "annotations.json"
+    body = json.loads(reader("show", "1", "--json").stdout)["body"]
+    start = body.index("。") - 3
+    reader("annotate", "1", "--start", str(start), "--end", str(start + 8), "--note", "一\n二",
+           "--annotations", str(notes))
+    listed = reader("annotations", "--annotations", str(notes)).stdout.splitlines()
+    assert len(listed) == 1 and "⏎" in listed[0]
