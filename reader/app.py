@@ -245,7 +245,8 @@ class ReaderApp(App[None]):
         self._update_status()
 
     #: What each background task is called when it fails.
-    _TASK_NAMES = {"entities": "Finding entities", "index": "Indexing for search", "corpus": "Checking the files",
+    _TASK_NAMES = {"entities": "Finding entities", "words": "Loading word boundaries",
+                   "index": "Indexing for search", "corpus": "Checking the files",
                    "warm-up": "Loading the conversion tables", "annotations": "Preparing the annotations"}
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -264,6 +265,20 @@ class ReaderApp(App[None]):
 
     def _running_in(self, group: str, *, besides: Worker) -> bool:
         return any(w.group == group and w is not besides and not w.is_finished for w in self.workers)
+
+    @on(ArticleView.WordsNeeded)
+    def _start_word_splitter(self) -> None:
+        """Words come from jieba, which entity detection starts, unless its results came from the
+        disk cache: then the first word key starts it here, saying so while it loads."""
+        if not any(worker.group == "words" for worker in self.workers):
+            self._set_busy("words", "Loading word boundaries")
+            self.run_worker(self._load_word_splitter, thread=True, group="words", exit_on_error=False)
+
+    def _load_word_splitter(self) -> None:
+        from reader.search import jieba_splitter
+
+        jieba_splitter()  # Starts jieba, taught the gazetteer's names, as entity detection does.
+        self.call_from_thread(self.notify, "Word keys (w W) now move by words.", title="Words", timeout=3)
 
     @on(ArticleView.Moved)
     def _view_moved(self) -> None:

@@ -156,3 +156,26 @@ def test_cli_text_reads_as_english_and_a_script_can_parse_it(tmp_path: Path):
            "--annotations", str(notes))
     listed = reader("annotations", "--annotations", str(notes)).stdout.splitlines()
     assert len(listed) == 1 and "⏎" in listed[0]
+
+
+async def test_word_keys_start_the_segmenter_when_entities_came_from_the_cache(monkeypatch, seed_corpus):
+    """On a start with warm caches nothing else starts jieba: the first `w` does, and says so."""
+    import reader.search
+    import reader.widgets.article_view as view_module
+
+    started = []
+    real_ready, real_splitter = view_module.jieba_splitter_if_ready, reader.search.jieba_splitter
+    monkeypatch.setattr(view_module, "jieba_splitter_if_ready", lambda: real_ready() if started else None)
+    monkeypatch.setattr(reader.search, "jieba_splitter", lambda: started.append(True) or real_splitter())
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "w")
+        assert "Loading word boundaries" in app._busy.values() or started
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert started and "Loading word boundaries" not in app._busy.values()
+        body = seed_corpus.articles[0].body  # 近期,騰訊一年一度的員工大會…
+        app.view.move_cursor(body.index("騰訊"))
+        await pilot.press("w")
+        assert app.view.cursor == body.index("騰訊") + 2  # A word on, not a character.

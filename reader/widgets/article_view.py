@@ -100,6 +100,9 @@ class ArticleView(LineView, can_focus=True):
     class CursorMoved(Message):
         """The reading cursor moved (or appeared, or went away)."""
 
+    class WordsNeeded(Message):
+        """Word movement was asked for before jieba runs: start it (characters until then)."""
+
     class Busy(Message):
         """Long work started (`what` says which) or ended (`what` is None)."""
 
@@ -382,6 +385,7 @@ class ArticleView(LineView, can_focus=True):
         for block in blocks[max(0, index - 1) : index + 2]:
             key = (self.article.id, block.start)
             if splitter is None:
+                self.post_message(self.WordsNeeded())
                 starts += word_starts(self._texts.body, block.start, block.end, character_splitter)
             else:
                 if key not in self._word_starts:
