@@ -95,7 +95,7 @@ ACTIONS: dict[str, Action] = {
         Action("annotate.save", "save", "Save (annotation, export)", priority=True),
         Action("annotate.delete", "delete", "Delete the annotation", priority=True),
         Action("notes.toggle_scope", "toggle_scope", "This article or all articles"),
-        Action("search.toggle_word_mode", "toggle_word_mode", "Whole words only, or any text"),
+        Action("search.toggle_word_mode", "toggle_word_mode", "Whole words only, or any text", priority=True),
         Action("search.history_back", "history_back", "Earlier query"),
         Action("search.history_forward", "history_forward", "Later query"),
         Action("search.focus_results", "focus_results", "Move into the results"),

@@ -179,3 +179,22 @@ async def test_word_keys_start_the_segmenter_when_entities_came_from_the_cache(m
         app.view.move_cursor(body.index("騰訊"))
         await pilot.press("w")
         assert app.view.cursor == body.index("騰訊") + 2  # A word on, not a character.
+
+
+async def test_alt_w_in_the_search_box_switches_word_mode_and_types_nothing():
+    """A terminal sends alt+w as a key that also carries the character "w"."""
+    from textual import events
+    from textual.widgets import Input
+
+    from reader.screens.search import SearchScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        app.screen.query_one(Input).value = "元寶"
+        app.post_message(events.Key("alt+w", "w"))  # As the driver delivers it.
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "元寶"
+        assert app.screen.word_mode and "whole words" in str(app.screen.query_one("Vertical").border_title)
