@@ -721,6 +721,8 @@ class ReaderApp(App[None]):
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
+            self.state.export_format = request.format
+            self._state_dirty = True
             annotations = [a for a in self.annotations.all() if not request.this_article_only or (here and a.article == here.id)]
             text = export_current(request.format, annotations, self.corpus.articles, self.view.script_mode, bom=request.bom)
             try:
@@ -733,8 +735,8 @@ class ReaderApp(App[None]):
             self.notify(f"{count} written to\n{request.path.resolve()}", title="Exported", timeout=10)
 
         count_here = len(self.annotations.for_article(here.id)) if here else 0
-        self.push_screen(ExportScreen(Path.cwd(), len(self.annotations.all()), count_here,
-                                      here.title if here else None), chosen)
+        self.push_screen(ExportScreen(paths.documents_dir(), len(self.annotations.all()), count_here,
+                                      here.title if here else None, self.state.export_format or "markdown"), chosen)
 
     def action_annotations(self) -> None:
         from reader.screens.annotation_list import AnnotationListScreen

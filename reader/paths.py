@@ -48,3 +48,33 @@ def user_gazetteer(given: Path | None = None) -> Path | None:
     """The user's gazetteer: the one given, else `entities.tsv` in the config folder if present."""
     default = config_dir() / "entities.tsv"
     return given if given is not None else default if default.exists() else None
+
+
+def documents_dir() -> Path:
+    """Where an export goes by default: the user's documents folder (XDG user dirs:
+    `XDG_DOCUMENTS_DIR`, else `user-dirs.dirs`), else ~/Documents or ~/Downloads if there, else
+    home. Never the current folder, which is often a source checkout."""
+    home = Path.home()
+    configured = os.environ.get("XDG_DOCUMENTS_DIR") or _user_dirs_entry("XDG_DOCUMENTS_DIR")
+    if configured:
+        folder = Path(configured.replace("$HOME", str(home))).expanduser()
+        if folder.is_absolute() and folder != home:
+            return folder
+    for name in ("Documents", "Downloads"):
+        if (home / name).is_dir():
+            return home / name
+    return home
+
+
+def _user_dirs_entry(name: str) -> str | None:
+    """A value from `user-dirs.dirs` (xdg-user-dirs' file: lines of NAME="$HOME/Folder")."""
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    try:
+        lines = (config / "user-dirs.dirs").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for line in lines:
+        key, _, value = line.partition("=")
+        if key.strip() == name:
+            return value.strip().strip('"') or None
+    return None

@@ -30,6 +30,8 @@ class State:
     theme: str | None = None
     highlight: bool = True
     hidden_types: list[str] = field(default_factory=list)
+    export_format: str | None = None
+    """The format chosen at the last export, offered first at the next."""
     _saved_positions: dict[str, int] = field(default_factory=dict, repr=False)
     """The positions as last read or written: what differs from them was changed by this reader."""
     _saved_history: list[str] = field(default_factory=list, repr=False)
@@ -67,6 +69,8 @@ class State:
             state.theme = data["theme"]
         if isinstance(data.get("highlight"), bool):
             state.highlight = data["highlight"]
+        if isinstance(data.get("export_format"), str):
+            state.export_format = data["export_format"]
         if isinstance(data.get("hidden_types"), list):
             state.hidden_types = [t for t in data["hidden_types"] if isinstance(t, str)]
         history = data.get("search_history", [])
@@ -108,5 +112,6 @@ class State:
                 "theme": self.theme,
                 "highlight": self.highlight,
                 "hidden_types": self.hidden_types,
+                "export_format": self.export_format,
             },
         )

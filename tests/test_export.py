@@ -159,7 +159,11 @@ def test_cli_export_and_import(tmp_path: Path, store, seed_corpus):
 
 
 async def test_export_from_the_app(tmp_path: Path, seed_corpus, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # Never the current folder (often a checkout):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    documents = tmp_path / "Documents"  # the documents folder.
+    documents.mkdir()
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         article = seed_corpus.articles[0]
@@ -169,9 +173,21 @@ async def test_export_from_the_app(tmp_path: Path, seed_corpus, monkeypatch):
         assert isinstance(app.screen, ExportScreen)
         app.screen.query_one("#format-csv").value = True
         await pilot.pause()
-        assert app.screen.query_one("#path").value == str(tmp_path / "reader-annotations.csv")
+        assert app.screen.query_one("#path").value == str(documents / "reader-annotations.csv")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        rows = list(csv.DictReader(io.StringIO((tmp_path / "reader-annotations.csv").read_text(encoding="utf-8"), newline="")))
+        rows = list(csv.DictReader(io.StringIO((documents / "reader-annotations.csv").read_text(encoding="utf-8"), newline="")))
         assert [r["note"] for r in rows] == [AWKWARD]
+        (documents / "reader-annotations.csv").write_text("mine", encoding="utf-8")
+        await pilot.press("X")  # Again: the format is remembered, the file is not replaced at once.
+        await pilot.pause()
+        assert app.screen.query_one("#format-csv").value and app.state.export_format == "csv"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen) and "exists" in str(app.screen.query_one("#exists").render())
+        assert (documents / "reader-annotations.csv").read_text(encoding="utf-8") == "mine"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)
+        assert (documents / "reader-annotations.csv").read_text(encoding="utf-8") != "mine"
         assert any("reader-annotations.csv" in n.message for n in app._notifications)

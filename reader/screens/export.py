@@ -36,18 +36,24 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         & RadioSet { border: none; height: auto; }
         & Checkbox { border: none; }
         & #path { margin-top: 1; }
+        & #exists { display: none; color: $warning; }
         & #buttons { height: auto; margin-top: 1; align: right middle; }
         & #buttons Button { margin-left: 1; }
     }
     """
 
-    def __init__(self, folder: Path, count_all: int, count_here: int, article_title: str | None) -> None:
+    def __init__(self, folder: Path, count_all: int, count_here: int, article_title: str | None,
+                 format: str = "markdown") -> None:
+        """`format`: the one chosen last time. A file that exists is replaced only at a second
+        ctrl+s (or Export) on the same path."""
         super().__init__()
         self.folder = folder
         self.count_all = count_all
         self.count_here = count_here
         self.article_title = article_title
-        self._suggested = str(folder / "reader-annotations.md")
+        self.initial_format = format if format in FORMATS else "markdown"
+        self._suggested = str(folder / f"reader-annotations{EXTENSIONS[self.initial_format]}")
+        self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
@@ -55,13 +61,14 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             box.border_subtitle = "ctrl+s export · esc cancel"
             with RadioSet(id="format"):
                 for fmt in FORMATS:
-                    yield RadioButton(LABELS[fmt], value=fmt == "markdown", id=f"format-{fmt}")
+                    yield RadioButton(LABELS[fmt], value=fmt == self.initial_format, id=f"format-{fmt}")
             label = f"Only this article ({self.count_here})" if self.article_title else "Only this article"
             yield Checkbox(label, value=False, id="here", disabled=self.article_title is None)
             yield Checkbox("CSV: start with a byte-order mark (for Excel)", value=False, id="bom")
             noun = "annotation" if self.count_all == 1 else "annotations"
             yield Label(f"All articles: {self.count_all} {noun}. Write to:")
             yield Input(self._suggested, id="path")
+            yield Label("", id="exists")
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", id="save", variant="primary")
@@ -87,6 +94,12 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self.notify("Say where to write the file.", severity="warning")
             return
         path = Path(raw).expanduser()
+        if path.exists() and path != self._confirmed:
+            self._confirmed = path
+            warning = self.query_one("#exists", Label)
+            warning.update(f"{path.name} exists: ctrl+s again replaces it.")
+            warning.display = True
+            return
         self.dismiss(ExportRequest(self._format(), path, self.query_one("#here", Checkbox).value,
                                    self.query_one("#bom", Checkbox).value))
 
@@ -95,6 +108,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    @on(Input.Changed, "#path")
+    def _path_changed(self) -> None:
+        self._confirmed = None
+        self.query_one("#exists", Label).display = False
 
     @on(Input.Submitted, "#path")
     def _submitted(self) -> None:
