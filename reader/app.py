@@ -527,7 +527,11 @@ class ReaderApp(App[None]):
             self.search_results = choice.results
             article = self.corpus.articles[choice.position]
             self.open_article(article.id, focus_view=True)
-            self._show_hits(focus=choice.hit)
+            if choice.results.hits(choice.position):
+                self._show_hits(focus=choice.hit)
+            else:  # Found in the title only: the article from its top.
+                self._show_hits()
+                self.view.scroll_to(y=0, animate=False, immediate=True)
 
         last = self.search_results.query if self.search_results else ""
         word_mode = self.search_results.word_mode if self.search_results else False

@@ -189,10 +189,13 @@ def cmd_search(args: argparse.Namespace) -> None:
     folded = folded_texts(corpus.articles, corpus.signature, FoldedCache(paths.cache_dir() / "folded"))
     results = SearchIndex(corpus.articles, folded).search(args.query, word_mode=args.word)
     rows = []
-    for article, hits in results.rows():
+    for position, (article, hits) in zip(results.indices, results.rows()):
+        for hit in results.title_hits(position):  # Offsets into the title.
+            rows.append({"article": article.id, "in": "title", "start": hit.start, "end": hit.end,
+                         "text": article.title[hit.start : hit.end], "snippet": article.title})
         for hit in hits:
             context = snippet(article.body, hit)[0]
-            rows.append({"article": article.id, "start": hit.start, "end": hit.end,
+            rows.append({"article": article.id, "in": "body", "start": hit.start, "end": hit.end,
                          "text": article.body[hit.start : hit.end], "snippet": context})
     _unreadable(corpus.articles)
     if args.json:
@@ -202,8 +205,11 @@ def cmd_search(args: argparse.Namespace) -> None:
         print(f"No article holds every word of “{args.query}”.")
         return
     print(f"{_count(len(rows), 'hit')} in {_count(len(results), 'article')}")
-    for article, hits in results.rows():
+    for position, (article, hits) in zip(results.indices, results.rows()):
         print(f"\n{article.title} ({article.id}): {len(hits)}")
+        for hit in results.title_hits(position):
+            title = article.title
+            print(f"  {'title':>6}  {title[:hit.start]}[{title[hit.start:hit.end]}]{title[hit.end:]}")
         for hit in hits:
             text, start, end = snippet(article.body, hit)
             print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")

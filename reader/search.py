@@ -148,6 +148,14 @@ class SearchIndex:
         self._holding_cache: OrderedDict[str, int] = OrderedDict()
         self._lock = threading.Lock()
         self._splitter: WordSplitter | None = None
+        self._titles: list[str] | None = None
+
+    @property
+    def titles(self) -> list[str]:
+        """Every article's folded title (titles are searched too), made at the first search."""
+        if self._titles is None:
+            self._titles = [fold(article.title) for article in self.articles]
+        return self._titles
 
     def _holding(self, character: str) -> int:
         """Bit set of the articles whose text holds `character` (remembered for the next query)."""
@@ -184,6 +192,8 @@ class SearchIndex:
         results = Results(self, query, words, word_mode, splitter)
         if not words:
             return results
+        titles = self.titles
+        in_titles = [i for i, title in enumerate(titles) if any(word in title for word in words)]
         candidates = (1 << len(self.folded)) - 1
         characters = {char for word in words for char in word if not char.isspace()}
         with self._lock:  # Characters already worked out first: they cost nothing.
@@ -196,13 +206,15 @@ class SearchIndex:
                 break  # Reading a few articles beats scanning every one for another character.
             candidates &= self._holding(char)
             if not candidates:
-                return results
-        indices = _set_bits(candidates)
+                break
+        # An article matches when each word is in its text or its title. One whose title holds
+        # none of them needs them all in its text: the character sets above found those.
+        indices = sorted(set(_set_bits(candidates)) | set(in_titles)) if in_titles else _set_bits(candidates)
         folded = self.folded
         for word in sorted(words, key=len, reverse=True):
-            indices = [i for i in indices if word in folded[i]]
+            indices = [i for i in indices if word in folded[i] or word in titles[i]]
         if word_mode:
-            indices = [i for i in indices if results.hits(i)]
+            indices = [i for i in indices if results.hits(i) or results.title_hits(i)]
         results.indices = indices
         return results
 
@@ -266,6 +278,10 @@ class Results:
                     hits = []
             self._hits[index] = hits
         return self._hits[index]
+
+    def title_hits(self, index: int) -> list[Hit]:
+        """The query's words in the title of the article at `index` (offsets into the title)."""
+        return find_hits(self.index.titles[index], self.words)
 
     def hits_for(self, article_id: str) -> list[Hit]:
         index = self.index.index_of(article_id)

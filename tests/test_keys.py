@@ -198,3 +198,23 @@ async def test_alt_w_in_the_search_box_switches_word_mode_and_types_nothing():
         await pilot.pause()
         assert app.screen.query_one(Input).value == "元寶"
         assert app.screen.word_mode and "whole words" in str(app.screen.query_one("Vertical").border_title)
+
+
+async def test_a_word_found_only_in_a_title_opens_that_article_at_its_top(seed_corpus):
+    from textual.widgets import Input
+
+    from reader.screens.search import SearchScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.view.scroll_to(y=5, animate=False, immediate=True)
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        app.screen.query_one(Input).value = "殺出"
+        await wait_until(pilot, lambda: app.screen.results is not None and len(app.screen.results) == 1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen))
+        assert app.current.id == seed_corpus.articles[2].id and app.view.scroll_y == 0
+    cli = json.loads(reader("search", "殺出", "--json").stdout)
+    assert [(row["in"], row["text"]) for row in cli] == [("title", "殺出")]

@@ -119,12 +119,26 @@ def test_cli_search_json(seed_corpus):
         capture_output=True, text=True, cwd=REPO, check=True,
     )
     rows = json.loads(result.stdout)
-    bodies = {a.id: a.body for a in seed_corpus.articles}
-    assert rows and all(set(row) == {"article", "start", "end", "text", "snippet"} for row in rows)
-    assert all(bodies[row["article"]][row["start"] : row["end"]] == row["text"] for row in rows)
+    texts = {(a.id, "body"): a.body for a in seed_corpus.articles} | {(a.id, "title"): a.title for a in seed_corpus.articles}
+    assert rows and all(set(row) == {"article", "in", "start", "end", "text", "snippet"} for row in rows)
+    assert all(texts[row["article"], row["in"]][row["start"] : row["end"]] == row["text"] for row in rows)
+    assert {row["in"] for row in rows} == {"title", "body"}  # 騰訊 is in a title too.
     assert {row["text"] for row in rows} == {"騰訊", "元寶派"}
     word = subprocess.run(
         [sys.executable, "-m", "reader", "search", "元寶", "--word", "--json"],
         capture_output=True, text=True, cwd=REPO, check=True,
     )
-    assert all(bodies[r["article"]][r["end"] : r["end"] + 1] != "派" for r in json.loads(word.stdout))
+    assert all(texts[r["article"], r["in"]][r["end"] : r["end"] + 1] != "派" for r in json.loads(word.stdout))
+
+
+def test_titles_are_searched_too(seed_corpus):
+    index = SearchIndex(seed_corpus.articles)
+    third = seed_corpus.articles[2]  # 馬化騰不看好的「豆包手機」,殺出「圍剿」
+    results = index.search("杀出")  # Only in that title, found from either script.
+    assert results.articles == [third]
+    assert results.hits(results.indices[0]) == []
+    [hit] = results.title_hits(results.indices[0])
+    assert third.title[hit.start : hit.end] == "殺出"
+    both = index.search("殺出 元寶派")  # One word in the title, the other in the text.
+    assert third in both.articles or all("元寶派" in a.body for a in both.articles)
+    assert index.search("殺出 不存在的詞").articles == []

@@ -105,9 +105,10 @@ class ResultList(LineView, can_focus=True):
         width = self.scrollable_content_region.width
         if row.hit is None:
             count = len(self.results.hits(row.position))
+            where = " · in the title" if self.results.title_hits(row.position) else ""
             segments = [
                 Segment(" " + self._display(article.title), base + self._styles["result-list--title"]),
-                Segment(f"  {count} hit{'s' if count != 1 else ''}", base + self._styles["result-list--count"]),
+                Segment(f"  {count} hit{'s' if count != 1 else ''}{where}", base + self._styles["result-list--count"]),
             ]
         else:
             hit: Hit = self.results.hits(row.position)[row.hit]
