@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "script", "entities", "search", "annotations", "large"]
+BENCHMARKS = ["startup", "script", "entities", "ner", "search", "annotations", "large"]
 
 
 def main(names: list[str]) -> int:

@@ -1,15 +1,20 @@
 """Named entities: people, organisations, products, places, money, dates and percentages.
 
-Three sources, merged so that the longest mention wins where they overlap:
+Four sources, merged so that the longest mention wins where they overlap:
 
-* a gazetteer (`reader/data/entities.tsv` plus the user's own file), matched on folded text, so
-  Traditional and Simplified forms and any Latin case all match;
+* the user's gazetteer (`~/.config/reader/entities.tsv` or `--entities FILE`): its names always
+  win, and a name it lists with type `none` is never shown as an entity;
+* the bundled gazetteer (`reader/data/entities.tsv`), for the names this corpus cares about and the
+  products a news-trained model cannot know; it wins over the model where their mentions are equal
+  or cross, and loses to a longer mention that contains it (中国共产党 over 中国);
 * patterns for money, dates and percentages (`10億元`, `4個億`, `2025年第三季度`, `1月26日`, `21%`);
-* jieba's part-of-speech tags, run on the Simplified form of the text (never HMM on Traditional
-  text: it is 50 times slower), for people and places the gazetteer does not know, filtered hard
-  because raw tags are noisy (元宝 as a person, 入口 as a place).
+* a statistical recogniser (`reader.ner`, a character CRF trained on labelled news and Wikipedia
+  text) for the people, organisations and places of any text.
 
-Every offset is a code-point offset into the original body: folding and conversion keep lengths.
+Matching and the model read folded text (`reader.script.fold`): Traditional and Simplified forms,
+and any Latin case, are the same there, and already-Simplified text is left as it is (no `tw2s`,
+which turns 什么 into 什幺). Every offset is a code-point offset into the original body: folding
+keeps lengths.
 """
 
 from __future__ import annotations
@@ -26,7 +31,11 @@ from reader.mentions import DATE, MONEY, NAME_TYPES, ORG, PERCENT, PERSON, PLACE
 from reader.script import SIMPLIFIED, convert, fold
 
 #: Bump when detection changes, so cached results are not reused.
-DETECTOR_VERSION = 5
+DETECTOR_VERSION = 6
+
+#: The gazetteer type that marks a name as never an entity (in the user's file; `-` also does).
+NONE = "none"
+_ENTRY_TYPES = (*NAME_TYPES, NONE, "-")
 
 _BUNDLED = Path(__file__).parent / "data" / "entities.tsv"
 
@@ -36,6 +45,7 @@ class GazetteerError(Exception):
 
 
 _NEVER = re.compile(r"(?!)")
+_HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -44,15 +54,18 @@ class _Entry:
     name: str
     not_before: re.Pattern = _NEVER
     """What may not follow a mention (聯想 is Lenovo, but not in 聯想起)."""
+    user: bool = False
+    """From the user's own file: wins over every other source."""
 
 
 class Gazetteer:
     """Names to find, keyed by their folded form; built from one or more TSV files."""
 
     def __init__(self, entries: dict[str, _Entry], digest: str) -> None:
-        self.entries = entries
+        self.excluded = {name for name, entry in entries.items() if entry.type == NONE}
+        self.entries = {name: entry for name, entry in entries.items() if entry.type != NONE}
         self.digest = digest
-        names = sorted(entries, key=len, reverse=True)  # Longest first: alternation is ordered.
+        names = sorted(self.entries, key=len, reverse=True)  # Longest first: alternation is ordered.
         self._pattern = re.compile("|".join(re.escape(name) for name in names)) if names else None
 
     @classmethod
@@ -63,15 +76,19 @@ class Gazetteer:
         if extra is not None:
             files.append(extra)
         entries: dict[str, _Entry] = {}
-        digest = hashlib.sha1(str(DETECTOR_VERSION).encode())
+        digest = hashlib.sha1(f"{DETECTOR_VERSION} {model_digest()}".encode())
         for path in files:
             text = _read(path)
             digest.update(text.encode("utf-8"))
-            entries.update(_parse(path, text))
+            entries.update(_parse(path, text, user=path != _BUNDLED))
         return cls(entries, digest.hexdigest()[:16])
 
     def find(self, folded: str) -> list[Entity]:
         """Gazetteer mentions in folded text (longest name at each position)."""
+        return [entity for entity, _ in self.find_with_source(folded)]
+
+    def find_with_source(self, folded: str) -> list[tuple[Entity, bool]]:
+        """(mention, whether its name is from the user's file) in folded text."""
         if self._pattern is None:
             return []
         found = []
@@ -82,7 +99,7 @@ class Gazetteer:
                 end = _with_version(folded, end)
             if _cut_latin_word(folded, start, end) or entry.not_before.match(folded, end):
                 continue
-            found.append(Entity(start, end, entry.type, entry.name))
+            found.append((Entity(start, end, entry.type, entry.name), entry.user))
         return found
 
     def names_for_jieba(self) -> list[tuple[str, str]]:
@@ -106,10 +123,10 @@ def _rows(path: Path, text: str):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         fields = line.rstrip("\n").split("\t")
-        if len(fields) < 2 or fields[0] not in NAME_TYPES or not fields[1].strip():
+        if len(fields) < 2 or fields[0] not in _ENTRY_TYPES or not fields[1].strip():
             raise GazetteerError(
                 f"{path}:{number}: expected 'type<TAB>name[<TAB>other|names[<TAB>not|before]]' with a type of "
-                f"{', '.join(NAME_TYPES)}"
+                f"{', '.join(NAME_TYPES)} (or {NONE}: never an entity)"
             )
         yield number, fields
 
@@ -120,12 +137,13 @@ def check_file(path: Path) -> None:
         pass
 
 
-def _parse(path: Path, text: str) -> dict[str, _Entry]:
+def _parse(path: Path, text: str, user: bool = False) -> dict[str, _Entry]:
     entries: dict[str, _Entry] = {}
     for _, fields in _rows(path, text):
         exceptions = [fold(e) for e in fields[3].split("|") if e] if len(fields) > 3 else []
         not_before = re.compile("|".join(map(re.escape, exceptions))) if exceptions else _NEVER
-        entry = _Entry(fields[0], fields[1].strip(), not_before)
+        kind = NONE if fields[0] == "-" else fields[0]
+        entry = _Entry(kind, fields[1].strip(), not_before, user)
         aliases = fields[2].split("|") if len(fields) > 2 else []
         for name in [entry.name, *aliases]:
             if name.strip():
@@ -179,24 +197,10 @@ def find_patterns(folded: str) -> list[Entity]:
     return found
 
 
-# -- jieba ----------------------------------------------------------------------------------------
+# -- jieba (word search and word navigation; no longer entities) -----------------------------------
 
 _jieba_lock = threading.Lock()
 _jieba_words: set[str] = set()
-
-#: The common surnames (Simplified) a jieba person must start with.
-SURNAMES = set(
-    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
-    "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武"
-    "戴莫孔向汤雷"
-)
-#: jieba tags these as names or places; in news text they rarely are.
-_NOT_NAMES = {"高达", "高峰", "高阶", "周", "马拉松", "元宝", "万元", "金额", "石头", "江湖", "堰塞湖", "城市"}
-_PLACE_SUFFIX = re.compile(r"(?:国|省|市|县|区|州|岛|洲|湾|港|山|江|河|湖)$")
-#: Function characters that do not appear in given names (錢不缺, 向本州 are not people).
-_NOT_IN_GIVEN_NAMES = set("不没的地得了着过是在和与及或向从把被对于上下本之而其也就都这那个们吗呢吧啊很更最还再又已才")
-#: A name is rare in jieba's dictionary; common words tagged nr are not names.
-_NAME_MAX_FREQUENCY = 30
 
 
 def _jieba(gazetteer: Gazetteer):
@@ -214,121 +218,83 @@ def _jieba(gazetteer: Gazetteer):
     return jieba
 
 
-def find_with_jieba(body: str, gazetteer: Gazetteer) -> list[Entity]:
-    """People and places jieba finds in the Simplified text, after strict filters.
+# -- the model ------------------------------------------------------------------------------------
 
-    Words come from `jieba.cut` (its HMM finds unknown names) and tags from jieba's dictionary:
-    five times faster than `posseg`, whose second HMM only guesses tags for unknown words, which
-    the filters below would judge anyway.
+
+_LATIN_NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)+")
+
+
+def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity]:
+    """People, organisations and places the statistical recogniser finds in folded text.
+
+    A mention without a Han character must look like a Latin name of two or more capitalised
+    words (Walter Damrosch): the model reads Latin in lower case and takes Chatbot or AI for names.
     """
-    jieba = _jieba(gazetteer)
-    simplified = convert(body, SIMPLIFIED)
-    frequency = jieba.dt.FREQ
-    tags = _word_tags()
-    tokens = []
-    position = 0
-    for piece in _pieces(simplified):
-        for word in jieba.cut(piece, HMM=True):
-            tag = tags.get(word) or ("unknown" if _is_han(word) else "x")
-            tokens.append((position, word, tag))
-            position += len(word)
-    found = _dotted_names(tokens)
-    for start, word, tag in tokens:
-        end = start + len(word)
-        if fold(word) in gazetteer.entries or word in _NOT_NAMES:
-            continue
-        if (tag == "nr" or (tag == "unknown" and len(word) == 3)) and _looks_like_person(word, frequency):
-            found.append(Entity(start, end, PERSON, fold(word)))
-        elif tag == "ns" and len(word) >= 3 and _PLACE_SUFFIX.search(word) and frequency.get(word, 0) > 0:
-            found.append(Entity(start, end, PLACE, fold(word)))
-    return found
+    from reader import ner
 
-
-#: jieba is fed pieces of about this many characters, cut after a line or sentence end: it
-#: splits its whole input with one regular expression first, holding the interpreter meanwhile,
-#: which for a long article froze the UI for a noticeable moment.
-PIECE = 2000
-_PIECE_END = re.compile(r"[\n。！？!?]")
-
-
-def _pieces(text: str):
-    start = 0
-    while start < len(text):
-        end = min(len(text), start + PIECE)
-        if end < len(text):
-            cut = _PIECE_END.search(text, end, min(len(text), end + PIECE))
-            end = cut.end() if cut else end
-        yield text[start:end]
-        start = end
-
-
-def _word_tags() -> dict[str, str]:
-    import jieba.posseg
-
-    jieba.posseg.dt.makesure_userdict_loaded()  # Brings in the tags add_word gave.
-    return jieba.posseg.dt.word_tag_tab
-
-
-def _is_han(word: str) -> bool:
-    return all("\u4e00" <= char <= "\u9fff" for char in word)
-
-
-_NAME_TAGS = {"nr", "nrt", "nrfg", "ns", "nz", "eng", "unknown"}
-_NAME_DOTS = {"·", "・", "•", "‧"}
-_PERSON_TAGS = {"nr", "nrt", "nrfg", "unknown"}
-
-
-def found_end(found: list[Entity]) -> int:
-    return found[-1].end if found else 0
-
-
-def _dotted_names(tokens: list[tuple[int, str, str]]) -> list[Entity]:
-    """Foreign names written with a middle dot (乔治·华盛顿): name-like tokens joined by dots."""
     found = []
-    index = 0
-    while index < len(tokens):
-        end_index = index
-        while (
-            end_index + 2 < len(tokens)
-            and tokens[end_index + 1][1] in _NAME_DOTS
-            and tokens[end_index][2] in _NAME_TAGS
-            and tokens[end_index + 2][2] in _NAME_TAGS
-        ):
-            end_index += 2
-        if end_index > index:
-            while index > 0 and tokens[index - 1][2] in _PERSON_TAGS and found_end(found) <= tokens[index - 1][0]:
-                index -= 1  # 鲁 + 弗斯·金: jieba cut the first name.
-            while end_index + 1 < len(tokens) and tokens[end_index + 1][2] in _PERSON_TAGS:
-                end_index += 1  # 麦克 + 亨利
-            start = tokens[index][0]
-            end = tokens[end_index][0] + len(tokens[end_index][1])
-            name = "".join(word for _, word, _ in tokens[index : end_index + 1])
-            found.append(Entity(start, end, PERSON, fold(name)))
-        index = end_index + 1
+    for start, end, kind in ner.recognise(folded):
+        name = folded[start:end]
+        if not _HAN.search(name) and not _LATIN_NAME.fullmatch(body[start:end]):
+            continue
+        entry = gazetteer.entries.get(name)
+        key = entry.name if entry is not None and entry.type == kind else name
+        found.append(Entity(start, end, kind, key))
     return found
 
 
-def _looks_like_person(word: str, frequency: dict[str, int]) -> bool:
-    if not 2 <= len(word) <= 3 or word[0] not in SURNAMES or not _is_han(word):
-        return False
-    if frequency.get(word, 0) > _NAME_MAX_FREQUENCY:
-        return False
-    given = word[1:]
-    if any(char in _NOT_IN_GIVEN_NAMES for char in given):
-        return False
-    return len(given) == 1 or frequency.get(given, 0) < 50
+def model_digest() -> str:
+    """What identifies the model file, for cache keys (its size and time; it is never edited)."""
+    from reader import ner
+
+    try:
+        stat = ner.MODEL.stat()
+    except OSError:
+        return "no model"
+    return f"{stat.st_size}:{int(stat.st_mtime)}"
 
 
 # -- all together ---------------------------------------------------------------------------------
 
-_PRIORITY = {"gazetteer": 0, "pattern": 1, "jieba": 2}
+USER, GAZETTEER, PATTERN, MODEL = 0, 1, 2, 3
+"""Sources, most trusted first."""
 
 
 def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
-    """Keep the longest of overlapping mentions (then the more trusted source), sorted by start."""
+    """One mention per stretch of text, sorted by start.
+
+    The user's names always win; a model mention that overlaps a gazetteer mention is dropped
+    unless what it overlaps are listed places inside it (中国共产党 holds 中国); otherwise the
+    longest mention wins, then the more trusted source.
+    """
+    size = max((e.end for e, _ in candidates), default=0)
+    user = bytearray(size)
+    listed: list[Entity | None] = [None] * size  # The gazetteer mention at each character.
+    for entity, source in candidates:
+        if source == USER:
+            user[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
+        elif source == GAZETTEER:
+            listed[entity.start : entity.end] = [entity] * (entity.end - entity.start)
+
+    def blocked_by_gazetteer(entity: Entity) -> bool:
+        # Only a listed place may be part of a longer name the model finds (中国共产党,
+        # 香港特别行政区); the gazetteer's people, organisations and products are whole names.
+        for other in listed[entity.start : entity.end]:
+            if other is not None and (other.type != PLACE or other.start < entity.start or other.end > entity.end
+                                      or (other.start, other.end) == (entity.start, entity.end)):
+                return True
+        return False
+
+    kept = []
+    for entity, source in candidates:
+        if source != USER and any(user[entity.start : entity.end]):
+            continue
+        if source == MODEL and blocked_by_gazetteer(entity):
+            continue
+        kept.append((entity, source))
     chosen: list[Entity] = []
-    taken = bytearray(max((e.end for e, _ in candidates), default=0))
-    for entity, _ in sorted(candidates, key=lambda c: (-(c[0].end - c[0].start), c[1], c[0].start)):
+    taken = bytearray(size)
+    for entity, source in sorted(kept, key=lambda c: (c[1] != USER, -(c[0].end - c[0].start), c[1], c[0].start)):
         if not any(taken[entity.start : entity.end]):
             chosen.append(entity)
             taken[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
@@ -336,13 +302,24 @@ def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
 
 
 def detect(body: str, gazetteer: Gazetteer, *, use_jieba: bool = True, folded: str | None = None) -> list[Entity]:
-    """Entities in `body`; `folded` may pass its folded form if it is at hand."""
+    """Entities in `body`; `folded` may pass its folded form if it is at hand.
+
+    `use_jieba=False` is the quick pass: gazetteer and patterns only, without the model (the name
+    is older than the model). The full pass loads the model on first use; in a worker thread (the
+    app's entity finder, after the first paint) it then starts jieba too, as it always has, for word
+    navigation and word search.
+    """
     folded = folded if folded is not None else fold(body)
-    candidates = [(e, _PRIORITY["gazetteer"]) for e in gazetteer.find(folded)]
-    candidates += [(e, _PRIORITY["pattern"]) for e in find_patterns(folded)]
+    candidates = [(e, USER if user else GAZETTEER) for e, user in gazetteer.find_with_source(folded)]
+    candidates += [(e, PATTERN) for e in find_patterns(folded)]
     if use_jieba:
-        candidates += [(e, _PRIORITY["jieba"]) for e in find_with_jieba(body, gazetteer)]
-    return resolve(candidates)
+        candidates += [(e, MODEL) for e in find_with_model(body, folded, gazetteer)]
+    if gazetteer.excluded:
+        candidates = [(e, s) for e, s in candidates if folded[e.start : e.end] not in gazetteer.excluded]
+    entities = resolve(candidates)
+    if use_jieba and threading.current_thread() is not threading.main_thread():
+        _jieba(gazetteer)
+    return entities
 
 
 class EntityCache:

@@ -1,0 +1,123 @@
+"""Train the entity recogniser shipped as `reader/data/ner.crfsuite`.
+
+    python scripts/train_ner.py            # the shipped model (about 20 minutes on 2 cores)
+    python scripts/train_ner.py --out /tmp/try.crfsuite --iterations 50
+
+Reads the labelled sets from `../shared/ner` (or $READER_SHARED_NER), never from this repository:
+- msra-train, all but its last 5,000 sentences (those are the held-out Simplified-news dev set);
+- uner-gsdsimp-train and uner-gsd-train (the same Wikipedia sentences in Simplified and Traditional,
+  labelled separately);
+All text is folded (`reader.script.fold`) as at inference. L-BFGS with an L1 penalty (c1) keeps the
+model small; the training is deterministic for given data and parameters.
+Dev sets (msra-held-out, uner-gsdsimp-dev, uner-gsd-dev) are scored with the model alone at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import pycrfsuite  # noqa: E402
+
+from reader import ner  # noqa: E402
+from reader.nerdata import Score, labels, load  # noqa: E402
+from reader.script import fold  # noqa: E402
+
+TRAIN = ["msra-fit", "uner-gsdsimp-train", "uner-gsd-train"]
+DEV = ["msra-held-out", "uner-gsdsimp-dev", "uner-gsd-dev"]
+PARAMS = {"c1": 0.15, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True,
+          "feature.minfreq": 2}
+
+
+def sequences(name: str, limit: int | None = None, templates=None):
+    """(features, labels) per piece of each sentence of a set."""
+    for text, entities in load(name)[:limit]:
+        folded = fold(text)
+        tags = labels(text, entities, ner.MODEL_TYPES)
+        rows = ner.features(folded, templates)  # Over the whole sentence: pieces see their neighbours, as when tagging.
+        for start, end in ner.pieces(folded):
+            if not folded[start:end].isspace():
+                yield rows[start:end], tags[start:end]
+
+
+def convert(crfsuite_model: Path, out: Path, templates=None) -> None:
+    """The crfsuite model as the arrays `reader.ner.Model` tags with."""
+    import numpy as np
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(crfsuite_model))
+    info = tagger.info()
+    labels = sorted(info.labels, key=info.labels.get)
+    index = {label: i for i, label in enumerate(labels)}
+    transitions = np.zeros((len(labels), len(labels)), dtype=np.float32)
+    for (before, after), weight in info.transitions.items():
+        transitions[index[before], index[after]] = weight
+    bias = np.zeros(len(labels), dtype=np.float32)
+    by_template: dict[str, dict[str, dict[int, float]]] = {name: {} for name, _, _ in templates or ner.TEMPLATES}
+    for (attribute, label), weight in info.state_features.items():
+        if attribute == ner.BIAS:
+            bias[index[label]] = weight
+        else:
+            by_template[attribute[0]].setdefault(attribute[1:], {})[index[label]] = weight
+    ner.Model.from_templates(labels, transitions, bias, by_template, templates).save(out)
+
+
+def evaluate(model: Path, names: list[str]) -> None:
+    crf = ner.Model.load(model)
+    for name in names:
+        score = Score(ner.MODEL_TYPES)
+        for text, entities in load(name):
+            score.add(set(entities), set(ner.recognise(fold(text), crf)))
+        per_type = "  ".join(f"{k} {score.prf(k)[2]:.3f} (r {score.prf(k)[1]:.3f})" for k in ner.MODEL_TYPES)
+        p, r, f = score.prf()
+        print(f"{name:<18} P {p:.3f} R {r:.3f} F1 {f:.3f}   {per_type}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=ner.MODEL)
+    parser.add_argument("--convert-only", action="store_true", help="convert OUT.crfsuite to OUT")
+    parser.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
+    parser.add_argument("--c1", type=float, default=PARAMS["c1"])
+    parser.add_argument("--c2", type=float, default=PARAMS["c2"])
+    parser.add_argument("--minfreq", type=float, default=PARAMS["feature.minfreq"])
+    parser.add_argument("--train", nargs="+", default=TRAIN)
+    parser.add_argument("--limit", type=int, help="at most this many sentences of each set (trials)")
+    parser.add_argument("--eval-only", action="store_true")
+    parser.add_argument("--templates", type=json.loads, help="feature templates as JSON (trials)")
+    args = parser.parse_args()
+    if args.convert_only:
+        convert(args.out.with_suffix(".crfsuite"), args.out, args.templates)
+    elif not args.eval_only:
+        started = time.perf_counter()
+        trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+        count = 0
+        for name in args.train:
+            weight = 1
+            if "*" in name:
+                name, weight = name.split("*")[0], int(name.split("*")[1])
+            for xseq, yseq in sequences(name, args.limit, args.templates):
+                for _ in range(weight):
+                    trainer.append(xseq, yseq)
+                count += len(yseq) * weight
+        print(f"{count:,} characters of training text ({time.perf_counter() - started:.0f} s)", flush=True)
+        trainer.set_params({**PARAMS, "c1": args.c1, "c2": args.c2, "max_iterations": args.iterations,
+                            "feature.minfreq": args.minfreq})
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        crfsuite_model = args.out.with_suffix(".crfsuite")
+        trainer.train(str(crfsuite_model))
+        print(f"trained in {time.perf_counter() - started:.0f} s", flush=True)
+        convert(crfsuite_model, args.out, args.templates)
+        if args.out.parent.resolve() == ner.MODEL.parent.resolve():
+            crfsuite_model.unlink()  # Only the arrays ship.
+        print(f"{args.out}: {args.out.stat().st_size / 1e6:.1f} MB", flush=True)
+    evaluate(args.out, DEV)
+
+
+if __name__ == "__main__":
+    main()
