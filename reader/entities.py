@@ -344,13 +344,20 @@ class EntityCache:
         return entities
 
     def put(self, body: str, gazetteer: Gazetteer, entities: list[Entity], *, quick: bool = False) -> None:
-        from reader.storage import atomic_write_text
+        """Write the results: a temporary file renamed into place, without fsync (two of them cost
+        about 4 ms a file, 0.4 s for a 100-article corpus; a cache lost in a crash only costs time,
+        and a torn file is read as missing)."""
+        import os
 
         rows = [[e.start, e.end, e.type, e.key] for e in entities]
+        path = self._path(body, gazetteer, quick)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
-            atomic_write_text(self._path(body, gazetteer, quick), json.dumps(rows, ensure_ascii=False))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+            os.replace(temporary, path)
         except OSError:
-            pass  # A cache that cannot be written only costs time.
+            temporary.unlink(missing_ok=True)  # A cache that cannot be written only costs time.
 
 
 def detect_cached(body: str, gazetteer: Gazetteer, cache: EntityCache) -> list[Entity]:

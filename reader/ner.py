@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import re
 import threading
-from functools import lru_cache
 from pathlib import Path
 
 from reader.mentions import ORG, PERSON, PLACE
@@ -51,26 +50,33 @@ _model: "Model | None" = None
 _missing = False
 
 
-@lru_cache(maxsize=1)
-def _class_table() -> list[str]:
-    """`str.translate` table: a character's class, one letter (Han, Chinese numeral, digit, Latin,
-    space, punctuation, other)."""
-    table = ["o"] * 0x10000
-    for code in range(0x10000):
-        char = chr(code)
-        if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
-            table[code] = "h"
-        elif char.isdigit():
-            table[code] = "d"
-        elif char.isascii() and char.isalpha():
-            table[code] = "l"
-        elif char.isspace():
-            table[code] = "s"
-        elif not char.isalnum():
-            table[code] = "p"
-    for char in "零一二三四五六七八九十百千万亿两":
-        table[ord(char)] = "n"
-    return table
+_classes: dict[int, str] = {}
+
+
+def _char_class(char: str) -> str:
+    """A character's class, one letter: Han, Chinese numeral, digit, Latin, space, punctuation,
+    other."""
+    code = ord(char)
+    if char in "零一二三四五六七八九十百千万亿两":
+        return "n"
+    if 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF:
+        return "h"
+    if char.isdigit():
+        return "d"
+    if char.isascii() and char.isalpha():
+        return "l"
+    if char.isspace():
+        return "s"
+    if not char.isalnum() and code < 0x10000:
+        return "p"
+    return "o"
+
+
+def _class_table(text: str) -> dict[int, str]:
+    """`str.translate` table of each character's class, grown for the characters of `text`."""
+    for char in set(text).difference(map(chr, _classes)):
+        _classes[ord(char)] = _char_class(char)
+    return _classes
 
 
 def _padded(folded: str) -> dict[str, str]:
@@ -78,7 +84,7 @@ def _padded(folded: str) -> dict[str, str]:
     folded = _ASTRAL.sub("\uffff", folded)
     return {
         "c": "\x02" * _PAD + folded + "\x03" * _PAD,
-        "k": "p" * _PAD + folded.translate(_class_table()) + "p" * _PAD,
+        "k": "p" * _PAD + folded.translate(_class_table(folded)) + "p" * _PAD,
     }
 
 
@@ -285,9 +291,8 @@ class Model:
             for t in range(1, width):
                 k = live_from[t]
                 candidates = best[k:, :, None] + self.transitions
-                previous = candidates.argmax(axis=1)
-                back[k:, t] = previous
-                best[k:] = np.take_along_axis(candidates, previous[:, None, :], axis=1)[:, 0] + scores[k:, t]
+                back[k:, t] = candidates.argmax(axis=1)
+                best[k:] = candidates.max(axis=1) + scores[k:, t]
             label = best.argmax(axis=1)
             path = np.zeros((len(batch), width), dtype=np.int64)
             path[:, width - 1] = label
