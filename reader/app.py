@@ -168,12 +168,12 @@ class ReaderApp(App[None]):
         took a third of the time to the first paint. `reader.cli` turns the collector off before
         loading anything; it comes back on here."""
         if self.is_running and self.screen.is_attached and not self._painted:
-            from textual.widgets import Footer
+            from reader.widgets.key_hints import KeyHints
 
             self._painted = True
             gc.freeze()
             gc.enable()
-            await self.mount(Footer())
+            await self.mount(KeyHints())
             self.sidebar.put_in_filter()
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
             self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)

@@ -21,7 +21,8 @@ class Action(NamedTuple):
     id: str
     action: str
     description: str
-    show: bool = False
+    hint: str = ""
+    """A word or two for the key hints at the bottom of the screen; none: not shown there."""
     priority: bool = False
 
     @property
@@ -45,19 +46,19 @@ CONTEXTS = {
 ACTIONS: dict[str, Action] = {
     action.id: action
     for action in [
-        Action("app.quit", "quit", "Quit", show=True),
-        Action("app.help", "help", "Show the keys", show=True),
+        Action("app.quit", "quit", "Quit", "Quit"),
+        Action("app.help", "help", "Show the keys", "Keys"),
         Action("app.command_palette", "command_palette", "Command palette", priority=True),
         Action("app.toggle_sidebar", "toggle_sidebar", "Show or hide the article list"),
-        Action("app.filter", "filter", "Filter the article list", show=True),
-        Action("app.toggle_script", "toggle_script", "Script: original, 简体, 繁體", show=True),
-        Action("app.search", "search", "Search all articles", show=True),
-        Action("app.entity_panel", "entity_panel", "Show or hide the entity panel", show=True),
-        Action("app.annotations", "annotations", "List annotations", show=True),
+        Action("app.filter", "filter", "Filter the article list", "Filter"),
+        Action("app.toggle_script", "toggle_script", "Script: original, 简体, 繁體", "Script"),
+        Action("app.search", "search", "Search all articles", "Search"),
+        Action("app.entity_panel", "entity_panel", "Show or hide the entity panel", "Entities"),
+        Action("app.annotations", "annotations", "List annotations", "Notes"),
         Action("app.undo_delete", "undo_delete", "Undo the last deleted annotation"),
         Action("app.export", "export", "Export annotations"),
         Action("app.toggle_highlights", "toggle_highlights", "Entity highlighting on or off"),
-        Action("app.next_article", "next_article", "Next article", show=True),
+        Action("app.next_article", "next_article", "Next article", "Next article"),
         Action("app.previous_article", "previous_article", "Previous article"),
         Action("article.scroll_down", "scroll_down", "Scroll down a line"),
         Action("article.scroll_up", "scroll_up", "Scroll up a line"),
@@ -68,18 +69,18 @@ ACTIONS: dict[str, Action] = {
         Action("article.next_mention", "next_mention", "Next mention of the chosen entity (or any)"),
         Action("article.previous_mention", "previous_mention", "Previous mention of the chosen entity (or any)"),
         Action("article.cursor_left", "cursor_left", "Cursor back a character"),
-        Action("article.cursor_right", "cursor_right", "Cursor on a character"),
+        Action("article.cursor_right", "cursor_right", "Cursor on a character", "Cursor"),
         Action("article.word_left", "word_left", "Cursor back a word"),
         Action("article.word_right", "word_right", "Cursor on a word"),
         Action("article.sentence_left", "sentence_left", "Cursor back a sentence"),
         Action("article.sentence_right", "sentence_right", "Cursor on a sentence"),
         Action("article.line_down", "line_down", "Cursor down a line"),
         Action("article.line_up", "line_up", "Cursor up a line"),
-        Action("article.toggle_selection", "toggle_selection", "Start or drop a selection at the cursor"),
-        Action("article.annotate", "app.annotate", "Annotate the selection (or what is under the cursor)"),
+        Action("article.toggle_selection", "toggle_selection", "Start or drop a selection at the cursor", "Select"),
+        Action("article.annotate", "app.annotate", "Annotate the selection (or what is under the cursor)", "Annotate"),
         Action("article.annotate_sentence", "app.annotate_sentence", "Annotate the sentence at the cursor"),
-        Action("article.delete_annotation", "app.delete_annotation", "Delete the annotation under the cursor"),
-        Action("article.next_hit", "app.next_hit", "Next search hit (on into the next article)"),
+        Action("article.delete_annotation", "app.delete_annotation", "Delete the annotation under the cursor", "Delete note"),
+        Action("article.next_hit", "app.next_hit", "Next search hit (on into the next article)", "Next hit"),
         Action("article.previous_hit", "app.previous_hit", "Previous search hit"),
         Action("article.clear_marks", "app.clear_marks", "Clear search hits and marks"),
         Action("article.next_entity", "next_entity", "Next entity of any kind"),
@@ -90,21 +91,21 @@ ACTIONS: dict[str, Action] = {
         Action("sidebar.page_up", "page_up", "A page of titles up"),
         Action("sidebar.first", "first", "First title"),
         Action("sidebar.last", "last", "Last title"),
-        Action("sidebar.open", "select", "Read the highlighted article"),
-        Action("entities.mentions_elsewhere", "mentions_elsewhere", "Which articles mention this entity"),
-        Action("annotate.save", "save", "Save (annotation, export)", priority=True),
-        Action("annotate.delete", "delete", "Delete the annotation", priority=True),
-        Action("notes.toggle_scope", "toggle_scope", "This article or all articles"),
-        Action("search.toggle_word_mode", "toggle_word_mode", "Whole words only, or any text", priority=True),
+        Action("sidebar.open", "select", "Read the highlighted article", "Read"),
+        Action("entities.mentions_elsewhere", "mentions_elsewhere", "Which articles mention this entity", "Elsewhere"),
+        Action("annotate.save", "save", "Save (annotation, export)", "Save", priority=True),
+        Action("annotate.delete", "delete", "Delete the annotation", "Delete", priority=True),
+        Action("notes.toggle_scope", "toggle_scope", "This article or all articles", "This/all"),
+        Action("search.toggle_word_mode", "toggle_word_mode", "Whole words only, or any text", "Whole words", priority=True),
         Action("search.history_back", "history_back", "Earlier query"),
         Action("search.history_forward", "history_forward", "Later query"),
-        Action("search.focus_results", "focus_results", "Move into the results"),
+        Action("search.focus_results", "focus_results", "Move into the results", "Results"),
         Action("results.down", "cursor_down", "Next result"),
         Action("results.up", "cursor_up", "Previous result"),
         Action("results.page_down", "page_down", "A page of results down"),
         Action("results.page_up", "page_up", "A page of results up"),
-        Action("results.choose", "choose", "Open the article at this hit"),
-        Action("dialog.close", "close", "Close the dialog"),
+        Action("results.choose", "choose", "Open the article at this hit", "Open"),
+        Action("dialog.close", "close", "Close the dialog", "Close"),
     ]
 }
 

@@ -218,3 +218,36 @@ async def test_a_word_found_only_in_a_title_opens_that_article_at_its_top(seed_c
         assert app.current.id == seed_corpus.articles[2].id and app.view.scroll_y == 0
     cli = json.loads(reader("search", "殺出", "--json").stdout)
     assert [(row["in"], row["text"]) for row in cli] == [("title", "殺出")]
+
+
+def hint_labels(app) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [f"{key.key_display} {key.description}" for key in app.query(FooterKey)]
+
+
+async def test_key_hints_show_what_acts_where_the_focus_is():
+    app = make_app()
+    async with app.run_test(size=(200, 30)) as pilot:
+        await wait_until(pilot, lambda: app.query("KeyHints") and hint_labels(app))
+        in_text = hint_labels(app)
+        assert in_text[:5] == ["? Keys", "→ Cursor", "v Select", "a Annotate", "x Delete note"]
+        assert "q Quit" in in_text
+        await pilot.press("f")
+        await wait_until(pilot, lambda: "? Keys" not in hint_labels(app))
+        typing = hint_labels(app)  # Printable keys would be typed into the filter, not obeyed.
+        assert all(len(label.split(" ")[0]) > 1 for label in typing if not label.startswith("^p"))
+        assert "f1 Keys" in typing
+        await pilot.press("escape", "escape", "question_mark")
+        await wait_until(pilot, lambda: "q Quit" not in hint_labels(app))
+        assert hint_labels(app)[0] == "esc Close"
+
+
+async def test_key_hints_are_whole_labels_at_80_columns():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.query("KeyHints") and hint_labels(app))
+        hints = app.query_one("KeyHints")
+        keys = list(hints.query("FooterKey"))
+        assert sum(key.region.width for key in keys) <= 80
+        assert all(key.region.width >= len(key.key_display) + len(key.description) + 2 for key in keys)

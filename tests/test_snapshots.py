@@ -6,6 +6,8 @@ snapshot waits for the background work (entity highlights) so the picture is alw
 
 from __future__ import annotations
 
+import pytest
+
 from apphelpers import SIZE, make_app, wait_until
 
 
@@ -14,7 +16,7 @@ async def settled(pilot) -> None:
     app = pilot.app
     await wait_until(
         pilot,
-        lambda: len(app._entities_complete) == len(app.corpus.articles) and not app._busy and app.query("Footer"),
+        lambda: len(app._entities_complete) == len(app.corpus.articles) and not app._busy and app.query("KeyHints"),
     )
 
 
@@ -32,3 +34,10 @@ def test_narrow_terminal_wraps_chinese_text(snap_compare):
 
 def test_entity_panel_in_simplified(snap_compare):
     assert snap_compare(make_app(), press=["t", "e"], terminal_size=SIZE, run_before=settled)
+
+
+@pytest.mark.parametrize("width", [80, 200])
+@pytest.mark.parametrize("keys", [[], ["f"], ["question_mark"]], ids=["article", "filter-box", "help"])
+def test_key_hints_follow_the_focus(snap_compare, width: int, keys: list[str]):
+    """The hints name the keys of where the reader is, whole labels only."""
+    assert snap_compare(make_app(), press=keys, terminal_size=(width, 24), run_before=settled)

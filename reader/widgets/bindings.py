@@ -15,9 +15,10 @@ def bindings_for(context: str) -> list[Binding]:
         Binding(
             default_keys(action.id),
             action.action,
-            action.description,
-            show=action.show,
+            action.hint or action.description,
+            show=bool(action.hint),
             priority=action.priority,
+            tooltip=action.description,
             id=action.id,
         )
         for action in ACTIONS.values()
