@@ -19,7 +19,6 @@ import json
 import os
 import re
 import threading
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -63,6 +62,8 @@ class Annotation(NamedTuple):
             raise ValueError(f"unknown colour {color!r} (one of {', '.join(COLORS)})")
         quote, prefix, suffix = context_of(body, start, end)
         stamp = now()
+        import uuid  # Its import pulls in `platform`: kept off the way of commands that never add.
+
         return cls(uuid.uuid4().hex, article, start, end, quote, prefix, suffix, note, tuple(tags), color, stamp, stamp)
 
     def edited(self, **changes) -> "Annotation":
@@ -350,7 +351,7 @@ class AnnotationStore:
                     self._fail(f"changed on disk into something unreadable ({error})")
                     raise StoreError(f"{self.problem}; not writing over it") from None
                 mine = _merge(mine, theirs)
-            revision = uuid.uuid4().hex
+            revision = os.urandom(16).hex()
             self._write(mine, revision)
             self._state = mine
             on_disk = self._on_disk()  # Under the lock: nobody else writes between.

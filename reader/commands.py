@@ -1,4 +1,8 @@
-"""The headless subcommands: the contract other tools and tests rely on (JSON with --json)."""
+"""The headless subcommands: the contract other tools and tests rely on (JSON with --json).
+
+What only one command needs (entity detection, layout) is imported by that command: every
+command pays for the imports of this module.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +16,9 @@ from reader import paths
 from reader.annotations import COLORS, DEFAULT_COLOR, Annotation, AnnotationStore, StoreError, place_all
 from reader.cli import UsageError, load_articles
 from reader.corpus import Article, Corpus
-from reader.entities import TYPES, EntityCache, Gazetteer, GazetteerError, detect_cached
 from reader.export import FORMATS, W3CError, export_current, read_w3c
 from reader.keymap import keys_markdown, load_keymap
-from reader.layout import article_script, article_texts
-from reader.paragraphs import split_blocks
+from reader.mentions import TYPES
 from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text, fold
 from reader.search import FoldedCache, SearchIndex, folded_texts, parse_query, snippet
 
@@ -112,12 +114,15 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ⏎ ", text.strip())
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _print_json(data: object) -> None:
-    """Indented JSON; a list of rows one row a line (tens of thousands of hits print in a blink
-    that way, against a second through the indenting encoder)."""
-    if isinstance(data, list) and data:
-        rows = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in data)
-        print(f"[\n{rows}\n]")
+    """Indented JSON; a list of rows (flat objects) one row a line, encoded in one call of the C
+    encoder (22,000 hits in a seventh of a second, against a second through the indenting one).
+    Splitting at `}, {"` is safe: inside a string a quote is always escaped."""
+    if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
+        print("[\n  " + _ENCODE(data)[1:-1].replace('}, {"', '},\n  {"') + "\n]")
     else:
         print(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -139,6 +144,9 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> None:
+    from reader.layout import article_script, article_texts
+    from reader.paragraphs import split_blocks
+
     article = _article(load_articles(args), args.article)
     if not article.body and article.problem:
         print(f"reader: cannot read {article.id}: {article.problem}", file=sys.stderr)
@@ -157,6 +165,8 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 
 def cmd_entities(args: argparse.Namespace) -> None:
+    from reader.entities import EntityCache, Gazetteer, GazetteerError, detect_cached
+
     corpus = load_articles(args)
     articles = [_article(corpus, args.article)] if args.article else corpus.articles
     try:
