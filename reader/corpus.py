@@ -97,11 +97,14 @@ class _SourceFile:
     """The file behind articles listed from the cache: read, decoded and checked once for all of
     them (a seed-format file holds a hundred), then let go once every one has its body."""
 
-    __slots__ = ("path", "unread", "_lock", "_text")
+    __slots__ = ("path", "unread", "_checked", "_lock", "_text")
 
-    def __init__(self, path: str, articles: int) -> None:
+    def __init__(self, path: str, articles: int, checked: tuple[tuple[int, int, int], str] | None = None) -> None:
+        """`checked`: the stat and digest of the file as the listing was checked against it in
+        this process, so reading it again does not digest it again while its stat is the same."""
         self.path = path
         self.unread = articles
+        self._checked = checked
         self._lock = threading.Lock()
         self._text: tuple[str, str] | None = None
 
@@ -110,8 +113,9 @@ class _SourceFile:
         fresh parse. CorpusError if the file cannot be read or no longer holds the article."""
         with self._lock:
             if self._text is None:
-                data = _read_bytes(self.path)
-                self._text = (_decode(data)[0], _digest(data))
+                data, key = _read_bytes(self.path)
+                same = self._checked is not None and self._checked[0] == key
+                self._text = (_decode(data)[0], self._checked[1] if same else _digest(data))
             text, digest = self._text
             self.unread -= 1
             if self.unread <= 0:
@@ -179,11 +183,13 @@ def article_id(path: Path, title: str) -> str:
     return f"{stem}-{digest}"
 
 
-def _read_bytes(path: Path | str) -> bytes:
-    """The file's bytes; `CorpusError` with a readable reason otherwise."""
+def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int]]:
+    """The file's bytes and the (inode, size, modification time) of what was read (the stat of
+    the open file, taken before reading); `CorpusError` with a readable reason otherwise."""
     try:
         with open(path, "rb") as file:
-            return file.read()
+            info = os.fstat(file.fileno())
+            return file.read(), (info.st_ino, info.st_size, info.st_mtime_ns)
     except FileNotFoundError:
         raise CorpusError("no such file or folder") from None
     except IsADirectoryError:
@@ -358,9 +364,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
 
-def _from_entry(path: str, entry: list) -> list[Article] | None:
+def _from_entry(path: str, entry: list, checked: tuple[tuple[int, int, int], str] | None = None) -> list[Article] | None:
     try:
-        file = _SourceFile(path, len(entry[1]))
+        file = _SourceFile(path, len(entry[1]), checked)
         return [
             Article.listed(id_, title, source, tags, file, start, end, entry[0], entry[2])
             for id_, title, source, tags, start, end in entry[1]
@@ -390,9 +396,10 @@ def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_ca
     for path in files:
         entry = listed.get(path)
         try:
-            data = _read_bytes(path)
+            data, key = _read_bytes(path)
             digest = _digest(data)
-            found = _from_entry(path, entry) if isinstance(entry, list) and entry[:1] == [digest] else None
+            listed_here = isinstance(entry, list) and entry[:1] == [digest]
+            found = _from_entry(path, entry, (key, digest)) if listed_here else None
             if found is None:
                 text, encoding = _decode(data)
                 found = parse_text(Path(path), text, digest, encoding)

@@ -281,7 +281,8 @@ class Results:
 
     def title_hits(self, index: int) -> list[Hit]:
         """The query's words in the title of the article at `index` (offsets into the title)."""
-        return find_hits(self.index.titles[index], self.words)
+        title = self.index.titles[index]
+        return find_hits(title, self.words) if any(word in title for word in self.words) else []
 
     def hits_for(self, article_id: str) -> list[Hit]:
         index = self.index.index_of(article_id)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 
-def atomic_write_text(path: Path, text: str, *, backup: bool = False) -> None:
+def atomic_write_text(path: Path, text: str, *, backup: bool = False, errors: str = "strict") -> None:
     """Write `text` to `path` atomically: temporary file in the same folder, fsync, `os.replace`.
 
     With `backup`, the previous version is kept as `path` + `.bak` (by hard link, so it is never
@@ -20,7 +20,7 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
+        with os.fdopen(handle, "w", encoding="utf-8", errors=errors) as file:
             file.write(text)
             file.flush()
             os.fsync(file.fileno())

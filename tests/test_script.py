@@ -85,3 +85,22 @@ def test_every_conversion_keeps_the_length(text):
     folded = fold(text)
     assert len(folded) == len(text)
     assert fold(folded) == folded
+
+
+def test_the_fold_table_kept_on_disk_is_the_one_made_and_is_made_again_when_opencc_changes(isolated_xdg):
+    import json
+
+    from reader import script
+
+    script.fold_table.cache_clear()
+    made = script.fold_table()  # Made, and written to the cache folder.
+    [kept] = (isolated_xdg / "cache" / "reader").glob("fold-table-*.txt")
+    script.fold_table.cache_clear()
+    assert script.fold_table() == made
+    header, _, table = kept.read_text(encoding="utf-8", errors="surrogatepass").partition("\n")
+    sources = json.loads(header)
+    sources[0][1] = [0, 0]  # As if OpenCC's tables had been replaced.
+    kept.write_text(json.dumps(sources) + "\n" + "x" * 0x10000, encoding="utf-8")
+    script.fold_table.cache_clear()
+    assert script.fold_table() == made  # Not the stale file's.
+    script.fold_table.cache_clear()
