@@ -58,6 +58,18 @@ class Hit(NamedTuple):
     end: int
 
 
+class Folded(NamedTuple):
+    """Every article's folded text, and all of them joined by a separator (what the index scans;
+    the cache file holds just that, so reading it back joins nothing again)."""
+
+    texts: list[str]
+    joined: str
+
+    @classmethod
+    def of(cls, texts: list[str]) -> "Folded":
+        return cls(texts, _SEPARATOR.join(texts))
+
+
 class FoldedCache:
     """Every article's folded text, on disk, for a corpus signature (see `Corpus.signature`):
     folding ten thousand articles takes seconds, reading them back a fraction of one."""
@@ -65,22 +77,23 @@ class FoldedCache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
-    def get(self, signature: str, count: int) -> list[str] | None:
+    def get(self, signature: str, count: int) -> Folded | None:
         try:
             # Bytes decoded whole: read_text's newline translation doubles the time on 50 MB.
-            texts = (self.folder / f"{signature}.txt").read_bytes().decode("utf-8").split(_SEPARATOR)
+            joined = (self.folder / f"{signature}.txt").read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        return texts if len(texts) == count else None
+        texts = joined.split(_SEPARATOR)
+        return Folded(texts, joined) if len(texts) == count else None
 
-    def put(self, signature: str, folded: list[str]) -> None:
+    def put(self, signature: str, folded: Folded) -> None:
         from reader.storage import atomic_write_text
 
         try:
             for old in self.folder.glob("*.txt") if self.folder.exists() else []:
                 if old.stem != signature:
                     old.unlink(missing_ok=True)  # One corpus's worth at a time: they are big.
-            atomic_write_text(self.folder / f"{signature}.txt", _SEPARATOR.join(folded))
+            atomic_write_text(self.folder / f"{signature}.txt", folded.joined)
         except OSError:
             pass
 
@@ -90,12 +103,12 @@ CACHED_FROM = 1000
 
 
 def folded_texts(articles: list[Article], signature: str, cache: FoldedCache,
-                 progress: Callable[[int], None] | None = None) -> list[str]:
+                 progress: Callable[[int], None] | None = None) -> Folded:
     """Every article's folded body: from the disk cache when the corpus (its `signature`) is
     unchanged, else folded now and, for a large corpus, kept for the next time."""
     folded = cache.get(signature, len(articles))
     if folded is None:
-        folded = fold_all(articles, progress)
+        folded = Folded.of(fold_all(articles, progress))
         if len(articles) >= CACHED_FROM:
             cache.put(signature, folded)
     return folded
@@ -139,10 +152,11 @@ class SearchIndex:
     #: Below this many candidate articles, words are checked in their text directly.
     FEW = 64
 
-    def __init__(self, articles: Iterable[Article], folded: Iterable[str] | None = None) -> None:
+    def __init__(self, articles: Iterable[Article], folded: Folded | Iterable[str] | None = None) -> None:
         self.articles = list(articles)
-        self.folded = list(folded) if folded is not None else [fold(a.body) for a in self.articles]
-        self._joined = _SEPARATOR.join(self.folded)
+        if not isinstance(folded, Folded):
+            folded = Folded.of(list(folded) if folded is not None else [fold(a.body) for a in self.articles])
+        self.folded, self._joined = folded.texts, folded.joined
         self._starts = list(accumulate((len(text) + 1 for text in self.folded[:-1]), initial=0))
         self._positions = {article.id: index for index, article in enumerate(self.articles)}
         self._holding_cache: OrderedDict[str, int] = OrderedDict()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from reader import corpus as corpus_module
 from reader.corpus import CorpusCache, load_corpus
-from reader.search import FoldedCache, SearchIndex, fold_all
+from reader.search import Folded, FoldedCache, SearchIndex, fold_all
 from reader.widgets.article_view import ArticleView
 
 from apphelpers import SIZE, make_app, view_text, wait_until
@@ -82,8 +82,8 @@ def test_a_damaged_cache_is_rebuilt_not_an_error(tmp_path: Path):
 def test_folded_texts_come_back_from_disk(tmp_path: Path, seed_corpus):
     cache = FoldedCache(tmp_path)
     folded = fold_all(seed_corpus.articles)
-    cache.put("sig", folded)
-    assert cache.get("sig", len(folded)) == folded
+    cache.put("sig", Folded.of(folded))
+    assert cache.get("sig", len(folded)).texts == folded
     assert cache.get("other", len(folded)) is None
     index = SearchIndex(seed_corpus.articles, cache.get("sig", len(folded)))
     assert len(index.search("腾讯")) == 7
