@@ -401,7 +401,12 @@ def _revision(head: bytes) -> str | None:
 
 
 def _cannot_save(path: Path, error: OSError) -> StoreError:
-    """One line for the user: where, and the system's reason in words (not a traceback)."""
+    """One line for the user: where, and the system's reason in words (not a traceback). A
+    folder on the way that is a file says so ("file exists" from mkdir would not)."""
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        blocker = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+        if blocker is not None:
+            return StoreError(f"cannot save to {path}: {blocker} is a file, not a folder")
     reason = (error.strerror or str(error)).lower()
     return StoreError(f"cannot save to {path}: {reason}")
 

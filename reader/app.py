@@ -27,7 +27,7 @@ from reader.keymap import load_keymap, textual_keymap
 from reader.layout import article_script, known_script
 from reader.mentions import TYPES, Entity, group
 from reader.navigation import sentence_at
-from reader.script import ORIGINAL, convert, in_script, mode_label, next_mode, warm_up
+from reader.script import ORIGINAL, in_script, mode_label, next_mode, warm_up
 from reader.state import State
 from reader.widgets.article_view import ArticleView, Span
 from reader.widgets.bindings import bindings_for
@@ -306,11 +306,14 @@ class ReaderApp(App[None]):
     def _search_status(self) -> str | None:
         if self.search_results is None or self.current is None:
             return None
-        hits = self.search_results.hits_for(self.current.id)
+        results = self.search_results
+        hits = results.hits_for(self.current.id)
         mark = self.view.current_mark
         number = next((i + 1 for i, h in enumerate(hits) if h.start == mark), None)
-        where = f"{number}/{len(hits)}" if number else f"{len(hits)} hits"
-        return f"“{self.search_results.query}” {where}"
+        index = results.index.index_of(self.current.id)
+        in_title = index is not None and index in results.indices and results.title_hits(index)
+        where = f"{number}/{len(hits)}" if number else f"{len(hits)} hit{'' if len(hits) == 1 else 's'}"
+        return f"“{results.query}” {where}" + (" · in the title" if in_title else "")
 
     def _step_article(self, step: int) -> None:
         """The next or previous article of those the sidebar shows (its filter holds), wrapping
@@ -565,11 +568,16 @@ class ReaderApp(App[None]):
         if candidates:
             self._show_hits(focus=candidates[0] if forward else candidates[-1])
             return
-        positions = results.indices
         here = self.corpus.index_of(self.current.id)
-        later = [p for p in positions if (p > here if forward else p < here)] if here is not None else []
-        target = (later[0] if forward else later[-1]) if later else (positions[0] if forward else positions[-1])
-        if not later:
+        ordered = results.indices if forward else results.indices[::-1]
+        later = [p for p in ordered if here is not None and (p > here if forward else p < here)]
+        # Articles found by their titles alone have no hit in the text: stepped over.
+        target = next((p for p in later + ordered if results.hits(p)), None)
+        if target is None:
+            self.notify(f"“{results.query}” is only in titles: there is no hit in the text to go to.",
+                        title="Search")
+            return
+        if target not in later:
             self.notify(f"Wrapped around to the {'first' if forward else 'last'} hit of “{results.query}”.",
                         title="Search")
         self.open_article(self.corpus.articles[target].id)

@@ -216,7 +216,7 @@ def cmd_search(args: argparse.Namespace) -> None:
         return
     print(f"{_count(len(rows), 'hit')} in {_count(len(results), 'article')}")
     for position, (article, hits) in zip(results.indices, results.rows()):
-        print(f"\n{article.title} ({article.id}): {len(hits)}")
+        print(f"\n{article.title} ({article.id}): {results.count(position)}")
         for hit in results.title_hits(position):
             title = article.title
             print(f"  {'title':>6}  {title[:hit.start]}[{title[hit.start:hit.end]}]{title[hit.end:]}")

@@ -1,7 +1,7 @@
 """Moving a reading cursor through text by word and by sentence, in body offsets.
 
-Words come from jieba when it is running (the entity finder starts it after the first paint);
-until then, from a rule that takes each CJK character as a word, so the cursor never waits.
+Words come from jieba: the entity pass starts it after the first paint, and the first word key
+does if nothing has (the view says so and waits: a character is not a word).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from typing import Callable, Iterable
 from reader.script import SIMPLIFIED, convert
 
 _SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)]*|\n+")
-_RUN = re.compile(r"[A-Za-z0-9_.%'-]+|\s+|.", re.S)
 
 Splitter = Callable[[str], Iterable[str]]
 
@@ -47,11 +46,6 @@ def previous_sentence(body: str, offset: int) -> int:
     if offset > start:
         return start
     return sentence_at(body, max(0, start - 1))[0]
-
-
-def character_splitter(text: str) -> Iterable[str]:
-    """Words without a dictionary: Latin and digit runs, spaces, and every other character alone."""
-    return (match.group() for match in _RUN.finditer(text))
 
 
 def jieba_splitter_if_ready() -> Splitter | None:

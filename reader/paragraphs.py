@@ -29,9 +29,17 @@ _SENTENCE_END_RE = re.compile(r"[。？！?!…]+[”’」』）)\]】]*")
 _NUMBERED_HEADING_RE = re.compile(r"(?:(?<=^)|(?<=[。？！?!”」』]))\s*(?:(?:0?\d|[1-9]\d)[.．、]|0[1-9])\s+")
 _HEADING_CLOSERS = "?？!！。"
 _HEADING_FINAL_PARTICLES = "了嗎吗呢吧"
-_HEADING_MAX = 24
-# Words that commonly open the paragraph right after a glued heading.
-_PARAGRAPH_OPENERS = ("在", "從", "从", "當", "当", "據", "据", "隨著", "随着", "對於", "对于", "除了")
+_HEADING_MAX = 32
+# Words that commonly open the paragraph right after a glued heading. A one-character one counts
+# unless it ends a common word with the character before it (`意在`, `根據`).
+_PARAGRAPH_OPENERS = ("隨著", "随着", "對於", "对于", "除了")
+_SHORT_OPENERS = ("在", "從", "从", "當", "当", "據", "据")
+_WORDS_ENDING_IN_AN_OPENER = frozenset(
+    "意在 旨在 志在 重在 貴在 贵在 正在 現在 现在 存在 實在 实在 所在 內在 内在 外在 自在 好在 難在 难在 "
+    "自從 自从 服從 服从 無從 无从 適從 适从 聽從 听从 "
+    "應當 应当 相當 相当 適當 适当 正當 正当 妥當 妥当 充當 充当 擔當 担当 "
+    "根據 根据 依據 依据 證據 证据 數據 数据 佔據 占據 占据".split()
+)
 _CAPTION_RE = re.compile(r"圖片來源[:：]|图片来源[:：]|圖源[:：]|图源[:：]|圖片由|图片由")
 _CAPTION_ENDINGS = re.compile(
     r"網路|網絡|网络|視覺中國|视觉中国|報告|报告|官網|官网|截圖|截图|供圖|供图|媒體|媒体|生成|"
@@ -151,6 +159,8 @@ def _numbered_headings(body: str, start: int, end: int) -> list[tuple[int, int, 
     for match in _NUMBERED_HEADING_RE.finditer(body, start, end):
         heading_start = match.start() + len(match.group()) - len(match.group().lstrip())
         heading_end = strip_span(body, match.end(), _heading_end(body, match.end(), end))[1]
+        while heading_end < end and body[heading_end] in _CLOSING_PUNCTUATION:  # Never `,` after a heading.
+            heading_end += 1
         if heading_end > match.end():
             found.append((heading_start, heading_end, HEADING))
     return found
@@ -169,9 +179,15 @@ def _heading_end(body: str, text_start: int, limit: int) -> int:
     for position in range(text_start + 1, window_end):
         if body[position - 1] in _HEADING_FINAL_PARTICLES:
             return position
-        if position - text_start >= 4 and body.startswith(_PARAGRAPH_OPENERS, position):
+        if position - text_start >= 4 and _opens_paragraph(body, position):
             return position
     return next((i for i in range(text_start, window_end) if body[i] in "，,"), window_end)
+
+
+def _opens_paragraph(body: str, position: int) -> bool:
+    if body.startswith(_PARAGRAPH_OPENERS, position):
+        return True
+    return body.startswith(_SHORT_OPENERS, position) and body[position - 1 : position + 1] not in _WORDS_ENDING_IN_AN_OPENER
 
 
 def _captions(body: str, start: int, end: int) -> list[tuple[int, int, str]]:

@@ -303,8 +303,13 @@ class Results:
         return self.hits(index) if index is not None else []
 
     def total(self) -> int:
-        """Every hit in every matching article (reads them all: call it off the UI thread)."""
-        return sum(len(self.hits(i)) for i in self.indices)
+        """Every hit in every matching article, titles included (reads them all: call it off the
+        UI thread)."""
+        return sum(self.count(i) for i in self.indices)
+
+    def count(self, index: int) -> int:
+        """The hits in the article at `index`: in its text and in its title."""
+        return len(self.hits(index)) + len(self.title_hits(index))
 
     def rows(self) -> Iterator[tuple[Article, list[Hit]]]:
         for index in self.indices:

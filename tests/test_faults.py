@@ -54,6 +54,7 @@ def test_cli_annotate_where_nothing_can_be_written_is_one_line_and_fails(tmp_pat
     result = reader("annotate", "1", "--quote", "騰訊", "--annotations", str(_unwritable(tmp_path)))
     assert result.returncode == 1
     assert result.stderr.startswith("reader: cannot save to ") and len(result.stderr.splitlines()) == 1
+    assert result.stderr.rstrip().endswith("not-a-folder is a file, not a folder")
     assert "Traceback" not in result.stderr
 
 
@@ -71,6 +72,7 @@ async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_p
         assert app.screen.query_one(TextArea).text == "一條不能丟的筆記"
         problem = str(app.screen.query_one("#problem").render())
         assert "cannot save to" in problem and "ctrl+s tries again" in problem
+        assert "is a file, not a folder" in problem  # Whole, wrapped in the dialog.
         path.parent.unlink()  # The reader makes room; saving again works.
         await pilot.press("ctrl+s")
         await pilot.pause()

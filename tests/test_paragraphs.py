@@ -50,8 +50,10 @@ def test_numbered_headings_and_captions_are_found(seed_corpus):
 def test_numbered_headings_without_a_dot_are_set_apart(seed_corpus):
     article = seed_corpus.articles[5]  # 華爾街見聞: `01 10億現金重注…`, `02 “絕密項目”浮出水面…`
     headings = [article.body[b.start : b.end] for b in split_blocks(article.body) if b.kind == HEADING]
-    assert [heading[:3] for heading in headings] == ["01 ", "02 ", "03 "]
-    assert headings[1].startswith("02 “絕密項目”浮出水面,AI殺入社交腹地") and "除了" not in headings[1]
+    assert headings == ["01 10億現金重注,意在復刻支付戰役奇蹟", "02 “絕密項目”浮出水面,AI殺入社交腹地",
+                        "03 馬化騰定調“AI大年”,“唯一花錢投入比較多的就是AI”"]
+    for block in split_blocks(article.body):  # No paragraph starts with closing punctuation.
+        assert article.body[block.start] not in ",，。、"
     assert not any(split_blocks(text)[0].kind == HEADING for text in ("在 2 個月內增長了 30 倍。", "1 10億元。"))
 
 

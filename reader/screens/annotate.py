@@ -51,7 +51,7 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
         & #quote { color: $text-muted; margin-bottom: 1; max-height: 5; }
         & TextArea { height: 6; }
         & #tags { margin: 1 0 0 0; }
-        & #problem { display: none; color: $error; margin-top: 1; }
+        & #problem { display: none; color: $error; margin-top: 1; width: 1fr; height: auto; }
         & RadioSet { layout: horizontal; border: none; height: auto; margin: 1 0 0 0; }
         & #buttons { height: auto; margin-top: 1; align: right middle; }
         & #buttons Button { margin-left: 1; }
@@ -81,7 +81,7 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
             if self.read_only:
                 yield Label(Content(f"Read-only: {self.read_only}"), id="read-only")
             yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
-            yield Label("", id="problem")
+            yield Static("", id="problem")
             yield Input(" ".join(self.tags), placeholder="tags, separated by spaces or commas", id="tags")
             with RadioSet(id="colors"):
                 for colour in COLORS:
@@ -108,8 +108,13 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
         if problem is None:
             self.dismiss(edit)
             return
-        self.query_one("#problem", Label).update(Content(f"Not saved: {problem}. ctrl+s tries again."))
-        self.query_one("#problem", Label).display = True
+        shown = self.query_one("#problem", Static)  # A Static wraps: the reason is never cut off.
+        shown.update(Content(f"Not saved: {problem}. ctrl+s tries again."))
+        shown.display = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Delete only for an annotation that exists (nor is it offered in the key hints)."""
+        return self.existing if action == "delete" else True
 
     def action_delete(self) -> None:
         if self.existing:

@@ -103,6 +103,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self.dismiss(ExportRequest(self._format(), path, self.query_one("#here", Checkbox).value,
                                    self.query_one("#bom", Checkbox).value))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The annotation dialog's delete key means nothing here (nor is it offered)."""
+        return action != "delete"
+
     def action_delete(self) -> None:
         """The dialog key for delete means nothing here."""
 

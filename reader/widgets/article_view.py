@@ -23,7 +23,7 @@ from textual.worker import get_current_worker
 from reader.corpus import Article
 from reader.mentions import TYPES, Entity, next_mention
 from reader.navigation import (
-    after, before, character_splitter, jieba_splitter_if_ready, next_sentence, previous_sentence, word_starts,
+    after, before, jieba_splitter_if_ready, next_sentence, previous_sentence, word_starts,
 )
 from reader.layout import BLANK, META, TITLE, Layout, Line, Texts, article_script, article_texts, meta_line
 from reader.linebreak import HANG, cells, shown
@@ -347,10 +347,20 @@ class ArticleView(LineView, can_focus=True):
         self._step_cursor(lambda body, at: at + 1 if at + 1 < len(body) else None)
 
     def action_word_left(self) -> None:
-        self._step_cursor(lambda body, at: before(self._words_around(at), at))
+        if self._words_ready():
+            self._step_cursor(lambda body, at: before(self._words_around(at), at))
 
     def action_word_right(self) -> None:
-        self._step_cursor(lambda body, at: after(self._words_around(at), at))
+        if self._words_ready():
+            self._step_cursor(lambda body, at: after(self._words_around(at), at))
+
+    def _words_ready(self) -> bool:
+        """Whether words are known; if not, ask for them and say so (a character is no word)."""
+        if jieba_splitter_if_ready() is not None:
+            return True
+        self.post_message(self.WordsNeeded())
+        self.notify("Loading word boundaries: w and W move by words in a moment.", title="Words", timeout=3)
+        return False
 
     def action_sentence_left(self) -> None:
         self._step_cursor(lambda body, at: previous_sentence(body, at))
@@ -377,20 +387,18 @@ class ArticleView(LineView, can_focus=True):
             self.move_cursor(self.cursor, extend=False)
 
     def _words_around(self, offset: int) -> list[int]:
-        """Word starts in the block around `offset` and the blocks either side (jieba's if it runs)."""
+        """Word starts (jieba's: see `_words_ready`) in the block around `offset` and the blocks
+        either side."""
         splitter = jieba_splitter_if_ready()
+        assert splitter is not None, "word keys wait for jieba"
         blocks = self._blocks.get(self.article.id) or []
         index = max(0, bisect_right([b.start for b in blocks], offset) - 1)
         starts: list[int] = []
         for block in blocks[max(0, index - 1) : index + 2]:
             key = (self.article.id, block.start)
-            if splitter is None:
-                self.post_message(self.WordsNeeded())
-                starts += word_starts(self._texts.body, block.start, block.end, character_splitter)
-            else:
-                if key not in self._word_starts:
-                    self._word_starts[key] = word_starts(self._texts.body, block.start, block.end, splitter)
-                starts += self._word_starts[key]
+            if key not in self._word_starts:
+                self._word_starts[key] = word_starts(self._texts.body, block.start, block.end, splitter)
+            starts += self._word_starts[key]
         return starts
 
     def _same_column(self, offset: int, step: int) -> int | None:

@@ -104,7 +104,7 @@ class ResultList(LineView, can_focus=True):
         article = self.results.index.articles[row.position]
         width = self.scrollable_content_region.width
         if row.hit is None:
-            count = len(self.results.hits(row.position))
+            count = self.results.count(row.position)
             where = " · in the title" if self.results.title_hits(row.position) else ""
             segments = [
                 Segment(" " + self._display(article.title), base + self._styles["result-list--title"]),
