@@ -210,10 +210,10 @@ class Model:
         return cls(labels, transitions, bias, vocab, weights, templates)
 
     @classmethod
-    def load(cls, path: Path = MODEL) -> "Model":
+    def load(cls, path: Path | None = None) -> "Model":
         import numpy as np
 
-        with np.load(path) as data:
+        with np.load(path or MODEL) as data:
             header = json.loads(bytes(data["header"]).decode("utf-8"))
             vocab, weights = [], []
             templates = header["templates"]
@@ -306,14 +306,14 @@ class Model:
 
 
 def model() -> Model | None:
-    """The model, loaded once (thread-safe); None if it is missing from the installation."""
+    """The model, loaded once (thread-safe); None if it (or numpy) is missing or unusable."""
     global _model, _missing
     with _lock:
         if _model is None and not _missing:
-            if MODEL.exists():
+            try:
                 _model = Model.load()
-            else:
-                _missing = True
+            except (ImportError, OSError, KeyError, ValueError):
+                _missing = True  # No numpy, or no usable model file: the gazetteer and patterns only.
         return _model
 
 
