@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
 import signal
 import threading
 from functools import partial
@@ -41,6 +42,8 @@ if TYPE_CHECKING:  # Loaded on first use: none of them is needed for the first p
     from reader.widgets.entity_panel import EntityPanel
 
 SAVE_INTERVAL = 5.0
+#: Seconds a signal gives the app to quit before the process ends regardless.
+SIGNAL_GRACE = 3.0
 #: From this many articles on, background work is trimmed to what stays quick (see `_find_entities`).
 LARGE_CORPUS = 1000
 
@@ -96,6 +99,7 @@ class ReaderApp(App[None]):
         """The results the hit keys walk through (None: no search in progress)."""
         self.annotations = annotations if annotations is not None else AnnotationStore()
         self._placed: dict[str, list[Annotation]] = {}
+        self._previous_handlers: dict[int, object] = {}
         """Annotations where their quotes are now, by article id (filled as articles are shown)."""
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -151,13 +155,23 @@ class ReaderApp(App[None]):
     def _quit_on_signals(self) -> None:
         """`kill` (SIGTERM) or a closed terminal (SIGHUP) quits as `q` does: the terminal is given
         back as it was (no alternate screen, mouse tracking or hidden cursor left on) and the
-        reading state is saved. The exit status is the usual 128 + the signal's number."""
+        reading state is saved; the exit status is the usual 128 + the signal's number.
+
+        If quitting does not finish in `SIGNAL_GRACE` seconds the process ends anyway: when the
+        terminal goes away in the first moments, Textual's writer can block the event loop for
+        good (a bounded queue nobody drains), and the process would linger, deaf to signals."""
+        if threading.current_thread() is not threading.main_thread():
+            return
         loop = asyncio.get_running_loop()
+
+        def quit_now(number: int, _frame: object) -> None:
+            loop.call_soon_threadsafe(partial(self.exit, return_code=128 + number))
+            watchdog = threading.Timer(SIGNAL_GRACE, os._exit, args=(128 + number,))
+            watchdog.daemon = True
+            watchdog.start()
+
         for number in (signal.SIGTERM, signal.SIGHUP):
-            try:
-                loop.add_signal_handler(number, partial(self.exit, return_code=128 + number))
-            except (NotImplementedError, RuntimeError, ValueError):
-                return  # Not the main thread, or a platform without these signals.
+            self._previous_handlers[number] = signal.signal(number, quit_now)
 
     async def _mount_footer(self) -> None:
         """The key hints and the sidebar's filter box cost more to build than the article, so they
@@ -196,6 +210,8 @@ class ReaderApp(App[None]):
 
     def on_unmount(self) -> None:
         self._save_state()
+        for number, handler in self._previous_handlers.items():
+            signal.signal(number, handler)
 
     # -- articles -------------------------------------------------------------------------------
 

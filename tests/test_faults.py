@@ -83,6 +83,17 @@ async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_p
 # -- signals ----------------------------------------------------------------------------------
 
 
+def _controlling_terminal() -> None:
+    """In the child: a session of its own with the pseudo-terminal as its controlling terminal,
+    as a terminal emulator starts a program (closing the terminal then sends it SIGHUP)."""
+    import fcntl
+    import os
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 def _run_in_terminal(args: list[str], environment: dict[str, str]):
     """Start `reader` on a pseudo-terminal, as a shell would; returns the process and a reader of
     everything it wrote to the terminal so far."""
@@ -100,7 +111,7 @@ def _run_in_terminal(args: list[str], environment: dict[str, str]):
     os.set_blocking(main, False)
     process = subprocess.Popen([sys.executable, "-m", "reader", *args], stdin=secondary, stdout=secondary,
                                stderr=secondary, env={**os.environ, **environment, "TERM": "xterm-256color"},
-                               close_fds=True)
+                               close_fds=True, preexec_fn=_controlling_terminal)
     os.close(secondary)
     written = bytearray()
 
@@ -151,6 +162,26 @@ def test_sigterm_gives_the_terminal_back_and_saves_the_state(tmp_path: Path, iso
     assert b"\x1b[?1000l" in tail or b"\x1b[?1003l" in tail  # …and mouse tracking off.
     state = json.loads((isolated_xdg / "state" / "reader" / "state.json").read_text(encoding="utf-8"))
     assert state["article"] in state["positions"]  # Saved on the way out (the timer saves every 5 s).
+
+
+def test_a_terminal_closed_while_reader_starts_leaves_no_process_behind():
+    """The terminal window closed in the first second: reader must end, not linger deaf to signals
+    (Textual's writer could block its event loop for good)."""
+    import os
+    import signal
+    import time
+
+    for delay in (0.5, 0.9, 1.5):
+        process, output, terminal = _run_in_terminal([], {})
+        deadline = time.monotonic() + delay
+        while time.monotonic() < deadline:
+            output()
+            time.sleep(0.05)
+        os.close(terminal)  # The window closes: SIGHUP, and the terminal is gone.
+        try:  # Ended by SIGHUP itself before reader handles it, or quitting on it (129).
+            assert process.wait(15) in (-signal.SIGHUP, 128 + signal.SIGHUP)
+        finally:
+            process.kill()
 
 
 # -- two readers at once ------------------------------------------------------------------------
