@@ -252,3 +252,17 @@ async def test_key_hints_are_whole_labels_at_80_columns():
         keys = list(hints.query("FooterKey"))
         assert sum(key.region.width for key in keys) <= 80
         assert all(key.region.width >= len(key.key_display) + len(key.description) + 2 for key in keys)
+
+
+async def test_the_status_line_cuts_a_long_title_with_an_ellipsis_never_a_lone_dot():
+    from reader.widgets.status_bar import StatusBar
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")  # The list hidden: the status line is wider, the title still long.
+        await pilot.press("s")
+        await pilot.pause()
+        line = str(app.query_one(StatusBar).render()).rstrip()
+        assert not line.endswith("·")
+        assert line.endswith("…") or line.endswith(app.current.title)

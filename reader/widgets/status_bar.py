@@ -6,6 +6,7 @@ title is text, and `[/b]` in a note must not stop the app.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.widgets import Static
 
@@ -24,7 +25,23 @@ class StatusBar(Static):
             parts.append(search)
         if busy:
             parts.append(f"{busy}…")
-        self.update(Content(f"{'  ·  '.join(parts)}  ·  {title}"), layout=False)
+        line = "  ·  ".join(parts)
+        room = self.content_region.width - cell_len(line) - 5  # What the title may take, after "  ·  ".
+        if room >= 6 or not self.content_region.width:  # Else no title at all: never a lone "·".
+            if self.content_region.width and cell_len(title) > room:
+                title = _cut(title, room - 1) + "…"
+            line += f"  ·  {title}"
+        self.update(Content(line), layout=False)
+
+
+def _cut(text: str, cells: int) -> str:
+    """The start of `text` that fits in `cells` (wide characters take two)."""
+    taken = 0
+    for index, character in enumerate(text):
+        taken += cell_len(character)
+        if taken > cells:
+            return text[:index]
+    return text
 
 
 class NoteBar(Static):
