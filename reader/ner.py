@@ -326,9 +326,9 @@ def recognise(folded: str, using: Model | None = None) -> list[tuple[int, int, s
     found = []
     for (start, _), path in zip(spans, crf.tag(folded, spans)):
         for begin, end, kind in spans_from_labels([crf.labels[i] for i in path], start):
-            while begin < end and folded[begin].isspace():
-                begin += 1
-            while end > begin and folded[end - 1].isspace():
+            while begin < end and _char_class(folded[begin]) in "ps":  # No space or punctuation
+                begin += 1  # at either end (護城河。).
+            while end > begin and _char_class(folded[end - 1]) in "ps":
                 end -= 1
             if end > begin:
                 found.append((begin, end, kind))
