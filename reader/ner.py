@@ -9,7 +9,7 @@ than crfsuite's own tagger, which looks up every feature string of every charact
 It reads folded text (`reader.script.fold`: Traditional characters become Simplified one for one,
 full-width forms ASCII, Latin lower case), so Traditional and Simplified text get the same labels
 at the same offsets. Features (`TEMPLATES`) are the characters, pairs and triples of characters in a
-window of five, and the classes (Han, digit, Latin, punctuation) of the three middle characters.
+window of seven, and the classes (Han, digit, Latin, punctuation) of the three middle characters.
 
 The model is loaded on first use, never on import: the app first needs it in the worker that finds
 entities after the first paint.
@@ -37,9 +37,10 @@ BATCH = 512
 #: "k" its character classes. A feature is the name followed by the characters at the offsets.
 TEMPLATES = [
     ("a", "c", (-2,)), ("b", "c", (-1,)), ("c", "c", (0,)), ("d", "c", (1,)), ("e", "c", (2,)),
+    ("m", "c", (-3,)), ("n", "c", (3,)),
     ("f", "c", (-2, -1)), ("g", "c", (-1, 0)), ("h", "c", (0, 1)), ("i", "c", (1, 2)),
     ("j", "c", (-1, 1)),
-    ("l", "c", (-1, 0, 1)),
+    ("l", "c", (-1, 0, 1)), ("o", "c", (-2, -1, 0)), ("p", "c", (0, 1, 2)),
     ("k", "k", (-1, 0, 1)),
 ]
 BIAS = "_"
