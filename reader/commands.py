@@ -20,7 +20,7 @@ from reader.export import FORMATS, W3CError, export_current, read_w3c
 from reader.keymap import keys_markdown, load_keymap
 from reader.mentions import TYPES
 from reader.script import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, convert, display_text, fold
-from reader.search import FoldedCache, SearchIndex, folded_texts, parse_query, snippet
+from reader.search import FoldedCache, Scanned, SearchIndex, folded_texts, parse_query, scan, snippet
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -196,11 +196,10 @@ def cmd_search(args: argparse.Namespace) -> None:
     if not parse_query(args.query):
         raise UsageError("the query is empty: give the words to find")
     corpus = load_articles(args)
-    folded = folded_texts(corpus.articles, corpus.signature, FoldedCache(paths.cache_dir() / "folded"))
-    results = SearchIndex(corpus.articles, folded).search(args.query, word_mode=args.word)
+    found = _whole_words(corpus, args.query) if args.word else scan(corpus.articles, args.query)
     rows = []
-    for position, (article, hits) in zip(results.indices, results.rows()):
-        for hit in results.title_hits(position):  # Offsets into the title.
+    for _, article, hits, title_hits in found:
+        for hit in title_hits:  # Offsets into the title.
             rows.append({"article": article.id, "in": "title", "start": hit.start, "end": hit.end,
                          "text": article.title[hit.start : hit.end], "snippet": article.title})
         for hit in hits:
@@ -214,15 +213,23 @@ def cmd_search(args: argparse.Namespace) -> None:
     if not rows:
         print(f"No article holds every word of “{args.query}”.")
         return
-    print(f"{_count(len(rows), 'hit')} in {_count(len(results), 'article')}")
-    for position, (article, hits) in zip(results.indices, results.rows()):
-        print(f"\n{article.title} ({article.id}): {results.count(position)}")
-        for hit in results.title_hits(position):
+    print(f"{_count(len(rows), 'hit')} in {_count(len(found), 'article')}")
+    for _, article, hits, title_hits in found:
+        print(f"\n{article.title} ({article.id}): {len(hits) + len(title_hits)}")
+        for hit in title_hits:
             title = article.title
             print(f"  {'title':>6}  {title[:hit.start]}[{title[hit.start:hit.end]}]{title[hit.end:]}")
         for hit in hits:
             text, start, end = snippet(article.body, hit)
             print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
+
+
+def _whole_words(corpus: Corpus, query: str) -> list[Scanned]:
+    """Whole-word matches need the index (and jieba); other queries read each text once (`scan`)."""
+    folded = folded_texts(corpus.articles, corpus.signature, FoldedCache(paths.cache_dir() / "folded"))
+    results = SearchIndex(corpus.articles, folded).search(query, word_mode=True)
+    return [Scanned(position, article, hits, results.title_hits(position))
+            for position, (article, hits) in zip(results.indices, results.rows())]
 
 
 def _readable_store(args: argparse.Namespace) -> AnnotationStore:

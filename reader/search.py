@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from bisect import bisect_right
 from collections import OrderedDict, Counter
 from itertools import accumulate
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 from reader.corpus import Article
-from reader.script import SIMPLIFIED, convert, fold
+from reader.script import SIMPLIFIED, convert, fold, fold_table
 
 #: Characters of context either side of a hit in a snippet.
 CONTEXT = 20
@@ -316,6 +317,61 @@ class Results:
             yield self.index.articles[index], self.hits(index)
 
 
+class Scanned(NamedTuple):
+    """An article that matched a scan, with its hits in the text and in the title."""
+
+    position: int
+    article: Article
+    hits: list[Hit]
+    title_hits: list[Hit]
+
+
+def scan(articles: list[Article], query: str) -> list[Scanned]:
+    """The articles holding every word of `query`, found by reading their original texts once
+    with a pattern that matches whatever folds to each word (腾讯 as 騰訊, ＡＩ as ai): the same
+    matches and hits as `SearchIndex.search` (whole words aside), without folding or indexing the
+    corpus. For one query over a corpus read once (the `search` command), that is the quick way."""
+    words = parse_query(query)
+    patterns = [_pattern_for(word) for word in words]
+    found = []
+    for position, article in enumerate(articles):
+        body, title = article.body, article.title
+        if words and all(p.search(body) or p.search(title) for p in patterns):
+            found.append(Scanned(position, article, _merged(body, patterns), _merged(title, patterns)))
+    return found
+
+
+def _pattern_for(folded_word: str) -> re.Pattern:
+    """A pattern matching every text whose folded form is `folded_word`."""
+    unfold = _unfold_table()
+    parts = []
+    for character in folded_word:
+        variants = unfold.get(character, character)
+        parts.append(re.escape(variants) if len(variants) == 1 else f"[{re.escape(variants)}]")
+    return re.compile("".join(parts))
+
+
+def _merged(text: str, patterns: list[re.Pattern]) -> list[Hit]:
+    """Every occurrence of every pattern (overlapping ones too), merged as `find_hits` merges."""
+    found = []
+    for pattern in patterns:
+        match = pattern.search(text)
+        while match:
+            found.append(Hit(match.start(), match.end()))
+            match = pattern.search(text, match.start() + 1)
+    return _merge(found)
+
+
+@lru_cache(maxsize=1)
+def _unfold_table() -> dict[str, str]:
+    """For each folded character, every character that folds to it (itself included)."""
+    table: dict[str, list[str]] = {}
+    for code, folded in enumerate(fold_table()):
+        if folded != chr(code):
+            table.setdefault(folded, [folded]).append(chr(code))
+    return {folded: "".join(characters) for folded, characters in table.items()}
+
+
 def find_hits(folded: str, words: list[str]) -> list[Hit]:
     """Every occurrence of every word, in order; of overlapping ones the earlier, longer stays."""
     found: list[Hit] = []
@@ -324,6 +380,11 @@ def find_hits(folded: str, words: list[str]) -> list[Hit]:
         while start != -1:
             found.append(Hit(start, start + len(word)))
             start = folded.find(word, start + 1)
+    return _merge(found)
+
+
+def _merge(found: list[Hit]) -> list[Hit]:
+    """In order; of overlapping hits the earlier, longer stays."""
     found.sort(key=lambda hit: (hit.start, -hit.end))
     merged: list[Hit] = []
     for hit in found:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.script import SIMPLIFIED, TRADITIONAL, convert, fold
-from reader.search import SearchIndex, find_hits, parse_query, snippet
+from reader.search import SearchIndex, find_hits, parse_query, scan, snippet
 
 from conftest import REPO
 
@@ -142,3 +142,30 @@ def test_titles_are_searched_too(seed_corpus):
     both = index.search("殺出 元寶派")  # One word in the title, the other in the text.
     assert third in both.articles or all("元寶派" in a.body for a in both.articles)
     assert index.search("殺出 不存在的詞").articles == []
+
+
+def _index_rows(index: SearchIndex, query: str) -> list[tuple[int, list, list]]:
+    results = index.search(query)
+    return [(position, results.hits(position), results.title_hits(position)) for position in results.indices]
+
+
+@pytest.mark.parametrize("query", ["腾讯", "騰訊", "ＡＩ", "ai", "AI 元宝", '"微信紅包"', "馬化騰 紅包", "殺出",
+                                   "10億元", "不存在的詞", "2025年", "騰 訊", "“元寶派”"])
+def test_a_scan_of_the_texts_finds_what_the_index_finds(seed_corpus, query):
+    index = SearchIndex(seed_corpus.articles)
+    scanned = [(s.position, s.hits, s.title_hits) for s in scan(seed_corpus.articles, query)]
+    assert scanned == _index_rows(index, query)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_a_scan_agrees_with_the_index_on_any_piece_of_text(seed_corpus, data):
+    article = data.draw(st.sampled_from(seed_corpus.articles))
+    start = data.draw(st.integers(0, len(article.body) - 1))
+    piece = article.body[start : start + data.draw(st.integers(1, 6))].strip()
+    query = convert(piece, SIMPLIFIED) if data.draw(st.booleans()) else piece
+    query = query.replace(" ", "")
+    if not parse_query(query):
+        return
+    index = SearchIndex(seed_corpus.articles)
+    assert [(s.position, s.hits, s.title_hits) for s in scan(seed_corpus.articles, query)] == _index_rows(index, query)
