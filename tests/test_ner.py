@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from reader import ner
 from reader.entities import Gazetteer, GazetteerError, detect
 from reader.mentions import ORG, PERSON, PLACE, PRODUCT, TYPES
-from reader.nerdata import MSRA_HELD_OUT, Score, labels, load, shared_ner
+from reader.nerdata import MSRA_HELD_OUT, Score, labels, load, posseg_entities, shared_ner
 from reader.script import SIMPLIFIED, TRADITIONAL, convert, fold
 
 from conftest import REPO
@@ -212,16 +212,6 @@ def _shared(name: str) -> list:
     return load(name)
 
 
-def _posseg(text: str) -> set[tuple[int, int, str]]:
-    import jieba.posseg
-
-    tags = {"nr": PERSON, "nrfg": PERSON, "nrt": PERSON, "ns": PLACE, "nt": ORG}
-    spans, position = set(), 0
-    for word, flag in jieba.posseg.cut(fold(text)):
-        if flag in tags:
-            spans.add((position, position + len(word), tags[flag]))
-        position += len(word)
-    return spans
 
 
 #: Floors that the shipped model clears on text it was not trained on (issue 12's goals are
@@ -240,7 +230,7 @@ def test_held_out_text_scores_well_and_above_jieba(gazetteer, name, sentences, l
     ours, theirs = Score(ner.MODEL_TYPES), Score(ner.MODEL_TYPES)
     for text, entities in data:
         ours.add(set(entities), {(e.start, e.end, e.type) for e in detect(text, gazetteer)})
-        theirs.add(set(entities), _posseg(text))
+        theirs.add(set(entities), posseg_entities(text))
     assert ours.prf()[2] >= least_f1, ours.prf()
     assert ours.prf()[2] > theirs.prf()[2] and ours.prf(ORG)[1] > theirs.prf(ORG)[1]
     assert ours.prf(ORG)[1] >= least_org_recall, ours.prf(ORG)
