@@ -169,3 +169,18 @@ def test_a_scan_agrees_with_the_index_on_any_piece_of_text(seed_corpus, data):
         return
     index = SearchIndex(seed_corpus.articles)
     assert [(s.position, s.hits, s.title_hits) for s in scan(seed_corpus.articles, query)] == _index_rows(index, query)
+
+
+_ALPHABET = "騰腾訊讯AaＡａ. *+?()[]\\^$|{}-元寶宝“”「」 　\n后後著着"
+
+
+@settings(max_examples=80, deadline=None)
+@given(texts=st.lists(st.text(alphabet=_ALPHABET, min_size=1, max_size=40), min_size=1, max_size=4),
+       query=st.text(alphabet=_ALPHABET, min_size=1, max_size=6))
+def test_a_scan_agrees_with_the_index_on_any_text_and_query(texts, query):
+    """Regular-expression characters, case, width, both scripts, spaces and quotes alike."""
+    from reader.corpus import Article
+
+    articles = [Article(f"a{n}", f"標題{n}{text[:3]}", text) for n, text in enumerate(texts)]
+    index = SearchIndex(articles)
+    assert [(s.position, s.hits, s.title_hits) for s in scan(articles, query)] == _index_rows(index, query)
