@@ -266,3 +266,18 @@ async def test_the_status_line_cuts_a_long_title_with_an_ellipsis_never_a_lone_d
         line = str(app.query_one(StatusBar).render()).rstrip()
         assert not line.endswith("·")
         assert line.endswith("…") or line.endswith(app.current.title)
+
+
+async def test_a_paste_into_the_note_is_text_and_keeps_the_focus():
+    """A terminal's (bracketed) paste of a note, a tab and tags lands whole in the note."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "A")
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        app.post_message(events.Paste("一條筆記\t標籤一 標籤二"))  # As the driver delivers a paste.
+        await pilot.pause()
+        assert isinstance(app.focused, TextArea)
+        assert app.focused.text == "一條筆記\t標籤一 標籤二"
