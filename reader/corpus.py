@@ -97,7 +97,7 @@ class _SourceFile:
     """The file behind articles listed from the cache: read, decoded and checked once for all of
     them (a seed-format file holds a hundred), then let go once every one has its body."""
 
-    __slots__ = ("path", "unread", "_checked", "_lock", "_text")
+    __slots__ = ("path", "unread", "_checked", "_lock", "_text", "_fresh")
 
     def __init__(self, path: str, articles: int, checked: tuple[tuple[int, int, int], str] | None = None) -> None:
         """`checked`: the stat and digest of the file as the listing was checked against it in
@@ -107,6 +107,8 @@ class _SourceFile:
         self._checked = checked
         self._lock = threading.Lock()
         self._text: tuple[str, str] | None = None
+        self._fresh: dict[str, str] | None = None
+        """Bodies by article id from a fresh parse, when the file changed since it was listed."""
 
     def body(self, article: Article) -> str:
         """The article's body from the file; if the file changed since it was listed, from a
@@ -117,16 +119,18 @@ class _SourceFile:
                 same = self._checked is not None and self._checked[0] == key
                 self._text = (_decode(data)[0], self._checked[1] if same else _digest(data))
             text, digest = self._text
+            if digest != article.stamp and self._fresh is None:  # Parsed once for all its articles.
+                self._fresh = {a.id: a.body for a in parse_text(Path(self.path), text)}
+            fresh = self._fresh
             self.unread -= 1
             if self.unread <= 0:
-                self._text = None
-        start, end = article.span or (0, 0)
+                self._text = self._fresh = None
         if digest == article.stamp:
+            start, end = article.span or (0, 0)
             return text[start:end]
-        fresh = {a.id: a for a in parse_text(Path(self.path), text)}
-        if article.id not in fresh:
+        if fresh is None or article.id not in fresh:
             raise CorpusError("the file changed and no longer holds this article")
-        return fresh[article.id].body
+        return fresh[article.id]
 
 
 class LoadProblem(NamedTuple):
