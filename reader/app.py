@@ -284,8 +284,8 @@ class ReaderApp(App[None]):
 
     @on(ArticleView.WordsNeeded)
     def _start_word_splitter(self) -> None:
-        """Words come from jieba, which entity detection starts, unless its results came from the
-        disk cache: then the first word key starts it here, saying so while it loads."""
+        """Words come from jieba, started here by the first word key (it costs a second and ~150 MB,
+        so not before it is wanted), saying so while it loads."""
         if not any(worker.group == "words" for worker in self.workers):
             self._set_busy("words", "Loading word boundaries")
             self.run_worker(self._load_word_splitter, thread=True, group="words", exit_on_error=False)
@@ -293,7 +293,7 @@ class ReaderApp(App[None]):
     def _load_word_splitter(self) -> None:
         from reader.search import jieba_splitter
 
-        jieba_splitter()  # Starts jieba, taught the gazetteer's names, as entity detection does.
+        jieba_splitter()  # Starts jieba, taught the gazetteer's names.
         self.call_from_thread(self.notify, "Word keys (w W) now move by words.", title="Words", timeout=3)
 
     @on(ArticleView.Moved)
@@ -383,7 +383,7 @@ class ReaderApp(App[None]):
     def _find_entities(self) -> None:
         """Detect entities in every article, the current one first, from the disk cache if it can.
 
-        The current article gets the gazetteer's and patterns' results at once, jieba's after.
+        The current article gets the gazetteer's and patterns' results at once, the model's after.
         """
         from reader.entities import EntityCache, Gazetteer, GazetteerError, detect
 
@@ -399,13 +399,13 @@ class ReaderApp(App[None]):
             self.call_from_thread(self._set_busy, "entities", "Finding entities")
             entities = cache.get(current.body, gazetteer)
             if entities is None:
-                quick = detect(current.body, gazetteer, use_jieba=False)
+                quick = detect(current.body, gazetteer, use_model=False)
                 self.call_from_thread(self._entities_found, current.id, quick, False)
                 entities = detect(current.body, gazetteer)
                 cache.put(current.body, gazetteer, entities)
             self.call_from_thread(self._entities_found, current.id, entities, True)
         # The other articles, for "which articles mention it". A large corpus gets the gazetteer
-        # and patterns only (jieba would take minutes), on the search index's folded texts.
+        # and patterns only (the model would take a while), on the search index's folded texts.
         large = len(self.corpus.articles) >= LARGE_CORPUS
         index = self.search_index() if large else None
         todo = [a for a in self.corpus.articles if a.id not in self._entities_complete and a.id not in self.entities]
@@ -417,7 +417,7 @@ class ReaderApp(App[None]):
             entities = cache.get(article.body, gazetteer, quick=large)
             if entities is None:
                 folded = index.folded[index.index_of(article.id)] if index else None
-                entities = detect(article.body, gazetteer, use_jieba=not large, folded=folded)
+                entities = detect(article.body, gazetteer, use_model=not large, folded=folded)
                 cache.put(article.body, gazetteer, entities, quick=large)
             self.call_from_thread(self._entities_found, article.id, entities, not large)
         self.call_from_thread(self._set_busy, "entities", None)

@@ -301,25 +301,20 @@ def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
     return sorted(chosen)
 
 
-def detect(body: str, gazetteer: Gazetteer, *, use_jieba: bool = True, folded: str | None = None) -> list[Entity]:
+def detect(body: str, gazetteer: Gazetteer, *, use_model: bool = True, folded: str | None = None) -> list[Entity]:
     """Entities in `body`; `folded` may pass its folded form if it is at hand.
 
-    `use_jieba=False` is the quick pass: gazetteer and patterns only, without the model (the name
-    is older than the model). The full pass loads the model on first use; in a worker thread (the
-    app's entity finder, after the first paint) it then starts jieba too, as it always has, for word
-    navigation and word search.
+    `use_model=False` is the quick pass: gazetteer and patterns only. The full pass loads the
+    model on first use (after the first paint in the app, in its worker).
     """
     folded = folded if folded is not None else fold(body)
     candidates = [(e, USER if user else GAZETTEER) for e, user in gazetteer.find_with_source(folded)]
     candidates += [(e, PATTERN) for e in find_patterns(folded)]
-    if use_jieba:
+    if use_model:
         candidates += [(e, MODEL) for e in find_with_model(body, folded, gazetteer)]
     if gazetteer.excluded:
         candidates = [(e, s) for e, s in candidates if folded[e.start : e.end] not in gazetteer.excluded]
-    entities = resolve(candidates)
-    if use_jieba and threading.current_thread() is not threading.main_thread():
-        _jieba(gazetteer)
-    return entities
+    return resolve(candidates)
 
 
 class EntityCache:
@@ -333,7 +328,7 @@ class EntityCache:
         return self.folder / f"{key}-{gazetteer.digest}{'-quick' if quick else ''}.json"
 
     def get(self, body: str, gazetteer: Gazetteer, *, quick: bool = False) -> list[Entity] | None:
-        """Cached results (`quick`: those found without jieba), or None."""
+        """Cached results (`quick`: those found without the model), or None."""
         try:
             rows = json.loads(self._path(body, gazetteer, quick).read_text(encoding="utf-8"))
             entities = [Entity(int(s), int(e), t, k) for s, e, t, k in rows]

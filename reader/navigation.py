@@ -1,7 +1,7 @@
 """Moving a reading cursor through text by word and by sentence, in body offsets.
 
-Words come from jieba: the entity pass starts it after the first paint, and the first word key
-does if nothing has (the view says so and waits: a character is not a word).
+Words come from jieba, which the first word key starts if word search has not (the view says so
+and waits: a character is not a word).
 """
 
 from __future__ import annotations

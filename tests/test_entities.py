@@ -114,7 +114,7 @@ def test_a_user_gazetteer_extends_and_is_checked(tmp_path: Path):
     mine.write_text("# mine\nperson\t小馬哥\tPony\nplace\t前海\n", encoding="utf-8")
     gazetteer = Gazetteer.load(mine)
     text = "小马哥在前海和Pony見面"
-    assert [(text[e.start : e.end], e.type) for e in detect(text, gazetteer, use_jieba=False)] == [
+    assert [(text[e.start : e.end], e.type) for e in detect(text, gazetteer, use_model=False)] == [
         ("小马哥", PERSON), ("前海", "place"), ("Pony", PERSON),
     ]
     mine.write_text("person\t小馬哥\nanimal\t熊貓\n", encoding="utf-8")
@@ -165,7 +165,7 @@ _pieces = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_pieces, max_size=40).map("".join))
 def test_any_text_gives_sorted_disjoint_spans_inside_it(text):
-    entities = detect(text, Gazetteer.load(), use_jieba=False)
+    entities = detect(text, Gazetteer.load(), use_model=False)
     previous_end = 0
     for entity in entities:
         assert previous_end <= entity.start < entity.end <= len(text)
