@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 from bench.common import report
-from reader.annotations import Annotation, AnnotationStore
-from reader.corpus import load_corpus
-from reader.paths import bundled
+from reader.annotations.store import Annotation, AnnotationStore
+from reader.articles.corpus import load_corpus
+from reader.system.paths import bundled
 
 COUNT = 10_000
 CHANGES = 30

@@ -11,11 +11,11 @@ import time
 from pathlib import Path
 
 from bench.common import report
-from reader.corpus import load_corpus
-from reader import ner
-from reader.entities import EntityCache, Gazetteer, detect, detect_cached
-from reader.paths import bundled
-from reader.script import SIMPLIFIED, convert, warm_up
+from reader.articles.corpus import load_corpus
+from reader.entities import model as ner
+from reader.entities.detect import EntityCache, Gazetteer, detect, detect_cached
+from reader.system.paths import bundled
+from reader.text.conversion import SIMPLIFIED, convert, warm_up
 
 ROUNDS = 5
 

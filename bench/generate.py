@@ -9,8 +9,8 @@ import random
 import re
 from pathlib import Path
 
-from reader.corpus import load_corpus
-from reader.paths import bundled
+from reader.articles.corpus import load_corpus
+from reader.system.paths import bundled
 
 ARTICLES = 10_000
 BODY_CHARACTERS = 1_700

@@ -29,9 +29,9 @@ WARM_ROUNDS = 11
 FIRST_PAINT = """
 import sys, time
 start = time.time()
-from reader.cli import main
-from reader.app import ReaderApp
-from reader.widgets.article_view import ArticleView
+from reader.cli.main import main
+from reader.ui.app import ReaderApp
+from reader.ui.widgets.article_view import ArticleView
 
 _mount = ReaderApp.on_mount
 
@@ -54,9 +54,9 @@ main(sys.argv[1:])
 SETTLED = """
 import asyncio, resource, sys, time
 from pathlib import Path
-from reader import paths
-from reader.app import ReaderApp
-from reader.corpus import CorpusCache, load_corpus
+from reader.system import paths
+from reader.ui.app import ReaderApp
+from reader.articles.corpus import CorpusCache, load_corpus
 
 async def run():
     corpus = load_corpus([Path(p) for p in sys.argv[1:]], CorpusCache(paths.cache_dir() / "corpus"))
@@ -131,15 +131,15 @@ def _corpus_figures(big: Path, seeds: Path) -> None:
 def _list_figures(big: Path) -> None:
     import asyncio
 
-    from reader.app import ReaderApp
-    from reader.corpus import load_corpus
-    from reader.widgets.article_list import ArticleList
-    from reader.widgets.sidebar import Sidebar
+    from reader.ui.app import ReaderApp
+    from reader.articles.corpus import load_corpus
+    from reader.ui.widgets.article_list import ArticleList
+    from reader.ui.widgets.sidebar import Sidebar
 
     async def run() -> tuple[list[float], list[float]]:
         with tempfile.TemporaryDirectory() as folder:
-            from reader.annotations import AnnotationStore
-            from reader.state import State
+            from reader.annotations.store import AnnotationStore
+            from reader.settings.state import State
 
             app = ReaderApp(load_corpus([big]), state=State.load(Path(folder) / "s.json"),
                             annotations=AnnotationStore(Path(folder) / "a.json"))
@@ -169,10 +169,10 @@ def _list_figures(big: Path) -> None:
 def _long_article(path: Path, seeds: Path) -> None:
     import asyncio
 
-    from reader.app import ReaderApp
-    from reader.corpus import load_corpus
-    from reader.script import TRADITIONAL
-    from reader.widgets.article_view import ArticleView
+    from reader.ui.app import ReaderApp
+    from reader.articles.corpus import load_corpus
+    from reader.text.conversion import TRADITIONAL
+    from reader.ui.widgets.article_view import ArticleView
 
     with tempfile.TemporaryDirectory() as home:
         env = _environment(home)
@@ -187,8 +187,8 @@ def _long_article(path: Path, seeds: Path) -> None:
 
     async def run() -> tuple[list[float], list[float], float, float]:
         with tempfile.TemporaryDirectory() as folder:
-            from reader.annotations import AnnotationStore
-            from reader.state import State
+            from reader.annotations.store import AnnotationStore
+            from reader.settings.state import State
 
             def paged(app, view) -> float:
                 start = time.perf_counter()

@@ -4,7 +4,7 @@ Dev sets from `../shared/ner` (or $READER_SHARED_NER; skipped when absent): `une
 (Traditional Wikipedia), `uner-gsdsimp-dev` (the same sentences in Simplified, labelled separately)
 and `msra-held-out`, the last 5,000 sentences of msra-train (Simplified news), which
 `scripts/train_ner.py` never trains on. Exact-span precision, recall and F1 over person, org and
-place, per type and overall, for `reader.entities.detect` (gazetteer, patterns and model) and for
+place, per type and overall, for `reader.entities.detect.detect` (gazetteer, patterns and model) and for
 plain `jieba.posseg` on the same text in its Simplified form (nr/nrfg/nrt -> person, ns -> place,
 nt -> org; a run of words with the same tag is not joined). Then speed and memory: characters a
 second once loaded, loading the model in a fresh interpreter (time and peak memory added, beside
@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 from bench.common import REPO, report, run_python
-from reader.entities import Gazetteer, detect
-from reader.mentions import ORG, PERSON, PLACE
-from reader.nerdata import Score, load, posseg_entities, shared_ner
+from reader.entities.detect import Gazetteer, detect
+from reader.entities.mentions import ORG, PERSON, PLACE
+from reader.entities.training_data import Score, load, posseg_entities, shared_ner
 
 SETS = ["uner-gsd-dev", "uner-gsdsimp-dev", "msra-held-out"]
 TYPES = (PERSON, ORG, PLACE)
@@ -63,7 +63,7 @@ def hwm():
         if line.startswith('VmHWM'):
             return int(line.split()[1]) / 1024
 print(time.time())
-from reader.script import fold
+from reader.text.conversion import fold
 fold('')
 before = hwm()
 start = time.perf_counter()
@@ -95,7 +95,7 @@ def speed(gazetteer: Gazetteer) -> None:
     report("model load (numpy import included)", 1000 * model[2], 1000 * jieba[2])
     report("  peak memory added", model[3], jieba[3], unit="MB")
     print("  baseline: jieba.initialize(); targets: model adds <= 150 MB")
-    size = (REPO / "reader" / "data" / "ner.npz").stat().st_size / 1e6
+    size = (REPO / "reader" / "entities" / "data" / "ner.npz").stat().st_size / 1e6
     print(f"  model file {size:.1f} MB (target <= 30 MB)")
 
 

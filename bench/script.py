@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 from bench.common import SHARED_CORPORA, report
-from reader.app import ReaderApp
-from reader.corpus import load_corpus
-from reader.paths import bundled
-from reader.script import ORIGINAL, SIMPLIFIED, TRADITIONAL
-from reader.state import State
-from reader.widgets.article_view import ArticleView
+from reader.ui.app import ReaderApp
+from reader.articles.corpus import load_corpus
+from reader.system.paths import bundled
+from reader.text.conversion import ORIGINAL, SIMPLIFIED, TRADITIONAL
+from reader.settings.state import State
+from reader.ui.widgets.article_view import ArticleView
 
 
 def _paint(view: ArticleView) -> None:

@@ -2,7 +2,7 @@
 
 Both run in fresh interpreters, headless, and exit right after their first screen refresh; the
 runs interleave so both see the same machine noise. reader goes through its real entry point
-(`reader.cli.main` with no arguments: keymap, corpus, annotation store, then the app). Each child
+(`reader.cli.main.main` with no arguments: keymap, corpus, annotation store, then the app). Each child
 also reports how its time splits into imports and the run up to the first paint. Target: ratio
 <= 1.2.
 """
@@ -23,13 +23,13 @@ _CLOCK = "import time\n_start = time.perf_counter()\n"
 _REPORT = "print(f'{_painted_at} {_imported - _start} {_painted - _imported}')\n"
 
 READER = _CLOCK + """
-import reader.cli  # First, as in the `reader` script.
+import reader.cli.main  # First, as in the `reader` script.
 import gc
-gc.disable()  # As reader.cli.main does before it loads the app…
-import reader.app  # …which it would import next: here, to hook the first paint.
+gc.disable()  # As reader.cli.main.main does before it loads the app…
+import reader.ui.app  # …which it would import next: here, to hook the first paint.
 _imported = time.perf_counter()
 
-class FirstPaint(reader.app.ReaderApp):
+class FirstPaint(reader.ui.app.ReaderApp):
     def on_mount(self):
         self.call_after_refresh(self.done)
     def done(self):
@@ -40,8 +40,8 @@ class FirstPaint(reader.app.ReaderApp):
     def run(self):
         return super().run(headless=True, size=(120, 35))
 
-reader.app.ReaderApp = FirstPaint  # What `reader` with no arguments starts, headless.
-reader.cli.main([])
+reader.ui.app.ReaderApp = FirstPaint  # What `reader` with no arguments starts, headless.
+reader.cli.main.main([])
 """ + _REPORT
 
 BARE = _CLOCK + """

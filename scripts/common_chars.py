@@ -1,4 +1,4 @@
-"""Write reader/data/common-chars.txt: the Chinese characters that make up most running text,
+"""Write reader/text/data/common-chars.txt: the Chinese characters that make up most running text,
 in both scripts, which the corpus loader uses to tell a GB18030 file from a Big5 one (either
 decodes the other's bytes into rare characters, or fails).
 
@@ -16,7 +16,7 @@ import jieba
 from opencc import OpenCC
 
 COUNT = 3000
-OUT = Path(__file__).resolve().parent.parent / "reader" / "data" / "common-chars.txt"
+OUT = Path(__file__).resolve().parent.parent / "reader" / "text" / "data" / "common-chars.txt"
 
 
 def main() -> None:

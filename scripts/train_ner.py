@@ -1,4 +1,4 @@
-"""Train the entity recogniser shipped as `reader/data/ner.npz` (needs `pip install python-crfsuite`).
+"""Train the entity recogniser shipped as `reader/entities/data/ner.npz` (needs `pip install python-crfsuite`).
 
     python scripts/train_ner.py            # the shipped model: 38 minutes on one core here
     python scripts/train_ner.py --out /tmp/try.npz --iterations 40 --limit 4000   # a quick trial
@@ -7,10 +7,10 @@ Reads the labelled sets from `../shared/ner` (or $READER_SHARED_NER), never from
 - msra-train, all but its last 5,000 sentences (those are the held-out Simplified-news dev set);
 - uner-gsdsimp-train and uner-gsd-train (the same Wikipedia sentences in Simplified and Traditional,
   labelled separately);
-All text is folded (`reader.script.fold`) as at inference. L-BFGS with L1 and L2 penalties (c1, c2),
+All text is folded (`reader.text.conversion.fold`) as at inference. L-BFGS with L1 and L2 penalties (c1, c2),
 150 iterations, features seen at least twice (`PARAMS`); the training is deterministic for given
-data and parameters. crfsuite's model is then converted to the numpy arrays `reader.ner` tags with
-(`reader/data/ner.npz`; the crfsuite file is deleted when the output is the shipped one).
+data and parameters. crfsuite's model is then converted to the numpy arrays `reader.entities.model` tags with
+(`reader/entities/data/ner.npz`; the crfsuite file is deleted when the output is the shipped one).
 Trials (`--templates`, `--train 'uner-gsd-train*3'`, `--c1`) measured no better than these defaults
 on the dev sets.
 Dev sets (msra-held-out, uner-gsdsimp-dev, uner-gsd-dev) are scored with the model alone at the end.
@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pycrfsuite  # noqa: E402
 
-from reader import ner  # noqa: E402
-from reader.nerdata import Score, labels, load  # noqa: E402
-from reader.script import fold  # noqa: E402
+from reader.entities import model as ner  # noqa: E402
+from reader.entities.training_data import Score, labels, load  # noqa: E402
+from reader.text.conversion import fold  # noqa: E402
 
 TRAIN = ["msra-fit", "uner-gsdsimp-train", "uner-gsd-train"]
 DEV = ["msra-held-out", "uner-gsdsimp-dev", "uner-gsd-dev"]
@@ -50,7 +50,7 @@ def sequences(name: str, limit: int | None = None, templates=None):
 
 
 def convert(crfsuite_model: Path, out: Path, templates=None) -> None:
-    """The crfsuite model as the arrays `reader.ner.Model` tags with."""
+    """The crfsuite model as the arrays `reader.entities.model.Model` tags with."""
     import numpy as np
 
     tagger = pycrfsuite.Tagger()

@@ -8,12 +8,12 @@ import atexit
 import shutil
 import tempfile
 
-from reader.app import ReaderApp
-from reader.corpus import Corpus, load_corpus
-from reader.entities import EntityCache
-from reader.keymap import load_keymap
-from reader.state import State
-from reader.widgets.article_view import ArticleView
+from reader.ui.app import ReaderApp
+from reader.articles.corpus import Corpus, load_corpus
+from reader.entities.detect import EntityCache
+from reader.settings.keymap import load_keymap
+from reader.settings.state import State
+from reader.ui.widgets.article_view import ArticleView
 
 from conftest import SEEDS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.corpus import Corpus, load_corpus
+from reader.articles.corpus import Corpus, load_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"

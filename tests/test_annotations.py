@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.anchoring import anchor, context_of
-from reader.annotations import COLORS, Annotation, AnnotationStore, StoreError
+from reader.annotations.anchoring import anchor, context_of
+from reader.annotations.store import COLORS, Annotation, AnnotationStore, StoreError
 
 from conftest import REPO
 
@@ -176,7 +176,7 @@ def test_exact_match_prefers_matching_context():
 WRITER = """
 import sys
 from pathlib import Path
-from reader.annotations import Annotation, AnnotationStore
+from reader.annotations.store import Annotation, AnnotationStore
 body = "騰訊元寶派" * 40
 store = AnnotationStore(Path(sys.argv[1]))
 tag = sys.argv[2]

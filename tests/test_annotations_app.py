@@ -6,18 +6,18 @@ from pathlib import Path
 
 from textual.widgets import Input, TextArea
 
-from reader.annotations import Annotation, AnnotationStore
-from reader.corpus import load_corpus
-from reader.screens.annotate import AnnotateScreen
-from reader.screens.annotation_list import AnnotationListScreen
-from reader.navigation import jieba_splitter_if_ready
-from reader.widgets.article_view import ArticleView
-from reader.widgets.status_bar import NoteBar, StatusBar
+from reader.annotations.store import Annotation, AnnotationStore
+from reader.articles.corpus import load_corpus
+from reader.ui.screens.annotate import AnnotateScreen
+from reader.ui.screens.annotation_list import AnnotationListScreen
+from reader.reading.navigation import jieba_splitter_if_ready
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.status_bar import NoteBar, StatusBar
 
 from apphelpers import SIZE, SHARED_ENTITY_CACHE, make_app, wait_until
 from conftest import SEEDS
-from reader.app import ReaderApp
-from reader.keymap import load_keymap
+from reader.ui.app import ReaderApp
+from reader.settings.keymap import load_keymap
 
 
 def layer(view: ArticleView, name: str) -> list[tuple[int, int, str]]:

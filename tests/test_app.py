@@ -5,12 +5,12 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from reader.corpus import load_corpus
-from reader.screens.help import HelpScreen
-from reader.state import State
-from reader.widgets.article_view import ArticleView
-from reader.widgets.article_list import ArticleList
-from reader.widgets.sidebar import Sidebar
+from reader.articles.corpus import load_corpus
+from reader.ui.screens.help import HelpScreen
+from reader.settings.state import State
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.sidebar import Sidebar
 
 from apphelpers import SIZE, make_app, rich_text, view_text, wait_until
 from conftest import SEEDS
@@ -34,7 +34,7 @@ async def test_opens_on_the_first_article_with_title_source_and_paragraphs(seed_
 
 
 async def test_the_collector_comes_back_on_after_the_first_paint():
-    gc.disable()  # As reader.cli leaves it for the app.
+    gc.disable()  # As reader.cli.main leaves it for the app.
     try:
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:

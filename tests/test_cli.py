@@ -36,11 +36,11 @@ def test_importing_reader_leaves_the_collector_alone():
     """The start-up trick (the collector off until the first paint) stays inside `main`: a tool
     that imports reader's modules keeps its collector, and so does one that runs a subcommand."""
     snippet = (
-        "import gc, reader.cli, reader.commands\n"
+        "import gc, reader.cli.main, reader.cli.commands\n"
         "print(gc.isenabled())\n"
-        "reader.cli.main(['list', '--json'])\n"
+        "reader.cli.main.main(['list', '--json'])\n"
         "print(gc.isenabled())\n"
-        "reader.cli.main(['--keymap', '/nonexistent/keymap.toml'])\n"
+        "reader.cli.main.main(['--keymap', '/nonexistent/keymap.toml'])\n"
         "print(gc.isenabled())\n"
     )
     result = subprocess.run([sys.executable, "-c", snippet], capture_output=True, text=True, cwd=REPO, timeout=120)

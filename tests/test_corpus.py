@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader import corpus as corpus_module
-from reader.corpus import CorpusCache, article_id, load_corpus, parse_seed
-from reader.decoding import decode
-from reader.layout import meta_line
-from reader.script import SIMPLIFIED, convert
+from reader.articles import corpus as corpus_module
+from reader.articles.corpus import CorpusCache, article_id, load_corpus, parse_seed
+from reader.text.decoding import decode
+from reader.reading.layout import meta_line
+from reader.text.conversion import SIMPLIFIED, convert
 
 from conftest import REPO, SEED_FILE
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.entities import EntityCache, Gazetteer, GazetteerError, detect, detect_cached
-from reader.mentions import DATE, MONEY, NAME_TYPES, PERCENT, PERSON, PRODUCT, TYPES, group, next_mention
-from reader.script import SIMPLIFIED, convert
+from reader.entities.detect import EntityCache, Gazetteer, GazetteerError, detect, detect_cached
+from reader.entities.mentions import DATE, MONEY, NAME_TYPES, PERCENT, PERSON, PRODUCT, TYPES, group, next_mention
+from reader.text.conversion import SIMPLIFIED, convert
 
 from conftest import REPO, shared_corpus
 

@@ -7,9 +7,9 @@ import sys
 
 from textual.color import Color
 
-from reader.screens.mentions import MentionsScreen
-from reader.widgets.article_view import ArticleView
-from reader.widgets.entity_panel import EntityList, EntityPanel
+from reader.ui.screens.mentions import MentionsScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.entity_panel import EntityList, EntityPanel
 
 from apphelpers import SIZE, make_app, wait_until
 from conftest import REPO
@@ -115,9 +115,9 @@ async def test_which_articles_mention_an_entity(seed_corpus):
 
 FIRST_PAINT = """
 import sys
-from reader.app import ReaderApp
-from reader.corpus import load_corpus
-from reader.paths import bundled
+from reader.ui.app import ReaderApp
+from reader.articles.corpus import load_corpus
+from reader.system.paths import bundled
 
 class FirstPaint(ReaderApp):
     def on_mount(self):

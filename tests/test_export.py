@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import Annotation, AnnotationStore
-from reader.corpus import load_corpus
-from reader.export import CSV_FIELDS, W3C_CONTEXT, export, export_current, read_w3c, to_w3c
-from reader.script import SIMPLIFIED, convert
-from reader.screens.export import ExportScreen
+from reader.annotations.store import Annotation, AnnotationStore
+from reader.articles.corpus import load_corpus
+from reader.annotations.export import CSV_FIELDS, W3C_CONTEXT, export, export_current, read_w3c, to_w3c
+from reader.text.conversion import SIMPLIFIED, convert
+from reader.ui.screens.export import ExportScreen
 
 from apphelpers import SIZE, make_app
 from conftest import REPO

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from reader.annotations import Annotation, AnnotationStore
-from reader.screens.annotate import AnnotateScreen
+from reader.annotations.store import Annotation, AnnotationStore
+from reader.ui.screens.annotate import AnnotateScreen
 
 from apphelpers import SIZE, make_app, wait_until
 from test_cli import reader
@@ -188,7 +188,7 @@ def test_a_terminal_closed_while_reader_starts_leaves_no_process_behind():
 
 
 def test_two_readers_keep_each_others_reading_positions(tmp_path: Path):
-    from reader.state import State
+    from reader.settings.state import State
 
     path = tmp_path / "state.json"
     seeded = State.load(path)
@@ -214,14 +214,14 @@ def test_two_readers_keep_each_others_reading_positions(tmp_path: Path):
 
 
 async def test_entity_detection_that_fails_is_said_and_leaves_the_status_bar(monkeypatch, tmp_path: Path):
-    import reader.entities
-    from reader.entities import EntityCache
-    from reader.widgets.status_bar import StatusBar
+    import reader.entities.detect
+    from reader.entities.detect import EntityCache
+    from reader.ui.widgets.status_bar import StatusBar
 
     def broken(*args, **kwargs):
         raise RuntimeError("the model file is damaged")
 
-    monkeypatch.setattr(reader.entities, "detect", broken)
+    monkeypatch.setattr(reader.entities.detect, "detect", broken)
     app = make_app(entity_cache=EntityCache(tmp_path / "empty-cache"))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: any("failed" in n.message for n in app._notifications))

@@ -39,7 +39,7 @@ def run_installed(installed: Path, *args: str, cwd: Path) -> subprocess.Complete
 def test_installed_package_is_the_one_that_runs(installed: Path, tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(installed)}
     where = subprocess.run(
-        [sys.executable, "-c", "import reader, reader.paths as p; print(reader.__file__); print(p.bundled('seeds')); print(p.bundled('keymap.toml'))"],
+        [sys.executable, "-c", "import reader, reader.system.paths as p; print(reader.__file__); print(p.bundled('seeds')); print(p.bundled('keymap.toml'))"],
         capture_output=True, text=True, cwd=tmp_path, env=env, check=True,
     ).stdout.splitlines()
     assert all(line.startswith(str(installed)) for line in where), where
@@ -55,7 +55,7 @@ def test_installed_reader_lists_the_bundled_seeds(installed: Path, tmp_path: Pat
 def test_installed_reader_loads_its_keymap(installed: Path, tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(installed)}
     result = subprocess.run(
-        [sys.executable, "-c", "from reader.keymap import load_keymap; print(load_keymap()['app.quit'])"],
+        [sys.executable, "-c", "from reader.settings.keymap import load_keymap; print(load_keymap()['app.quit'])"],
         capture_output=True, text=True, cwd=tmp_path, env=env,
     )
     assert result.stdout.strip() == "['q']", result.stderr

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.keys import _character_to_key
 
-from reader.keymap import (
+from reader.settings.keymap import (
     ACTIONS, CONTEXTS, KeymapError, character_key_name, display_key, load_keymap, normalize_key,
     parse_keymap, user_keymap_path,
 )

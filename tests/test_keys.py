@@ -7,11 +7,11 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from reader.annotations import Annotation, AnnotationStore
-from reader.corpus import load_corpus
-from reader.screens.annotate import AnnotateScreen
-from reader.widgets.article_view import ArticleView
-from reader.widgets.entity_panel import EntityList, EntityPanel
+from reader.annotations.store import Annotation, AnnotationStore
+from reader.articles.corpus import load_corpus
+from reader.ui.screens.annotate import AnnotateScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.entity_panel import EntityList, EntityPanel
 
 from apphelpers import SIZE, make_app, wait_until
 from test_cli import reader
@@ -71,7 +71,7 @@ async def test_keys_that_cannot_act_say_why():
 
 
 async def test_searching_past_the_last_hit_says_it_wrapped():
-    from reader.search import SearchIndex
+    from reader.search.index import SearchIndex
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -160,13 +160,13 @@ def test_cli_text_reads_as_english_and_a_script_can_parse_it(tmp_path: Path):
 
 async def test_word_keys_start_the_segmenter_when_entities_came_from_the_cache(monkeypatch, seed_corpus):
     """On a start with warm caches nothing else starts jieba: the first `w` does, and says so."""
-    import reader.search
-    import reader.widgets.article_view as view_module
+    import reader.search.index
+    import reader.ui.widgets.article_view as view_module
 
     started = []
-    real_ready, real_splitter = view_module.jieba_splitter_if_ready, reader.search.jieba_splitter
+    real_ready, real_splitter = view_module.jieba_splitter_if_ready, reader.search.index.jieba_splitter
     monkeypatch.setattr(view_module, "jieba_splitter_if_ready", lambda: real_ready() if started else None)
-    monkeypatch.setattr(reader.search, "jieba_splitter", lambda: started.append(True) or real_splitter())
+    monkeypatch.setattr(reader.search.index, "jieba_splitter", lambda: started.append(True) or real_splitter())
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -187,7 +187,7 @@ async def test_alt_w_in_the_search_box_switches_word_mode_and_types_nothing():
     from textual import events
     from textual.widgets import Input
 
-    from reader.screens.search import SearchScreen
+    from reader.ui.screens.search import SearchScreen
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -204,7 +204,7 @@ async def test_alt_w_in_the_search_box_switches_word_mode_and_types_nothing():
 async def test_a_word_found_only_in_a_title_opens_that_article_at_its_top(seed_corpus):
     from textual.widgets import Input
 
-    from reader.screens.search import SearchScreen
+    from reader.ui.screens.search import SearchScreen
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -255,7 +255,7 @@ async def test_key_hints_are_whole_labels_at_80_columns():
 
 
 async def test_the_status_line_cuts_a_long_title_with_an_ellipsis_never_a_lone_dot():
-    from reader.widgets.status_bar import StatusBar
+    from reader.ui.widgets.status_bar import StatusBar
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from reader import corpus as corpus_module
-from reader.corpus import CorpusCache, load_corpus
-from reader.search import Folded, FoldedCache, SearchIndex, fold_all
-from reader.widgets.article_view import ArticleView
+from reader.articles import corpus as corpus_module
+from reader.articles.corpus import CorpusCache, load_corpus
+from reader.search.index import Folded, FoldedCache, SearchIndex, fold_all
+from reader.ui.widgets.article_view import ArticleView
 
 from apphelpers import SIZE, make_app, view_text, wait_until
 
@@ -126,8 +126,8 @@ async def test_many_articles_list_filter_and_page(tmp_path: Path):
     folder = write_corpus(tmp_path / "corpus", 600)
     app = make_app(load_corpus([folder]))
     async with app.run_test(size=SIZE) as pilot:
-        from reader.widgets.article_list import ArticleList
-        from reader.widgets.sidebar import Sidebar
+        from reader.ui.widgets.article_list import ArticleList
+        from reader.ui.widgets.sidebar import Sidebar
 
         article_list = app.query_one(ArticleList)
         article_list.focus()
@@ -146,9 +146,9 @@ async def test_a_corpus_listed_from_the_cache_is_checked_after_the_first_paint(t
     (folder / "003.txt").write_text("新來的\n新文章。", encoding="utf-8")
     trusted = load_corpus([folder], cache, trust_cache=True)
     assert trusted.trusted and [a.title for a in trusted.articles] == ["標題0", "標題1", "標題2"]
-    from reader.app import ReaderApp
-    from reader.keymap import load_keymap
-    from reader.widgets.sidebar import Sidebar
+    from reader.ui.app import ReaderApp
+    from reader.settings.keymap import load_keymap
+    from reader.ui.widgets.sidebar import Sidebar
 
     from apphelpers import SHARED_ENTITY_CACHE
 

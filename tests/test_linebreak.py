@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reader.linebreak import CLOSING, HANG, OPENING, clip, quick_width, wrap
-from reader.paragraphs import split_blocks
+from reader.text.linebreak import CLOSING, HANG, OPENING, clip, quick_width, wrap
+from reader.text.paragraphs import split_blocks
 
 from conftest import shared_corpus
 

@@ -1,4 +1,4 @@
-"""The statistical recogniser (`reader.ner`) and how detection merges it with the gazetteers.
+"""The statistical recogniser (`reader.entities.model`) and how detection merges it with the gazetteers.
 
 Tests that score against the labelled sets in `../shared/ner` ($READER_SHARED_NER) skip when the
 sets are absent; they never train and never read a test split.
@@ -16,11 +16,11 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reader import ner
-from reader.entities import Gazetteer, GazetteerError, detect
-from reader.mentions import ORG, PERSON, PLACE, PRODUCT, TYPES
-from reader.nerdata import MSRA_HELD_OUT, Score, labels, load, posseg_entities, shared_ner
-from reader.script import SIMPLIFIED, TRADITIONAL, convert, fold
+from reader.entities import model as ner
+from reader.entities.detect import Gazetteer, GazetteerError, detect
+from reader.entities.mentions import ORG, PERSON, PLACE, PRODUCT, TYPES
+from reader.entities.training_data import MSRA_HELD_OUT, Score, labels, load, posseg_entities, shared_ner
+from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, fold
 
 from conftest import REPO
 
@@ -102,13 +102,13 @@ def test_without_the_model_detection_still_works(monkeypatch, tmp_path: Path, ga
 
 
 def test_importing_detection_loads_neither_model_nor_numpy():
-    code = "import sys, reader.entities; print('numpy' in sys.modules, 'jieba' in sys.modules)"
+    code = "import sys, reader.entities.detect; print('numpy' in sys.modules, 'jieba' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert result.stdout.split() == ["False", "False"]
 
 
 def test_the_model_ships_in_the_package_and_is_small():
-    assert ner.MODEL.parent == REPO / "reader" / "data" and ner.MODEL.exists()
+    assert ner.MODEL.parent == REPO / "reader" / "entities" / "data" and ner.MODEL.exists()
     assert ner.MODEL.stat().st_size <= 30_000_000
 
 

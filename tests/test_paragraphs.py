@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.paragraphs import CAPTION, HEADING, PARAGRAPH, PARAGRAPH_TARGET, split_blocks
+from reader.text.paragraphs import CAPTION, HEADING, PARAGRAPH, PARAGRAPH_TARGET, split_blocks
 
 from conftest import shared_corpus
 

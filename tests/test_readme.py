@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reader.keymap import keys_markdown, load_keymap
+from reader.settings.keymap import keys_markdown, load_keymap
 
 from conftest import REPO
 

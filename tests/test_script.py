@@ -9,8 +9,8 @@ import opencc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.layout import article_texts
-from reader.script import (
+from reader.reading.layout import article_texts
+from reader.text.conversion import (
     MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, _char_table, convert, detect, display_text, fold, mode_label,
     next_mode,
 )
@@ -90,7 +90,7 @@ def test_every_conversion_keeps_the_length(text):
 def test_the_fold_table_kept_on_disk_is_the_one_made_and_is_made_again_when_opencc_changes(isolated_xdg):
     import json
 
-    from reader import script
+    from reader.text import conversion as script
 
     script.fold_table.cache_clear()
     made = script.fold_table()  # Made, and written to the cache folder.

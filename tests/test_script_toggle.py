@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from reader.corpus import load_corpus
-from reader.script import ORIGINAL, SIMPLIFIED, TRADITIONAL, convert
-from reader.state import State
-from reader.widgets.article_list import ArticleList
-from reader.widgets import article_view
-from reader.widgets.article_view import ArticleView, Span
-from reader.widgets.status_bar import StatusBar
+from reader.articles.corpus import load_corpus
+from reader.text.conversion import ORIGINAL, SIMPLIFIED, TRADITIONAL, convert
+from reader.settings.state import State
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets import article_view
+from reader.ui.widgets.article_view import ArticleView, Span
+from reader.ui.widgets.status_bar import StatusBar
 
 from apphelpers import SIZE, make_app, view_text, wait_until
 from conftest import shared_corpus

@@ -9,8 +9,8 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.script import SIMPLIFIED, TRADITIONAL, convert, fold
-from reader.search import SearchIndex, find_hits, parse_query, scan, snippet
+from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, fold
+from reader.search.index import SearchIndex, find_hits, parse_query, scan, snippet
 
 from conftest import REPO
 
@@ -179,7 +179,7 @@ _ALPHABET = "騰腾訊讯AaＡａ. *+?()[]\\^$|{}-元寶宝“”「」 　\n后
        query=st.text(alphabet=_ALPHABET, min_size=1, max_size=6))
 def test_a_scan_agrees_with_the_index_on_any_text_and_query(texts, query):
     """Regular-expression characters, case, width, both scripts, spaces and quotes alike."""
-    from reader.corpus import Article
+    from reader.articles.corpus import Article
 
     articles = [Article(f"a{n}", f"標題{n}{text[:3]}", text) for n, text in enumerate(texts)]
     index = SearchIndex(articles)

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from reader.screens.search import SearchScreen
-from reader.state import State
-from reader.widgets.article_view import ArticleView
-from reader.widgets.result_list import ResultList
+from reader.ui.screens.search import SearchScreen
+from reader.settings.state import State
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.result_list import ResultList
 
 from apphelpers import SIZE, make_app, wait_until
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import Annotation, AnnotationStore
+from reader.annotations.store import Annotation, AnnotationStore
 
 from conftest import REPO, SEEDS
 
@@ -134,7 +134,7 @@ def test_four_shells_of_cli_annotate_lose_nothing(tmp_path: Path):
 def test_a_save_landing_while_a_store_loads_is_merged_not_lost(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """The first way the old check was fooled: another save between reading the file and
     looking at it made the store believe it had read the newer file."""
-    import reader.annotations as module
+    import reader.annotations.store as module
 
     path = tmp_path / "annotations.json"
     other = AnnotationStore(path)

@@ -1,0 +1,300 @@
+"""Annotations out to Markdown, CSV and W3C Web Annotation JSON, and W3C JSON back in.
+
+Positions are always code points into the original body (the unit of `TextPositionSelector`);
+`script` only changes the quoted text (and its context) that an export shows. An orphaned
+annotation (its text gone from an edited article) is marked as such in every format and given no
+position: its old one points at other text now.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from reader.annotations.anchoring import anchor, context_of
+from reader.annotations.store import (
+    COLOR_VALUES,
+    COLORS,
+    DEFAULT_COLOR,
+    Annotation,
+    now,
+    place_all,
+)
+from reader.articles.corpus import Article
+from reader.text.conversion import ORIGINAL, convert, fold
+
+FORMATS = ("markdown", "csv", "json")
+W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+SOURCE_PREFIX = "urn:x-reader:article:"
+CSV_FIELDS = ["article", "title", "source", "start", "end", "quote", "note", "tags", "color", "created", "modified",
+              "orphaned"]
+_UUID = re.compile(r"^[0-9a-f]{32}$")
+
+
+def _in_script(text: str, script: str) -> str:
+    return text if script == ORIGINAL else convert(text, script)
+
+
+def _ordered(annotations: Iterable[Annotation], articles: dict[str, Article]) -> list[Annotation]:
+    """By article (in corpus order), then by position."""
+    order = {article_id: index for index, article_id in enumerate(articles)}
+    return sorted(annotations, key=lambda a: (order.get(a.article, len(order)), a.article, a.start, a.created))
+
+
+def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
+                orphaned: frozenset[str] = frozenset()) -> str:
+    """One section per article; each annotation its quote as a block quote, then note and details."""
+    lines = ["# Annotations", ""]
+    current = None
+    for annotation in _ordered(annotations, articles):
+        if annotation.article != current:
+            current = annotation.article
+            article = articles.get(current)
+            title = _in_script(article.title, script) if article else current
+            lines += [f"## {title}", ""]
+            if article and article.source:
+                lines += [f"Source: {_in_script(article.source, script)} · `{current}`", ""]
+            else:
+                lines += [f"`{current}`", ""]
+        quote = _in_script(annotation.quote, script)
+        lines += [f"> {line}" if line else ">" for line in quote.splitlines() or [""]]
+        lines.append("")
+        if annotation.note:
+            lines += [annotation.note, ""]
+        details = []
+        if annotation.tags:
+            details.append(" ".join(f"#{_markdown_tag(tag)}" for tag in annotation.tags))
+        details.append(f"colour: {annotation.color}")
+        if annotation.id in orphaned:
+            details.append("orphaned: this text is no longer in the article")
+        else:
+            details.append(f"characters {annotation.start}–{annotation.end}")
+        details.append(f"created {annotation.created}")
+        if annotation.modified != annotation.created:
+            details.append(f"modified {annotation.modified}")
+        lines += [" · ".join(details), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_tag(tag: str) -> str:
+    """Obsidian tags cannot hold spaces or most punctuation."""
+    return re.sub(r"[\s#,;.()\[\]{}]+", "_", tag)
+
+
+def to_csv(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
+           *, bom: bool = False, orphaned: frozenset[str] = frozenset()) -> str:
+    """RFC 4180: a header row, CRLF line ends, fields quoted where they need it. An orphan has no
+    start and end, and `yes` under `orphaned`."""
+    output = io.StringIO()
+    writer = csv.writer(output, lineterminator="\r\n")
+    writer.writerow(CSV_FIELDS)
+    for annotation in _ordered(annotations, articles):
+        article = articles.get(annotation.article)
+        orphan = annotation.id in orphaned
+        writer.writerow([
+            annotation.article,
+            _in_script(article.title, script) if article else "",
+            _in_script(article.source, script) if article else "",
+            "" if orphan else annotation.start,
+            "" if orphan else annotation.end,
+            _in_script(annotation.quote, script),
+            annotation.note,
+            ", ".join(annotation.tags),
+            annotation.color,
+            annotation.created,
+            annotation.modified,
+            "yes" if orphan else "no",
+        ])
+    return ("\ufeff" if bom else "") + output.getvalue()
+
+
+def to_w3c(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
+           orphaned: frozenset[str] = frozenset()) -> list[dict]:
+    """W3C Web Annotations: note and tags as TextualBody, quote and position selectors (an
+    orphan only the quote), colour as a style class with its stylesheet."""
+    items = []
+    for annotation in _ordered(annotations, articles):
+        body = []
+        if annotation.note:
+            body.append({"type": "TextualBody", "value": annotation.note, "purpose": "commenting", "format": "text/plain"})
+        body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags]
+        article = articles.get(annotation.article)
+        source = {"id": SOURCE_PREFIX + annotation.article, "type": "Text", "format": "text/plain"}
+        if article is not None:
+            source["title"] = _in_script(article.title, script)
+        item = {
+            "@context": W3C_CONTEXT,
+            "id": f"urn:uuid:{annotation.id}" if _UUID.match(annotation.id) else annotation.id,
+            "type": "Annotation",
+            "motivation": "commenting" if annotation.note else "highlighting",
+            "created": annotation.created,
+            "modified": annotation.modified,
+            "body": body,
+            "target": {
+                "source": source,
+                "styleClass": f"reader-{annotation.color}",
+                "selector": [
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": _in_script(annotation.quote, script),
+                        "prefix": _in_script(annotation.prefix, script),
+                        "suffix": _in_script(annotation.suffix, script),
+                    },
+                ] + ([] if annotation.id in orphaned else [
+                    {"type": "TextPositionSelector", "start": annotation.start, "end": annotation.end},
+                ]),
+            },
+            "stylesheet": {
+                "type": "CssStylesheet",
+                "value": f".reader-{annotation.color} {{ background-color: {COLOR_VALUES[annotation.color]} }}",
+            },
+        }
+        items.append(item)
+    return items
+
+
+def export(fmt: str, annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
+           *, bom: bool = False, orphaned: frozenset[str] = frozenset()) -> str:
+    """`orphaned`: ids of the annotations whose text is no longer in their article."""
+    if fmt == "markdown":
+        return to_markdown(annotations, articles, script, orphaned)
+    if fmt == "csv":
+        return to_csv(annotations, articles, script, bom=bom, orphaned=orphaned)
+    if fmt == "json":
+        return json.dumps(to_w3c(annotations, articles, script, orphaned), ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[Article], script: str = ORIGINAL,
+                   *, bom: bool = False) -> str:
+    """Annotations exported where their quotes are in the articles now, orphans marked."""
+    placed, orphans = place_all(list(annotations), {a.id: a.body for a in articles})
+    return export(fmt, placed + orphans, {a.id: a for a in articles}, script, bom=bom,
+                  orphaned=frozenset(a.id for a in orphans))
+
+
+# -- import ---------------------------------------------------------------------------------------
+
+
+class W3CError(Exception):
+    """A file that is not W3C annotation JSON at all."""
+
+
+@dataclass
+class Imported:
+    annotations: list[Annotation] = field(default_factory=list)
+    not_placed: list[str] = field(default_factory=list)
+    """One line per annotation that could not be placed in any article: why."""
+
+
+def _listed(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _items(data) -> list[dict]:
+    """Annotations of a JSON document: an array, an AnnotationCollection (with `first.items`), or one."""
+    if isinstance(data, list):
+        return [item for item in data if isinstance(item, dict)]
+    if isinstance(data, dict):
+        if data.get("type") == "AnnotationCollection":
+            first = data.get("first")
+            items = first.get("items") if isinstance(first, dict) else data.get("items")
+            return [item for item in _listed(items) if isinstance(item, dict)]
+        if "target" in data:
+            return [data]
+    raise W3CError("not W3C Web Annotation JSON (an array, an AnnotationCollection or an Annotation)")
+
+
+def _our_id(item: dict, fallback: str) -> str:
+    raw = str(item.get("id") or fallback)
+    return raw.removeprefix("urn:uuid:")
+
+
+def read_w3c(text: str, articles: list[Article]) -> Imported:
+    """Annotations from W3C JSON, placed by their quote (in either script) in the given articles."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise W3CError(f"not valid JSON ({error})") from None
+    by_id = {article.id: article for article in articles}
+    folded = _FoldedBodies(articles)
+    result = Imported()
+    for number, item in enumerate(_items(data), start=1):
+        label = str(item.get("id") or f"annotation {number}")
+        targets = [t for t in _listed(item.get("target")) if isinstance(t, dict)]
+        quote = position = None
+        source = ""
+        style = ""
+        for target in targets:
+            raw_source = target.get("source", "")
+            source = raw_source.get("id", "") if isinstance(raw_source, dict) else str(raw_source)
+            style = str(target.get("styleClass", ""))
+            for selector in _listed(target.get("selector")):
+                if not isinstance(selector, dict):
+                    continue
+                if selector.get("type") == "TextQuoteSelector" and isinstance(selector.get("exact"), str):
+                    quote = selector
+                elif selector.get("type") == "TextPositionSelector":
+                    position = selector
+        if quote is None or not quote["exact"]:
+            result.not_placed.append(f"{label}: no TextQuoteSelector with the quoted text")
+            continue
+        placed = _place(quote, position, source, by_id, folded)
+        if placed is None:
+            result.not_placed.append(f"{label}: “{quote['exact'][:30]}” is in none of the articles")
+            continue
+        article, start, end = placed
+        text_quote, prefix, suffix = context_of(article.body, start, end)
+        note = "\n\n".join(
+            b.get("value", "") for b in _listed(item.get("body"))
+            if isinstance(b, dict) and b.get("purpose", "commenting") == "commenting" and b.get("value")
+        )
+        tags = tuple(
+            str(b.get("value")) for b in _listed(item.get("body"))
+            if isinstance(b, dict) and b.get("purpose") == "tagging" and b.get("value")
+        )
+        colour = style.removeprefix("reader-") if style.removeprefix("reader-") in COLORS else DEFAULT_COLOR
+        created = str(item.get("created") or now())
+        result.annotations.append(Annotation(
+            _our_id(item, f"import-{number}"), article.id, start, end, text_quote, prefix, suffix, note, tags, colour,
+            created, str(item.get("modified") or created),
+        ))
+    return result
+
+
+class _FoldedBodies:
+    """Each article's folded body, made when first needed."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = articles
+        self._folded: dict[str, str] = {}
+
+    def __getitem__(self, article: Article) -> str:
+        if article.id not in self._folded:
+            self._folded[article.id] = fold(article.body)
+        return self._folded[article.id]
+
+
+def _place(quote: dict, position: dict | None, source: str, by_id: dict[str, Article],
+           folded: _FoldedBodies) -> tuple[Article, int, int] | None:
+    """The article and offsets for a quote: the named article first, else any that holds it."""
+    exact, prefix, suffix = (fold(str(quote.get(key) or "")) for key in ("exact", "prefix", "suffix"))
+    try:
+        start = int(position.get("start", -1)) if isinstance(position, dict) else -1
+        end = int(position.get("end", -1)) if isinstance(position, dict) else -1
+    except (TypeError, ValueError):
+        start = end = -1
+    named = by_id.get(source.removeprefix(SOURCE_PREFIX))
+    candidates = [named] if named is not None else [a for a in folded.articles if exact in folded[a]]
+    for article in candidates:
+        # Folding keeps lengths, so offsets found in the folded body are the original's.
+        place = anchor(folded[article], start, end, exact, prefix, suffix)
+        if place is not None:
+            return article, place.start, place.end
+    return None

@@ -1,0 +1,435 @@
+"""Annotations and the JSON file that keeps them, which must never lose or corrupt anything.
+
+* Every change is written at once, atomically (temporary file, fsync, rename), and the previous
+  version is kept beside it as `.bak`. A process killed at any moment leaves the old file or the
+  new one, whole.
+* Several processes may share the file: each change takes a lock, reloads what is on disk if it
+  changed, merges by annotation id (the later `modified` wins; deletions are remembered as
+  tombstones so a merge never brings an annotation back), then writes. "Changed" is decided by a
+  random revision written at the head of the file with every save (read back in a few bytes)
+  together with the file's inode, size and modification time: a file's stat alone can be fooled
+  (an inode reused, a size and a clock tick the same), a fresh random revision cannot.
+* A file that cannot be read (bad JSON, an unknown schema) is never overwritten: the store opens
+  read-only with whatever could be read, and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+from reader.annotations.anchoring import anchor, context_of
+from reader.system import paths
+from reader.system.storage import atomic_write_text, file_lock
+
+SCHEMA = 1
+#: Annotation colours and the value each stands for (the app tints text with it, exports name it).
+COLOR_VALUES = {"yellow": "#e5c300", "green": "#3fb950", "blue": "#388bfd", "pink": "#f778ba", "purple": "#a371f7"}
+COLORS = tuple(COLOR_VALUES)
+DEFAULT_COLOR = COLORS[0]
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Annotation(NamedTuple):
+    id: str
+    article: str
+    start: int
+    end: int
+    quote: str
+    prefix: str
+    suffix: str
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    color: str = DEFAULT_COLOR
+    created: str = ""
+    modified: str = ""
+
+    @classmethod
+    def new(cls, article: str, body: str, start: int, end: int, *, note: str = "", tags=(), color: str = DEFAULT_COLOR) -> "Annotation":
+        if not 0 <= start < end <= len(body):
+            raise ValueError(f"the range {start}-{end} is not inside the article (0-{len(body)})")
+        if color not in COLORS:
+            raise ValueError(f"unknown colour {color!r} (one of {', '.join(COLORS)})")
+        quote, prefix, suffix = context_of(body, start, end)
+        stamp = now()
+        import uuid  # Its import pulls in `platform`: kept off the way of commands that never add.
+
+        return cls(uuid.uuid4().hex, article, start, end, quote, prefix, suffix, note, tuple(tags), color, stamp, stamp)
+
+    def edited(self, **changes) -> "Annotation":
+        if "color" in changes and changes["color"] not in COLORS:
+            raise ValueError(f"unknown colour {changes['color']!r}")
+        if "tags" in changes:
+            changes["tags"] = tuple(changes["tags"])
+        return self._replace(**changes, modified=now())
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "article": self.article, "start": self.start, "end": self.end, "quote": self.quote,
+            "prefix": self.prefix, "suffix": self.suffix, "note": self.note, "tags": list(self.tags),
+            "color": self.color, "created": self.created, "modified": self.modified,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Annotation":
+        fields = {name: data[name] for name in ("id", "article", "start", "end", "quote")}
+        if not isinstance(fields["id"], str) or not isinstance(fields["article"], str):
+            raise ValueError("id and article must be text")
+        if not isinstance(fields["start"], int) or not isinstance(fields["end"], int):
+            raise ValueError("start and end must be numbers")
+        tags = data.get("tags", [])
+        return cls(
+            **fields,
+            prefix=str(data.get("prefix", "")),
+            suffix=str(data.get("suffix", "")),
+            note=str(data.get("note", "")),
+            tags=tuple(str(tag) for tag in tags) if isinstance(tags, list) else (),
+            color=data.get("color") if data.get("color") in COLORS else DEFAULT_COLOR,
+            created=str(data.get("created", "")),
+            modified=str(data.get("modified", data.get("created", ""))),
+        )
+
+    def placed(self, body: str | None) -> "Annotation | None":
+        """This annotation where its quote is in `body` now (None: orphaned)."""
+        if body is None:
+            return None
+        place = anchor(body, self.start, self.end, self.quote, self.prefix, self.suffix)
+        if place is None:
+            return None
+        if (place.start, place.end) == (self.start, self.end):
+            return self
+        return self._replace(start=place.start, end=place.end)
+
+
+class StoreError(Exception):
+    """The file could not be read or written; the message says which and why."""
+
+
+@dataclass
+class _Snapshot:
+    annotations: dict[str, Annotation] = field(default_factory=dict)
+    deleted: dict[str, str] = field(default_factory=dict)
+    """Tombstones: id -> when it was deleted."""
+
+
+def default_path() -> Path:
+    """`READER_ANNOTATIONS`, else `annotations.json` in the XDG data folder."""
+    configured = os.environ.get("READER_ANNOTATIONS")
+    return Path(configured) if configured else paths.data_dir() / "annotations.json"
+
+
+#: The head of a file this module wrote: its schema and the revision of that save.
+_HEAD = re.compile(rb'\{"schema":\d+,"revision":"([0-9a-f]{32})"')
+_HEAD_BYTES = 80
+
+
+class _Seen(NamedTuple):
+    """What the store last read or wrote: the file's revision and its stat."""
+
+    revision: str | None
+    stat: tuple[int, int, int]
+
+
+def _stat_of(info: os.stat_result) -> tuple[int, int, int]:
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def _parse(text: str) -> tuple[_Snapshot, list[str]]:
+    """What a file holds, and what in it had to be skipped. StoreError if it is not ours at all."""
+    try:
+        data = json.loads(text)
+    except ValueError as error:
+        raise StoreError(f"not valid JSON ({error})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
+        raise StoreError("not a reader annotations file")
+    if data.get("schema") != SCHEMA:
+        raise StoreError(f"schema {data.get('schema')!r} is not one this version reads ({SCHEMA})")
+    snapshot, skipped = _Snapshot(), []
+    for number, item in enumerate(data["annotations"]):
+        try:
+            annotation = Annotation.from_json(item)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            skipped.append(f"entry {number + 1}: {error}")
+            continue
+        snapshot.annotations[annotation.id] = annotation
+    deleted = data.get("deleted", {})
+    if isinstance(deleted, dict):
+        snapshot.deleted = {str(k): str(v) for k, v in deleted.items()}
+    return snapshot, skipped
+
+
+def _merge(ours: _Snapshot, theirs: _Snapshot) -> _Snapshot:
+    """By id, the later change wins; a deletion later than an annotation's last change removes it."""
+    deleted = dict(theirs.deleted)
+    for key, when in ours.deleted.items():
+        if when > deleted.get(key, ""):
+            deleted[key] = when
+    annotations = dict(theirs.annotations)
+    for key, annotation in ours.annotations.items():
+        other = annotations.get(key)
+        # An equal one is taken from ours too: its JSON is made already (see `_serialised`).
+        if other is None or annotation.modified > other.modified or annotation == other:
+            annotations[key] = annotation
+    for key, when in deleted.items():
+        if key in annotations and annotations[key].modified <= when:
+            del annotations[key]
+    return _Snapshot(annotations, deleted)
+
+
+class AnnotationStore:
+    """The annotations of one file. Every change is saved before the method returns."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_path()
+        self._state = _Snapshot()
+        self._seen: _Seen | None = None
+        """The file as last read or written (None: no file then)."""
+        self._lock = threading.RLock()
+        self._last_deleted: Annotation | None = None
+        self._json: dict[int, tuple[Annotation, str]] = {}
+        self._last_written: tuple[list[Annotation], str] = ([], "")
+        self.problem: str | None = None
+        """Why the file could not be read (the store is then read-only), or None."""
+        self.skipped: list[str] = []
+        self.load()
+
+    # -- reading --------------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return self.problem is not None
+
+    def load(self) -> None:
+        with self._lock:
+            self.problem, self.skipped = None, []
+            try:
+                # The stat of the descriptor read from, taken before reading: it describes the
+                # very bytes parsed, whatever is written to the path meanwhile.
+                with open(self.path, "rb") as file:
+                    stat = _stat_of(os.fstat(file.fileno()))
+                    data = file.read()
+                text = data.decode("utf-8")
+            except (FileNotFoundError, NotADirectoryError):  # No file yet: the first save makes it.
+                self._state, self._seen = _Snapshot(), None
+                return
+            except (OSError, UnicodeDecodeError) as error:
+                self._fail(f"cannot read it ({error})")
+                return
+            try:
+                self._state, self.skipped = _parse(text)
+            except StoreError as error:
+                self._fail(str(error))
+                return
+            if self.skipped:  # Writing would drop them: read-only, keep the file as it is.
+                self.problem = f"{self.path}: {len(self.skipped)} entries cannot be read ({self.skipped[0]})"
+            self._seen = _Seen(_revision(data[:_HEAD_BYTES]), stat)
+
+    def reload_if_changed(self) -> bool:
+        """Read the file again if another process changed it; True if it did."""
+        with self._lock:
+            if self.read_only or self._on_disk() == self._seen:
+                return False
+            self.load()
+            return True
+
+    def _fail(self, reason: str) -> None:
+        """Read-only from now on; show what the backup holds, if it can be read."""
+        self.problem = f"{self.path}: {reason}"
+        self._state = _Snapshot()
+        try:
+            self._state, _ = _parse(self.backup_path.read_text(encoding="utf-8"))
+            self.problem += f"; showing the backup {self.backup_path.name}"
+        except (OSError, UnicodeDecodeError, StoreError):
+            pass
+
+    @property
+    def backup_path(self) -> Path:
+        """The previous version of the file, kept by every save."""
+        return self.path.with_name(self.path.name + ".bak")
+
+    def _unchanged_since_seen(self) -> bool:
+        """Whether the file is certainly as this store last saw it. A file without a revision
+        (written by hand or by an older reader) is never certain: it is read again and merged."""
+        on_disk = self._on_disk()
+        if on_disk is None or self._seen is None:
+            return on_disk is None and self._seen is None
+        return on_disk.revision is not None and on_disk == self._seen
+
+    def _on_disk(self) -> _Seen | None:
+        """The revision and stat of the file as it is now (None: there is none)."""
+        try:
+            with open(self.path, "rb") as file:
+                return _Seen(_revision(file.read(_HEAD_BYTES)), _stat_of(os.fstat(file.fileno())))
+        except OSError:
+            return None
+
+    def all(self) -> list[Annotation]:
+        with self._lock:
+            return sorted(self._state.annotations.values(), key=lambda a: (a.article, a.start, a.created))
+
+    def for_article(self, article_id: str) -> list[Annotation]:
+        return [a for a in self.all() if a.article == article_id]
+
+    def get(self, annotation_id: str) -> Annotation | None:
+        with self._lock:
+            return self._state.annotations.get(annotation_id)
+
+    # -- changing -------------------------------------------------------------------------------
+
+    def add(self, annotation: Annotation) -> Annotation:
+        self._change(lambda state: state.annotations.__setitem__(annotation.id, annotation))
+        return annotation
+
+    def update(self, annotation: Annotation) -> Annotation:
+        return self.add(annotation)
+
+    def add_many(self, annotations: list[Annotation]) -> int:
+        """Add or update several in one save; an annotation already here and changed later stays.
+        Returns how many were added or updated."""
+        changed = 0
+
+        def change(state: _Snapshot) -> None:
+            nonlocal changed
+            for annotation in annotations:
+                present = state.annotations.get(annotation.id)
+                if present is None or present.modified < annotation.modified or present == annotation:
+                    changed += present != annotation
+                    state.annotations[annotation.id] = annotation
+                    state.deleted.pop(annotation.id, None)
+
+        self._change(change)
+        return changed
+
+    def delete(self, annotation_id: str) -> Annotation | None:
+        removed = self.get(annotation_id)
+        if removed is None:
+            return None
+
+        def change(state: _Snapshot) -> None:
+            state.annotations.pop(annotation_id, None)
+            state.deleted[annotation_id] = now()
+
+        self._change(change)
+        self._last_deleted = removed
+        return removed
+
+    def undo_delete(self) -> Annotation | None:
+        """Bring back the annotation deleted last (as a new change, so merges keep it)."""
+        removed, self._last_deleted = self._last_deleted, None
+        if removed is None:
+            return None
+        restored = removed._replace(modified=now())
+
+        def change(state: _Snapshot) -> None:
+            state.annotations[restored.id] = restored
+            state.deleted.pop(restored.id, None)
+
+        self._change(change)
+        return restored
+
+    def _change(self, apply) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.problem}; not writing over it")
+        with self._lock, self._file_lock():
+            mine = _Snapshot(dict(self._state.annotations), dict(self._state.deleted))
+            apply(mine)
+            if not self._unchanged_since_seen():
+                try:  # Someone else wrote since: merge with theirs.
+                    theirs, _ = _parse(self.path.read_text(encoding="utf-8"))
+                except FileNotFoundError:
+                    theirs = _Snapshot()
+                except (OSError, UnicodeDecodeError, StoreError) as error:
+                    self._fail(f"changed on disk into something unreadable ({error})")
+                    raise StoreError(f"{self.problem}; not writing over it") from None
+                mine = _merge(mine, theirs)
+            revision = os.urandom(16).hex()
+            self._write(mine, revision)
+            self._state = mine
+            on_disk = self._on_disk()  # Under the lock: nobody else writes between.
+            self._seen = on_disk._replace(revision=revision) if on_disk else None
+
+    def _write(self, state: _Snapshot, revision: str) -> None:
+        annotations = self._annotations_json(list(state.annotations.values()))
+        deleted = json.dumps(state.deleted, ensure_ascii=False, separators=(",", ":"))
+        text = f'{{"schema":{SCHEMA},"revision":"{revision}","annotations":[\n{annotations}\n],"deleted":{deleted}}}\n'
+        try:
+            atomic_write_text(self.path, text, backup=True)
+        except OSError as error:
+            raise _cannot_save(self.path, error) from None
+        if len(self._json) > 2 * len(state.annotations) + 64:  # Now and then, not at every save.
+            current = {id(a) for a in state.annotations.values()}
+            self._json = {key: value for key, value in self._json.items() if key in current}
+
+    def _annotations_json(self, annotations: list[Annotation]) -> str:
+        """The annotations' JSON, one a line. The common change adds one at the end: then the
+        text written last is reused and only the new one is made (a save of ten thousand then
+        costs the writing, not ten thousand look-ups and a join)."""
+        last, text = self._last_written
+        if last and len(annotations) >= len(last) and all(a is b for a, b in zip(last, annotations)):
+            added = annotations[len(last):]
+            text = ",\n".join([text, *map(self._serialised, added)]) if added else text
+        else:
+            text = ",\n".join(map(self._serialised, annotations))
+        self._last_written = (annotations, text)
+        return text
+
+    def prepare(self) -> None:
+        """Make every annotation's JSON ahead of the first change (a thread can do it at start)."""
+        with self._lock:
+            annotations = list(self._state.annotations.values())
+        for annotation in annotations:
+            self._serialised(annotation)
+
+    def _serialised(self, annotation: Annotation) -> str:
+        """An annotation's JSON, made once per annotation object: a save writes ten thousand of
+        them, but only the changed one is new."""
+        cached = self._json.get(id(annotation))
+        if cached is not None and cached[0] is annotation:
+            return cached[1]
+        text = json.dumps(annotation.to_json(), ensure_ascii=False, separators=(",", ":"))
+        self._json[id(annotation)] = (annotation, text)
+        return text
+
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """`storage.file_lock`; a failure to save (the lock or anything under it) worded for the user."""
+        try:
+            with file_lock(self.path):
+                yield
+        except OSError as error:
+            raise _cannot_save(self.path, error) from None
+
+
+def _revision(head: bytes) -> str | None:
+    match = _HEAD.match(head)
+    return match.group(1).decode() if match else None
+
+
+def _cannot_save(path: Path, error: OSError) -> StoreError:
+    """One line for the user: where, and the system's reason in words (not a traceback). A
+    folder on the way that is a file says so ("file exists" from mkdir would not)."""
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        blocker = next((parent for parent in path.parents if parent.exists() and not parent.is_dir()), None)
+        if blocker is not None:
+            return StoreError(f"cannot save to {path}: {blocker} is a file, not a folder")
+    reason = (error.strerror or str(error)).lower()
+    return StoreError(f"cannot save to {path}: {reason}")
+
+
+def place_all(annotations: list[Annotation], bodies: dict[str, str]) -> tuple[list[Annotation], list[Annotation]]:
+    """Annotations placed in their articles' current text, and those that could not be (orphans)."""
+    placed, orphans = [], []
+    for annotation in annotations:
+        found = annotation.placed(bodies.get(annotation.article))
+        (placed if found is not None else orphans).append(found or annotation)
+    return placed, orphans

@@ -1,0 +1,1 @@
+"""Articles and where they come from: corpus files read, split and cached."""

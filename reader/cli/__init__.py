@@ -1,0 +1,1 @@
+"""The `reader` command: argument parsing and the subcommands; starts the app when asked to."""

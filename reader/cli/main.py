@@ -1,0 +1,113 @@
+"""The `reader` command: starts the app, or hands a subcommand to `reader.cli.commands`.
+
+Starting the app is kept light: the subcommands, their parser and the modules they need are loaded
+only when one is named (they would put ~10 ms on the way to the first paint).
+
+Errors are one line on stderr and a non-zero status: 2 for a bad command line or a reference that
+does not exist, 1 when nothing could be loaded. No traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+from pathlib import Path
+from typing import NoReturn, Sequence
+
+from reader.cli.shared import UsageError, corpus_paths, load_articles
+from reader.settings.keymap import KeymapError, load_keymap
+from reader.system import paths
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--corpus", action="append", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+        help="a file or folder of articles (repeatable; default: the bundled seeds)",
+    )
+    return common
+
+
+def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without the subcommands (or help), only what starting the app takes."""
+    common = _common_options()
+    parser = _Parser(
+        prog="reader", parents=[common], add_help=with_commands,
+        description="Read Chinese news articles in the terminal.",
+    )
+    parser.add_argument("--keymap", type=Path, metavar="FILE", help="key bindings overriding keymap.toml")
+    parser.add_argument("--annotations", type=Path, metavar="FILE", help="the annotations file to use")
+    parser.add_argument("--entities", type=Path, metavar="FILE", help="your gazetteer, added to the bundled one")
+    if with_commands:
+        from reader.cli.commands import add_commands
+
+        add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), common)
+    else:
+        parser.set_defaults(command=None)
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Options for the app, or (when anything is left over: a subcommand, --help, a mistake) the
+    whole command line parsed by the whole parser, which also words the errors."""
+    args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    return build_parser().parse_args(argv) if rest else args
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Start the app. Loading its modules would run the collector ~150 times (a tenth of the time
+    to the first paint), yet all they allocate lives as long as the process: it is off from here
+    until the app has painted (ReaderApp freezes what exists then and turns it back on)."""
+    gc.disable()
+    from reader.annotations.store import AnnotationStore
+    from reader.articles.corpus import CorpusCache
+
+    keymap = load_keymap(args.keymap)
+    gazetteer = paths.user_gazetteer(args.entities)
+    if gazetteer is not None:
+        from reader.entities.detect import GazetteerError, check_file
+
+        try:
+            check_file(gazetteer)
+        except GazetteerError as error:
+            raise UsageError(str(error)) from None
+    corpus = load_articles(args, trust_cache=True)  # The app checks the files after its first paint.
+    from reader.ui.app import ReaderApp
+
+    store = AnnotationStore(args.annotations)
+    source = (corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"))
+    app = ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = parse_args(sys.argv[1:] if argv is None else argv)
+        if args.command is None:
+            return run_app(args)
+        from reader.cli.commands import COMMANDS
+
+        COMMANDS[args.command](args)
+    except (UsageError, KeymapError) as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return 2
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        gc.enable()  # Whatever happened to the app, the caller gets the process as it was.
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Named entities: the mention types, the gazetteer and model that find them."""

@@ -1,0 +1,101 @@
+"""The labelled NER sets in `../shared/ner` (never copied into this repository), and scoring.
+
+Used by `scripts/train_ner.py`, `bench/ner.py` and the tests; the app never imports it.
+Each file is JSON Lines: `{"text": ..., "entities": [[start, end, type, surface], ...]}` with
+code-point offsets, `end` exclusive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.entities.mentions import ORG, PERSON, PLACE
+from reader.text.conversion import fold
+
+_REPO = Path(__file__).resolve().parents[2]
+#: Sentences at the end of msra-train.jsonl kept out of training: the Simplified-news dev set.
+MSRA_HELD_OUT = 5000
+
+Sentence = tuple[str, list[tuple[int, int, str]]]
+
+
+def shared_ner() -> Path:
+    """Where the sets are: $READER_SHARED_NER, else `../shared/ner` beside the checkout."""
+    return Path(os.environ.get("READER_SHARED_NER", _REPO.parent / "shared" / "ner"))
+
+
+def load(name: str, folder: Path | None = None) -> list[Sentence]:
+    """Sentences of one set (`msra-train`, `uner-gsd-dev`, ...), or the msra slices `msra-fit`
+    (all but the last MSRA_HELD_OUT) and `msra-held-out` (the last MSRA_HELD_OUT)."""
+    base = name
+    if name in ("msra-fit", "msra-held-out"):
+        base = "msra-train"
+    path = (folder or shared_ner()) / f"{base}.jsonl"
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            rows.append((row["text"], [(s, e, t) for s, e, t, *_ in row["entities"]]))
+    if name == "msra-fit":
+        return rows[:-MSRA_HELD_OUT]
+    if name == "msra-held-out":
+        return rows[-MSRA_HELD_OUT:]
+    return rows
+
+
+def labels(text: str, entities: list[tuple[int, int, str]], types: tuple[str, ...]) -> list[str]:
+    """BIO labels per character (nested or overlapping entities: the first one wins)."""
+    out = ["O"] * len(text)
+    for start, end, kind in entities:
+        if kind not in types or any(label != "O" for label in out[start:end]):
+            continue
+        out[start] = "B-" + kind
+        for index in range(start + 1, end):
+            out[index] = "I-" + kind
+    return out
+
+
+@dataclass
+class Score:
+    """Exact-span counts, per type and overall."""
+
+    types: tuple[str, ...]
+    counts: dict[str, list[int]] = field(default_factory=dict)  # type -> [true pos, found, gold]
+
+    def add(self, gold: set[tuple[int, int, str]], found: set[tuple[int, int, str]]) -> None:
+        gold = {g for g in gold if g[2] in self.types}
+        found = {f for f in found if f[2] in self.types}
+        for kind in self.types:
+            g = {x for x in gold if x[2] == kind}
+            f = {x for x in found if x[2] == kind}
+            row = self.counts.setdefault(kind, [0, 0, 0])
+            row[0] += len(g & f)
+            row[1] += len(f)
+            row[2] += len(g)
+
+    def prf(self, kind: str | None = None) -> tuple[float, float, float]:
+        rows = [self.counts.get(k, [0, 0, 0]) for k in ([kind] if kind else self.types)]
+        tp, found, gold = (sum(r[i] for r in rows) for i in range(3))
+        precision = tp / found if found else 0.0
+        recall = tp / gold if gold else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return precision, recall, f1
+
+
+#: jieba's tags for the types the sets label: the baseline a recogniser is measured against.
+_POSSEG = {"nr": PERSON, "nrfg": PERSON, "nrt": PERSON, "ns": PLACE, "nt": ORG}
+
+
+def posseg_entities(text: str) -> set[tuple[int, int, str]]:
+    """Plain `jieba.posseg` spans (person, place, org) on the folded text: the baseline."""
+    import jieba.posseg
+
+    found, position = set(), 0
+    for word, flag in jieba.posseg.cut(fold(text)):
+        if flag in _POSSEG:
+            found.add((position, position + len(word), _POSSEG[flag]))
+        position += len(word)
+    return found

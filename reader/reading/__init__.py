@@ -1,0 +1,1 @@
+"""A reading session without a screen: article layout, cursor movement, stepping through hits."""

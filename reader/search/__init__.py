@@ -1,0 +1,1 @@
+"""Finding words across a corpus, in any script, case and width."""

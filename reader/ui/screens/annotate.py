@@ -1,0 +1,140 @@
+"""The annotation dialog: a note (several lines), tags and a colour for the chosen text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    RadioButton,
+    RadioSet,
+    Static,
+    TextArea,
+)
+
+from reader.annotations.store import COLORS, DEFAULT_COLOR
+from reader.ui.widgets.bindings import bindings_for
+
+#: How much of a long quote the dialog shows.
+QUOTE_SHOWN = 160
+
+
+@dataclass(frozen=True)
+class Edit:
+    note: str
+    tags: tuple[str, ...]
+    color: str
+
+
+DELETE = "delete"
+
+
+def parse_tags(text: str) -> tuple[str, ...]:
+    """Tags separated by commas, spaces or `#` (Chinese commas too); duplicates dropped."""
+    tags = [tag for tag in re.split(r"[\s,，、#]+", text) if tag]
+    return tuple(dict.fromkeys(tags))
+
+
+class AnnotateScreen(ModalScreen[Edit | str | None]):
+    """Dismissed with an `Edit`, with DELETE (existing annotations), or with None (cancelled)."""
+
+    BINDINGS = bindings_for("dialog") + bindings_for("annotate")
+
+    DEFAULT_CSS = """
+    AnnotateScreen {
+        align: center middle;
+        & > Vertical {
+            width: 80; max-width: 96%; height: auto; max-height: 90%;
+            border: round $primary; background: $surface; padding: 0 1;
+        }
+        & #quote { color: $text-muted; margin-bottom: 1; max-height: 5; }
+        & TextArea { height: 6; }
+        & #tags { margin: 1 0 0 0; }
+        & #problem { display: none; color: $error; margin-top: 1; width: 1fr; height: auto; }
+        & RadioSet { layout: horizontal; border: none; height: auto; margin: 1 0 0 0; }
+        & #buttons { height: auto; margin-top: 1; align: right middle; }
+        & #buttons Button { margin-left: 1; }
+    }
+    """
+
+    def __init__(self, quote: str, *, note: str = "", tags: tuple[str, ...] = (), color: str = DEFAULT_COLOR,
+                 existing: bool = False, read_only: str | None = None,
+                 save: Callable[[Edit], str | None] | None = None) -> None:
+        """`save` stores an edit and returns None, or why it could not: the dialog then stays
+        open with the note as typed, so a failed save loses nothing."""
+        super().__init__()
+        self.save = save
+        self.quote_text = quote
+        self.note = note
+        self.tags = tags
+        self.color = color
+        self.existing = existing
+        self.read_only = read_only
+
+    def compose(self) -> ComposeResult:
+        shown = self.quote_text if len(self.quote_text) <= QUOTE_SHOWN else self.quote_text[:QUOTE_SHOWN] + "…"
+        with Vertical() as box:
+            box.border_title = "Edit annotation" if self.existing else "Annotate"
+            box.border_subtitle = "ctrl+s save · esc cancel" + (" · ctrl+d delete" if self.existing else "")
+            yield Static(Content(f"“{shown}”"), id="quote")
+            if self.read_only:
+                yield Label(Content(f"Read-only: {self.read_only}"), id="read-only")
+            yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="problem")
+            yield Input(" ".join(self.tags), placeholder="tags, separated by spaces or commas", id="tags")
+            with RadioSet(id="colors"):
+                for colour in COLORS:
+                    yield RadioButton(colour, value=colour == self.color, id=f"color-{colour}")
+            with Horizontal(id="buttons"):
+                if self.existing:
+                    yield Button("Delete", id="delete", variant="error")
+                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        note = self.query_one(TextArea)
+        note.focus()
+        note.move_cursor(note.document.end)  # Typing goes on from the end of a note being edited.
+
+    def _chosen_color(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.id.removeprefix("color-") if pressed and pressed.id else DEFAULT_COLOR
+
+    def action_save(self) -> None:
+        edit = Edit(self.query_one(TextArea).text.strip(), parse_tags(self.query_one("#tags", Input).value),
+                    self._chosen_color())
+        problem = self.save(edit) if self.save is not None else None
+        if problem is None:
+            self.dismiss(edit)
+            return
+        shown = self.query_one("#problem", Static)  # A Static wraps: the reason is never cut off.
+        shown.update(Content(f"Not saved: {problem}. ctrl+s tries again."))
+        shown.display = True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Delete only for an annotation that exists (nor is it offered in the key hints)."""
+        return self.existing if action == "delete" else True
+
+    def action_delete(self) -> None:
+        if self.existing:
+            self.dismiss(DELETE)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#tags")
+    def _tags_submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        {"save": self.action_save, "delete": self.action_delete, "cancel": self.action_close}[event.button.id]()

@@ -1,0 +1,127 @@
+"""The export dialog: a format, which annotations, and where to write them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
+
+from reader.annotations.export import FORMATS
+from reader.ui.widgets.bindings import bindings_for
+
+EXTENSIONS = {"markdown": ".md", "csv": ".csv", "json": ".json"}
+LABELS = {"markdown": "Markdown (notes apps, Obsidian)", "csv": "CSV (spreadsheets)", "json": "W3C Web Annotation JSON"}
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    format: str
+    path: Path
+    this_article_only: bool
+    bom: bool
+
+
+class ExportScreen(ModalScreen[ExportRequest | None]):
+    BINDINGS = bindings_for("dialog") + bindings_for("annotate")
+
+    DEFAULT_CSS = """
+    ExportScreen {
+        align: center middle;
+        & > Vertical { width: 76; max-width: 96%; height: auto; border: round $primary; background: $surface; padding: 0 1; }
+        & RadioSet { border: none; height: auto; }
+        & Checkbox { border: none; }
+        & #path { margin-top: 1; }
+        & #exists { display: none; color: $warning; }
+        & #buttons { height: auto; margin-top: 1; align: right middle; }
+        & #buttons Button { margin-left: 1; }
+    }
+    """
+
+    def __init__(self, folder: Path, count_all: int, count_here: int, article_title: str | None,
+                 format: str = "markdown") -> None:
+        """`format`: the one chosen last time. A file that exists is replaced only at a second
+        ctrl+s (or Export) on the same path."""
+        super().__init__()
+        self.folder = folder
+        self.count_all = count_all
+        self.count_here = count_here
+        self.article_title = article_title
+        self.initial_format = format if format in FORMATS else "markdown"
+        self._suggested = str(folder / f"reader-annotations{EXTENSIONS[self.initial_format]}")
+        self._confirmed: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = "Export annotations"
+            box.border_subtitle = "ctrl+s export · esc cancel"
+            with RadioSet(id="format"):
+                for fmt in FORMATS:
+                    yield RadioButton(LABELS[fmt], value=fmt == self.initial_format, id=f"format-{fmt}")
+            label = f"Only this article ({self.count_here})" if self.article_title else "Only this article"
+            yield Checkbox(label, value=False, id="here", disabled=self.article_title is None)
+            yield Checkbox("CSV: start with a byte-order mark (for Excel)", value=False, id="bom")
+            noun = "annotation" if self.count_all == 1 else "annotations"
+            yield Label(f"All articles: {self.count_all} {noun}. Write to:")
+            yield Input(self._suggested, id="path")
+            yield Label("", id="exists")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Export", id="save", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def _format(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.id.removeprefix("format-") if pressed and pressed.id else "markdown"
+
+    @on(RadioSet.Changed)
+    def _format_changed(self) -> None:
+        """Follow the format with the suggested file name, unless the reader typed their own."""
+        path_input = self.query_one("#path", Input)
+        if path_input.value == self._suggested:
+            self._suggested = str(Path(self._suggested).with_suffix(EXTENSIONS[self._format()]))
+            path_input.value = self._suggested
+
+    def action_save(self) -> None:
+        raw = self.query_one("#path", Input).value.strip()
+        if not raw:
+            self.notify("Say where to write the file.", severity="warning")
+            return
+        path = Path(raw).expanduser()
+        if path.exists() and path != self._confirmed:
+            self._confirmed = path
+            warning = self.query_one("#exists", Label)
+            warning.update(f"{path.name} exists: ctrl+s again replaces it.")
+            warning.display = True
+            return
+        self.dismiss(ExportRequest(self._format(), path, self.query_one("#here", Checkbox).value,
+                                   self.query_one("#bom", Checkbox).value))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The annotation dialog's delete key means nothing here (nor is it offered)."""
+        return action != "delete"
+
+    def action_delete(self) -> None:
+        """The dialog key for delete means nothing here."""
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Changed, "#path")
+    def _path_changed(self) -> None:
+        self._confirmed = None
+        self.query_one("#exists", Label).display = False
+
+    @on(Input.Submitted, "#path")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        (self.action_save if event.button.id == "save" else self.action_close)()

@@ -1,0 +1,54 @@
+"""The help screen: every action and the keys it has now (after the user's keymap)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from reader.settings.keymap import ACTIONS, CONTEXTS, display_key
+from reader.ui.widgets.bindings import bindings_for
+
+
+def keys_table(keymap: dict[str, list[str]]) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column("keys", style="bold", no_wrap=True)
+    table.add_column("action", ratio=1)
+    for context, title in CONTEXTS.items():
+        table.add_row(Text(title, style="bold underline"), "")
+        for action in ACTIONS.values():
+            if action.context == context:
+                keys = ", ".join(display_key(key) for key in keymap.get(action.id, []))
+                table.add_row(Text(keys), Text(action.description))
+        table.add_row("", "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = bindings_for("dialog")
+
+    DEFAULT_CSS = """
+    HelpScreen {
+        align: center middle;
+        & > VerticalScroll {
+            width: 72; max-width: 90%; height: 80%;
+            border: round $primary; border-title-color: $primary; background: $surface; padding: 0 1;
+        }
+    }
+    """
+
+    def __init__(self, keymap: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = "Keys"
+            scroll.border_subtitle = "esc to close"
+            yield Static(keys_table(self.keymap))
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,169 @@
+"""The search screen: type a query, see every hit in every article as you type, pick one.
+
+The search runs in a worker thread; each key press cancels the search before it, so typing never
+waits. Up and down in the query recall earlier queries (kept across restarts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+from textual.worker import get_current_worker
+
+from reader.search.index import Results, SearchIndex
+from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.result_list import ResultList
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the reader picked: the results, and which hit of which article."""
+
+    results: Results
+    position: int
+    hit: int
+
+
+class SearchScreen(ModalScreen[Choice | None]):
+    BINDINGS = bindings_for("dialog") + bindings_for("search")
+
+    DEFAULT_CSS = """
+    SearchScreen {
+        align: center top;
+        & > Vertical {
+            width: 100; max-width: 96%; height: 90%; margin-top: 1;
+            border: round $primary; background: $surface;
+        }
+        & #query { border: none; height: 1; margin: 0 0 1 0; background: $boost; }
+        & #summary { height: 1; padding: 0 1; color: $text-muted; }
+        & ResultList { height: 1fr; }
+    }
+    """
+
+    def __init__(
+        self,
+        index: Callable[[], SearchIndex],
+        history: list[str],
+        display: Callable[[str], str],
+        *,
+        query: str = "",
+        word_mode: bool = False,
+    ) -> None:
+        """`index` returns the search index (it may wait for it to be built)."""
+        super().__init__()
+        self._index = index
+        self.history = history
+        self._display = display
+        self._initial = query
+        self.word_mode = word_mode
+        self._recall = len(history)
+        self.results: Results | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_subtitle = "enter: first hit · tab: the list · alt+w: whole words · esc: close"
+            yield Input(self._initial, placeholder="Search all articles (腾讯 finds 騰訊; \"a phrase\")", id="query",
+                        select_on_focus=False)
+            yield Static("", id="summary")
+            yield ResultList(id="results")
+
+    def on_mount(self) -> None:
+        self._update_title()
+        self.query_one(Input).focus()
+        if self._initial:
+            self._search(self._initial)
+
+    def _update_title(self) -> None:
+        self.query_one(Vertical).border_title = "Search · whole words" if self.word_mode else "Search"
+
+    # -- searching ------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#query")
+    def _changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str) -> None:
+        worker = get_current_worker()
+        if not query.strip():
+            self.app.call_from_thread(self._show, None)
+            return
+        if self.word_mode:
+            self.app.call_from_thread(self._summary, "Finding whole words…")
+        results = self._index().search(query, word_mode=self.word_mode, cancelled=lambda: worker.is_cancelled)
+        if worker.is_cancelled or results.cancelled:
+            return
+        self.app.call_from_thread(self._show, results)
+        total = results.total()  # Every hit, for the summary: after the first screen is drawn.
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._summary, self._describe(results, total))
+
+    def _describe(self, results: Results, total: int | None) -> str:
+        articles = f"{len(results):,} article{'s' if len(results) != 1 else ''}"
+        hits = f"{total:,} hit{'s' if total != 1 else ''}" if total is not None else "counting hits…"
+        return f"{hits} in {articles}" if len(results) else "No article holds every word."
+
+    def _show(self, results: Results | None) -> None:
+        self.results = results
+        result_list = self.query_one(ResultList)
+        if results is None:
+            result_list.rows = []
+            result_list.refresh()
+            self._summary("")
+            return
+        result_list.show(results, self._display)
+        self._summary(self._describe(results, None))
+
+    def _summary(self, text: str) -> None:
+        self.query_one("#summary", Static).update(text)
+
+    # -- keys -----------------------------------------------------------------------------------
+
+    def action_toggle_word_mode(self) -> None:
+        self.word_mode = not self.word_mode
+        self._update_title()
+        self._search(self.query_one(Input).value)
+
+    def action_history_back(self) -> None:
+        self._recall_query(-1)
+
+    def action_history_forward(self) -> None:
+        self._recall_query(+1)
+
+    def _recall_query(self, step: int) -> None:
+        if not self.history:
+            return
+        self._recall = max(0, min(len(self.history), self._recall + step))
+        query_input = self.query_one(Input)
+        query_input.value = self.history[self._recall] if self._recall < len(self.history) else ""
+        query_input.cursor_position = len(query_input.value)
+
+    def action_focus_results(self) -> None:
+        result_list = self.query_one(ResultList)
+        if result_list.rows:
+            result_list.focus()
+
+    def action_focus_query(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        if self.results is not None and self.results.indices:
+            self.dismiss(Choice(self.results, self.results.indices[0], 0))
+
+    @on(ResultList.Chosen)
+    def _chosen(self, event: ResultList.Chosen) -> None:
+        if self.results is not None:
+            self.dismiss(Choice(self.results, event.position, event.hit))
+
+    def action_close(self) -> None:
+        if isinstance(self.focused, ResultList):
+            self.action_focus_query()
+        else:
+            self.dismiss(None)

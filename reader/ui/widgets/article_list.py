@@ -1,0 +1,244 @@
+"""The list of articles: titles broken the Chinese way, source and length, drawn with the Line API.
+
+Only visible rows are rendered, and an entry's height comes from its title's width alone, so ten
+thousand articles cost no more to show than seven (`OptionList` renders every option to measure it).
+"""
+
+from __future__ import annotations
+
+import os
+from bisect import bisect_right
+from itertools import accumulate
+from typing import Callable
+
+from rich.segment import Segment
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+
+from reader.articles.corpus import Article
+from reader.text.linebreak import clip, quick_width
+from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.lines import LineView
+
+TITLE_LINES = 2
+
+
+def details(article: Article) -> str:
+    """The line under a title: where the article is from, and how long it is."""
+    return f"{article.source or os.path.basename(article.path)} · {article.length:,}字"
+
+
+class ArticleList(LineView, can_focus=True):
+    BINDINGS = bindings_for("sidebar")
+
+    COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted"}
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $panel;
+        & > .article-list--details { color: $text-muted; }
+        & > .article-list--highlighted { background: $block-cursor-blurred-background; }
+        &:focus > .article-list--highlighted {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, always_update=False)
+
+    class Highlighted(Message):
+        """The highlight moved to another entry (by key, mouse or code)."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class Selected(Message):
+        """The reader chose an entry (enter or click)."""
+
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    class TypedToFilter(Message):
+        def __init__(self, character: str) -> None:
+            super().__init__()
+            self.character = character
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Article] = []
+        self._starts: list[int] = [0]
+        self._measured_width = 0
+        self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
+        self._display: Callable[[str], str] = str
+
+    # -- content --------------------------------------------------------------------------------
+
+    def set_entries(self, entries: list[Article], highlight: str | None) -> None:
+        self.entries = entries
+        self._starts = [0]
+        self._measured_width = 0
+        if self.scrollable_content_region.width:  # Else the first resize measures them.
+            self._measure()
+        index = next((i for i, entry in enumerate(entries) if entry.id == highlight), None)
+        self.set_reactive(ArticleList.highlighted, index)
+        self._redraw()
+        self.scroll_to_highlight()
+
+    def set_display(self, display: Callable[[str], str]) -> None:
+        """Show titles and details through `display` (a script conversion that keeps lengths).
+
+        Applied only to the rows drawn, so a long list pays for what is on screen.
+        """
+        self._display = display
+        self._titles.clear()
+        self._redraw()
+
+    def highlight(self, article_id: str) -> None:
+        """Highlight an entry without announcing it (the app already shows that article)."""
+        index = next((i for i, entry in enumerate(self.entries) if entry.id == article_id), None)
+        if index is not None and index != self.highlighted:
+            self.set_reactive(ArticleList.highlighted, index)
+            self._redraw()
+            self.scroll_to_highlight()
+
+    @property
+    def _width(self) -> int:
+        """Cells for a title: the list less a cell of gutter on either side."""
+        return max(self.scrollable_content_region.width - 2, 8)
+
+    #: Entries measured at once; a longer list is measured whole after the next refresh.
+    MEASURED_AT_ONCE = 400
+
+    def _measure(self, everything: bool = False) -> None:
+        """Row where each entry starts: its title's rows plus one for the details."""
+        width = self._measured_width = self._width
+        entries = self.entries if everything else self.entries[: self.MEASURED_AT_ONCE]
+        rows = [1 if quick_width(entry.title) <= width else TITLE_LINES for entry in entries]
+        rows += [TITLE_LINES] * (len(self.entries) - len(rows))  # A guess, until measured.
+        self._starts = [0, *accumulate(title_rows + 1 for title_rows in rows)]
+        self.virtual_size = Size(width, self._starts[-1])
+        if len(entries) < len(self.entries):
+            self.call_after_refresh(self._measure_the_rest, width)
+
+    def _measure_the_rest(self, width: int) -> None:
+        if width == self._measured_width and self.entries:
+            self._measure(everything=True)
+            self._redraw()
+            self.scroll_to_highlight()
+
+    def on_resize(self) -> None:
+        if self._width != self._measured_width:
+            self._measure()
+            self._redraw()
+            self.scroll_to_highlight()
+
+
+    def entry_at(self, row: int) -> int | None:
+        if not 0 <= row < self._starts[-1]:
+            return None
+        return bisect_right(self._starts, row) - 1
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return self._starts[-1]
+
+    def draw_row(self, row: int) -> Strip:
+        base = self._styles.base
+        index = self.entry_at(row)
+        if index is None:
+            return Strip([])
+        entry = self.entries[index]
+        offset = row - self._starts[index]
+        title_rows = self._starts[index + 1] - self._starts[index] - 1
+        if index == self.highlighted:
+            base += self._styles["article-list--highlighted"]
+        width = self._width
+        if offset < title_rows:
+            key = (entry.title, width, title_rows)
+            if key not in self._titles:
+                self._titles[key] = clip(self._display(entry.title), width, title_rows)
+            lines = self._titles[key]
+            text = lines[offset] if offset < len(lines) else ""
+            style = base
+        else:
+            text = self._display(details(entry))
+            room = self.scrollable_content_region.width - 1  # All of the row but its leading space.
+            if quick_width(text) > room:
+                text = clip(text, room, 1)[0]  # Cut with "…", as titles are.
+            style = base + self._styles["article-list--details"]
+        strip = Strip([Segment(" ", base), Segment(text, style)])
+        return strip.crop_extend(0, self.scrollable_content_region.width, base)
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        self._redraw()
+        if new is not None:
+            self.scroll_to_highlight()
+            self.post_message(self.Highlighted(self.entries[new].id))
+
+    def validate_highlighted(self, index: int | None) -> int | None:
+        if index is None or not self.entries:
+            return None
+        return max(0, min(index, len(self.entries) - 1))
+
+    def scroll_to_highlight(self) -> None:
+        if self.highlighted is None or self.highlighted + 1 >= len(self._starts):
+            return  # Nothing highlighted, or not measured yet (the first resize scrolls).
+        top = self._starts[self.highlighted]
+        height = self._starts[self.highlighted + 1] - top
+        self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True, force=True)
+
+    def _move(self, step: int) -> None:
+        if not self.entries:
+            return
+        self.highlighted = 0 if self.highlighted is None else self.highlighted + step
+
+    def action_cursor_down(self) -> None:
+        self._move(+1)
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_first(self) -> None:
+        self.highlighted = 0
+
+    def action_last(self) -> None:
+        self.highlighted = len(self.entries) - 1
+
+    def _page_rows(self) -> int:
+        return max(1, self.scrollable_content_region.height // 3)
+
+    def action_page_down(self) -> None:
+        self._move(+self._page_rows())
+
+    def action_page_up(self) -> None:
+        self._move(-self._page_rows())
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Selected(self.entries[self.highlighted].id))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self.entry_at(round(self.scroll_y) + offset.y)
+        if index is not None:
+            self.highlighted = index
+            self.action_select()
+
+    def on_key(self, event: events.Key) -> None:
+        """A printable key that nothing is bound to starts the filter."""
+        printable = event.is_printable and event.character and not event.character.isspace()
+        if printable and event.key not in self.screen.active_bindings:
+            event.stop()
+            self.post_message(self.TypedToFilter(event.character))

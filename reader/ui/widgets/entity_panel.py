@@ -1,0 +1,107 @@
+"""The entity panel: the current article's entities grouped by type, with mention counts.
+
+Type rows double as the legend (in the colour the text uses) and as switches that hide a type.
+"""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from reader.entities.mentions import TYPES, Group
+from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.styles import entity_style
+
+TYPE_NAMES = {
+    "person": "people", "org": "organisations", "product": "products", "place": "places",
+    "money": "money", "date": "dates", "percent": "percentages",
+}
+
+
+class EntityList(OptionList):
+    BINDINGS = bindings_for("entities")
+
+    def action_mentions_elsewhere(self) -> None:
+        option = self.highlighted_option
+        if option is not None and option.id and option.id.startswith("entity:"):
+            self.post_message(EntityPanel.ShowArticles(option.id.removeprefix("entity:")))
+
+
+class EntityPanel(Vertical):
+    DEFAULT_CSS = """
+    EntityPanel {
+        width: 34;
+        border-left: vkey $foreground 20%;
+        background: $panel;
+        & > #entities-title { height: 1; padding: 0 1; text-style: bold; background: $boost; }
+        & > EntityList, & > EntityList:focus { height: 1fr; border: none; padding: 0; background: $panel; }
+        & > #entities-help { height: auto; padding: 0 1; color: $text-muted; }
+    }
+    """
+
+    class EntityChosen(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    class TypeToggled(Message):
+        def __init__(self, kind: str) -> None:
+            super().__init__()
+            self.kind = kind
+
+    class ShowArticles(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._groups: list[Group] = []
+        self._hidden: set[str] = set()
+        self._texts: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Entities", id="entities-title")
+        yield EntityList(id="entity-list")
+        yield Static("enter: type on/off, or go to\nthe entity · a: other articles", id="entities-help")
+
+    def focus_list(self) -> None:
+        self.query_one(EntityList).focus()
+
+    def show(self, groups: list[Group], texts: dict[str, str], hidden: set[str], ready: bool) -> None:
+        """List `groups`; `texts` gives each key's text as shown; `ready` is False while jieba works."""
+        self._groups, self._texts, self._hidden = groups, texts, hidden
+        option_list = self.query_one(EntityList)
+        highlighted = option_list.highlighted_option.id if option_list.highlighted_option else None
+        options: list[Option] = []
+        for kind in TYPES:
+            members = [g for g in self._groups if g.type == kind]
+            if not members:
+                continue
+            mark = "○" if kind in hidden else "●"
+            label = Content.assemble((f"{mark} {TYPE_NAMES[kind]}", entity_style(kind)), f" {len(members)}")
+            options.append(Option(label, id=f"type:{kind}"))
+            for member in members:
+                text = Content(f"  {self._texts.get(member.key, member.key)}  ×{member.count}")
+                options.append(Option(text, id=f"entity:{member.key}"))
+        with option_list.prevent(OptionList.OptionHighlighted):
+            option_list.set_options(options)
+            ids = [option.id for option in options]
+            if highlighted in ids:
+                option_list.highlighted = ids.index(highlighted)
+        title = "Entities" if ready else "Entities (finding names…)"
+        self.query_one("#entities-title", Static).update(title)
+
+    @on(OptionList.OptionSelected, "#entity-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        kind, _, value = (event.option.id or "").partition(":")
+        if kind == "type":
+            self.post_message(self.TypeToggled(value))
+        elif kind == "entity":
+            self.post_message(self.EntityChosen(value))

@@ -1,0 +1,76 @@
+"""Rich styles of a widget and its component classes, computed once per CSS or theme change.
+
+Line API widgets ask for styles on every line they draw; working them out from CSS each time
+costs more than drawing the line.
+
+Highlights (entity types, annotation colours) are a palette in code rather than component classes:
+one place for each colour, shared with the entity panel and the exports, and a dozen component
+classes fewer for Textual to restyle each time the article view's styles are applied (three times
+before the first paint).
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.color import Color
+from textual.widget import Widget
+
+from reader.annotations.store import COLOR_VALUES
+from reader.entities.mentions import DATE, MONEY, ORG, PERCENT, PERSON, PLACE, PRODUCT
+
+#: How each entity type looks: a theme variable for its colour (each theme its own), a text style.
+ENTITY_LOOKS = {
+    PERSON: ("text-accent", "bold"), ORG: ("text-primary", ""), PRODUCT: ("text-secondary", ""),
+    PLACE: ("text-success", ""), MONEY: ("text-warning", ""), DATE: ("text-warning", "italic"),
+    PERCENT: ("text-error", ""),
+}
+#: How strongly an annotation's colour tints the background of its text.
+ANNOTATION_TINT = 0.3
+
+
+def entity_style(kind: str) -> str:
+    """The entity type's look as a Textual style string (for Content), bold."""
+    return f"bold ${ENTITY_LOOKS[kind][0]}"
+
+
+def entity_layer(kind: str) -> str:
+    """The name a span of this entity type is drawn with (see `StyleCache`)."""
+    return f"entity-{kind}"
+
+
+def annotation_layer(colour: str) -> str:
+    """The name a span of an annotation in this colour is drawn with (see `StyleCache`)."""
+    return f"annotation-{colour}"
+
+
+class StyleCache:
+    def __init__(self, widget: Widget) -> None:
+        self._widget = widget
+        self._styles: dict[str, Style] = {}
+
+    @property
+    def base(self) -> Style:
+        """The widget's own style (colours and background)."""
+        if "" not in self._styles:
+            self._styles[""] = self._widget.rich_style
+        return self._styles[""]
+
+    def __getitem__(self, name: str) -> Style:
+        """Only the attributes a component class (or a highlight) sets, to lay over the base."""
+        if name not in self._styles:
+            self._styles[name] = self._highlight(name) or self._widget.get_component_rich_style(name, partial=True)
+        return self._styles[name]
+
+    def _highlight(self, name: str) -> Style | None:
+        kind, _, value = name.partition("-")
+        if kind == "entity" and value in ENTITY_LOOKS:
+            variable, text_style = ENTITY_LOOKS[value]
+            colour = Color.parse(self._widget.app.theme_variables[variable])
+            return (Style.parse(text_style) if text_style else Style()) + Style(color=colour.rich_color)
+        if kind == "annotation" and value in COLOR_VALUES:
+            tint = Color.parse(COLOR_VALUES[value]).with_alpha(ANNOTATION_TINT)
+            return Style(bgcolor=(self._widget.styles.background + tint).rich_color)
+        return None
+
+    def clear(self) -> None:
+        self._styles.clear()
