@@ -131,8 +131,8 @@ def _corpus_figures(big: Path, seeds: Path) -> None:
 def _list_figures(big: Path) -> None:
     import asyncio
 
-    from reader.ui.app import ReaderApp
     from reader.articles.corpus import load_corpus
+    from reader.ui.app import ReaderApp
     from reader.ui.widgets.article_list import ArticleList
     from reader.ui.widgets.sidebar import Sidebar
 
@@ -169,9 +169,9 @@ def _list_figures(big: Path) -> None:
 def _long_article(path: Path, seeds: Path) -> None:
     import asyncio
 
-    from reader.ui.app import ReaderApp
     from reader.articles.corpus import load_corpus
     from reader.text.conversion import TRADITIONAL
+    from reader.ui.app import ReaderApp
     from reader.ui.widgets.article_view import ArticleView
 
     with tempfile.TemporaryDirectory() as home:

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 from bench.common import SHARED_CORPORA, report
-from reader.ui.app import ReaderApp
 from reader.articles.corpus import load_corpus
+from reader.settings.state import State
 from reader.system.paths import bundled
 from reader.text.conversion import ORIGINAL, SIMPLIFIED, TRADITIONAL
-from reader.settings.state import State
+from reader.ui.app import ReaderApp
 from reader.ui.widgets.article_view import ArticleView
 
 

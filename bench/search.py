@@ -24,8 +24,8 @@ from pathlib import Path
 from bench.common import report
 from bench.generate import generate
 from reader.articles.corpus import load_corpus
-from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, warm_up
 from reader.search.index import SearchIndex
+from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, warm_up
 
 QUERIES = ["騰訊", "馬化騰 紅包", "元寶派", "豆包手機", "10億元", "諾曼底", "AI", "字節跳動 火山引擎",
            "\"微信紅包\"", "Qwen3", "春節", "阿里 千問", "不存在的詞"]

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import atexit
 import shutil
 import tempfile
+from pathlib import Path
 
-from reader.ui.app import ReaderApp
+from conftest import SEEDS
+
 from reader.articles.corpus import Corpus, load_corpus
 from reader.entities.detect import EntityCache
 from reader.settings.keymap import load_keymap
 from reader.settings.state import State
+from reader.ui.app import ReaderApp
 from reader.ui.widgets.article_view import ArticleView
-
-from conftest import SEEDS
 
 SIZE = (120, 35)
 

@@ -12,13 +12,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.annotations.anchoring import anchor, context_of
 from reader.annotations.store import COLORS, Annotation, AnnotationStore, StoreError
-
-from conftest import REPO
 
 BODY = "騰訊正在通過其最擅長的社交打法,試圖在日益擁擠的AI賽道中複製當年的移動支付奇蹟。馬化騰在公司年會上定調2025年為“AI大年”,並宣佈旗下AI應用“元寶”將於2月1日啟動春節分10億元現金活動。"
 

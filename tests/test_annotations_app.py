@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from apphelpers import SHARED_ENTITY_CACHE, SIZE, make_app, wait_until
+from conftest import SEEDS
 from textual.widgets import Input, TextArea
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import load_corpus
+from reader.reading.navigation import jieba_splitter_if_ready
+from reader.settings.keymap import load_keymap
+from reader.ui.app import ReaderApp
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.screens.annotation_list import AnnotationListScreen
-from reader.reading.navigation import jieba_splitter_if_ready
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.status_bar import NoteBar, StatusBar
-
-from apphelpers import SIZE, SHARED_ENTITY_CACHE, make_app, wait_until
-from conftest import SEEDS
-from reader.ui.app import ReaderApp
-from reader.settings.keymap import load_keymap
 
 
 def layer(view: ArticleView, name: str) -> list[tuple[int, int, str]]:

@@ -5,15 +5,15 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from reader.articles.corpus import load_corpus
-from reader.ui.screens.help import HelpScreen
-from reader.settings.state import State
-from reader.ui.widgets.article_view import ArticleView
-from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.sidebar import Sidebar
-
 from apphelpers import SIZE, make_app, rich_text, view_text, wait_until
 from conftest import SEEDS
+
+from reader.articles.corpus import load_corpus
+from reader.settings.state import State
+from reader.ui.screens.help import HelpScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.sidebar import Sidebar
 
 
 async def test_opens_on_the_first_article_with_title_source_and_paragraphs(seed_corpus):

@@ -6,16 +6,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SEED_FILE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.articles import corpus as corpus_module
 from reader.articles.corpus import CorpusCache, article_id, load_corpus, parse_seed
-from reader.text.decoding import decode
 from reader.reading.layout import meta_line
 from reader.text.conversion import SIMPLIFIED, convert
-
-from conftest import REPO, SEED_FILE
+from reader.text.decoding import decode
 
 
 def test_seed_corpus_has_seven_articles_with_their_sources(seed_corpus):
@@ -156,7 +155,7 @@ def test_chinese_files_in_other_encodings_read_as_their_text(tmp_path: Path, cod
         articles = load_corpus([path], cache, trust_cache=trust).articles
         assert [(a.title, a.body) for a in articles] == [(a.title, a.body) for a in expected]
         assert {a.encoding for a in articles} == {name}
-    assert meta_line(articles[0]).endswith(("字" if name == "UTF-8" else f"字 · {name}"))
+    assert meta_line(articles[0]).endswith("字" if name == "UTF-8" else f"字 · {name}")
 
 
 def _utf8_copy(tmp_path: Path, text: str) -> Path:

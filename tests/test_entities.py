@@ -9,14 +9,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import REPO, shared_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.entities.detect import EntityCache, Gazetteer, GazetteerError, detect, detect_cached
 from reader.entities.mentions import DATE, MONEY, NAME_TYPES, PERCENT, PERSON, PRODUCT, TYPES, group, next_mention
 from reader.text.conversion import SIMPLIFIED, convert
-
-from conftest import REPO, shared_corpus
 
 FIXTURES = Path(__file__).parent / "fixtures" / "entities"
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from apphelpers import SIZE, make_app, wait_until
+from conftest import REPO
 from textual.color import Color
 
 from reader.ui.screens.mentions import MentionsScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.entity_panel import EntityList, EntityPanel
-
-from apphelpers import SIZE, make_app, wait_until
-from conftest import REPO
 
 
 def entity_spans(view: ArticleView) -> list[tuple[int, int, str]]:

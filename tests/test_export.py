@@ -10,15 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from reader.annotations.store import Annotation, AnnotationStore
-from reader.articles.corpus import load_corpus
-from reader.annotations.export import CSV_FIELDS, W3C_CONTEXT, export, export_current, read_w3c, to_w3c
-from reader.text.conversion import SIMPLIFIED, convert
-from reader.ui.screens.export import ExportScreen
-
 from apphelpers import SIZE, make_app
 from conftest import REPO
+
+from reader.annotations.export import CSV_FIELDS, W3C_CONTEXT, export, export_current, read_w3c, to_w3c
+from reader.annotations.store import Annotation, AnnotationStore
+from reader.articles.corpus import load_corpus
+from reader.text.conversion import SIMPLIFIED, convert
+from reader.ui.screens.export import ExportScreen
 
 AWKWARD = '逗號,和"引號"\n第二行,還有「括號」'
 

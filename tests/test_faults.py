@@ -6,14 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from apphelpers import SIZE, make_app, wait_until
+from test_cli import reader
 from textual.widgets import TextArea
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.ui.screens.annotate import AnnotateScreen
-
-from apphelpers import SIZE, make_app, wait_until
-from test_cli import reader
-
 
 # -- an annotations file that cannot be read or written ---------------------------------------
 
@@ -97,13 +95,12 @@ def _controlling_terminal() -> None:
 def _run_in_terminal(args: list[str], environment: dict[str, str]):
     """Start `reader` on a pseudo-terminal, as a shell would; returns the process and a reader of
     everything it wrote to the terminal so far."""
+    import fcntl
     import os
     import pty
+    import struct
     import subprocess
     import sys
-
-    import fcntl
-    import struct
     import termios
 
     main, secondary = pty.openpty()

@@ -5,14 +5,20 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from textual.keys import _character_to_key
 
 from reader.settings.keymap import (
-    ACTIONS, CONTEXTS, KeymapError, character_key_name, display_key, load_keymap, normalize_key,
-    parse_keymap, user_keymap_path,
+    ACTIONS,
+    CONTEXTS,
+    KeymapError,
+    character_key_name,
+    display_key,
+    load_keymap,
+    normalize_key,
+    parse_keymap,
+    user_keymap_path,
 )
-
-from conftest import REPO
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from apphelpers import SIZE, make_app, wait_until
+from test_cli import reader
 from textual.widgets import TextArea
 
 from reader.annotations.store import Annotation, AnnotationStore
@@ -12,9 +14,6 @@ from reader.articles.corpus import load_corpus
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.entity_panel import EntityList, EntityPanel
-
-from apphelpers import SIZE, make_app, wait_until
-from test_cli import reader
 
 
 def messages(app) -> list[str]:

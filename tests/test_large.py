@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from apphelpers import SIZE, make_app, view_text, wait_until
+
 from reader.articles import corpus as corpus_module
 from reader.articles.corpus import CorpusCache, load_corpus
 from reader.search.index import Folded, FoldedCache, SearchIndex, fold_all
 from reader.ui.widgets.article_view import ArticleView
-
-from apphelpers import SIZE, make_app, view_text, wait_until
 
 
 def write_corpus(folder: Path, count: int) -> Path:
@@ -146,11 +146,11 @@ async def test_a_corpus_listed_from_the_cache_is_checked_after_the_first_paint(t
     (folder / "003.txt").write_text("新來的\n新文章。", encoding="utf-8")
     trusted = load_corpus([folder], cache, trust_cache=True)
     assert trusted.trusted and [a.title for a in trusted.articles] == ["標題0", "標題1", "標題2"]
-    from reader.ui.app import ReaderApp
-    from reader.settings.keymap import load_keymap
-    from reader.ui.widgets.sidebar import Sidebar
-
     from apphelpers import SHARED_ENTITY_CACHE
+
+    from reader.settings.keymap import load_keymap
+    from reader.ui.app import ReaderApp
+    from reader.ui.widgets.sidebar import Sidebar
 
     app = ReaderApp(trusted, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE, corpus_source=([folder], cache))
     async with app.run_test(size=SIZE) as pilot:

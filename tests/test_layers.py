@@ -17,7 +17,7 @@ LAYERS = [
     ["system"],
     ["text"],
     ["articles"],
-    ["entities", "annotations", "settings"],
+    ["entities", "annotations", "settings", "dictionary"],
     ["search"],  # Word search segments with jieba taught the entity gazetteer's names.
     ["reading"],
     ["ui"],

@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import shared_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from reader.text.linebreak import CLOSING, HANG, OPENING, clip, quick_width, wrap
 from reader.text.paragraphs import split_blocks
-
-from conftest import shared_corpus
 
 _LATIN_RUN = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-'/:,]*")
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +22,6 @@ from reader.entities.detect import Gazetteer, GazetteerError, detect
 from reader.entities.mentions import ORG, PERSON, PLACE, PRODUCT, TYPES
 from reader.entities.training_data import MSRA_HELD_OUT, Score, labels, load, posseg_entities, shared_ner
 from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, fold
-
-from conftest import REPO
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
+from conftest import shared_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.text.paragraphs import CAPTION, HEADING, PARAGRAPH, PARAGRAPH_TARGET, split_blocks
-
-from conftest import shared_corpus
 
 
 def covered(body: str) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from reader.settings.keymap import keys_markdown, load_keymap
-
 from conftest import REPO
+
+from reader.settings.keymap import keys_markdown, load_keymap
 
 
 def test_readme_key_table_matches_keymap_toml():

@@ -6,16 +6,24 @@ import subprocess
 import sys
 
 import opencc
+from conftest import REPO, SEED_FILE, shared_corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.reading.layout import article_texts
 from reader.text.conversion import (
-    MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL, _char_table, convert, detect, display_text, fold, mode_label,
+    MODES,
+    ORIGINAL,
+    SIMPLIFIED,
+    TRADITIONAL,
+    _char_table,
+    convert,
+    detect,
+    display_text,
+    fold,
+    mode_label,
     next_mode,
 )
-
-from conftest import REPO, SEED_FILE, shared_corpus
 
 
 def test_detects_each_document_script(seed_corpus):

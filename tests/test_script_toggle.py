@@ -5,16 +5,16 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from reader.articles.corpus import load_corpus
-from reader.text.conversion import ORIGINAL, SIMPLIFIED, TRADITIONAL, convert
-from reader.settings.state import State
-from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets import article_view
-from reader.ui.widgets.article_view import ArticleView, Span
-from reader.ui.widgets.status_bar import StatusBar
-
 from apphelpers import SIZE, make_app, view_text, wait_until
 from conftest import shared_corpus
+
+from reader.articles.corpus import load_corpus
+from reader.settings.state import State
+from reader.text.conversion import ORIGINAL, SIMPLIFIED, TRADITIONAL, convert
+from reader.ui.widgets import article_view
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_view import ArticleView, Span
+from reader.ui.widgets.status_bar import StatusBar
 
 
 def word_at(view: ArticleView, start: int, end: int) -> str:

@@ -6,15 +6,13 @@ import json
 import subprocess
 import sys
 
+import pytest
+from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, fold
 from reader.search.index import SearchIndex, find_hits, parse_query, scan, snippet
-
-from conftest import REPO
-
-import pytest
+from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, fold
 
 
 @pytest.fixture(scope="module")

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from apphelpers import SIZE, make_app, wait_until
 from textual.widgets import Input
 
-from reader.ui.screens.search import SearchScreen
 from reader.settings.state import State
+from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.result_list import ResultList
-
-from apphelpers import SIZE, make_app, wait_until
 
 
 def summary(app) -> str:

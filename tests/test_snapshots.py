@@ -7,7 +7,6 @@ snapshot waits for the background work (entity highlights) so the picture is alw
 from __future__ import annotations
 
 import pytest
-
 from apphelpers import SIZE, make_app, wait_until
 
 

@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO, SEEDS
 
 from reader.annotations.store import Annotation, AnnotationStore
-
-from conftest import REPO, SEEDS
 
 WRITERS = 4
 EACH = 50
@@ -89,9 +88,8 @@ def test_four_processes_lose_nothing(tmp_path: Path, round_: int):
 
 @pytest.mark.slow
 async def test_an_app_adding_beside_four_processes_loses_nothing(tmp_path: Path):
-    from textual.widgets import TextArea
-
     from apphelpers import make_app, wait_until
+    from textual.widgets import TextArea
 
     path = tmp_path / "annotations.json"
     app = make_app()

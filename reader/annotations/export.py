@@ -12,8 +12,8 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from reader.annotations.anchoring import anchor, context_of
 from reader.annotations.store import (

@@ -19,11 +19,12 @@ import json
 import os
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 from reader.annotations.anchoring import anchor, context_of
 from reader.system import paths
@@ -37,7 +38,7 @@ DEFAULT_COLOR = COLORS[0]
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class Annotation(NamedTuple):
@@ -55,7 +56,7 @@ class Annotation(NamedTuple):
     modified: str = ""
 
     @classmethod
-    def new(cls, article: str, body: str, start: int, end: int, *, note: str = "", tags=(), color: str = DEFAULT_COLOR) -> "Annotation":
+    def new(cls, article: str, body: str, start: int, end: int, *, note: str = "", tags=(), color: str = DEFAULT_COLOR) -> Annotation:
         if not 0 <= start < end <= len(body):
             raise ValueError(f"the range {start}-{end} is not inside the article (0-{len(body)})")
         if color not in COLORS:
@@ -66,7 +67,7 @@ class Annotation(NamedTuple):
 
         return cls(uuid.uuid4().hex, article, start, end, quote, prefix, suffix, note, tuple(tags), color, stamp, stamp)
 
-    def edited(self, **changes) -> "Annotation":
+    def edited(self, **changes) -> Annotation:
         if "color" in changes and changes["color"] not in COLORS:
             raise ValueError(f"unknown colour {changes['color']!r}")
         if "tags" in changes:
@@ -81,7 +82,7 @@ class Annotation(NamedTuple):
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "Annotation":
+    def from_json(cls, data: dict) -> Annotation:
         fields = {name: data[name] for name in ("id", "article", "start", "end", "quote")}
         if not isinstance(fields["id"], str) or not isinstance(fields["article"], str):
             raise ValueError("id and article must be text")
@@ -99,7 +100,7 @@ class Annotation(NamedTuple):
             modified=str(data.get("modified", data.get("created", ""))),
         )
 
-    def placed(self, body: str | None) -> "Annotation | None":
+    def placed(self, body: str | None) -> Annotation | None:
         """This annotation where its quote is in `body` now (None: orphaned)."""
         if body is None:
             return None

@@ -66,7 +66,7 @@ class Article:
 
     @classmethod
     def listed(cls, id: str, title: str, source: str, tags: list, file: _SourceFile, start: int, end: int,
-               stamp: str, encoding: str) -> "Article":
+               stamp: str, encoding: str) -> Article:
         """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
         article = cls.__new__(cls)
         article.id, article.title, article.source, article.tags = id, title, source, tuple(tags)

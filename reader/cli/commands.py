@@ -22,6 +22,7 @@ from reader.annotations.store import (
     place_all,
 )
 from reader.articles.corpus import Article, Corpus
+from reader.cli import dictionary, library
 from reader.cli.shared import UsageError, load_articles
 from reader.entities.mentions import TYPES
 from reader.search.index import (
@@ -109,6 +110,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                       help="key bindings overriding keymap.toml")
+    dictionary.add_commands(commands, common)
+    library.add_commands(commands, common)
 
 
 def _article(corpus: Corpus, ref: str) -> Article:
@@ -375,5 +378,5 @@ def cmd_keys(args: argparse.Namespace) -> None:
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
     "annotate": cmd_annotate, "annotations": cmd_annotations, "export": cmd_export, "import": cmd_import,
-    "keys": cmd_keys,
+    "keys": cmd_keys, **dictionary.COMMANDS, **library.COMMANDS,
 }

@@ -12,8 +12,9 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import NoReturn
 
 from reader.cli.shared import UsageError, corpus_paths, load_articles
 from reader.settings.keymap import KeymapError, load_keymap

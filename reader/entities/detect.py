@@ -80,7 +80,7 @@ class Gazetteer:
         self._pattern = re.compile("|".join(re.escape(name) for name in names)) if names else None
 
     @classmethod
-    def load(cls, given: Path | None = None) -> "Gazetteer":
+    def load(cls, given: Path | None = None) -> Gazetteer:
         """The bundled gazetteer, extended by the user's (`given`, or the one in the config folder)."""
         files = [_BUNDLED]
         extra = paths.user_gazetteer(given)

@@ -47,7 +47,7 @@ BIAS = "_"
 _PAD = 3  # Characters of padding each side: at least the widest offset.
 
 _lock = threading.Lock()
-_model: "Model | None" = None
+_model: Model | None = None
 _missing = False
 
 
@@ -211,7 +211,7 @@ class Model:
         return cls(labels, transitions, bias, vocab, weights, templates)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Model":
+    def load(cls, path: Path | None = None) -> Model:
         import numpy as np
 
         with np.load(path or MODEL) as data:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from reader.text.conversion import SIMPLIFIED, convert
 

@@ -21,10 +21,11 @@ import re
 import threading
 from bisect import bisect_right
 from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
 from reader.articles.corpus import Article
 from reader.text.conversion import SIMPLIFIED, convert, fold, fold_table
@@ -67,7 +68,7 @@ class Folded(NamedTuple):
     joined: str
 
     @classmethod
-    def of(cls, texts: list[str]) -> "Folded":
+    def of(cls, texts: list[str]) -> Folded:
         return cls(texts, _SEPARATOR.join(texts))
 
 
@@ -201,7 +202,7 @@ class SearchIndex:
         word_mode: bool = False,
         cancelled: Callable[[], bool] = lambda: False,
         splitter: WordSplitter | None = None,
-    ) -> "Results":
+    ) -> Results:
         """The articles that hold every word of `query` (in word mode, as whole words)."""
         words = parse_query(query)
         results = Results(self, query, words, word_mode, splitter)

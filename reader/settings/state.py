@@ -37,13 +37,13 @@ class State:
     _saved_history: list[str] = field(default_factory=list, repr=False)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "State":
+    def load(cls, path: Path | None = None) -> State:
         state = cls._read(path or paths.state_dir() / "state.json", set_aside=True)
         state._saved_positions, state._saved_history = dict(state.positions), list(state.search_history)
         return state
 
     @classmethod
-    def _read(cls, path: Path, *, set_aside: bool) -> "State":
+    def _read(cls, path: Path, *, set_aside: bool) -> State:
         """The state in the file; a damaged file is moved aside (`set_aside`) or ignored."""
         state = cls(path)
         try:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import threading
-from functools import lru_cache
-from typing import Callable
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 ORIGINAL, SIMPLIFIED, TRADITIONAL = "original", "simplified", "traditional"
 MODES = (ORIGINAL, SIMPLIFIED, TRADITIONAL)
@@ -28,7 +28,7 @@ def _dictionary_dir() -> str:
     return os.path.join(os.path.dirname(opencc.__file__), "dictionary")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _char_table(name: str) -> dict[str, str]:
     """One-character entries of an OpenCC dictionary, first candidate only."""
     table = {}

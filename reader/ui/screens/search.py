@@ -6,8 +6,8 @@ waits. Up and down in the query recall earlier queries (kept across restarts).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from textual import on, work
 from textual.app import ComposeResult

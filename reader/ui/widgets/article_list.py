@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import accumulate
-from typing import Callable
 
 from rich.segment import Segment
 from textual import events

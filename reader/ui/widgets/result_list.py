@@ -6,8 +6,8 @@ a query matching ten thousand articles shows its first screen at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from rich.cells import cell_len
 from rich.segment import Segment

@@ -10,7 +10,7 @@ need them.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual import events, on
 from textual.app import ComposeResult

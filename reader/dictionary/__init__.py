@@ -1,0 +1,1 @@
+"""Words under the cursor: CC-CEDICT entries, pinyin (tone marks, numbers, zhuyin), longest match."""
