@@ -17,7 +17,8 @@ LAYERS = [
     ["system"],
     ["text"],
     ["articles"],
-    ["entities", "annotations", "settings", "dictionary"],
+    ["dictionary"],  # CC-CEDICT: below annotations, whose Anki export looks words up.
+    ["entities", "annotations", "settings"],
     ["search"],  # Word search segments with jieba taught the entity gazetteer's names.
     ["reading"],
     ["ui"],
