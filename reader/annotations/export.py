@@ -1,9 +1,12 @@
-"""Annotations out to Markdown, CSV and W3C Web Annotation JSON, and W3C JSON back in.
+"""Annotations out to Markdown, CSV, W3C Web Annotation JSON and Anki notes, and W3C JSON back in.
 
 Positions are always code points into the original body (the unit of `TextPositionSelector`);
 `script` only changes the quoted text (and its context) that an export shows. An orphaned
 annotation (its text gone from an edited article) is marked as such in every format and given no
 position: its old one points at other text now.
+
+An annotation tagged `vocab` is a word saved from the dictionary: every format also carries its
+pinyin, its CC-CEDICT senses and its sentence, and `anki` writes those (only those) as notes.
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from html import escape
+from typing import TYPE_CHECKING
 
 from reader.annotations.anchoring import anchor, context_of
 from reader.annotations.store import (
@@ -26,12 +32,21 @@ from reader.annotations.store import (
 )
 from reader.articles.corpus import Article
 from reader.text.conversion import ORIGINAL, convert, fold
+from reader.text.sentences import sentence_span
+
+if TYPE_CHECKING:
+    from reader.dictionary import Dictionary
 
 FORMATS = ("markdown", "csv", "json")
+#: Every format `export` writes. Anki is not in FORMATS yet because the export screen offers each
+#: of FORMATS and has no label for it: the screen moves to ALL_FORMATS when it gets one.
+ALL_FORMATS = (*FORMATS, "anki")
+VOCAB_TAG = "vocab"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOURCE_PREFIX = "urn:x-reader:article:"
 CSV_FIELDS = ["article", "title", "source", "start", "end", "quote", "note", "tags", "color", "created", "modified",
-              "orphaned"]
+              "orphaned", "pinyin", "senses", "sentence"]
+ANKI_COLUMNS = ["Word", "Pinyin", "Meaning", "Sentence", "Source", "Tags"]
 _UUID = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -43,6 +58,103 @@ def _ordered(annotations: Iterable[Annotation], articles: dict[str, Article]) ->
     """By article (in corpus order), then by position."""
     order = {article_id: index for index, article_id in enumerate(articles)}
     return sorted(annotations, key=lambda a: (order.get(a.article, len(order)), a.article, a.start, a.created))
+
+
+# -- vocabulary -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VocabCard:
+    """What a `vocab` annotation exports beside its quote: pinyin in tone marks, senses (each
+    entry's, `; `-separated, entries on their own lines with their pinyin when there are
+    several), and the sentence around the word split where the word is."""
+
+    word: str
+    pinyin: str
+    senses: str
+    before: str
+    after: str
+
+    @property
+    def sentence(self) -> str:
+        return self.before + self.word + self.after
+
+    def sentence_html(self) -> str:
+        return _html(self.before) + f"<b>{_html(self.word)}</b>" + _html(self.after)
+
+
+def is_vocab(annotation: Annotation) -> bool:
+    return VOCAB_TAG in annotation.tags
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> Dictionary | None:
+    """CC-CEDICT, loaded once per process when a vocabulary word is first exported; None when
+    its data is not installed (the cards then carry pypinyin's pinyin and no senses)."""
+    from reader.dictionary import Dictionary, DictionaryError
+
+    try:
+        return Dictionary.load()
+    except DictionaryError:
+        return None
+
+
+def vocab_card(annotation: Annotation, article: Article | None, script: str = ORIGINAL,
+               orphaned: bool = False) -> VocabCard:
+    """The card of a vocabulary annotation: looked up as it is in the article (either script
+    finds it), shown in `script`. An orphan's sentence comes from its saved context."""
+    from reader.dictionary import PinyinStyle, format_sense, guess_reading
+
+    word = annotation.quote
+    if article is not None and not orphaned:
+        text, start, end = article.body, annotation.start, annotation.end
+    else:
+        text = annotation.prefix + word + annotation.suffix
+        start, end = len(annotation.prefix), len(annotation.prefix) + len(word)
+    first, last = sentence_span(text, start, end)
+    dictionary = _dictionary()
+    entries = dictionary.lookup(word) if dictionary is not None else []
+    if entries:
+        readings = list(dict.fromkeys(entry.pinyin_as(PinyinStyle.MARKS) for entry in entries))
+        groups = ["; ".join(format_sense(sense) for sense in entry.senses) for entry in entries]
+        if len(entries) > 1:
+            groups = [f"[{entry.pinyin_as(PinyinStyle.MARKS)}] {group}" for entry, group in zip(entries, groups)]
+        pinyin, senses = " / ".join(readings), "\n".join(groups)
+    else:
+        try:
+            pinyin = guess_reading(word).pinyin_as(PinyinStyle.MARKS)
+        except ImportError:
+            pinyin = ""
+        senses = "(not in CC-CEDICT)"
+    return VocabCard(_in_script(word, script), pinyin, senses, _in_script(text[first:start], script),
+                     _in_script(text[end:last], script))
+
+
+def _html(text: str) -> str:
+    return escape(text).replace("\t", " ").replace("\r\n", "<br>").replace("\n", "<br>")
+
+
+def to_anki(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
+            orphaned: frozenset[str] = frozenset()) -> str:
+    """The `vocab` annotations as Anki notes: tab-separated, HTML fields, with the header lines
+    Anki (2.1.54+) reads to set the separator, the columns and the tags column, so an import
+    needs no settings. Columns: word, pinyin, meaning, the sentence with the word in <b>, the
+    source article's title, the annotation's tags."""
+    output = io.StringIO()
+    output.write("#separator:tab\n#html:true\n")
+    output.write("#columns:" + "\t".join(ANKI_COLUMNS) + "\n")
+    output.write(f"#tags column:{ANKI_COLUMNS.index('Tags') + 1}\n")
+    writer = csv.writer(output, delimiter="\t", lineterminator="\n")
+    for annotation in _ordered(annotations, articles):
+        if not is_vocab(annotation):
+            continue
+        article = articles.get(annotation.article)
+        card = vocab_card(annotation, article, script, annotation.id in orphaned)
+        title = _in_script(article.title, script) if article else annotation.article
+        tags = " ".join(re.sub(r"\s+", "_", tag) for tag in annotation.tags)
+        writer.writerow([_html(card.word), _html(card.pinyin), _html(card.senses), card.sentence_html(),
+                         _html(title), tags])
+    return output.getvalue()
 
 
 def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article], script: str = ORIGINAL,
@@ -63,6 +175,10 @@ def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article],
         quote = _in_script(annotation.quote, script)
         lines += [f"> {line}" if line else ">" for line in quote.splitlines() or [""]]
         lines.append("")
+        if is_vocab(annotation):
+            card = vocab_card(annotation, articles.get(annotation.article), script, annotation.id in orphaned)
+            lines += [f"**{card.word}** {card.pinyin}  ", *(f"{line}  " for line in card.senses.splitlines()),
+                      f"*{card.before}**{card.word}**{card.after}*", ""]
         if annotation.note:
             lines += [annotation.note, ""]
         details = []
@@ -95,6 +211,7 @@ def to_csv(annotations: Iterable[Annotation], articles: dict[str, Article], scri
     for annotation in _ordered(annotations, articles):
         article = articles.get(annotation.article)
         orphan = annotation.id in orphaned
+        card = vocab_card(annotation, article, script, orphan) if is_vocab(annotation) else None
         writer.writerow([
             annotation.article,
             _in_script(article.title, script) if article else "",
@@ -108,6 +225,9 @@ def to_csv(annotations: Iterable[Annotation], articles: dict[str, Article], scri
             annotation.created,
             annotation.modified,
             "yes" if orphan else "no",
+            card.pinyin if card else "",
+            card.senses if card else "",
+            card.sentence if card else "",
         ])
     return ("\ufeff" if bom else "") + output.getvalue()
 
@@ -120,9 +240,14 @@ def to_w3c(annotations: Iterable[Annotation], articles: dict[str, Article], scri
     for annotation in _ordered(annotations, articles):
         body = []
         if annotation.note:
-            body.append({"type": "TextualBody", "value": annotation.note, "purpose": "commenting", "format": "text/plain"})
+            body.append({"type": "TextualBody", "value": annotation.note, "purpose": "commenting",
+                         "format": "text/plain"})
         body += [{"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in annotation.tags]
         article = articles.get(annotation.article)
+        if is_vocab(annotation):  # Read back as nothing: only comments and tags are imported.
+            card = vocab_card(annotation, article, script, annotation.id in orphaned)
+            body.append({"type": "TextualBody", "purpose": "describing", "format": "text/plain", "language": "en",
+                         "value": f"{card.word} [{card.pinyin}]\n{card.senses}\n{card.sentence}"})
         source = {"id": SOURCE_PREFIX + annotation.article, "type": "Text", "format": "text/plain"}
         if article is not None:
             source["title"] = _in_script(article.title, script)
@@ -166,7 +291,9 @@ def export(fmt: str, annotations: Iterable[Annotation], articles: dict[str, Arti
         return to_csv(annotations, articles, script, bom=bom, orphaned=orphaned)
     if fmt == "json":
         return json.dumps(to_w3c(annotations, articles, script, orphaned), ensure_ascii=False, indent=2) + "\n"
-    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "anki":
+        return to_anki(annotations, articles, script, orphaned)
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(ALL_FORMATS)})")
 
 
 def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[Article], script: str = ORIGINAL,

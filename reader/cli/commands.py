@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c
+from reader.annotations.export import ALL_FORMATS, W3CError, export_current, read_w3c
 from reader.annotations.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -92,8 +92,10 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                                help="the annotations file to use")
     listing_notes.add_argument("--json", action="store_true", help="print JSON")
 
-    exporting = commands.add_parser("export", parents=[common], help="annotations as Markdown, CSV or W3C JSON")
-    exporting.add_argument("--format", choices=FORMATS, required=True)
+    exporting = commands.add_parser("export", parents=[common],
+                                    help="annotations as Markdown, CSV, W3C JSON or Anki notes")
+    exporting.add_argument("--format", choices=ALL_FORMATS, required=True,
+                           help="anki: the `vocab` annotations as notes (word, pinyin, meaning, sentence, source)")
     exporting.add_argument("--article", metavar="ID", help="only this article's annotations (id or number)")
     exporting.add_argument("--tag", help="only annotations with this tag")
     exporting.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script quotes are shown in")
