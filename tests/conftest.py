@@ -34,6 +34,7 @@ def isolated_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     ]:
         monkeypatch.setenv(variable, str(home / folder))
     monkeypatch.delenv("READER_ANNOTATIONS", raising=False)
+    monkeypatch.delenv("READER_LIBRARY", raising=False)
     return home
 
 

@@ -5,7 +5,9 @@ Three formats are understood:
 * the seed format: an optional `#tag` line, then pairs of a title line and a body line whose end is
   the source in ASCII or full-width parentheses, e.g. `...穿越周期。 (湧現觀察)`;
 * Markdown (`.md`): the first `#` heading is the title, the rest is the body;
-* any other text file: one article, its first non-empty line is the title.
+* any other text file: one article, its first non-empty line is the title;
+* a file that starts with a metadata header (`reader.articles.header`: the library's format, or
+  Markdown front matter): title, source and tags from the header, the rest is the body.
 
 An article's `body` is its original text and the only text every offset in the app points into.
 A file that cannot be read becomes a `LoadProblem`; the other files still load.
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from reader.articles.header import FENCE, parse_header, parse_tags
 from reader.text.decoding import UTF8, DecodeError, decode
 from reader.text.paragraphs import strip_span
 
@@ -213,9 +216,10 @@ def _decode(data: bytes) -> tuple[str, str]:
         raise CorpusError(str(error)) from None
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each non-blank line."""
-    return [match.span() for match in re.finditer(r"[^\n]+", text) if match.group().strip()]
+def _lines(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, `offset` added."""
+    return [(match.start() + offset, match.end() + offset)
+            for match in re.finditer(r"[^\n]+", text) if match.group().strip()]
 
 
 class _Parsed(NamedTuple):
@@ -252,9 +256,9 @@ def _parse_seed(text: str) -> list[_Parsed] | None:
     return parsed
 
 
-def _parse_single(text: str, markdown: bool) -> _Parsed:
-    """Title and body of a single-article file."""
-    for start, end in _lines(text):
+def _parse_single(text: str, markdown: bool, offset: int = 0) -> _Parsed:
+    """Title and body of a single-article file (from `offset`: after a header)."""
+    for start, end in _lines(text[offset:], offset):
         line = text[start:end]
         heading = _MD_HEADING_RE.match(line) if markdown else None
         if markdown and heading is None:
@@ -264,8 +268,24 @@ def _parse_single(text: str, markdown: bool) -> _Parsed:
         body = (_line_start(text, body[0]), body[1])
         return _Parsed(title, body)
     if markdown:  # Markdown without a heading: fall back to the first line.
-        return _parse_single(text, markdown=False)
+        return _parse_single(text, False, offset)
     raise CorpusError("the file is empty")
+
+
+def _parse_with_header(text: str) -> _Parsed | None:
+    """A file that starts with a metadata header (a library article, or Markdown with front
+    matter): title, source and tags from it; without a title, the title as in any other file."""
+    found = parse_header(text)
+    if found is None:
+        return None
+    values, start = found
+    tags = parse_tags(values.get("tags", ""))
+    title = values.get("title", "")
+    if not title:
+        single = _parse_single(text, True, start)
+        return single._replace(source=values.get("source", ""), tags=tags)
+    body = strip_span(text, start, len(text))
+    return _Parsed(title, (_line_start(text, body[0]), body[1]), values.get("source", ""), tags)
 
 
 def _line_start(text: str, position: int) -> int:
@@ -277,8 +297,10 @@ def _line_start(text: str, position: int) -> int:
 def parse_text(path: Path, text: str, digest: str | None = None, encoding: str = UTF8) -> list[Article]:
     """The articles of one file's text; `digest` (of its bytes) lets a body be re-read later."""
     display_path = str(path)
-    seed = _parse_seed(text)
-    parsed = seed if seed is not None else [_parse_single(text, markdown=path.suffix.lower() in (".md", ".markdown"))]
+    header = _parse_with_header(text) if text.startswith(FENCE) else None
+    seed = _parse_seed(text) if header is None else None
+    parsed = ([header] if header is not None else seed if seed is not None else
+              [_parse_single(text, markdown=path.suffix.lower() in (".md", ".markdown"))])
     articles = []
     for item in parsed:
         body = text[slice(*item.body)]

@@ -30,8 +30,17 @@ def _common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--corpus", action="append", type=Path, metavar="PATH", default=argparse.SUPPRESS,
-        help="a file or folder of articles (repeatable; default: the bundled seeds)",
+        help="a file or folder of articles (repeatable; default: the bundled seeds and the library)",
     )
+    common.add_argument(
+        "--library", type=Path, metavar="DIR", default=argparse.SUPPRESS,
+        help="the library folder (default: $READER_LIBRARY, else library/ in the XDG data folder)",
+    )
+    only = common.add_mutually_exclusive_group()
+    only.add_argument("--seeds-only", action="store_const", const="seeds", dest="only", default=argparse.SUPPRESS,
+                      help="only the bundled seeds, not the library")
+    only.add_argument("--library-only", action="store_const", const="library", dest="only",
+                      default=argparse.SUPPRESS, help="only the library, not the bundled seeds")
     return common
 
 

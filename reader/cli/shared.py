@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +18,33 @@ class UsageError(Exception):
     """A bad command line or reference: exit status 2."""
 
 
+def library_folder(args: argparse.Namespace) -> Path:
+    """The library: `--library`, else `READER_LIBRARY`, else `library` in the data folder."""
+    return paths.library_dir(getattr(args, "library", None))
+
+
 def corpus_paths(args: argparse.Namespace) -> list[Path]:
-    return getattr(args, "corpus", None) or [paths.bundled("seeds")]
+    """`--corpus` as given; else the bundled seeds and the library (`--seeds-only`,
+    `--library-only`: one of them). A library that does not exist or holds nothing is left out
+    (it costs one look at the folder, and no "skipped" warning)."""
+    given = getattr(args, "corpus", None)
+    if given:
+        return given
+    only = getattr(args, "only", None)
+    chosen = [] if only == "library" else [paths.bundled("seeds")]
+    if only != "seeds":
+        library = library_folder(args)
+        if only == "library" or _holds_anything(library):
+            chosen.append(library)
+    return chosen
+
+
+def _holds_anything(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(not entry.name.startswith(".") for entry in entries)
+    except OSError:
+        return False
 
 
 def load_articles(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:

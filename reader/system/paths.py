@@ -44,6 +44,15 @@ def cache_dir() -> Path:
     return _xdg("XDG_CACHE_HOME", ".cache")
 
 
+def library_dir(given: Path | None = None) -> Path:
+    """Where added articles live: the folder given (`--library`), else `READER_LIBRARY`, else
+    `library` in the data folder."""
+    if given is not None:
+        return given
+    configured = os.environ.get("READER_LIBRARY")
+    return Path(configured).expanduser() if configured else data_dir() / "library"
+
+
 def user_gazetteer(given: Path | None = None) -> Path | None:
     """The user's gazetteer: the one given, else `entities.tsv` in the config folder if present."""
     default = config_dir() / "entities.tsv"

@@ -1,0 +1,76 @@
+"""EPUB books (ebooklib, the optional `epub` extra): each chapter of the reading order an article."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+from reader.articles.extract import MissingExtra, html_to_paragraphs
+
+
+class EpubError(Exception):
+    """Not an EPUB ebooklib can read."""
+
+
+class Chapter(NamedTuple):
+    number: int
+    title: str
+    body: str
+
+
+class Book(NamedTuple):
+    title: str
+    author: str
+    date: str
+    chapters: list[Chapter]
+
+
+def read_epub(path: Path) -> Book:
+    """The book's title, author and chapters (documents of the spine with text, in order)."""
+    try:
+        import ebooklib  # type: ignore[import-untyped, import-not-found, unused-ignore]
+        from ebooklib import epub  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:
+        raise MissingExtra("epub", "adding an EPUB") from None
+    try:
+        book = epub.read_epub(str(path), options={"ignore_ncx": True})
+    except Exception as error:  # ebooklib raises many kinds for a broken file.
+        raise EpubError(f"not an EPUB ebooklib can read ({type(error).__name__}: {error})") from None
+
+    def first(name: str) -> str:
+        values = book.get_metadata("DC", name)
+        return " ".join(str(values[0][0]).split()) if values and values[0] and values[0][0] else ""
+
+    toc_titles = _toc_titles(book.toc)
+    chapters: list[Chapter] = []
+    for item_id, _linear in book.spine:
+        item = book.get_item_with_id(item_id)
+        if item is None or item.get_type() != ebooklib.ITEM_DOCUMENT or isinstance(item, epub.EpubNav):
+            continue
+        html = item.get_content().decode("utf-8", errors="replace")
+        paragraphs, headings = html_to_paragraphs(html)
+        title = toc_titles.get(item.get_name().split("#")[0], "")
+        if headings and headings[0][0] == 0:  # The chapter's own heading opens it: the title, not text.
+            title = title or headings[0][1]
+            if title == paragraphs[0]:
+                paragraphs = paragraphs[1:]
+        if not "".join(paragraphs).strip():
+            continue  # A cover, a title page of images.
+        number = len(chapters) + 1
+        chapters.append(Chapter(number, title or f"第{number}章", "\n\n".join(paragraphs)))
+    return Book(first("title") or path.stem, first("creator"), first("date"), chapters)
+
+
+def _toc_titles(toc) -> dict[str, str]:
+    """File name → title, from the table of contents (nested sections included)."""
+    titles: dict[str, str] = {}
+    for node in toc or []:
+        if isinstance(node, tuple) and len(node) == 2:
+            section, children = node
+            titles.update(_toc_titles(children))
+            node = section
+        href = getattr(node, "href", "") or ""
+        title = " ".join((getattr(node, "title", "") or "").split())
+        if href and title:
+            titles.setdefault(href.split("#")[0], title)
+    return titles

@@ -1,0 +1,183 @@
+"""An article's text and metadata from HTML.
+
+A whole web page goes through trafilatura (the optional `web` extra), which finds the article
+among the navigation, ads and comments and reads its title, site, author and date. HTML that is
+already only the article (a feed entry's content, an EPUB chapter) is turned into paragraphs by
+`html_to_text`, standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+#: A page whose longest paragraph is shorter than this, and whose text is shorter than
+#: `_MIN_TEXT`, holds no article (a front page of headlines, a login form).
+_MIN_PARAGRAPH = 40
+_MIN_TEXT = 200
+_BYLINE_PREFIX_RE = re.compile(r"^(?:作者|作\s*者|文|撰文|記者|记者|編輯|编辑|責任編輯|责任编辑|By)\s*[:：|｜/／]?\s*",
+                               re.IGNORECASE)
+_BYLINE_SUFFIX_RE = re.compile(r"\s*[／/|｜]\s*\S{0,12}(?:報導|报道|綜合報導|综合报道)$|\s*(?:報導|报道)$")
+
+
+class MissingExtra(Exception):
+    """An optional dependency is not installed; the message says which extra brings it."""
+
+    def __init__(self, extra: str, what: str) -> None:
+        super().__init__(f"{what} needs the optional `{extra}` dependencies: pip install 'reader[{extra}]'")
+        self.extra = extra
+
+
+class NoArticle(Exception):
+    """The page holds no article text."""
+
+
+class Extracted(NamedTuple):
+    title: str
+    body: str
+    """Paragraphs separated by a blank line."""
+    source: str = ""
+    author: str = ""
+    date: str = ""
+    url: str = ""
+
+
+def trafilatura_module():
+    """trafilatura, or MissingExtra."""
+    try:
+        import trafilatura  # type: ignore[import-untyped, import-not-found, unused-ignore]
+    except ImportError:
+        raise MissingExtra("web", "adding a web page") from None
+    return trafilatura
+
+
+def extract_page(html: str, url: str = "") -> Extracted:
+    """The article in a web page. NoArticle if it holds none; MissingExtra without trafilatura."""
+    trafilatura = trafilatura_module()
+    document = trafilatura.bare_extraction(
+        html, url=url or None, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, deduplicate=False,
+    )
+    if document is None:
+        raise NoArticle("no article text found")
+    title = _one_line(document.title or "")
+    paragraphs = [_one_line(line) for line in (document.text or "").split("\n")]
+    paragraphs = [line for line in paragraphs if line]
+    if paragraphs and title and paragraphs[0] == title:  # The heading, kept when inside <article>.
+        paragraphs.pop(0)
+    if not _is_article(paragraphs):
+        raise NoArticle("no article text found")
+    title = title or paragraphs[0][:40]
+    source = _one_line(document.sitename or "") or site_from_title(html, title) or _host(url)
+    return Extracted(title, "\n\n".join(paragraphs), source, clean_author(document.author or ""),
+                     _one_line(document.date or ""), document.url or url)
+
+
+_TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_SITE_SEPARATORS = "_|｜-–—:：·"
+
+
+def site_from_title(html: str, title: str) -> str:
+    """The site's name from a `<title>` such as `标题_财富观察网` or `標題 | 環球財經觀察`."""
+    import html as html_module
+
+    match = _TITLE_RE.search(html[:20000])
+    if not match or not title:
+        return ""
+    whole = _one_line(html_module.unescape(match.group(1)))
+    if not whole.startswith(title):
+        return ""
+    rest = whole[len(title):].strip()
+    if not rest or rest[0] not in _SITE_SEPARATORS:
+        return ""
+    site = rest.lstrip(_SITE_SEPARATORS + " ").strip()
+    return site if 0 < len(site) <= 30 else ""
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or "" if url else ""
+    return host.removeprefix("www.")
+
+
+def _is_article(paragraphs: list[str]) -> bool:
+    return bool(paragraphs) and (max(map(len, paragraphs)) >= _MIN_PARAGRAPH or sum(map(len, paragraphs)) >= _MIN_TEXT)
+
+
+def clean_author(author: str) -> str:
+    """`作者：李明` → `李明`; `記者 陳怡君／台北報導` → `陳怡君`."""
+    author = _one_line(author)
+    author = _BYLINE_PREFIX_RE.sub("", author)
+    return _BYLINE_SUFFIX_RE.sub("", author).strip()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+_BLOCKS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer h1 h2 h3 h4 h5 h6 header hr li "
+    "main nav ol p pre section table td th tr ul".split()
+)
+_SKIPPED = frozenset("script style head title noscript template svg math".split())
+_HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+
+
+class _TextParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self.headings: list[tuple[int, str]] = []
+        """(index in paragraphs, text) of each heading."""
+        self._parts: list[str] = []
+        self._skipping = 0
+        self._heading = False
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SKIPPED:
+            self._skipping += 1
+        elif tag in _BLOCKS:
+            self._close()
+            self._heading = tag in _HEADINGS
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if tag in _BLOCKS:
+            self._close()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCKS:
+            self._close()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self._parts.append(data)
+
+    def _close(self) -> None:
+        text = _one_line("".join(self._parts))
+        self._parts = []
+        if text:
+            if self._heading:
+                self.headings.append((len(self.paragraphs), text))
+            self.paragraphs.append(text)
+        self._heading = False
+
+    def close(self) -> None:
+        super().close()
+        self._close()
+
+
+def html_to_paragraphs(html: str) -> tuple[list[str], list[tuple[int, str]]]:
+    """The paragraphs of HTML that is all article, and its headings as (paragraph index, text)."""
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    return parser.paragraphs, parser.headings
+
+
+def html_to_text(html: str) -> str:
+    """HTML that is all article as paragraphs separated by a blank line."""
+    return "\n\n".join(html_to_paragraphs(html)[0])

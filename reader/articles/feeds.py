@@ -1,0 +1,55 @@
+"""RSS and Atom feeds (feedparser): each entry with its text when the feed carries it whole."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from reader.articles.extract import clean_author, html_to_text
+
+
+class FeedError(Exception):
+    """Not a feed feedparser can read."""
+
+
+class FeedItem(NamedTuple):
+    key: str
+    """The entry's id, else its link: what tells a new entry from one added before."""
+    title: str
+    url: str
+    body: str
+    """The entry's content, or "" when the feed has only a summary (then the page is fetched)."""
+    author: str
+    date: str
+
+
+class Feed(NamedTuple):
+    title: str
+    items: list[FeedItem]
+
+
+def read_feed(data: bytes, url: str = "") -> Feed:
+    """The feed's title and entries. FeedError if the bytes are not a feed."""
+    import feedparser  # type: ignore[import-untyped, import-not-found, unused-ignore]  # Imported when needed.
+
+    parsed = feedparser.parse(data, response_headers={"content-location": url} if url else None)
+    version = parsed.get("version", "")
+    if not version and not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        raise FeedError(f"not a feed ({problem})" if problem else "not a feed")
+    items = []
+    for entry in parsed.entries:
+        link = entry.get("link", "") or ""
+        key = entry.get("id", "") or link
+        title = " ".join((entry.get("title", "") or "").split())
+        body = ""
+        for content in entry.get("content", []) or []:  # RSS content:encoded, Atom content.
+            value = content.get("value", "") or ""
+            text = html_to_text(value) if "html" in (content.get("type") or "text/html") else value.strip()
+            if len(text) > len(body):
+                body = text
+        if not key and not body:
+            continue
+        items.append(FeedItem(key, title, link, body, clean_author(entry.get("author", "") or ""),
+                              entry.get("published", "") or entry.get("updated", "") or ""))
+    feed_title = " ".join((parsed.feed.get("title", "") or "").split())
+    return Feed(feed_title, items)

@@ -1,0 +1,493 @@
+"""The library: a folder where articles added from web pages, feeds, EPUBs and text files live.
+
+Each article is one UTF-8 file in the format of `reader.articles.header` (metadata header, then
+the body), named `YYYYMMDD-HHMMSS-xxxxxx.txt` after when it was added and its text (so the folder
+lists in the order things were added); an EPUB's chapters are files in one subfolder per book.
+The corpus loader reads the folder like any other.
+
+`add_sources` takes paths and URLs in; `remove_article` deletes one. Both may run in a worker
+thread (no terminal output: the caller gets a report and, while adding, progress calls). Every
+file appears whole or not at all (atomic writes; a book's folder is renamed into place once all
+its chapters are written), and two adds at once are serialised by a lock on the library, so
+neither adds what the other just did.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import NamedTuple
+
+from reader.articles.corpus import CorpusError, article_id, load_corpus, parse_text
+from reader.articles.epub import EpubError, read_epub
+from reader.articles.extract import MissingExtra, NoArticle, extract_page
+from reader.articles.feeds import FeedError, read_feed
+from reader.articles.header import Entry, body_digest, clean_body, clean_tags, format_entry, parse_entry, parse_header
+from reader.articles.web import DEFAULT_TIMEOUT, FetchError, decode_page, fetch, is_url, sniff
+from reader.system.storage import atomic_write_text, file_lock
+from reader.text.decoding import DecodeError, decode
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+ALREADY = "already in the library"
+_HEADER_BYTES = 8192
+
+Progress = Callable[[int, int, str], None]
+"""Called with (items done, items known so far, what is being done): feeds and books add items
+as they are read, so the total can grow."""
+
+
+class Added(NamedTuple):
+    article_id: str
+    """The id the corpus gives it (`reader show ID`, the sidebar)."""
+    title: str
+    source: str
+    path: Path
+    origin: str
+    """The path or URL it came from."""
+
+
+class Skipped(NamedTuple):
+    what: str
+    reason: str
+
+
+class Failed(NamedTuple):
+    what: str
+    reason: str
+
+
+@dataclass
+class AddReport:
+    added: list[Added] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+    missing_extras: set[str] = field(default_factory=set)
+    """Optional dependencies some item needed (`web`, `epub`)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def summary(self) -> str:
+        return f"{len(self.added)} added, {len(self.skipped)} skipped, {len(self.failed)} failed"
+
+
+class Removed(NamedTuple):
+    article_id: str
+    title: str
+    path: Path
+
+
+class LibraryError(Exception):
+    """A remove that cannot be done; the message says why."""
+
+
+class _Problem(Exception):
+    """One item failed; the message is its reason."""
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _now() -> str:
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+class _Index:
+    """What the library holds, to spot duplicates: URLs, feed entry ids and body digests.
+    Refreshed from the folder under the lock before each write (only new files are read)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.urls: set[str] = set()
+        self.entries: set[str] = set()
+        self.digests: set[str] = set()
+        self._seen: set[str] = set()
+
+    def refresh(self) -> None:
+        if not self.folder.is_dir():
+            return
+        for root, folders, names in os.walk(self.folder):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            for name in names:
+                if name.startswith(".") or not name.lower().endswith(TEXT_SUFFIXES):
+                    continue
+                path = os.path.join(root, name)
+                if path not in self._seen:
+                    self._seen.add(path)
+                    self._read(Path(path))
+
+    def _read(self, path: Path) -> None:
+        try:
+            with open(path, "rb") as file:
+                head = file.read(_HEADER_BYTES)
+            values = parse_header(head.decode("utf-8", errors="replace"))
+            if values is None or "digest" not in values[0]:
+                text, _ = decode(path.read_bytes())  # Not written by reader: digest its articles.
+                for article in parse_text(path, text):
+                    self.digests.add(body_digest(article.body))
+                values = parse_header(text)
+        except (OSError, DecodeError, CorpusError):
+            return
+        if values is not None:
+            header = values[0]
+            self.add(header.get("url", ""), header.get("entry", ""), header.get("digest", ""))
+
+    def add(self, url: str, entry: str, digest: str) -> None:
+        if url:
+            self.urls.add(url)
+        if entry:
+            self.entries.add(entry)
+        if digest:
+            self.digests.add(digest)
+
+    def has_url(self, *urls: str) -> bool:
+        return any(url and url in self.urls for url in urls)
+
+    def duplicate(self, entry: Entry) -> bool:
+        return (self.has_url(entry.url) or (bool(entry.entry) and entry.entry in self.entries)
+                or body_digest(clean_body(entry.body)) in self.digests)
+
+
+class _Adder:
+    def __init__(self, library: Path, tags: Sequence[str], timeout: float, progress: Progress | None) -> None:
+        self.library = library
+        self.tags = clean_tags(list(tags))
+        self.timeout = timeout
+        self.progress = progress
+        self.report = AddReport()
+        self.index = _Index(library)
+        self.done = 0
+        self.total = 0
+        self.added_at = _now()
+
+    # -- bookkeeping
+
+    def tell(self, message: str) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total, message)
+
+    def fail(self, what: str, reason: str) -> None:
+        self.report.failed.append(Failed(what, reason))
+
+    def skip(self, what: str, reason: str = ALREADY) -> None:
+        self.report.skipped.append(Skipped(what, reason))
+
+    # -- sources
+
+    def add(self, source: str) -> None:
+        try:
+            if is_url(source):
+                self.add_url(source)
+            else:
+                self.add_file(Path(source).expanduser(), source)
+        except MissingExtra as error:
+            self.report.missing_extras.add(error.extra)
+            self.fail(source, str(error))
+        except _Problem as error:
+            self.fail(source, str(error))
+        except OSError:
+            raise  # The library cannot be written: nothing else will be either.
+        except Exception as error:  # An extractor's or parser's own failure on a strange input.
+            self.fail(source, f"unexpected error: {type(error).__name__}: {error}")
+
+    def add_url(self, url: str) -> None:
+        self.index.refresh()
+        if self.index.has_url(url):
+            self.skip(url)
+            return
+        self.tell(f"fetching {url}")
+        fetched = self._fetch(url)
+        kind = _kind_of(fetched.content_type, fetched.data)
+        if kind == "html":
+            self.save_page(_page_text(fetched.data, fetched.charset), fetched.url, url)
+        elif kind == "feed":
+            self.add_feed(fetched.data, url)
+        elif kind == "epub":
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / "book.epub"
+                path.write_bytes(fetched.data)
+                self.add_epub(path, url)
+        else:
+            shown = fetched.content_type or "no content type"
+            raise _Problem(f"not a web page or feed ({shown})")
+
+    def _fetch(self, url: str):
+        try:
+            return fetch(url, self.timeout)
+        except FetchError as error:
+            raise _Problem(str(error)) from None
+
+    def add_file(self, path: Path, shown: str) -> None:
+        try:
+            if path.is_dir():
+                raise _Problem("is a folder (name the files to add)")
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise _Problem("no such file") from None
+        except OSError as error:
+            raise _Problem(error.strerror or str(error)) from None
+        suffix = path.suffix.lower()
+        if suffix == ".epub" or sniff(data) == "epub":
+            self.add_epub(path, shown)
+        elif suffix in TEXT_SUFFIXES:
+            self.add_text(path, data, shown)
+        elif suffix in FEED_SUFFIXES or sniff(data) == "feed":
+            self.add_feed(data, "", shown)
+        elif suffix in HTML_SUFFIXES or sniff(data) == "html":
+            self.save_page(_page_text(data, None), "", shown)
+        else:
+            raise _Problem("not a web page, feed, EPUB or text file")
+
+    def save_page(self, html: str, url: str, shown: str) -> None:
+        self.tell(f"extracting {shown}")
+        try:
+            page = extract_page(html, url)
+        except NoArticle as error:
+            raise _Problem(str(error)) from None
+        entry = Entry(page.title, page.body, source=page.source, author=page.author, date=page.date,
+                      url=url or page.url)
+        self.save(entry, shown, extra_urls=(shown,) if is_url(shown) else ())
+
+    def add_feed(self, data: bytes, url: str, shown: str = "") -> None:
+        shown = shown or url
+        try:
+            feed = read_feed(data, url)
+        except FeedError as error:
+            raise _Problem(str(error)) from None
+        if not feed.items:
+            raise _Problem("the feed has no entries")
+        self.index.refresh()
+        self.total += len(feed.items) - 1
+        for item in feed.items:
+            what = item.url or item.title or item.key
+            try:
+                if (item.key and item.key in self.index.entries) or self.index.has_url(item.url):
+                    self.skip(what)
+                    continue
+                if item.body:
+                    entry = Entry(item.title or item.body[:30], item.body, source=feed.title, author=item.author,
+                                  date=item.date, url=item.url, feed=url, entry=item.key)
+                    self.save(entry, what)
+                elif item.url:
+                    self.tell(f"fetching {item.url}")
+                    fetched = self._fetch(item.url)
+                    if _kind_of(fetched.content_type, fetched.data) != "html":
+                        raise _Problem(f"not a web page ({fetched.content_type or 'no content type'})")
+                    try:
+                        page = extract_page(_page_text(fetched.data, fetched.charset), fetched.url)
+                    except NoArticle as error:
+                        raise _Problem(str(error)) from None
+                    entry = Entry(item.title or page.title, page.body, source=page.source or feed.title,
+                                  author=item.author or page.author, date=item.date or page.date, url=item.url,
+                                  feed=url, entry=item.key)
+                    self.save(entry, what)
+                else:
+                    raise _Problem("the entry has no text and no link")
+            except MissingExtra as error:
+                self.report.missing_extras.add(error.extra)
+                self.fail(what, str(error))
+            except _Problem as error:
+                self.fail(what, str(error))
+            except OSError:
+                raise
+            except Exception as error:
+                self.fail(what, f"unexpected error: {type(error).__name__}: {error}")
+            finally:
+                self.done += 1
+
+    def add_epub(self, path: Path, shown: str) -> None:
+        self.tell(f"reading {shown}")
+        try:
+            book = read_epub(path)
+        except EpubError as error:
+            raise _Problem(str(error)) from None
+        if not book.chapters:
+            raise _Problem("the book has no chapter with text")
+        entries = [Entry(chapter.title, chapter.body, source=book.title, author=book.author, date=book.date,
+                         book=book.title, chapter=str(chapter.number), url="" if not is_url(shown) else shown)
+                   for chapter in book.chapters]
+        with file_lock(self._lock_path()):
+            self.index.refresh()
+            new = [entry for entry in entries if not self._duplicate_text(entry)]
+            if not new:
+                self.skip(shown, f"{ALREADY} ({len(entries)} chapters)")
+                return
+            folder_name = f"{_stamp()}-{_safe_name(book.title)}"
+            staging = Path(tempfile.mkdtemp(prefix=".book-", dir=self._ensure_library()))
+            try:
+                book_key = body_digest(book.title + "".join(entry.body for entry in entries))[:6]
+                written = []
+                for entry in new:
+                    entry.added, entry.tags = self.added_at, self.tags
+                    name = f"{book_key}-{int(entry.chapter):03d}.txt"
+                    atomic_write_text(staging / name, format_entry(entry))
+                    written.append((name, entry))
+                target = _unique(self.library / folder_name)
+                os.rename(staging, target)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            for name, entry in written:
+                self._added(entry, target / name, shown)
+        if len(new) < len(entries):
+            self.skip(shown, f"{len(entries) - len(new)} chapters {ALREADY}")
+
+    def add_text(self, path: Path, data: bytes, shown: str) -> None:
+        try:
+            text, _ = decode(data)
+            articles = parse_text(path, text)
+        except (DecodeError, CorpusError) as error:
+            raise _Problem(str(error)) from None
+        self.total += len(articles) - 1
+        for article in articles:
+            what = shown if len(articles) == 1 else f"{shown}: {article.title}"
+            try:
+                self.save(Entry(article.title, article.body, source=article.source, tags=article.tags), what)
+            except _Problem as error:
+                self.fail(what, str(error))
+            self.done += 1
+
+    # -- writing
+
+    def _duplicate_text(self, entry: Entry) -> bool:
+        return body_digest(clean_body(entry.body)) in self.index.digests
+
+    def save(self, entry: Entry, what: str, extra_urls: Iterable[str] = ()) -> None:
+        entry.added = entry.added or self.added_at
+        entry.tags = clean_tags(list(entry.tags) + list(self.tags))
+        entry.digest = body_digest(clean_body(entry.body))
+        try:
+            text = format_entry(entry)
+        except ValueError as error:
+            raise _Problem(str(error)) from None
+        with file_lock(self._lock_path()):
+            self.index.refresh()
+            if self.index.duplicate(entry) or self.index.has_url(*extra_urls):
+                self.skip(what)
+                return
+            path = _unique(self._ensure_library() / f"{_stamp()}-{entry.digest[:6]}.txt")
+            atomic_write_text(path, text)
+            self.index._seen.add(str(path))
+        self._added(entry, path, what)
+
+    def _added(self, entry: Entry, path: Path, what: str) -> None:
+        self.index.add(entry.url, entry.entry, entry.digest or body_digest(clean_body(entry.body)))
+        title = " ".join(entry.title.split())
+        self.report.added.append(Added(article_id(path, title), title, entry.source, path, what))
+        self.tell(f"added {title}")
+
+    def _ensure_library(self) -> Path:
+        self.library.mkdir(parents=True, exist_ok=True)
+        return self.library
+
+    def _lock_path(self) -> Path:
+        return self._ensure_library() / ".library"
+
+
+def _unique(path: Path) -> Path:
+    """`path`, or with `-2`, `-3` … before the suffix if it exists."""
+    candidate, number = path, 1
+    while candidate.exists():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
+def _safe_name(title: str) -> str:
+    name = re.sub(r"[\\/:*?\"<>|\x00-\x1f]+", " ", title)
+    name = "-".join(name.split()).strip(".-")
+    return name[:40] or "book"
+
+
+def _kind_of(content_type: str, data: bytes) -> str:
+    """"html", "feed", "epub" or "" for a response, by its content type and its first bytes."""
+    sniffed = sniff(data)
+    if content_type in ("text/html", "application/xhtml+xml"):
+        return "feed" if sniffed == "feed" else "html"
+    if content_type in ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+                        "text/xml", "application/feed+json"):
+        return "feed" if sniffed != "html" else "html"
+    if content_type == "application/epub+zip":
+        return "epub"
+    if content_type in ("", "application/octet-stream", "text/plain"):
+        return sniffed
+    return ""
+
+
+def _page_text(data: bytes, charset: str | None) -> str:
+    try:
+        return decode_page(data, charset)
+    except DecodeError as error:
+        raise _Problem(f"cannot read the page's text: {error}") from None
+
+
+def add_sources(
+    sources: Sequence[str | Path], library: Path, tags: Sequence[str] = (), timeout: float = DEFAULT_TIMEOUT,
+    progress: Progress | None = None,
+) -> AddReport:
+    """Add web pages (URLs or saved files), feeds, EPUBs and text files to `library`.
+
+    Each source is done as far as it can be: what fails is in the report with its reason, the
+    rest is added. Duplicates (the same URL, feed entry or text) are skipped. Raises nothing for a
+    bad source; OSError only if the library itself cannot be written."""
+    adder = _Adder(Path(library), tags, timeout, progress)
+    adder.total = len(sources)
+    for source in sources:
+        before = adder.done
+        adder.add(str(source))
+        adder.done = max(adder.done, before + 1)  # A feed or a text file counted its items.
+    adder.tell(adder.report.summary())
+    return adder.report
+
+
+def library_articles(library: Path):
+    """The library's corpus (no cache): what `remove_article` finds ids in."""
+    return load_corpus([library]) if library.is_dir() else None
+
+
+def remove_article(library: Path, ref: str) -> Removed:
+    """Delete the library file of the article `ref` (its id, or its file's name or path). Its
+    annotations stay in the store, as orphans. LibraryError if it is not in the library."""
+    library = Path(library)
+    corpus = library_articles(library)
+    if corpus is None or not corpus.articles:
+        raise LibraryError(f"the library {library} is empty")
+    found = corpus.find(ref) if not ref.isdigit() else None
+    if found is None:
+        wanted = os.path.abspath(ref) if os.sep in ref else None
+        for article in corpus.articles:
+            if Path(article.path).stem == ref or Path(article.path).name == ref or article.path == wanted:
+                found = article
+                break
+    if found is None:
+        raise LibraryError(f"no article {ref!r} in the library {library}: give an id from `reader list`")
+    path = Path(found.path)
+    siblings = [a for a in corpus.articles if a.path == found.path]
+    if len(siblings) > 1:
+        raise LibraryError(f"{path} holds {len(siblings)} articles: remove the file by hand")
+    try:
+        with file_lock(library / ".library"):
+            path.unlink()
+            folder = path.parent
+            if folder != library and not any(name for name in os.listdir(folder) if not name.startswith(".")):
+                shutil.rmtree(folder, ignore_errors=True)
+    except FileNotFoundError:
+        raise LibraryError(f"{path} was already removed") from None
+    except OSError as error:
+        raise LibraryError(f"cannot remove {path}: {error.strerror or error}") from None
+    return Removed(found.id, found.title, path)
+
+
+def read_entry(path: Path) -> Entry:
+    """The entry a library file holds (ValueError if it is not one)."""
+    return parse_entry(path.read_text(encoding="utf-8"))
