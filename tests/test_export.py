@@ -190,3 +190,72 @@ async def test_export_from_the_app(tmp_path: Path, seed_corpus, monkeypatch):
         assert not isinstance(app.screen, ExportScreen)
         assert (documents / "reader-annotations.csv").read_text(encoding="utf-8") != "mine"
         assert any("reader-annotations.csv" in n.message for n in app._notifications)
+
+
+# -- vocabulary: the Anki notes -------------------------------------------------------------------
+
+
+@pytest.fixture()
+def vocab(tmp_path: Path, seed_corpus) -> AnnotationStore:
+    """Two words saved from the dictionary (one with both 元寶 entries, one CC-CEDICT lacks) and
+    a highlight that is not vocabulary."""
+    store = AnnotationStore(tmp_path / "vocab.json")
+    article = seed_corpus.articles[0]
+    for quote, tags in [("元寶", ["vocab"]), ("騰訊", ["vocab", "my tag"]), ("元寶派", ["vocab"]), ("馬化騰", [])]:
+        start = article.body.index(quote)
+        store.add(Annotation.new(article.id, article.body, start, start + len(quote), tags=tags))
+    return store
+
+
+def _anki_rows(text: str) -> list[list[str]]:
+    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("#")]
+    return list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter="\t"))
+
+
+def test_anki_notes_read_back_with_csv(vocab, seed_corpus):
+    text = export_current("anki", vocab.all(), seed_corpus.articles)
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert header == ["#separator:tab", "#html:true", "#columns:Word\tPinyin\tMeaning\tSentence\tSource\tTags",
+                      "#tags column:6"]
+    rows = _anki_rows(text)
+    assert all(len(row) == 6 for row in rows)
+    by_word = {row[0]: row for row in rows}
+    assert set(by_word) == {"元寶", "騰訊", "元寶派"}  # Only the vocabulary.
+    title = seed_corpus.articles[0].title
+    word, pinyin, senses, sentence, source, tags = by_word["騰訊"]
+    assert pinyin == "Téng xùn" and senses.startswith("see 騰訊控股有限公司")
+    assert sentence == "近期,<b>騰訊</b>一年一度的員工大會如期而至。" and source == title
+    assert tags == "vocab my_tag"
+    both = by_word["元寶"]
+    assert both[1] == "yuán bǎo / Yuán bǎo" and "ingot" in both[2] and "Yuanbao district" in both[2]
+    assert "<b>元寶</b>" in both[3] and both[3].endswith("。")
+    assert by_word["元寶派"][1:3] == ["yuán bǎo pài", "(not in CC-CEDICT)"]
+
+
+def test_anki_follows_the_script_and_the_cli_writes_it(vocab, seed_corpus, tmp_path: Path):
+    rows = _anki_rows(export_current("anki", vocab.all(), seed_corpus.articles, SIMPLIFIED))
+    assert {row[0] for row in rows} == {"元宝", "腾讯", "元宝派"}
+    assert all("<b>" + row[0] + "</b>" in row[3] and row[3] == convert(row[3], SIMPLIFIED) for row in rows)
+    output = tmp_path / "cards.txt"
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "export", "--format", "anki", "--annotations", str(vocab.path),
+         "--output", str(output)], capture_output=True, text=True, cwd=REPO, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(_anki_rows(output.read_text(encoding="utf-8"))) == 3
+
+
+def test_other_formats_carry_the_vocabulary_fields(vocab, seed_corpus):
+    rows = list(csv.DictReader(io.StringIO(export_current("csv", vocab.all(), seed_corpus.articles), newline="")))
+    by_quote = {row["quote"]: row for row in rows}
+    assert by_quote["騰訊"]["pinyin"] == "Téng xùn"
+    assert by_quote["騰訊"]["sentence"] == "近期,騰訊一年一度的員工大會如期而至。"
+    assert by_quote["馬化騰"]["pinyin"] == by_quote["馬化騰"]["senses"] == ""
+    markdown = export_current("markdown", vocab.all(), seed_corpus.articles)
+    assert "**騰訊** Téng xùn" in markdown and "*近期,**騰訊**一年一度的員工大會如期而至。*" in markdown
+    items = json.loads(export_current("json", vocab.all(), seed_corpus.articles))
+    described = [b["value"] for item in items for b in item["body"] if b.get("purpose") == "describing"]
+    assert len(described) == 3 and any(value.startswith("騰訊 [Téng xùn]\n") for value in described)
+    # Read back, a description is not a note.
+    imported = read_w3c(json.dumps(items), seed_corpus.articles)
+    assert all(a.note == "" for a in imported.annotations)

@@ -34,6 +34,10 @@ _REFERENCE_KINDS = (
     "variant of", "also written", "abbr. for", "abbr. to", "same as", "used in", "also pr.", "CL:",
 )
 
+#: Senses that only point to another entry.
+_POINTERS = ("see ", "variant of", "old variant of", "archaic variant of", "Japanese variant of", "erhua variant of",
+             "used in", "also written")
+
 
 class DictionaryError(Exception):
     """The CC-CEDICT data cannot be found or read."""
@@ -246,11 +250,15 @@ class Dictionary:
 
     def _entries_for(self, offsets: Iterable[int], word: str) -> list[Entry]:
         """Entries with `word` as their Traditional form first, then as their Simplified form
-        (花 before its variants 芲 and 蘤), common words before proper nouns (花 the flower before
-        Hua the surname), else in the file's order: the first is what a status line shows."""
+        (花 before its variants 芲 and 蘤); then those with a meaning of their own before those
+        that only point elsewhere (個 the classifier before 個 "used in 自個兒"); then common words
+        before proper nouns (花 the flower before Hua the surname); else in the file's order.
+        The first is what a status line shows."""
         entries = [self._entry(offset) for offset in dict.fromkeys(offsets)]
         return sorted(entries, key=lambda entry: (
-            0 if entry.traditional == word else 1 if entry.simplified == word else 2, entry.pinyin[:1].isupper()
+            0 if entry.traditional == word else 1 if entry.simplified == word else 2,
+            all(sense.startswith(_POINTERS) for sense in entry.senses),
+            entry.pinyin[:1].isupper(),
         ))
 
     def lookup(self, word: str) -> list[Entry]:
@@ -321,7 +329,9 @@ class Dictionary:
         entries = self.lookup(reference.traditional) or self.lookup(reference.simplified)
         wanted = _comparable(reference.pinyin)
         same = [entry for entry in entries if _comparable(entry.pinyin) == wanted]
-        return same or entries
+        exact = [entry for entry in same if (entry.traditional, entry.simplified) == (
+            reference.traditional, reference.simplified)]
+        return exact or same or entries
 
     def reading(self, word: str) -> Reading:
         """The word's pinyin: its first CC-CEDICT entry's, else pypinyin's (per character and
@@ -351,7 +361,7 @@ def _latin(char: str) -> bool:
 
 
 def _comparable(pinyin: str) -> str:
-    return " ".join(pinyin.lower().replace("u:", "v").split())
+    return " ".join(pinyin.replace("u:", "v").replace("U:", "V").split())
 
 
 def _build_cache(lines: list[str], fold, stamp: str) -> str:

@@ -128,7 +128,7 @@ _ZERO_INITIAL = {
     "wang": "uang", "weng": "ueng",
 }
 #: Syllables that are not initial + final.
-_WHOLE = {"r": "ㄦ", "m": "ㄇ", "n": "ㄋ", "ng": "ㄫ", "hm": "ㄏㄇ", "hng": "ㄏㄫ"}
+_WHOLE = {"r": "ㄦ", "m": "ㄇ", "n": "ㄣ", "ng": "ㄫ", "hm": "ㄏㄇ", "hng": "ㄏㄫ"}
 _ZHUYIN_TONES = {"1": "", "2": "ˊ", "3": "ˇ", "4": "ˋ"}
 
 
