@@ -69,8 +69,11 @@ def extract_page(html: str, url: str = "") -> Extracted:
     if not _is_article(paragraphs):
         raise NoArticle("no article text found")
     title = title or paragraphs[0][:40]
-    source = _one_line(document.sitename or "") or site_from_title(html, title) or _host(url)
-    return Extracted(title, "\n\n".join(paragraphs), source, clean_author(document.author or ""),
+    source = _one_line(document.sitename or "")
+    if not source or source in (_host(url), _host(url, keep_port=True)):  # A host name is a last resort.
+        source = site_from_title(html, title) or source or _host(url)
+    author = clean_author(document.author or "") or _meta_author(html)
+    return Extracted(title, "\n\n".join(paragraphs), source, author,
                      _one_line(document.date or ""), document.url or url)
 
 
@@ -95,10 +98,21 @@ def site_from_title(html: str, title: str) -> str:
     return site if 0 < len(site) <= 30 else ""
 
 
-def _host(url: str) -> str:
+_META_AUTHOR_RE = re.compile(r"""<meta\s+name=["']author["']\s+content=["']([^"'<>]{1,60})["']""", re.IGNORECASE)
+
+
+def _meta_author(html: str) -> str:
+    match = _META_AUTHOR_RE.search(html[:20000])
+    return clean_author(match.group(1)) if match else ""
+
+
+def _host(url: str, keep_port: bool = False) -> str:
     from urllib.parse import urlsplit
 
-    host = urlsplit(url).hostname or "" if url else ""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    host = (parts.netloc if keep_port else parts.hostname) or ""
     return host.removeprefix("www.")
 
 

@@ -36,6 +36,7 @@ FENCE = "---"
 KEYS = ("title", "source", "author", "date", "url", "added", "tags", "book", "chapter", "feed", "entry", "digest")
 _KEY_RE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _MAX_LINES = 64
+_TAG_ENDS_RE = re.compile(r"^[#\[\s]+|[\]\s]+$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
 
 
@@ -76,7 +77,7 @@ def clean_tags(tags: tuple[str, ...] | list[str]) -> tuple[str, ...]:
     """Tags without commas or surrounding space, empty ones and repeats dropped."""
     cleaned: list[str] = []
     for tag in tags:
-        tag = clean_value(re.sub(r"[,，]", " ", tag)).lstrip("#").strip()
+        tag = _TAG_ENDS_RE.sub("", clean_value(re.sub(r"[,，]", " ", tag)))
         if tag and tag not in cleaned:
             cleaned.append(tag)
     return tuple(cleaned)
@@ -142,7 +143,7 @@ def parse_tags(value: str) -> tuple[str, ...]:
     value = value.strip()
     if value.startswith("[") and value.endswith("]"):
         value = value[1:-1]
-    return clean_tags([tag.strip().strip("'\"") for tag in re.split(r"[,，]", value)])
+    return clean_tags(re.split(r"[,，]", value))
 
 
 def parse_entry(text: str) -> Entry:

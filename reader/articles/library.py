@@ -20,7 +20,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
@@ -94,8 +94,8 @@ class _Problem(Exception):
     """One item failed; the message is its reason."""
 
 
-def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M%S")
+_STAMP = "%Y%m%d-%H%M%S"
+_STAMP_RE = re.compile(r"^(\d{8}-\d{6})(?:-|$)")
 
 
 def _now() -> str:
@@ -112,12 +112,30 @@ class _Index:
         self.entries: set[str] = set()
         self.digests: set[str] = set()
         self._seen: set[str] = set()
+        self.last = ""
+        """The latest `YYYYMMDD-HHMMSS` a file or book folder is named with."""
+
+    def stamp(self) -> str:
+        """A name for the next file: now, or a second after the latest name if that is later
+        (several added in one second, a clock set back), so names sort in the order of adding."""
+        now = datetime.now()
+        if self.last:
+            try:
+                now = max(now, datetime.strptime(self.last, _STAMP) + timedelta(seconds=1))
+            except ValueError:
+                pass
+        self.last = now.strftime(_STAMP)
+        return self.last
 
     def refresh(self) -> None:
         if not self.folder.is_dir():
             return
         for root, folders, names in os.walk(self.folder):
             folders[:] = [name for name in folders if not name.startswith(".")]
+            for name in folders + names if root == str(self.folder) else ():
+                match = _STAMP_RE.match(name)
+                if match and match.group(1) > self.last:
+                    self.last = match.group(1)
             for name in names:
                 if name.startswith(".") or not name.lower().endswith(TEXT_SUFFIXES):
                     continue
@@ -322,7 +340,7 @@ class _Adder:
             if not new:
                 self.skip(shown, f"{ALREADY} ({len(entries)} chapters)")
                 return
-            folder_name = f"{_stamp()}-{_safe_name(book.title)}"
+            folder_name = f"{self.index.stamp()}-{_safe_name(book.title)}"
             staging = Path(tempfile.mkdtemp(prefix=".book-", dir=self._ensure_library()))
             try:
                 book_key = body_digest(book.title + "".join(entry.body for entry in entries))[:6]
@@ -375,7 +393,7 @@ class _Adder:
             if self.index.duplicate(entry) or self.index.has_url(*extra_urls):
                 self.skip(what)
                 return
-            path = _unique(self._ensure_library() / f"{_stamp()}-{entry.digest[:6]}.txt")
+            path = _unique(self._ensure_library() / f"{self.index.stamp()}-{entry.digest[:6]}.txt")
             atomic_write_text(path, text)
             self.index._seen.add(str(path))
         self._added(entry, path, what)
@@ -461,7 +479,7 @@ def remove_article(library: Path, ref: str) -> Removed:
     library = Path(library)
     corpus = library_articles(library)
     if corpus is None or not corpus.articles:
-        raise LibraryError(f"the library {library} is empty")
+        raise LibraryError(f"no article {ref!r}: the library {library} is empty")
     found = corpus.find(ref) if not ref.isdigit() else None
     if found is None:
         wanted = os.path.abspath(ref) if os.sep in ref else None
