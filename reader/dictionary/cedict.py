@@ -199,7 +199,7 @@ class Dictionary:
             text = gzip.decompress(data.read_bytes()).decode("utf-8")
         except (OSError, ValueError) as error:
             raise DictionaryError(f"cannot read the CC-CEDICT data {data}: {error}") from None
-        cache = _build_cache(text.splitlines(), fold, stamp)
+        cache = _build_cache(text.replace("\r\n", "\n"), fold, stamp)
         try:
             from reader.system.storage import atomic_write_text
 
@@ -364,24 +364,22 @@ def _comparable(pinyin: str) -> str:
     return " ".join(pinyin.replace("u:", "v").replace("U:", "V").split())
 
 
-def _build_cache(lines: list[str], fold, stamp: str) -> str:
-    """The cache file's text (see the module docstring)."""
+def _build_cache(text: str, fold, stamp: str) -> str:
+    """The cache file's text (see the module docstring). The headwords are folded all at once
+    (folding keeps lengths, so each one's fold is a slice of the folded whole)."""
+    lines = [line for line in text.split("\n") if line and not line.startswith("#") and "\t" not in line]
+    heads = [line.split(" ", 2)[:2] for line in lines]
+    lines = [line for line, head in zip(lines, heads) if len(head) == 2]
+    heads = [head for head in heads if len(head) == 2]
+    folded_heads = fold("\n".join(f"{traditional} {simplified}" for traditional, simplified in heads)).split("\n")
     keys: dict[str, list[int]] = {}
-    kept = []
     offset = 0
-    longest = 0
-    for line in lines:
-        if not line or line.startswith("#"):
-            continue
-        forms = line.split(" ", 2)
-        if len(forms) < 3 or "\t" in line:
-            continue
-        traditional, simplified = forms[0], forms[1]
-        for key in dict.fromkeys((traditional, simplified, fold(traditional), fold(simplified))):
+    for line, (traditional, simplified), folded in zip(lines, heads, folded_heads):
+        folded_traditional, _, folded_simplified = folded.partition(" ")
+        for key in {traditional, simplified, folded_traditional, folded_simplified}:
             keys.setdefault(key, []).append(offset)
-        longest = max(longest, len(traditional), len(simplified))
-        kept.append(line)
         offset += len(line.encode("utf-8")) + 1
-    data = "".join(line + "\n" for line in kept)
+    longest = max(len(key) for key in keys)
+    data = "".join(line + "\n" for line in lines)
     index = "".join(f"{key}\t{','.join(map(str, offsets))}\n" for key, offsets in sorted(keys.items()))
     return f"{stamp} {offset} {len(index.encode('utf-8'))} {longest}\n{data}{index}"
