@@ -14,10 +14,12 @@ neither adds what the other just did.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -104,16 +106,29 @@ def _now() -> str:
 
 class _Index:
     """What the library holds, to spot duplicates: URLs, feed entry ids and body digests.
-    Refreshed from the folder under the lock before each write (only new files are read)."""
+
+    Refreshed from the folder under the lock before each write. What each file holds is kept in
+    `.index.json` in the library with the file's size and modification time, so a refresh reads
+    only files that are new or changed (a hand-edited file is read again; a removed one drops out).
+    """
+
+    VERSION = 1
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.urls: set[str] = set()
         self.entries: set[str] = set()
         self.digests: set[str] = set()
-        self._seen: set[str] = set()
+        self.files: dict[str, list] = {}
+        """Path relative to the library → [size, mtime_ns, keys ("u…", "e…", "d…")]."""
+        self.loaded = False
+        self.changed = False
         self.last = ""
         """The latest `YYYYMMDD-HHMMSS` a file or book folder is named with."""
+
+    @property
+    def _path(self) -> Path:
+        return self.folder / ".index.json"
 
     def stamp(self) -> str:
         """A name for the next file: now, or a second after the latest name if that is later
@@ -127,9 +142,36 @@ class _Index:
         self.last = now.strftime(_STAMP)
         return self.last
 
+    def _load(self) -> None:
+        self.loaded = True
+        try:
+            data = json.loads(self._path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == self.VERSION and isinstance(data.get("files"), dict):
+            self.files = data["files"]
+
+    def save(self) -> None:
+        """Write `.index.json` if it changed (under the lock). Replaced whole, but not synced to
+        the disk: it is only a cache, checked against the files, and rebuilt if lost."""
+        if not self.changed or not self.folder.is_dir():
+            return
+        temporary = self._path.with_name(f".index.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            temporary.write_text(json.dumps({"version": self.VERSION, "files": self.files}, ensure_ascii=False),
+                                 encoding="utf-8")
+            os.replace(temporary, self._path)
+            self.changed = False
+        except OSError:
+            temporary.unlink(missing_ok=True)
+
     def refresh(self) -> None:
+        if not self.loaded:
+            self._load()
         if not self.folder.is_dir():
             return
+        present: dict[str, list] = {}
+        base = len(str(self.folder)) + 1
         for root, folders, names in os.walk(self.folder):
             folders[:] = [name for name in folders if not name.startswith(".")]
             for name in folders + names if root == str(self.folder) else ():
@@ -140,33 +182,60 @@ class _Index:
                 if name.startswith(".") or not name.lower().endswith(TEXT_SUFFIXES):
                     continue
                 path = os.path.join(root, name)
-                if path not in self._seen:
-                    self._seen.add(path)
-                    self._read(Path(path))
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                known = self.files.get(path[base:])
+                if known is None or known[:2] != [info.st_size, info.st_mtime_ns]:
+                    known = [info.st_size, info.st_mtime_ns, self._read(Path(path))]
+                    self.changed = True
+                present[path[base:]] = known
+        if len(present) != len(self.files):
+            self.changed = True
+        self.files = present
+        self.urls, self.entries, self.digests = set(), set(), set()
+        for _, _, keys in present.values():
+            for key in keys:
+                self._add_key(key)
 
-    def _read(self, path: Path) -> None:
+    def _add_key(self, key: str) -> None:
+        kind, value = key[:1], key[1:]
+        (self.urls if kind == "u" else self.entries if kind == "e" else self.digests).add(value)
+
+    @staticmethod
+    def _read(path: Path) -> list[str]:
+        """The keys of what a file holds."""
+        keys = []
         try:
             with open(path, "rb") as file:
                 head = file.read(_HEADER_BYTES)
             values = parse_header(head.decode("utf-8", errors="replace"))
             if values is None or "digest" not in values[0]:
                 text, _ = decode(path.read_bytes())  # Not written by reader: digest its articles.
-                for article in parse_text(path, text):
-                    self.digests.add(body_digest(article.body))
+                keys += ["d" + body_digest(article.body) for article in parse_text(path, text)]
                 values = parse_header(text)
         except (OSError, DecodeError, CorpusError):
-            return
+            return keys
         if values is not None:
             header = values[0]
-            self.add(header.get("url", ""), header.get("entry", ""), header.get("digest", ""))
+            keys += [prefix + header[name] for prefix, name in (("u", "url"), ("e", "entry"), ("d", "digest"))
+                     if header.get(name)]
+        return keys
 
-    def add(self, url: str, entry: str, digest: str) -> None:
-        if url:
-            self.urls.add(url)
-        if entry:
-            self.entries.add(entry)
-        if digest:
-            self.digests.add(digest)
+    def written(self, path: Path, entry: Entry) -> None:
+        """Note a file just written, so the next refresh need not read it."""
+        values = entry.fields()
+        keys = [prefix + values[name] for prefix, name in (("u", "url"), ("e", "entry"), ("d", "digest"))
+                if values[name]]
+        for key in keys:
+            self._add_key(key)
+        try:
+            info = path.stat()
+        except OSError:
+            return
+        self.files[str(path)[len(str(self.folder)) + 1:]] = [info.st_size, info.st_mtime_ns, keys]
+        self.changed = True
 
     def has_url(self, *urls: str) -> bool:
         return any(url and url in self.urls for url in urls)
@@ -347,6 +416,7 @@ class _Adder:
                 written = []
                 for entry in new:
                     entry.added, entry.tags = self.added_at, self.tags
+                    entry.digest = body_digest(clean_body(entry.body))
                     name = f"{book_key}-{int(entry.chapter):03d}.txt"
                     atomic_write_text(staging / name, format_entry(entry))
                     written.append((name, entry))
@@ -356,7 +426,9 @@ class _Adder:
                 shutil.rmtree(staging, ignore_errors=True)
                 raise
             for name, entry in written:
-                self._added(entry, target / name, shown)
+                self.index.written(target / name, entry)
+        for name, entry in written:
+            self._added(entry, target / name, shown)
         if len(new) < len(entries):
             self.skip(shown, f"{len(entries) - len(new)} chapters {ALREADY}")
 
@@ -395,11 +467,10 @@ class _Adder:
                 return
             path = _unique(self._ensure_library() / f"{self.index.stamp()}-{entry.digest[:6]}.txt")
             atomic_write_text(path, text)
-            self.index._seen.add(str(path))
+            self.index.written(path, entry)
         self._added(entry, path, what)
 
     def _added(self, entry: Entry, path: Path, what: str) -> None:
-        self.index.add(entry.url, entry.entry, entry.digest or body_digest(clean_body(entry.body)))
         title = " ".join(entry.title.split())
         self.report.added.append(Added(article_id(path, title), title, entry.source, path, what))
         self.tell(f"added {title}")
@@ -464,6 +535,9 @@ def add_sources(
         before = adder.done
         adder.add(str(source))
         adder.done = max(adder.done, before + 1)  # A feed or a text file counted its items.
+    if adder.index.changed:
+        with file_lock(adder._lock_path()):
+            adder.index.save()
     adder.tell(adder.report.summary())
     return adder.report
 
