@@ -35,7 +35,7 @@ class FirstPaint(reader.ui.app.ReaderApp):
     def done(self):
         global _painted, _painted_at
         _painted, _painted_at = time.perf_counter(), time.time()
-        assert self.view.layout_lines, "nothing was laid out"
+        assert self.reading.view.layout_lines, "nothing was laid out"
         self.exit()
     def run(self):
         return super().run(headless=True, size=(120, 35))

@@ -20,8 +20,7 @@ from reader.ui.widgets.status_bar import NoteBar, StatusBar
 
 
 def layer(view: ArticleView, name: str) -> list[tuple[int, int, str]]:
-    found = view._layers.get(name)
-    return [(s.start, s.end, s.style) for s in found.spans] if found else []
+    return [(s.start, s.end, s.style) for s in view.layer_spans(name)]
 
 
 async def fill_dialog(pilot, note: str, tags: str, colour: str | None = None) -> None:
@@ -83,7 +82,7 @@ async def test_words_and_sentences(seed_corpus):
 async def test_annotate_the_search_hit_or_entity_under_the_cursor(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.current.id in app._entities_complete)
+        await wait_until(pilot, lambda: app.reading.current.id in app.reading.entities.complete)
         view = app.query_one(ArticleView)
         body = seed_corpus.articles[0].body
         start = body.index("馬化騰")
@@ -158,7 +157,7 @@ async def test_list_filter_and_jump(seed_corpus):
         assert notes.option_count == 1
         await pilot.press("enter", "enter")
         await pilot.pause()
-        assert app.current.id == seed_corpus.articles[0].id
+        assert app.reading.current.id == seed_corpus.articles[0].id
         assert view.current_mark == 0 and view.cursor == 0
 
 

@@ -38,7 +38,7 @@ async def test_the_collector_comes_back_on_after_the_first_paint():
     try:
         app = make_app()
         async with app.run_test(size=SIZE) as pilot:
-            await wait_until(pilot, lambda: app._painted)
+            await wait_until(pilot, lambda: app.painted)
             assert gc.isenabled()
     finally:
         gc.enable()

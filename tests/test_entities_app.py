@@ -15,13 +15,12 @@ from reader.ui.widgets.entity_panel import EntityList, EntityPanel
 
 
 def entity_spans(view: ArticleView) -> list[tuple[int, int, str]]:
-    layer = view._layers.get("entities")
-    return [(s.start, s.end, s.style) for s in layer.spans] if layer else []
+    return [(s.start, s.end, s.style) for s in view.layer_spans("entities")]
 
 
 async def ready(pilot, app) -> ArticleView:
     view = app.query_one(ArticleView)
-    await wait_until(pilot, lambda: app.current.id in app._entities_complete and entity_spans(view))
+    await wait_until(pilot, lambda: app.reading.current.id in app.reading.entities.complete and entity_spans(view))
     return view
 
 
@@ -60,17 +59,17 @@ async def test_panel_groups_entities_and_jumps_to_mentions(seed_corpus):
         entity_list.highlighted = ids.index("entity:騰訊")
         await pilot.press("enter")
         await pilot.pause()
-        current = view._layers["current"].spans[0]
+        current = view.layer_spans("current")[0]
         assert (current.start, current.end) == (body.index("騰訊"), body.index("騰訊") + 2)
         view.focus()
         await pilot.press(".")
-        second = view._layers["current"].spans[0]
+        second = view.layer_spans("current")[0]
         assert second.start == body.index("騰訊", current.end) and body[second.start : second.end] == "騰訊"
         await pilot.press(",")
-        assert view._layers["current"].spans[0].start == current.start
+        assert view.layer_spans("current")[0].start == current.start
         await pilot.press(">")  # Any entity: the next one after 騰訊, whatever it is.
         nearest = min(e.start for e in view.entities if e.start > current.start)
-        assert view._layers["current"].spans[0].start == nearest
+        assert view.layer_spans("current")[0].start == nearest
 
 
 async def test_a_type_can_be_hidden_from_the_legend():
@@ -93,7 +92,7 @@ async def test_which_articles_mention_an_entity(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await wait_until(pilot, lambda: len(app._entities_complete) == len(seed_corpus.articles))
+        await wait_until(pilot, lambda: len(app.reading.entities.complete) == len(seed_corpus.articles))
         await pilot.press("e")
         await pilot.pause()
         entity_list = app.query_one(EntityList)
@@ -107,9 +106,9 @@ async def test_which_articles_mention_an_entity(seed_corpus):
         assert counts == sorted(counts, reverse=True)
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.current.id == screen.rows[1][0]
-        current = app.query_one(ArticleView)._layers["current"].spans[0]
-        assert app.current.body[current.start : current.end] == "馬化騰"
+        assert app.reading.current.id == screen.rows[1][0]
+        current = app.query_one(ArticleView).layer_spans("current")[0]
+        assert app.reading.current.body[current.start : current.end] == "馬化騰"
 
 
 FIRST_PAINT = """
@@ -120,8 +119,8 @@ from reader.system.paths import bundled
 
 class FirstPaint(ReaderApp):
     def on_mount(self):
-        self.call_after_refresh(self.painted)
-    def painted(self):
+        self.call_after_refresh(self.first_paint)
+    def first_paint(self):
         print("jieba imported at first paint:", "jieba" in sys.modules)
         self.exit()
 

@@ -24,7 +24,7 @@ async def test_after_choosing_an_entity_its_mention_keys_work_at_once(seed_corpu
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
-        await wait_until(pilot, lambda: app.current.id in app._entities_complete)
+        await wait_until(pilot, lambda: app.reading.current.id in app.reading.entities.complete)
         await pilot.press("e")
         await pilot.pause()
         entity_list = app.query_one(EntityPanel).query_one(EntityList)
@@ -42,15 +42,15 @@ async def test_next_article_follows_the_filtered_list():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.sidebar.apply_filter("紅包")  # Three of the seven titles hold 紅包.
+        app.reading.sidebar.apply_filter("紅包")  # Three of the seven titles hold 紅包.
         await pilot.pause()
-        shown = [article.id for article in app.sidebar.shown]
+        shown = [article.id for article in app.reading.sidebar.shown]
         assert 1 < len(shown) < 7
-        app.view.focus()
+        app.reading.view.focus()
         visited = set()
         for _ in range(len(shown) + 1):
             await pilot.press("]")
-            visited.add(app.current.id)
+            visited.add(app.reading.current.id)
         assert visited == set(shown)
         assert "Back to the first article." in messages(app)
 
@@ -62,7 +62,7 @@ async def test_keys_that_cannot_act_say_why():
         await pilot.press("n")
         assert messages(app)[-1] == "No search hits to step through: / searches every article."
         await pilot.press("l")
-        assert app.view.cursor is not None and "cursor is at the top of the view" in messages(app)[-1]
+        assert app.reading.view.cursor is not None and "cursor is at the top of the view" in messages(app)[-1]
         await pilot.press("x")
         assert messages(app)[-1] == "No annotation under the cursor (m lists them)."
         await pilot.press("ctrl+c")
@@ -75,7 +75,7 @@ async def test_searching_past_the_last_hit_says_it_wrapped():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.search_results = SearchIndex(app.corpus.articles).search("元寶派")
+        app.reading.search.results = SearchIndex(app.corpus.articles).search("元寶派")
         for _ in range(60):
             await pilot.press("n")
             if any("Wrapped around" in message for message in messages(app)):
@@ -103,7 +103,7 @@ async def test_a_title_shows_in_the_chosen_script_even_when_its_body_has_no_scri
         await pilot.pause()
         await pilot.press("t")  # 简体
         await pilot.pause()
-        assert app.view.texts.title == "第二篇标题"
+        assert app.reading.view.texts.title == "第二篇标题"
     shown = json.loads(reader("show", "1", "--script", "simplified", "--json", "--corpus", str(tmp_path)).stdout)
     assert shown["title"] == "第二篇标题"
 
@@ -124,7 +124,7 @@ async def test_the_annotations_list_and_toasts_follow_the_script(tmp_path: Path,
         option = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
         assert "腾讯" in option and "騰訊" not in option
         await pilot.press("escape")
-        app.view.move_cursor(start)
+        app.reading.view.move_cursor(start)
         await pilot.press("x")
         assert messages(app)[-1].startswith("Deleted “腾讯")
 
@@ -170,15 +170,15 @@ async def test_word_keys_start_the_segmenter_when_entities_came_from_the_cache(m
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("l", "w")
-        assert app.view.cursor == 0  # Not a character on: it waits for the words, and says so.
+        assert app.reading.view.cursor == 0  # Not a character on: it waits for the words, and says so.
         assert "Loading word boundaries: w and W move by words in a moment." in messages(app)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert started and "Loading word boundaries" not in app._busy.values()
+        assert started and "Loading word boundaries" not in app.reading.busy
         body = seed_corpus.articles[0].body  # 近期,騰訊一年一度的員工大會…
-        app.view.move_cursor(body.index("騰訊"))
+        app.reading.view.move_cursor(body.index("騰訊"))
         await pilot.press("w")
-        assert app.view.cursor == body.index("騰訊") + 2  # A word on, not a character.
+        assert app.reading.view.cursor == body.index("騰訊") + 2  # A word on, not a character.
 
 
 async def test_alt_w_in_the_search_box_switches_word_mode_and_types_nothing():
@@ -208,14 +208,14 @@ async def test_a_word_found_only_in_a_title_opens_that_article_at_its_top(seed_c
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.view.scroll_to(y=5, animate=False, immediate=True)
+        app.reading.view.scroll_to(y=5, animate=False, immediate=True)
         await pilot.press("slash")
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
         app.screen.query_one(Input).value = "殺出"
         await wait_until(pilot, lambda: app.screen.results is not None and len(app.screen.results) == 1)
         await pilot.press("enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen))
-        assert app.current.id == seed_corpus.articles[2].id and app.view.scroll_y == 0
+        assert app.reading.current.id == seed_corpus.articles[2].id and app.reading.view.scroll_y == 0
     cli = json.loads(reader("search", "殺出", "--json").stdout)
     assert [(row["in"], row["text"]) for row in cli] == [("title", "殺出")]
 
@@ -264,7 +264,7 @@ async def test_the_status_line_cuts_a_long_title_with_an_ellipsis_never_a_lone_d
         await pilot.pause()
         line = str(app.query_one(StatusBar).render()).rstrip()
         assert not line.endswith("·")
-        assert line.endswith("…") or line.endswith(app.current.title)
+        assert line.endswith("…") or line.endswith(app.reading.current.title)
 
 
 async def test_a_paste_into_the_note_is_text_and_keeps_the_focus():

@@ -132,7 +132,7 @@ async def test_many_articles_list_filter_and_page(tmp_path: Path):
         article_list = app.query_one(ArticleList)
         article_list.focus()
         await pilot.press("pagedown", "pagedown", "end")
-        assert article_list.highlighted == 599 and app.current.title == "標題599"
+        assert article_list.highlighted == 599 and app.reading.current.title == "標題599"
         await pilot.press("f", *"標題42")
         await pilot.pause()
         assert str(app.query_one(Sidebar).query_one("#count").render()) == "11 of 600 articles"
@@ -158,4 +158,4 @@ async def test_a_corpus_listed_from_the_cache_is_checked_after_the_first_paint(t
         assert [a.title for a in app.corpus.articles] == ["標題0", "改了的標題", "標題2", "新來的"]
         assert [a.title for a in app.query_one(Sidebar).article_list.entries][1] == "改了的標題"
         assert str(app.query_one(Sidebar).query_one("#count").render()) == "4 articles"
-        assert app.current.title == "標題0"  # The article being read stays open.
+        assert app.reading.current.title == "標題0"  # The article being read stays open.

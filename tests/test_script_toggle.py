@@ -40,7 +40,7 @@ async def test_toggle_keeps_highlights_position_and_returns_to_the_original(seed
         assert view.script_mode == SIMPLIFIED
         assert word_at(view, start, start + 3) == "马化腾"
         assert view.position == position
-        assert view._layers["test"].spans == [Span(start, start + 3, "article-view--heading")]
+        assert view.layer_spans("test") == [Span(start, start + 3, "article-view--heading")]
         assert "简体" in str(app.query_one(StatusBar).render())
         await pilot.press("t")
         await pilot.pause()

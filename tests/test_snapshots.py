@@ -15,7 +15,7 @@ async def settled(pilot) -> None:
     app = pilot.app
     await wait_until(
         pilot,
-        lambda: len(app._entities_complete) == len(app.corpus.articles) and not app._busy and app.query("KeyHints"),
+        lambda: len(app.reading.entities.complete) == len(app.corpus.articles) and not app.reading.busy and app.query("KeyHints"),
     )
 
 

@@ -434,3 +434,35 @@ def place_all(annotations: list[Annotation], bodies: dict[str, str]) -> tuple[li
         found = annotation.placed(bodies.get(annotation.article))
         (placed if found is not None else orphans).append(found or annotation)
     return placed, orphans
+
+
+def innermost_at(annotations: list[Annotation], offset: int | None) -> Annotation | None:
+    """The annotation whose text holds `offset`; of nested ones, the shortest (the one drawn on top)."""
+    if offset is None:
+        return None
+    inside = [a for a in annotations if a.start <= offset < a.end]
+    return min(inside, key=lambda a: a.end - a.start) if inside else None
+
+
+class PlacedAnnotations:
+    """Each article's annotations where their quotes are now (orphans left out), placed once per
+    article until the store or the article changes (`forget`)."""
+
+    def __init__(self, store: AnnotationStore) -> None:
+        self.store = store
+        self._placed: dict[str, list[Annotation]] = {}
+
+    def of(self, article_id: str, body: str) -> list[Annotation]:
+        if article_id not in self._placed:
+            self._placed[article_id] = place_all(self.store.for_article(article_id), {article_id: body})[0]
+        return self._placed[article_id]
+
+    def at(self, article_id: str, body: str, offset: int | None) -> Annotation | None:
+        return innermost_at(self.of(article_id, body), offset)
+
+    def forget(self, article_id: str | None = None) -> None:
+        """Place again next time: one article's annotations, or (None) every article's."""
+        if article_id is None:
+            self._placed.clear()
+        else:
+            self._placed.pop(article_id, None)

@@ -23,8 +23,13 @@ import hashlib
 import json
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from reader.articles.corpus import Article
 
 from reader.entities.mentions import (
     DATE,
@@ -305,7 +310,7 @@ def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
         kept.append((entity, source))
     chosen: list[Entity] = []
     taken = bytearray(size)
-    for entity, source in sorted(kept, key=lambda c: (c[1] != USER, -(c[0].end - c[0].start), c[1], c[0].start)):
+    for entity, _source in sorted(kept, key=lambda c: (c[1] != USER, -(c[0].end - c[0].start), c[1], c[0].start)):
         if not any(taken[entity.start : entity.end]):
             chosen.append(entity)
             taken[entity.start : entity.end] = b"\x01" * (entity.end - entity.start)
@@ -366,10 +371,38 @@ class EntityCache:
             temporary.unlink(missing_ok=True)  # A cache that cannot be written only costs time.
 
 
-def detect_cached(body: str, gazetteer: Gazetteer, cache: EntityCache) -> list[Entity]:
-    cached = cache.get(body, gazetteer)
+def detect_cached(body: str, gazetteer: Gazetteer, cache: EntityCache, *, quick: bool = False,
+                  folded: str | None = None) -> list[Entity]:
+    """`detect`, from the cache when it has the answer (`quick`: without the model)."""
+    cached = cache.get(body, gazetteer, quick=quick)
     if cached is not None:
         return cached
-    entities = detect(body, gazetteer)
-    cache.put(body, gazetteer, entities)
+    entities = detect(body, gazetteer, use_model=not quick, folded=folded)
+    cache.put(body, gazetteer, entities, quick=quick)
     return entities
+
+
+class Found(NamedTuple):
+    """Entities found in one article; `complete` when the model has had its say too."""
+
+    article_id: str
+    entities: list[Entity]
+    complete: bool
+    done: int
+    """How many of the other articles are done (0 while the article read first is)."""
+
+
+def detect_articles(first: Article | None, others: list[Article], gazetteer: Gazetteer, cache: EntityCache, *,
+                    quick: bool = False, folded: Callable[[Article], str | None] | None = None) -> Iterator[Found]:
+    """Entities article by article: `first` (the one being read) at once from the gazetteer and
+    patterns, then with the model; then `others`, without the model if `quick` (a large corpus),
+    on their folded texts when `folded` has them."""
+    if first is not None:
+        entities = cache.get(first.body, gazetteer)
+        if entities is None:
+            yield Found(first.id, detect(first.body, gazetteer, use_model=False), False, 0)
+            entities = detect_cached(first.body, gazetteer, cache)
+        yield Found(first.id, entities, True, 0)
+    for done, article in enumerate(others, start=1):
+        entities = detect_cached(article.body, gazetteer, cache, quick=quick, folded=folded(article) if folded else None)
+        yield Found(article.id, entities, not quick, done)

@@ -35,7 +35,8 @@ class Edit:
     color: str
 
 
-DELETE = "delete"
+class Deleted:
+    """What the dialog of an existing annotation is dismissed with when the reader deletes it."""
 
 
 def parse_tags(text: str) -> tuple[str, ...]:
@@ -44,8 +45,8 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tags))
 
 
-class AnnotateScreen(ModalScreen[Edit | str | None]):
-    """Dismissed with an `Edit`, with DELETE (existing annotations), or with None (cancelled)."""
+class AnnotateScreen(ModalScreen[Edit | Deleted | None]):
+    """Dismissed with an `Edit`, with `Deleted` (existing annotations), or with None (cancelled)."""
 
     BINDINGS = bindings_for("dialog") + bindings_for("annotate")
 
@@ -126,7 +127,7 @@ class AnnotateScreen(ModalScreen[Edit | str | None]):
 
     def action_delete(self) -> None:
         if self.existing:
-            self.dismiss(DELETE)
+            self.dismiss(Deleted())
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,20 +9,20 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import accumulate
 
 from rich.segment import Segment
 from textual import events
 from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.articles.corpus import Article
 from reader.text.linebreak import clip, quick_width
 from reader.ui.widgets.bindings import bindings_for
-from reader.ui.widgets.lines import LineView
+from reader.ui.widgets.lines import RowList
 
 TITLE_LINES = 2
 
@@ -32,7 +32,7 @@ def details(article: Article) -> str:
     return f"{article.source or os.path.basename(article.path)} · {article.length:,}字"
 
 
-class ArticleList(LineView, can_focus=True):
+class ArticleList(RowList, can_focus=True):
     BINDINGS = bindings_for("sidebar")
 
     COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted"}
@@ -50,26 +50,26 @@ class ArticleList(LineView, can_focus=True):
     }
     """
 
-    highlighted: reactive[int | None] = reactive(None, always_update=False)
-
+    @dataclass
     class Highlighted(Message):
-        """The highlight moved to another entry (by key, mouse or code)."""
+        """The highlight moved to another entry (by key or mouse)."""
 
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
+        article_id: str
 
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ArticleList.Highlighted)  # Held down, a key moves many rows.
+
+    @dataclass
     class Selected(Message):
         """The reader chose an entry (enter or click)."""
 
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
+        article_id: str
 
+    @dataclass
     class TypedToFilter(Message):
-        def __init__(self, character: str) -> None:
-            super().__init__()
-            self.character = character
+        """A printable key nothing is bound to: the start of a filter."""
+
+        character: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -89,7 +89,7 @@ class ArticleList(LineView, can_focus=True):
             self._measure()
         index = next((i for i, entry in enumerate(entries) if entry.id == highlight), None)
         self.set_reactive(ArticleList.highlighted, index)
-        self._redraw()
+        self.redraw()
         self.scroll_to_highlight()
 
     def set_display(self, display: Callable[[str], str]) -> None:
@@ -99,14 +99,15 @@ class ArticleList(LineView, can_focus=True):
         """
         self._display = display
         self._titles.clear()
-        self._redraw()
+        self.redraw()
 
     def highlight(self, article_id: str) -> None:
         """Highlight an entry without announcing it (the app already shows that article)."""
         index = next((i for i, entry in enumerate(self.entries) if entry.id == article_id), None)
         if index is not None and index != self.highlighted:
+            old = self.highlighted
             self.set_reactive(ArticleList.highlighted, index)
-            self._redraw()
+            self.redraw_rows(row for item in (old, index) if item is not None for row in self.item_rows(item))
             self.scroll_to_highlight()
 
     @property
@@ -131,15 +132,14 @@ class ArticleList(LineView, can_focus=True):
     def _measure_the_rest(self, width: int) -> None:
         if width == self._measured_width and self.entries:
             self._measure(everything=True)
-            self._redraw()
+            self.redraw()
             self.scroll_to_highlight()
 
     def on_resize(self) -> None:
         if self._width != self._measured_width:
             self._measure()
-            self._redraw()
+            self.redraw()
             self.scroll_to_highlight()
-
 
     def entry_at(self, row: int) -> int | None:
         if not 0 <= row < self._starts[-1]:
@@ -181,49 +181,19 @@ class ArticleList(LineView, can_focus=True):
 
     # -- moving ---------------------------------------------------------------------------------
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
-        self._redraw()
-        if new is not None:
-            self.scroll_to_highlight()
-            self.post_message(self.Highlighted(self.entries[new].id))
+    @property
+    def item_count(self) -> int:
+        return len(self.entries)
 
-    def validate_highlighted(self, index: int | None) -> int | None:
-        if index is None or not self.entries:
-            return None
-        return max(0, min(index, len(self.entries) - 1))
+    def item_rows(self, item: int) -> range:
+        """The rows of an entry (none until the entries are measured: the first resize scrolls)."""
+        return range(self._starts[item], self._starts[item + 1]) if item + 1 < len(self._starts) else range(0)
 
-    def scroll_to_highlight(self) -> None:
-        if self.highlighted is None or self.highlighted + 1 >= len(self._starts):
-            return  # Nothing highlighted, or not measured yet (the first resize scrolls).
-        top = self._starts[self.highlighted]
-        height = self._starts[self.highlighted + 1] - top
-        self.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True, force=True)
+    def highlight_moved(self, item: int) -> None:
+        self.post_message(self.Highlighted(self.entries[item].id))
 
-    def _move(self, step: int) -> None:
-        if not self.entries:
-            return
-        self.highlighted = 0 if self.highlighted is None else self.highlighted + step
-
-    def action_cursor_down(self) -> None:
-        self._move(+1)
-
-    def action_cursor_up(self) -> None:
-        self._move(-1)
-
-    def action_first(self) -> None:
-        self.highlighted = 0
-
-    def action_last(self) -> None:
-        self.highlighted = len(self.entries) - 1
-
-    def _page_rows(self) -> int:
+    def page_items(self) -> int:
         return max(1, self.scrollable_content_region.height // 3)
-
-    def action_page_down(self) -> None:
-        self._move(+self._page_rows())
-
-    def action_page_up(self) -> None:
-        self._move(-self._page_rows())
 
     def action_select(self) -> None:
         if self.highlighted is not None:

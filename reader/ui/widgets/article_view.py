@@ -8,6 +8,7 @@ scrolls as fast as a short one. Everything drawn on the text (highlights of any 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.segment import Segment
@@ -53,6 +54,21 @@ class Span(NamedTuple):
     start: int
     end: int
     style: str
+
+
+class Caret(NamedTuple):
+    """The reading cursor (a body offset; None until a key or click places it) and, while text is
+    being selected, where the selection started."""
+
+    cursor: int | None = None
+    anchor: int | None = None
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected text as (start, end), the cursor's character included, or None."""
+        if self.anchor is None or self.cursor is None:
+            return None
+        return min(self.anchor, self.cursor), max(self.anchor, self.cursor) + 1
 
 
 class SpanLayer:
@@ -109,27 +125,40 @@ class ArticleView(LineView, can_focus=True):
     #: Layers drawn later win where they overlap.
     LAYER_ORDER = ("entities", "annotations", "hits", "current", "selection", "cursor")
 
+    @dataclass
     class Moved(Message):
         """The reading position changed (scrolled, resized or a new article)."""
 
-    class CursorMoved(Message):
-        """The reading cursor moved (or appeared, or went away)."""
+        position: int
+        """Body offset of the first line in view."""
 
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ArticleView.Moved)  # Only where scrolling ends matters.
+
+    @dataclass
+    class CursorMoved(Message):
+        """The reading cursor moved (or appeared, or went away), or the selection changed."""
+
+        caret: Caret
+
+    @dataclass
     class WordsNeeded(Message):
         """Word movement was asked for before jieba runs: start it (characters until then)."""
 
+    @dataclass
     class Busy(Message):
         """Long work started (`what` says which) or ended (`what` is None)."""
 
-        def __init__(self, what: str | None) -> None:
-            super().__init__()
-            self.what = what
+        what: str | None
 
     #: Articles longer than this (characters) are converted and laid out in a worker thread.
     BACKGROUND_FROM = 50_000
 
     script_mode: reactive[str] = reactive(ORIGINAL)
     """Show the original text, or the article converted to SIMPLIFIED or TRADITIONAL."""
+
+    caret: reactive[Caret] = reactive(Caret(), always_update=False, repaint=False)
+    """The cursor and the selection's anchor; changing it redraws the rows the two touch."""
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
@@ -146,9 +175,6 @@ class ArticleView(LineView, can_focus=True):
         self._shown_types: frozenset[str] = frozenset(TYPES)
         self.chosen_entity: str | None = None
         """The key of the entity the mention keys walk through (None: any entity)."""
-        self.cursor: int | None = None
-        """The reading cursor: a body offset, or None until a movement key places it."""
-        self._anchor: int | None = None
         self._word_starts: dict[tuple[str, int], list[int]] = {}
         self._dragging = False
 
@@ -161,7 +187,7 @@ class ArticleView(LineView, can_focus=True):
             self._texts = None
             self._layers = {}
             self._entities = []
-            self.cursor = self._anchor = None
+            self.set_reactive(ArticleView.caret, Caret())
         self.article = article
         self._prepare(offset)
 
@@ -197,7 +223,7 @@ class ArticleView(LineView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if round(old_value) != round(new_value):
-            self.post_message(self.Moved())
+            self.post_message(self.Moved(self.position))
 
     def scroll_to_offset(self, offset: int, *, center: bool = False) -> None:
         if self._layout is None:
@@ -211,13 +237,36 @@ class ArticleView(LineView, can_focus=True):
         self.scroll_to(y=line, animate=False, immediate=True)
 
     def set_layer(self, name: str, spans: list[Span]) -> None:
-        """Draw `spans` (body offsets) in their component-class styles; replaces the layer `name`."""
+        """Draw `spans` (body offsets) in their component-class styles; replaces the layer `name`.
+        The rows the old and new spans cover are drawn again, all rows if they are many."""
+        old = self._layers.get(name)
         if spans:
             self._layers[name] = SpanLayer(spans)
         else:
             self._layers.pop(name, None)
         self._layers = {key: self._layers[key] for key in sorted(self._layers, key=self._layer_rank)}
-        self._redraw()
+        changed = (old.spans if old else []) + spans
+        if self._layout is None or len(changed) > self.FEW_SPANS:
+            self.redraw()
+        else:
+            self.redraw_rows(row for span in changed for row in self._rows_of(span.start, span.end))
+
+    #: Up to this many spans changed, only their rows are drawn again.
+    FEW_SPANS = 64
+
+    def _rows_of(self, start: int, end: int) -> range:
+        assert self._layout is not None
+        return range(self._layout.line_of(start), self._layout.line_of(max(start, end - 1)) + 1)
+
+    def layer_spans(self, name: str) -> list[Span]:
+        """The spans drawn in layer `name` (see `LAYER_ORDER`), by start."""
+        found = self._layers.get(name)
+        return list(found.spans) if found else []
+
+    def spans_at(self, name: str, offset: int) -> list[Span]:
+        """The spans of layer `name` that hold body `offset`."""
+        found = self._layers.get(name)
+        return found.overlapping(offset, offset + 1) if found else []
 
     # -- entities -------------------------------------------------------------------------------
 
@@ -304,32 +353,35 @@ class ArticleView(LineView, can_focus=True):
     # -- cursor and selection -------------------------------------------------------------------
 
     @property
+    def cursor(self) -> int | None:
+        """The reading cursor: a body offset, or None until a movement key places it."""
+        return self.caret.cursor
+
+    @property
     def selection(self) -> tuple[int, int] | None:
         """The selected text as (start, end), the cursor's character included, or None."""
-        if self._anchor is None or self.cursor is None:
-            return None
-        return min(self._anchor, self.cursor), max(self._anchor, self.cursor) + 1
+        return self.caret.selection
 
     def move_cursor(self, offset: int | None, *, extend: bool | None = None) -> None:
-        """Put the cursor at `offset` (None removes it), bring it into view, redraw the marks."""
+        """Put the cursor at `offset` (None removes it) and bring it into view. `extend=False`
+        ends a selection; otherwise one in progress follows the cursor."""
         body = self._texts.body if self._texts else ""
         if offset is not None:
             offset = max(0, min(offset, len(body) - 1))
-        self.cursor = offset
-        if offset is None:
-            self._anchor = None
-        elif extend is False:
-            self._anchor = None
-        cursor_spans = [Span(offset, offset + 1, "article-view--cursor")] if offset is not None else []
-        self.set_layer("cursor", cursor_spans)
-        selection = self.selection
-        self.set_layer("selection", [Span(*selection, "article-view--selection")] if selection else [])
+        anchor = None if offset is None or extend is False else self.caret.anchor
+        self.caret = Caret(offset, anchor)
         if offset is not None and self._layout is not None:
             line = self._layout.line_of(offset)
             top, height = round(self.scroll_y), self.scrollable_content_region.height
             if not top <= line < top + height:
                 self.scroll_to(y=max(0, line - height // 3), animate=False, immediate=True)
-        self.post_message(self.CursorMoved())
+
+    def watch_caret(self, caret: Caret) -> None:
+        cursor = caret.cursor
+        self.set_layer("cursor", [Span(cursor, cursor + 1, "article-view--cursor")] if cursor is not None else [])
+        selection = caret.selection
+        self.set_layer("selection", [Span(*selection, "article-view--selection")] if selection else [])
+        self.post_message(self.CursorMoved(caret))
 
     def _cursor_or_top(self) -> int | None:
         """The cursor, or, if it is out of view, the start of the first body line in view."""
@@ -394,10 +446,8 @@ class ArticleView(LineView, can_focus=True):
         here = self._cursor_or_top()
         if here is None:
             return
-        if self._anchor is None:
-            self.cursor = here
-            self._anchor = here
-            self.move_cursor(here)
+        if self.caret.anchor is None:
+            self.caret = Caret(here, here)
         else:
             self.move_cursor(self.cursor, extend=False)
 
@@ -455,10 +505,9 @@ class ArticleView(LineView, can_focus=True):
         if target is None:
             return
         self.focus()
-        self._anchor = target
         self._dragging = True
         self.capture_mouse()
-        self.move_cursor(target)
+        self.caret = Caret(target, target)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         if not self._dragging:
@@ -472,7 +521,7 @@ class ArticleView(LineView, can_focus=True):
         if self._dragging:
             self._dragging = False
             self.release_mouse()
-            if self._anchor == self.cursor:  # A click, not a drag: a cursor, no selection.
+            if self.caret.anchor == self.cursor:  # A click, not a drag: a cursor, no selection.
                 self.move_cursor(self.cursor, extend=False)
 
     # -- layout ---------------------------------------------------------------------------------
@@ -562,12 +611,12 @@ class ArticleView(LineView, can_focus=True):
         self._texts, self._layout = texts, layout
         self._busy = self._busy if preview else None
         self.virtual_size = Size(self.scrollable_content_region.width, len(layout))
-        self._redraw()
+        self.redraw()
         if header_line is not None and header_line <= layout.first_body_line:
             self.scroll_to(y=header_line, animate=False, immediate=True)
         else:
             self.scroll_to_offset(offset)
-        self.post_message(self.Moved())
+        self.post_message(self.Moved(self.position))
         if not preview:
             self.post_message(self.Busy(None))
 
@@ -575,8 +624,8 @@ class ArticleView(LineView, can_focus=True):
         if self._layout is None or self._layout.width != self._text_width:
             self._prepare(self.position)
         else:
-            self._redraw()  # The margin may have changed,
-            self.post_message(self.Moved())  # and how much of the article is in view.
+            self.redraw()  # The margin may have changed,
+            self.post_message(self.Moved(self.position))  # and how much of the article is in view.
 
     # -- drawing --------------------------------------------------------------------------------
 

@@ -9,8 +9,12 @@ from textual.binding import Binding
 
 from reader.settings.keymap import ACTIONS, default_keys
 
+#: The `app` actions that work on every screen; the others are the reading screen's.
+APP_WIDE = frozenset({"app.quit", "app.help", "app.command_palette"})
 
-def bindings_for(context: str) -> list[Binding]:
+
+def bindings_for(context: str, *, app_wide: bool | None = None) -> list[Binding]:
+    """The bindings of a context; of `app`, with `app_wide`, only those (or only the others)."""
     return [
         Binding(
             default_keys(action.id),
@@ -22,5 +26,5 @@ def bindings_for(context: str) -> list[Binding]:
             id=action.id,
         )
         for action in ACTIONS.values()
-        if action.context == context
+        if action.context == context and (app_wide is None or (action.id in APP_WIDE) == app_wide)
     ]

@@ -15,6 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
+from reader.settings.keymap import ACTIONS
+
+_ORDER = {action_id: number for number, action_id in enumerate(ACTIONS)}
+
 #: Cells a hint takes besides its key and label (the key's padding, the label's).
 _PADDING = 3
 #: Room kept for the command palette's key on the right.
@@ -61,7 +65,7 @@ class KeyHints(Footer):
 
     def hints(self) -> list:
         """(key, binding, enabled, tooltip) to show, most useful first: the help key, then the
-        focused widget's keys, then its containers', the screen's and the app's."""
+        focused widget's keys, then its containers', then those that work everywhere."""
         screen = self.app.screen
         focused = screen.focused
         chain = [id(node) for node in focused.ancestors_with_self] if focused is not None else [id(screen)]
@@ -73,8 +77,14 @@ class KeyHints(Footer):
             if focused is not None and focused.check_consume_key(key, _character(key)):
                 continue  # It would be typed, not obeyed.
             seen.add(binding.id or binding.action)
-            rank = -1 if binding.id == "app.help" else chain.index(id(node)) if id(node) in chain else len(chain)
-            found.append((rank, len(found), (key, binding, enabled, tooltip)))
+            if binding.id == "app.help":
+                rank = -1
+            elif (binding.id or "").startswith("app.") or id(node) not in chain:
+                rank = len(chain)  # Keys that work everywhere (the app's and the reading screen's) last.
+            else:
+                rank = chain.index(id(node))
+            order = _ORDER.get(binding.id or "", len(_ORDER) + len(found))  # As in keymap.toml.
+            found.append((rank, order, (key, binding, enabled, tooltip)))
         return [hint for _, _, hint in sorted(found)]
 
 

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.strip import Strip
 
 from reader.search.index import CONTEXT, Hit, Results, snippet
 from reader.ui.widgets.bindings import bindings_for
-from reader.ui.widgets.lines import LineView
+from reader.ui.widgets.lines import RowList
 
 #: Articles whose rows are built at a time.
 PAGE = 60
@@ -33,7 +32,7 @@ class Row:
     """Which hit of that article (None: the article's heading row)."""
 
 
-class ResultList(LineView, can_focus=True):
+class ResultList(RowList, can_focus=True):
     BINDINGS = bindings_for("results")
 
     COMPONENT_CLASSES = {"result-list--title", "result-list--count", "result-list--match", "result-list--highlighted"}
@@ -49,15 +48,13 @@ class ResultList(LineView, can_focus=True):
     }
     """
 
-    highlighted: reactive[int | None] = reactive(None)
-
+    @dataclass
     class Chosen(Message):
         """A hit (or an article's first hit) was chosen."""
 
-        def __init__(self, position: int, hit: int) -> None:
-            super().__init__()
-            self.position = position
-            self.hit = hit
+        position: int
+        """The article's position in the corpus."""
+        hit: int
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -73,7 +70,7 @@ class ResultList(LineView, can_focus=True):
         self._build_page()
         self.set_reactive(ResultList.highlighted, 1 if len(self.rows) > 1 else None)
         self.scroll_to(y=0, animate=False, immediate=True)
-        self._redraw()
+        self.redraw()
 
     def _build_page(self) -> None:
         if self.results is None:
@@ -88,7 +85,7 @@ class ResultList(LineView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
-        self._redraw()
+        self.redraw()
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -126,37 +123,14 @@ class ResultList(LineView, can_focus=True):
 
     # -- moving ---------------------------------------------------------------------------------
 
-    def watch_highlighted(self, old: int | None, new: int | None) -> None:
-        for row in (old, new):
-            if row is not None:
-                self._strips.discard(row)
-        self.refresh()
-        if new is None:
-            return
-        if new > len(self.rows) - 20 and self.results and self._pages_built * PAGE < len(self.results.indices):
+    @property
+    def item_count(self) -> int:
+        return len(self.rows)
+
+    def highlight_moved(self, item: int) -> None:
+        """Near the end of the rows built, build the next page of articles."""
+        if item > len(self.rows) - 20 and self.results and self._pages_built * PAGE < len(self.results.indices):
             self._build_page()
-        self.scroll_to_region(Region(0, new, 1, 1), animate=False, immediate=True)
-
-    def validate_highlighted(self, index: int | None) -> int | None:
-        if index is None or not self.rows:
-            return None
-        return max(0, min(index, len(self.rows) - 1))
-
-    def _move(self, step: int) -> None:
-        if self.rows:
-            self.highlighted = 0 if self.highlighted is None else self.highlighted + step
-
-    def action_cursor_down(self) -> None:
-        self._move(+1)
-
-    def action_cursor_up(self) -> None:
-        self._move(-1)
-
-    def action_page_down(self) -> None:
-        self._move(+max(1, self.scrollable_content_region.height - 1))
-
-    def action_page_up(self) -> None:
-        self._move(-max(1, self.scrollable_content_region.height - 1))
 
     def action_choose(self) -> None:
         if self.highlighted is None:
