@@ -30,7 +30,9 @@ def main() -> None:
         for number in range(COUNT):
             article = articles[number % len(articles)]
             start = (number * 37) % (len(article.body) - 40)
-            annotation = Annotation.new(article.id, article.body, start, start + 12, note=f"筆記 {number}", tags=["標籤"])
+            annotation = Annotation.new(
+                article.id, article.body, start, start + 12, note=f"筆記 {number}", tags=["標籤"]
+            )
             seeded.append(annotation)
         store.add_many(seeded)  # Seed the file in one save; every change below goes the normal way.
         store = AnnotationStore(path)

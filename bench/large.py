@@ -82,7 +82,8 @@ asyncio.run(run())
 
 
 def _environment(home: str) -> dict:
-    env = {**os.environ, **{v: f"{home}/{v}" for v in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")}}
+    homes = ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+    env = {**os.environ, **{v: f"{home}/{v}" for v in homes}}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
@@ -123,7 +124,9 @@ def _corpus_figures(big: Path, seeds: Path) -> None:
             warm.append(_paint_ms(env, big))
             baseline.append(_paint_ms(env, seeds))
         seeds_memory = _settled_mb(env, seeds)
-    report("10,000 articles, first paint, caches warm", statistics.median(warm), statistics.median(baseline), target=1.2)
+    report(
+        "10,000 articles, first paint, caches warm", statistics.median(warm), statistics.median(baseline), target=1.2
+    )
     report("10,000 articles, memory when all work is done", memory, seeds_memory, unit="MB")
     print("  target <= 600 MB (maximum RSS); baseline: the seed articles")
 

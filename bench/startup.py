@@ -69,7 +69,8 @@ Bare().run(headless=True, size=(120, 35))
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as home:
-        env = {**os.environ, **{v: f"{home}/{v}" for v in ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")}}
+        homes = ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+        env = {**os.environ, **{v: f"{home}/{v}" for v in homes}}
         # As on a user's machine, compiled bytecode is cached: one warm-up run each writes it.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         run_python(READER, env), run_python(BARE, env)

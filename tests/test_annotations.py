@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from reader.annotations.anchoring import anchor, context_of
 from reader.annotations.store import COLORS, Annotation, AnnotationStore, StoreError
 
-BODY = "騰訊正在通過其最擅長的社交打法,試圖在日益擁擠的AI賽道中複製當年的移動支付奇蹟。馬化騰在公司年會上定調2025年為“AI大年”,並宣佈旗下AI應用“元寶”將於2月1日啟動春節分10億元現金活動。"
+BODY = (
+    "騰訊正在通過其最擅長的社交打法,試圖在日益擁擠的AI賽道中複製當年的移動支付奇蹟。"
+    "馬化騰在公司年會上定調2025年為“AI大年”,並宣佈旗下AI應用“元寶”將於2月1日啟動春節分10億元現金活動。"
+)
 
 
 def make(store: AnnotationStore, quote: str = "馬化騰", **fields) -> Annotation:
@@ -101,7 +104,10 @@ def test_a_damaged_file_shows_its_backup(tmp_path: Path):
 
 _annotation = st.builds(
     lambda start, length, note, tags, color: (start, min(len(BODY), start + length), note, tags, color),
-    st.integers(0, len(BODY) - 2), st.integers(1, 20), st.text(max_size=30), st.lists(st.text(min_size=1, max_size=8), max_size=3),
+    st.integers(0, len(BODY) - 2),
+    st.integers(1, 20),
+    st.text(max_size=30),
+    st.lists(st.text(min_size=1, max_size=8), max_size=3),
     st.sampled_from(COLORS),
 )
 
@@ -207,7 +213,9 @@ def test_killed_at_any_moment_the_file_holds_every_reported_save(tmp_path: Path)
 def test_two_writers_add_everything(tmp_path: Path):
     path = tmp_path / "notes.json"
     writers = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), tag, "200"], stdout=subprocess.PIPE, text=True, cwd=REPO)
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), tag, "200"], stdout=subprocess.PIPE, text=True, cwd=REPO
+        )
         for tag in ("left", "right")
     ]
     ids = set()

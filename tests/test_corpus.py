@@ -190,7 +190,8 @@ def test_a_file_whose_encoding_cannot_be_told_is_named_in_one_line(tmp_path: Pat
 
 def test_a_file_of_many_articles_is_read_once_for_all_their_bodies(tmp_path: Path, monkeypatch):
     path = tmp_path / "many.txt"
-    path.write_text("#科技\n" + "".join(f"標題{n}\n第{n}篇。騰訊在深圳。(新華社)\n" for n in range(100)), encoding="utf-8")
+    text = "#科技\n" + "".join(f"標題{n}\n第{n}篇。騰訊在深圳。(新華社)\n" for n in range(100))
+    path.write_text(text, encoding="utf-8")
     cache = CorpusCache(tmp_path / "cache")
     load_corpus([path], cache)
     reads = []

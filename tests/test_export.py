@@ -26,7 +26,11 @@ AWKWARD = '逗號,和"引號"\n第二行,還有「括號」'
 def store(tmp_path: Path, seed_corpus) -> AnnotationStore:
     store = AnnotationStore(tmp_path / "notes.json")
     for number, (article, quote) in enumerate(
-        [(seed_corpus.articles[2], "豆包手機"), (seed_corpus.articles[0], "馬化騰"), (seed_corpus.articles[0], "元寶派")]
+        [
+            (seed_corpus.articles[2], "豆包手機"),
+            (seed_corpus.articles[0], "馬化騰"),
+            (seed_corpus.articles[0], "元寶派"),
+        ]
     ):
         start = article.body.index(quote)
         store.add(Annotation.new(article.id, article.body, start, start + len(quote), note=f"{AWKWARD}{number}",
@@ -123,9 +127,10 @@ def test_export_import_export_is_the_same(store, seed_corpus, tmp_path: Path):
 def test_import_places_by_quote_in_either_script_and_reports_the_rest(store, seed_corpus):
     items = json.loads(export("json", store.all(), articles(seed_corpus), SIMPLIFIED))
     for item in items:  # As another tool would: no article of ours, positions gone stale.
-        item["target"] = [{"source": "https://example.com/news", "selector": [item["target"]["selector"][0],
-                                                                              {"type": "TextPositionSelector", "start": 0, "end": 3}]}]
-    items.append({"type": "Annotation", "target": {"selector": {"type": "TextQuoteSelector", "exact": "不在任何文章裡的話"}}})
+        stale = {"type": "TextPositionSelector", "start": 0, "end": 3}
+        item["target"] = [{"source": "https://example.com/news", "selector": [item["target"]["selector"][0], stale]}]
+    unknown = {"type": "TextQuoteSelector", "exact": "不在任何文章裡的話"}
+    items.append({"type": "Annotation", "target": {"selector": unknown}})
     items.append({"type": "Annotation", "target": "https://example.com"})
     result = read_w3c(json.dumps(items), seed_corpus.articles)
     bodies = articles(seed_corpus)
@@ -175,7 +180,8 @@ async def test_export_from_the_app(tmp_path: Path, seed_corpus, monkeypatch):
         assert app.screen.query_one("#path").value == str(documents / "reader-annotations.csv")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        rows = list(csv.DictReader(io.StringIO((documents / "reader-annotations.csv").read_text(encoding="utf-8"), newline="")))
+        text = (documents / "reader-annotations.csv").read_text(encoding="utf-8")
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
         assert [r["note"] for r in rows] == [AWKWARD]
         (documents / "reader-annotations.csv").write_text("mine", encoding="utf-8")
         await pilot.press("X")  # Again: the format is remembered, the file is not replaced at once.

@@ -75,7 +75,8 @@ async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_p
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, AnnotateScreen)
-    assert [item["note"] for item in json.loads(path.read_text(encoding="utf-8"))["annotations"]] == ["一條不能丟的筆記"]
+    saved = json.loads(path.read_text(encoding="utf-8"))["annotations"]
+    assert [item["note"] for item in saved] == ["一條不能丟的筆記"]
 
 
 # -- signals ----------------------------------------------------------------------------------

@@ -38,7 +38,12 @@ def run_installed(installed: Path, *args: str, cwd: Path) -> subprocess.Complete
 def test_installed_package_is_the_one_that_runs(installed: Path, tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": str(installed)}
     where = subprocess.run(
-        [sys.executable, "-c", "import reader, reader.system.paths as p; print(reader.__file__); print(p.bundled('seeds')); print(p.bundled('keymap.toml'))"],
+        [
+            sys.executable,
+            "-c",
+            "import reader, reader.system.paths as p; "
+            "print(reader.__file__); print(p.bundled('seeds')); print(p.bundled('keymap.toml'))",
+        ],
         capture_output=True, text=True, cwd=tmp_path, env=env, check=True,
     ).stdout.splitlines()
     assert all(line.startswith(str(installed)) for line in where), where
@@ -80,10 +85,12 @@ def test_installed_reader_in_a_real_terminal(installed: Path, tmp_path: Path, is
     socket = f"reader-test-{os.getpid()}"
     launcher = tmp_path / "run.sh"
     environment = " ".join(
-        f"{name}={os.environ[name]}" for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
+        f"{name}={os.environ[name]}"
+        for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")
     )
     launcher.write_text(
-        f"#!/bin/sh\ncd {tmp_path}\nunset COLUMNS LINES\nexport {environment} PYTHONPATH={installed} TERM=xterm-256color\n"
+        f"#!/bin/sh\ncd {tmp_path}\nunset COLUMNS LINES\n"
+        f"export {environment} PYTHONPATH={installed} TERM=xterm-256color\n"
         f"exec {sys.executable} -m reader\n"
     )
     launcher.chmod(0o755)
@@ -102,7 +109,9 @@ def test_installed_reader_in_a_real_terminal(installed: Path, tmp_path: Path, is
         _wait_for(socket, "Scroll down a line")
         _tmux(socket, "send-keys", "-t", "reader", "Escape")
         deadline = time.monotonic() + 10  # Escape then q at once would read as alt+q.
-        while time.monotonic() < deadline and "Scroll down a line" in _tmux(socket, "capture-pane", "-p", "-t", "reader"):
+        while time.monotonic() < deadline and "Scroll down a line" in _tmux(
+            socket, "capture-pane", "-p", "-t", "reader"
+        ):
             time.sleep(0.2)
         _tmux(socket, "send-keys", "-t", "reader", "q")
         deadline = time.monotonic() + 10

@@ -71,11 +71,20 @@ def test_user_file_in_the_config_folder_is_used():
     [
         ('[app]\nquit = "q\n', r"keymap.toml:2: not valid TOML"),
         ('[app]\nquit = [\n', r"keymap.toml:2: not valid TOML: Invalid value"),
-        ('[app]\nquit = "q"\n\n[article]\nscrol_down = "x"\n', r"keymap.toml:5: unknown action 'article.scrol_down' (did you mean 'article.scroll_down'?)"),
-        ('[app]\nquit = "q"\n[article]\nscroll_down = "ctrl+jj"\n', r"keymap.toml:4: article.scroll_down: unknown key name 'ctrl+jj'"),
+        (
+            '[app]\nquit = "q"\n\n[article]\nscrol_down = "x"\n',
+            r"keymap.toml:5: unknown action 'article.scrol_down' (did you mean 'article.scroll_down'?)",
+        ),
+        (
+            '[app]\nquit = "q"\n[article]\nscroll_down = "ctrl+jj"\n',
+            r"keymap.toml:4: article.scroll_down: unknown key name 'ctrl+jj'",
+        ),
         ('[reader]\nquit = "q"\n', r"keymap.toml:1: unknown section [reader]"),
         ('[app]\nquit = 3\n', r"keymap.toml:2: app.quit must be a key or a list of keys"),
-        ('[article]\n\n\nscroll_down = "k"\n', r"keymap.toml:4: key 'k' is bound to both article.scroll_down and article.scroll_up"),
+        (
+            '[article]\n\n\nscroll_down = "k"\n',
+            r"keymap.toml:4: key 'k' is bound to both article.scroll_down and article.scroll_up",
+        ),
         ('[article]\nscroll_down = "q"\n', r"keymap.toml:2: key 'q' is bound to both app.quit and article.scroll_down"),
     ],
 )

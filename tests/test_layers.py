@@ -1,6 +1,6 @@
 """The package's layers: each imports only from itself and the layers below it, and only the UI
-imports Textual (the core measures text with rich's cell widths, the terminal's own table). A move that breaks this (a core module reaching for the app, the UI for the CLI)
-fails here, not in review."""
+imports Textual (the core measures text with rich's cell widths, the terminal's own table). A move
+that breaks this (a core module reaching for the app, the UI for the CLI) fails here, not in review."""
 
 from __future__ import annotations
 

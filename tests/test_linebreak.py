@@ -109,7 +109,9 @@ _word = st.sampled_from(
     list("騰訊馬化騰元寶派豆包手機杭州億元月日的了是在") + ["AI", "QQ", "2026", "2.5", "21%", "3.96%", "Q2"]
     + ["HunyuanImage", "——", "「騰訊」", "“AI”", "（2026）", "《元寶》", "(QQ)", "“HunyuanImage”"]
 )
-_after = st.sampled_from(["", "", "", "，", "。", "、", "？", "！", "：", "；", "」", "』", "）", "》", "”", "。”", ",", "?!", "……", "……”"])
+_after = st.sampled_from(
+    ["", "", "", "，", "。", "、", "？", "！", "：", "；", "」", "』", "）", "》", "”", "。”", ",", "?!", "……", "……”"]
+)
 _space = st.sampled_from(["", "", "", "", " ", "\u3000"])
 _token = st.tuples(_word, _after, _space).map("".join)
 _any = st.sampled_from(list("騰訊，。」“「（()—… ") + ["HunyuanImage"])
@@ -133,7 +135,9 @@ def test_any_text_breaks_by_the_rules(text, width):
     check(text, width)
 
 
-_title_char = st.sampled_from(list("騰訊馬化騰元寶派，。、「」“”（）《》—…·%％ ABCxyz019.:-é한글ｱ") + ["\U00020bb7", "\U0001f600"])
+_title_char = st.sampled_from(
+    list("騰訊馬化騰元寶派，。、「」“”（）《》—…·%％ ABCxyz019.:-é한글ｱ") + ["\U00020bb7", "\U0001f600"]
+)
 
 
 @given(st.lists(_title_char, max_size=60).map("".join))

@@ -113,7 +113,11 @@ def test_unseen_document_keeps_its_own_lines():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(list("騰訊元寶的了在是。？！”，\n ") + ["01. ", "圖源:網路", "## "]), max_size=400).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(list("騰訊元寶的了在是。？！”，\n ") + ["01. ", "圖源:網路", "## "]), max_size=400
+    ).map("".join)
+)
 def test_any_body_is_covered_by_blocks(body):
     covered(body)
     assert PARAGRAPH_TARGET > 0

@@ -52,7 +52,8 @@ def test_every_seed_converts_at_the_same_length(seed_corpus):
 
 
 def test_examples_from_the_seeds():
-    assert convert("馬化騰、騰訊、元寶派、豆包手機、杭州、10億元", SIMPLIFIED) == "马化腾、腾讯、元宝派、豆包手机、杭州、10亿元"
+    traditional = "馬化騰、騰訊、元寶派、豆包手機、杭州、10億元"
+    assert convert(traditional, SIMPLIFIED) == "马化腾、腾讯、元宝派、豆包手机、杭州、10亿元"
     assert convert("马化腾的腾讯", TRADITIONAL) == "馬化騰的騰訊"
 
 

@@ -62,7 +62,8 @@ async def test_highlighted_words_are_drawn_in_the_new_script(seed_corpus):
         view.set_layer("test", [Span(start, start + 2, "article-view--heading")])
         await pilot.press("t")
         await pilot.pause()
-        line = view.layout_lines.index(next(l for l in view.layout_lines if l.in_body and l.start <= start < l.end))
+        lines = view.layout_lines
+        line = lines.index(next(row for row in lines if row.in_body and row.start <= start < row.end))
         strip = view.render_line(line - round(view.scroll_y))
         styled = [seg for seg in strip if seg.style and seg.style.bold and seg.text.strip()]
         assert styled[0].text == "腾讯"

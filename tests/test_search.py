@@ -96,7 +96,10 @@ def test_every_hit_folds_to_a_query_word(seed_corpus, words, script, upper):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="騰腾訊讯元寶宝派AIai. ", max_size=60), st.text(alphabet="騰腾訊讯元寶宝派AIai.", min_size=1, max_size=4))
+@given(
+    st.text(alphabet="騰腾訊讯元寶宝派AIai. ", max_size=60),
+    st.text(alphabet="騰腾訊讯元寶宝派AIai.", min_size=1, max_size=4),
+)
 def test_find_hits_matches_a_plain_scan(text, word):
     folded, target = fold(text), fold(word)
     expected_starts = [i for i in range(len(folded)) if folded.startswith(target, i)]
@@ -117,7 +120,8 @@ def test_cli_search_json(seed_corpus):
         capture_output=True, text=True, cwd=REPO, check=True,
     )
     rows = json.loads(result.stdout)
-    texts = {(a.id, "body"): a.body for a in seed_corpus.articles} | {(a.id, "title"): a.title for a in seed_corpus.articles}
+    texts = {(a.id, "body"): a.body for a in seed_corpus.articles}
+    texts |= {(a.id, "title"): a.title for a in seed_corpus.articles}
     assert rows and all(set(row) == {"article", "in", "start", "end", "text", "snippet"} for row in rows)
     assert all(texts[row["article"], row["in"]][row["start"] : row["end"]] == row["text"] for row in rows)
     assert {row["in"] for row in rows} == {"title", "body"}  # 騰訊 is in a title too.

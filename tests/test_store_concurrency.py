@@ -60,7 +60,9 @@ def _run_writers(path: Path, count: int = EACH) -> list[multiprocessing.Process]
     context = multiprocessing.get_context("spawn")
     start = context.Event()
     _EVENTS.append(start)
-    processes = [context.Process(target=_writer, args=(str(path), f"w{n}", count, start, n % 2 == 1)) for n in range(WRITERS)]
+    processes = [
+        context.Process(target=_writer, args=(str(path), f"w{n}", count, start, n % 2 == 1)) for n in range(WRITERS)
+    ]
     for process in processes:
         process.start()
     start.set()

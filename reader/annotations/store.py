@@ -56,7 +56,9 @@ class Annotation(NamedTuple):
     modified: str = ""
 
     @classmethod
-    def new(cls, article: str, body: str, start: int, end: int, *, note: str = "", tags=(), color: str = DEFAULT_COLOR) -> Annotation:
+    def new(
+        cls, article: str, body: str, start: int, end: int, *, note: str = "", tags=(), color: str = DEFAULT_COLOR
+    ) -> Annotation:
         if not 0 <= start < end <= len(body):
             raise ValueError(f"the range {start}-{end} is not inside the article (0-{len(body)})")
         if color not in COLORS:

@@ -381,7 +381,8 @@ class CorpusCache:
         from reader.system.storage import atomic_write_text
 
         try:
-            atomic_write_text(self._path(paths), json.dumps({"version": self.VERSION, "files": files}, ensure_ascii=False))
+            text = json.dumps({"version": self.VERSION, "files": files}, ensure_ascii=False)
+            atomic_write_text(self._path(paths), text)
         except OSError:
             pass  # Only the next start is slower.
 
@@ -390,7 +391,9 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
 
-def _from_entry(path: str, entry: list, checked: tuple[tuple[int, int, int], str] | None = None) -> list[Article] | None:
+def _from_entry(
+    path: str, entry: list, checked: tuple[tuple[int, int, int], str] | None = None
+) -> list[Article] | None:
     try:
         file = _SourceFile(path, len(entry[1]), checked)
         return [

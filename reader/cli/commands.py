@@ -76,7 +76,9 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     where = annotate.add_mutually_exclusive_group(required=True)
     where.add_argument("--quote", metavar="TEXT", help="the text to annotate, as it is in the article")
     where.add_argument("--start", type=int, metavar="N", help="where the text starts (code points)")
-    annotate.add_argument("--occurrence", type=int, default=1, metavar="N", help="which occurrence of --quote (default 1)")
+    annotate.add_argument(
+        "--occurrence", type=int, default=1, metavar="N", help="which occurrence of --quote (default 1)"
+    )
     annotate.add_argument("--end", type=int, metavar="M", help="where the text ends (with --start)")
     annotate.add_argument("--note", default="", help="the note")
     annotate.add_argument("--tag", action="append", default=[], dest="tags", help="a tag (repeatable)")
@@ -100,7 +102,9 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     exporting.add_argument("--tag", help="only annotations with this tag")
     exporting.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script quotes are shown in")
     exporting.add_argument("--output", type=Path, metavar="FILE", help="write here (default: standard output)")
-    exporting.add_argument("--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for spreadsheets)")
+    exporting.add_argument(
+        "--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for spreadsheets)"
+    )
     exporting.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                            help="the annotations file to use")
 
@@ -322,7 +326,9 @@ def cmd_annotations(args: argparse.Namespace) -> None:
         annotations = [a for a in annotations if args.tag in a.tags]
     placed, orphans = place_all(annotations, bodies)
     if args.json:
-        _print_json([{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans])
+        _print_json(
+            [{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans]
+        )
         return
     for annotation in placed + orphans:
         where = "orphaned" if annotation in orphans else f"{annotation.start}-{annotation.end}"
@@ -335,7 +341,9 @@ def cmd_export(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
     chosen = _article(corpus, args.article).id if args.article else None
     annotations = [
-        a for a in _readable_store(args).all() if (chosen is None or a.article == chosen) and (not args.tag or args.tag in a.tags)
+        a
+        for a in _readable_store(args).all()
+        if (chosen is None or a.article == chosen) and (not args.tag or args.tag in a.tags)
     ]
     text = export_current(args.format, annotations, corpus.articles, args.script, bom=args.bom)
     if args.output is None:

@@ -404,5 +404,7 @@ def detect_articles(first: Article | None, others: list[Article], gazetteer: Gaz
             entities = detect_cached(first.body, gazetteer, cache)
         yield Found(first.id, entities, True, 0)
     for done, article in enumerate(others, start=1):
-        entities = detect_cached(article.body, gazetteer, cache, quick=quick, folded=folded(article) if folded else None)
+        entities = detect_cached(
+            article.body, gazetteer, cache, quick=quick, folded=folded(article) if folded else None
+        )
         yield Found(article.id, entities, not quick, done)

@@ -77,9 +77,14 @@ ACTIONS: dict[str, Action] = {
         Action("article.line_down", "line_down", "Cursor down a line"),
         Action("article.line_up", "line_up", "Cursor up a line"),
         Action("article.toggle_selection", "toggle_selection", "Start or drop a selection at the cursor", "Select"),
-        Action("article.annotate", "screen.annotate", "Annotate the selection (or what is under the cursor)", "Annotate"),
+        Action(
+            "article.annotate", "screen.annotate", "Annotate the selection (or what is under the cursor)", "Annotate"
+        ),
         Action("article.annotate_sentence", "screen.annotate_sentence", "Annotate the sentence at the cursor"),
-        Action("article.delete_annotation", "screen.delete_annotation", "Delete the annotation under the cursor", "Delete note"),
+        Action(
+            "article.delete_annotation", "screen.delete_annotation", "Delete the annotation under the cursor",
+            "Delete note",
+        ),
         Action("article.next_hit", "screen.next_hit", "Next search hit (on into the next article)", "Next hit"),
         Action("article.previous_hit", "screen.previous_hit", "Previous search hit"),
         Action("article.clear_marks", "screen.clear_marks", "Clear search hits and marks"),
@@ -96,7 +101,9 @@ ACTIONS: dict[str, Action] = {
         Action("annotate.save", "save", "Save (annotation, export)", "Save", priority=True),
         Action("annotate.delete", "delete", "Delete the annotation", "Delete", priority=True),
         Action("notes.toggle_scope", "toggle_scope", "This article or all articles", "This/all"),
-        Action("search.toggle_word_mode", "toggle_word_mode", "Whole words only, or any text", "Whole words", priority=True),
+        Action(
+            "search.toggle_word_mode", "toggle_word_mode", "Whole words only, or any text", "Whole words", priority=True
+        ),
         Action("search.history_back", "history_back", "Earlier query"),
         Action("search.history_forward", "history_forward", "Later query"),
         Action("search.focus_results", "focus_results", "Move into the results", "Results"),

@@ -195,7 +195,10 @@ def _heading_end(body: str, text_start: int, limit: int) -> int:
 def _opens_paragraph(body: str, position: int) -> bool:
     if body.startswith(_PARAGRAPH_OPENERS, position):
         return True
-    return body.startswith(_SHORT_OPENERS, position) and body[position - 1 : position + 1] not in _WORDS_ENDING_IN_AN_OPENER
+    return (
+        body.startswith(_SHORT_OPENERS, position)
+        and body[position - 1 : position + 1] not in _WORDS_ENDING_IN_AN_OPENER
+    )
 
 
 def _captions(body: str, start: int, end: int) -> list[tuple[int, int, str]]:

@@ -594,7 +594,9 @@ class ArticleView(LineView, can_focus=True):
             layout = Layout(texts.title, texts.meta, texts.body, blocks, width)
         return blocks, texts, layout
 
-    def _install(self, blocks: list[Block], texts: Texts, layout: Layout, offset: int, *, preview: bool = False) -> None:
+    def _install(
+        self, blocks: list[Block], texts: Texts, layout: Layout, offset: int, *, preview: bool = False
+    ) -> None:
         if self.article is None or (texts.mode, layout.width) != (self.script_mode, self._text_width):
             self._prepare(offset)  # Something changed while this was prepared.
             return
