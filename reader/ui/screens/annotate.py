@@ -8,9 +8,8 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Input,
@@ -22,6 +21,7 @@ from textual.widgets import (
 )
 
 from reader.annotations.store import COLORS, DEFAULT_COLOR
+from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 
 #: How much of a long quote the dialog shows.
@@ -45,18 +45,15 @@ def parse_tags(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tags))
 
 
-class AnnotateScreen(ModalScreen[Edit | Deleted | None]):
+class AnnotateScreen(Dialog[Edit | Deleted | None]):
     """Dismissed with an `Edit`, with `Deleted` (existing annotations), or with None (cancelled)."""
 
-    BINDINGS = bindings_for("dialog") + bindings_for("annotate")
+    BINDINGS = bindings_for("annotate")
 
     DEFAULT_CSS = """
     AnnotateScreen {
         align: center middle;
-        & > Vertical {
-            width: 80; max-width: 96%; height: auto; max-height: 90%;
-            border: round $primary; background: $surface; padding: 0 1;
-        }
+        & > .dialog-box { width: 80; max-width: 96%; height: auto; max-height: 90%; padding: 0 1; }
         & #quote { color: $text-muted; margin-bottom: 1; max-height: 5; }
         & TextArea { height: 6; }
         & #tags { margin: 1 0 0 0; }
@@ -83,9 +80,8 @@ class AnnotateScreen(ModalScreen[Edit | Deleted | None]):
 
     def compose(self) -> ComposeResult:
         shown = self.quote_text if len(self.quote_text) <= QUOTE_SHOWN else self.quote_text[:QUOTE_SHOWN] + "…"
-        with Vertical() as box:
-            box.border_title = "Edit annotation" if self.existing else "Annotate"
-            box.border_subtitle = "ctrl+s save · esc cancel" + (" · ctrl+d delete" if self.existing else "")
+        keys = "ctrl+s save · esc cancel" + (" · ctrl+d delete" if self.existing else "")
+        with self.box("Edit annotation" if self.existing else "Annotate", keys):
             yield Static(Content(f"“{shown}”"), id="quote")
             if self.read_only:
                 yield Label(Content(f"Read-only: {self.read_only}"), id="read-only")
@@ -129,8 +125,6 @@ class AnnotateScreen(ModalScreen[Edit | Deleted | None]):
         if self.existing:
             self.dismiss(Deleted())
 
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(Input.Submitted, "#tags")
     def _tags_submitted(self) -> None:

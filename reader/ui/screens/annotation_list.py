@@ -8,27 +8,27 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.annotations.store import COLOR_VALUES, Annotation
 from reader.text.conversion import fold
+from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 
 #: Rows the list shows at most; a filter narrows the rest.
 SHOWN = 500
 
 
-class AnnotationListScreen(ModalScreen[str | None]):
+class AnnotationListScreen(Dialog[str | None]):
     """Dismissed with the chosen annotation's id, or None."""
 
-    BINDINGS = bindings_for("dialog") + bindings_for("notes")
+    BINDINGS = bindings_for("notes")
 
     DEFAULT_CSS = """
     AnnotationListScreen {
         align: center middle;
-        & > Vertical { width: 100; max-width: 96%; height: 85%; border: round $primary; background: $surface; }
+        & > .dialog-box { width: 100; max-width: 96%; height: 85%; }
         & #filter { border: none; height: 1; background: $boost; }
         & #counts { height: 1; padding: 0 1; color: $text-muted; }
         & OptionList { height: 1fr; border: none; }
@@ -47,8 +47,7 @@ class AnnotationListScreen(ModalScreen[str | None]):
         self.everything = current_article is None
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_subtitle = "type to filter (#tag or text) · f2: this article / all · enter: go · esc: close"
+        with self.box(keys="type to filter (#tag or text) · f2: this article / all · enter: go · esc: close"):
             yield Input(placeholder="Filter: #tag words…", id="filter", select_on_focus=False)
             yield Static("", id="counts")
             yield OptionList(id="notes")
@@ -63,9 +62,10 @@ class AnnotationListScreen(ModalScreen[str | None]):
 
     def _refill(self, query: str) -> None:
         words = fold(query).split()
-        scope = self.annotations if self.everything else [a for a in self.annotations if a.article == self.current_article]
+        here = self.current_article
+        scope = self.annotations if self.everything else [a for a in self.annotations if a.article == here]
         shown = [a for a in scope if self._matches(a, words)]
-        box = self.query_one(Vertical)
+        box = self.query_one(".dialog-box", Vertical)
         box.border_title = "Annotations: all articles" if self.everything else "Annotations: this article"
         orphaned = sum(1 for a in shown if a.id in self.orphans)
         counts = f"{len(shown)} of {len(scope)}" + (f" · {orphaned} orphaned (their text is gone)" if orphaned else "")
@@ -108,5 +108,3 @@ class AnnotationListScreen(ModalScreen[str | None]):
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
-    def action_close(self) -> None:
-        self.dismiss(None)

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
 
 from reader.annotations.export import FORMATS
+from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 
 EXTENSIONS = {"markdown": ".md", "csv": ".csv", "json": ".json"}
@@ -26,13 +26,13 @@ class ExportRequest:
     bom: bool
 
 
-class ExportScreen(ModalScreen[ExportRequest | None]):
-    BINDINGS = bindings_for("dialog") + bindings_for("annotate")
+class ExportScreen(Dialog[ExportRequest | None]):
+    BINDINGS = bindings_for("annotate")
 
     DEFAULT_CSS = """
     ExportScreen {
         align: center middle;
-        & > Vertical { width: 76; max-width: 96%; height: auto; border: round $primary; background: $surface; padding: 0 1; }
+        & > .dialog-box { width: 76; max-width: 96%; height: auto; padding: 0 1; }
         & RadioSet { border: none; height: auto; }
         & Checkbox { border: none; }
         & #path { margin-top: 1; }
@@ -56,9 +56,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         self._confirmed: Path | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_title = "Export annotations"
-            box.border_subtitle = "ctrl+s export · esc cancel"
+        with self.box("Export annotations", "ctrl+s export · esc cancel"):
             with RadioSet(id="format"):
                 for fmt in FORMATS:
                     yield RadioButton(LABELS[fmt], value=fmt == self.initial_format, id=f"format-{fmt}")
@@ -110,8 +108,6 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     def action_delete(self) -> None:
         """The dialog key for delete means nothing here."""
 
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(Input.Changed, "#path")
     def _path_changed(self) -> None:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from reader.settings.keymap import ACTIONS, CONTEXTS, display_key
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.screens.dialog import Dialog
 
 
 def keys_table(keymap: dict[str, list[str]]) -> Table:
@@ -27,16 +25,11 @@ def keys_table(keymap: dict[str, list[str]]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
-    BINDINGS = bindings_for("dialog")
-
+class HelpScreen(Dialog[None]):
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
-        & > VerticalScroll {
-            width: 72; max-width: 90%; height: 80%;
-            border: round $primary; border-title-color: $primary; background: $surface; padding: 0 1;
-        }
+        & > .dialog-box { width: 72; max-width: 90%; height: 80%; border-title-color: $primary; padding: 0 1; }
     }
     """
 
@@ -45,10 +38,5 @@ class HelpScreen(ModalScreen[None]):
         self.keymap = keymap
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll() as scroll:
-            scroll.border_title = "Keys"
-            scroll.border_subtitle = "esc to close"
+        with self.box("Keys", "esc to close", scrolls=True):
             yield Static(keys_table(self.keymap))
-
-    def action_close(self) -> None:
-        self.dismiss()

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from reader.search.index import Results, SearchIndex
+from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.result_list import ResultList
 
@@ -30,16 +30,13 @@ class Choice:
     hit: int
 
 
-class SearchScreen(ModalScreen[Choice | None]):
-    BINDINGS = bindings_for("dialog") + bindings_for("search")
+class SearchScreen(Dialog[Choice | None]):
+    BINDINGS = bindings_for("search")
 
     DEFAULT_CSS = """
     SearchScreen {
         align: center top;
-        & > Vertical {
-            width: 100; max-width: 96%; height: 90%; margin-top: 1;
-            border: round $primary; background: $surface;
-        }
+        & > .dialog-box { width: 100; max-width: 96%; height: 90%; margin-top: 1; }
         & #query { border: none; height: 1; margin: 0 0 1 0; background: $boost; }
         & #summary { height: 1; padding: 0 1; color: $text-muted; }
         & ResultList { height: 1fr; }
@@ -66,8 +63,7 @@ class SearchScreen(ModalScreen[Choice | None]):
         self.results: Results | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical() as box:
-            box.border_subtitle = "enter: first hit · tab: the list · alt+w: whole words · esc: close"
+        with self.box(keys="enter: first hit · tab: the list · alt+w: whole words · esc: close"):
             yield Input(self._initial, placeholder="Search all articles (腾讯 finds 騰訊; \"a phrase\")", id="query",
                         select_on_focus=False)
             yield Static("", id="summary")
@@ -80,7 +76,7 @@ class SearchScreen(ModalScreen[Choice | None]):
             self._search(self._initial)
 
     def _update_title(self) -> None:
-        self.query_one(Vertical).border_title = "Search · whole words" if self.word_mode else "Search"
+        self.query_one(".dialog-box", Vertical).border_title = "Search · whole words" if self.word_mode else "Search"
 
     # -- searching ------------------------------------------------------------------------------
 
