@@ -1,0 +1,93 @@
+"""A cursor or highlight move draws again only the rows it touches, not the screen.
+
+`LineView.rows_drawn` counts the rows drawn (a row in the strip cache is not drawn again), so
+each test reads it before and after one key.
+"""
+
+from __future__ import annotations
+
+from apphelpers import SIZE, make_app, wait_until
+
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_view import ArticleView
+
+
+async def settled(pilot) -> None:
+    """Every article's entities found, nothing in progress, the key hints drawn, the screen painted."""
+    app = pilot.app
+    await wait_until(
+        pilot,
+        lambda: len(app.reading.entities.complete) == len(app.corpus.articles) and not app.reading.busy
+        and app.query("KeyHints"),
+    )
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def drawn_by(pilot, widget, *keys: str) -> int:
+    """Rows `widget` draws while `keys` are pressed and the screen is painted again."""
+    await pilot.pause()
+    before = widget.rows_drawn
+    await pilot.press(*keys)
+    await pilot.pause()
+    return widget.rows_drawn - before
+
+
+async def test_a_cursor_move_in_a_line_draws_one_row():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        view = app.query_one(ArticleView)
+        assert view.rows_drawn >= SIZE[1] - 5  # The screen was drawn once: the count works.
+        placed = await drawn_by(pilot, view, "l")  # The cursor appears at the first body line in view.
+        assert view.cursor is not None and 1 <= placed <= 2
+        cursor = view.cursor
+        line = next(i for i, ln in enumerate(view.layout_lines) if ln.in_body and ln.start <= cursor < ln.end)
+        assert view.layout_lines[line].end > cursor + 1  # The next character is on the same line.
+        moved = await drawn_by(pilot, view, "l")
+        assert view.cursor == cursor + 1
+        assert 1 <= moved <= 2  # The cursor's row (old and new are one); not the screen.
+
+
+async def test_a_cursor_move_down_a_line_draws_the_two_rows():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("l")
+        before = view.cursor
+        assert before is not None
+        moved = await drawn_by(pilot, view, "J")
+        assert view.cursor is not None and view.cursor > before
+        assert 1 <= moved <= 2  # The old cursor row and the new one.
+
+
+async def test_scrolling_a_line_draws_only_the_row_that_comes_into_view():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        view = app.query_one(ArticleView)
+        await pilot.press("l")  # A cursor on screen changes nothing: it stays where it is.
+        top = view.scroll_y
+        scrolled = await drawn_by(pilot, view, "j")
+        assert view.scroll_y == top + 1
+        assert 1 <= scrolled <= 2  # The row that came in at the bottom; the others are drawn already.
+
+
+async def test_moving_the_list_highlight_draws_only_the_two_entries():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settled(pilot)
+        articles = app.query_one(ArticleList)
+        articles.focus()
+        await pilot.pause()
+        assert articles.highlighted == 0
+        assert articles.rows_drawn >= 2 * len(app.corpus.articles)  # Every entry was drawn once.
+        moved = await drawn_by(pilot, articles, "j")
+        assert articles.highlighted == 1
+        await settled(pilot)  # The next article opened: its entities are known already.
+        touched = len(articles.item_rows(0)) + len(articles.item_rows(1))
+        assert 1 <= moved <= touched
+        again = await drawn_by(pilot, articles, "j")
+        assert articles.highlighted == 2
+        assert 1 <= again <= len(articles.item_rows(1)) + len(articles.item_rows(2))
