@@ -125,11 +125,12 @@ class AnnotateScreen(Dialog[Edit | Deleted | None]):
         if self.existing:
             self.dismiss(Deleted())
 
-
     @on(Input.Submitted, "#tags")
     def _tags_submitted(self) -> None:
         self.action_save()
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
-        {"save": self.action_save, "delete": self.action_delete, "cancel": self.action_close}[event.button.id]()
+        actions = {"save": self.action_save, "delete": self.action_delete, "cancel": self.action_close}
+        if event.button.id in actions:
+            actions[event.button.id]()

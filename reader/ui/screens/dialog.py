@@ -26,7 +26,7 @@ class Dialog(ModalScreen[ResultType]):
     }
     """
 
-    def box(self, title: str | Content = "", keys: str = "", *, scrolls: bool = False) -> Vertical:
+    def box(self, title: str | Content = "", keys: str = "", *, scrolls: bool = False) -> Vertical | VerticalScroll:
         """The dialog's frame, titled, with `keys` (what the keys do) in its bottom border."""
         frame = (VerticalScroll if scrolls else Vertical)(classes="dialog-box")
         frame.border_title = title

@@ -283,9 +283,14 @@ class ReadingScreen(Screen[None]):
         others = [a for a in self.corpus.articles if a.id not in self.entities.found and a is not first]
         large = len(self.corpus.articles) >= LARGE_CORPUS
         index = self.search.index() if large else None
-        folded = (lambda article: index.folded[index.index_of(article.id)]) if index else None
+
+        def folded(article: Article) -> str | None:
+            position = index.index_of(article.id) if index else None
+            return index.folded[position] if index and position is not None else None
+
         self.app.call_from_thread(self.set_busy, "entities", "Finding entities")
-        for found in detect_articles(first, others, gazetteer, cache, quick=large, folded=folded):
+        for found in detect_articles(first, others, gazetteer, cache, quick=large,
+                                     folded=folded if index else None):
             if worker.is_cancelled:
                 return
             if found.done % 50 == 1:

@@ -11,8 +11,9 @@ need them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -21,6 +22,7 @@ from textual.widgets import Input, Static
 from reader.articles.corpus import Article
 from reader.text.conversion import fold
 from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.bindings import bindings_for
 
 
 class Sidebar(Vertical):
@@ -39,13 +41,16 @@ class Sidebar(Vertical):
     }
     """
 
+    BINDINGS = bindings_for("filter")
+
     FILTER_PLACEHOLDER = "Filter titles…"
 
+    @dataclass
     class ArticleChosen(Message):
-        def __init__(self, article_id: str, focus_view: bool = False) -> None:
-            super().__init__()
-            self.article_id = article_id
-            self.focus_view = focus_view
+        """An article to show; `focus_view` when the reader chose it to read (enter, a click)."""
+
+        article_id: str
+        focus_view: bool = False
 
     def __init__(self, articles: list[Article], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -68,6 +73,7 @@ class Sidebar(Vertical):
     def filter_input(self) -> Input:
         """The filter box (put in at once if the reader wants it before the first paint)."""
         self.put_in_filter()
+        assert self._filter is not None, "the filter box is put in once the sidebar is attached"
         return self._filter
 
     def on_mount(self) -> None:
@@ -134,14 +140,18 @@ class Sidebar(Vertical):
         if article_list.highlighted is None and article_list.entries:
             article_list.highlighted = 0
 
-    def on_key(self, event: events.Key) -> None:
-        if event.key == "escape" and self.filter_input.has_focus:
-            event.stop()
-            self.filter_input.value = ""
-            self.article_list.focus()
-        elif event.key == "down" and self.filter_input.has_focus:
-            event.stop()
-            self._filter_submitted()
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The filter box's keys act only while it has the focus (elsewhere they pass on)."""
+        if action in ("clear_filter", "to_list"):
+            return self._filter is not None and self._filter.has_focus
+        return True
+
+    def action_clear_filter(self) -> None:
+        self.filter_input.value = ""
+        self.article_list.focus()
+
+    def action_to_list(self) -> None:
+        self._filter_submitted()
 
     @on(ArticleList.TypedToFilter)
     def _typed(self, event: ArticleList.TypedToFilter) -> None:
