@@ -37,10 +37,7 @@ from reader.text.sentences import sentence_span
 if TYPE_CHECKING:
     from reader.dictionary import Dictionary
 
-FORMATS = ("markdown", "csv", "json")
-#: Every format `export` writes. Anki is not in FORMATS yet because the export screen offers each
-#: of FORMATS and has no label for it: the screen moves to ALL_FORMATS when it gets one.
-ALL_FORMATS = (*FORMATS, "anki")
+FORMATS = ("markdown", "csv", "json", "anki")
 VOCAB_TAG = "vocab"
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 SOURCE_PREFIX = "urn:x-reader:article:"
@@ -293,7 +290,7 @@ def export(fmt: str, annotations: Iterable[Annotation], articles: dict[str, Arti
         return json.dumps(to_w3c(annotations, articles, script, orphaned), ensure_ascii=False, indent=2) + "\n"
     if fmt == "anki":
         return to_anki(annotations, articles, script, orphaned)
-    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(ALL_FORMATS)})")
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
 def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[Article], script: str = ORIGINAL,

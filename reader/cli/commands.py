@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from reader.annotations.export import ALL_FORMATS, W3CError, export_current, read_w3c
+from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c
 from reader.annotations.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -96,7 +96,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
     exporting = commands.add_parser("export", parents=[common],
                                     help="annotations as Markdown, CSV, W3C JSON or Anki notes")
-    exporting.add_argument("--format", choices=ALL_FORMATS, required=True,
+    exporting.add_argument("--format", choices=FORMATS, required=True,
                            help="anki: the `vocab` annotations as notes (word, pinyin, meaning, sentence, source)")
     exporting.add_argument("--article", metavar="ID", help="only this article's annotations (id or number)")
     exporting.add_argument("--tag", help="only annotations with this tag")

@@ -18,10 +18,10 @@ from reader.dictionary.cedict import (
     guess_reading,
     parse_references,
 )
-from reader.dictionary.pinyin import STYLES, PinyinStyle, format_pinyin, format_sense, marks_to_numbers
+from reader.dictionary.pinyin import STYLES, PinyinStyle, brief_sense, format_pinyin, format_sense, marks_to_numbers
 
 __all__ = [
     "CEDICT", "PYPINYIN", "STYLES", "CrossReference", "Dictionary", "DictionaryError", "Entry", "Match",
-    "PinyinStyle", "Reading", "format_pinyin", "format_sense", "guess_reading", "marks_to_numbers",
+    "PinyinStyle", "Reading", "brief_sense", "format_pinyin", "format_sense", "guess_reading", "marks_to_numbers",
     "parse_references",
 ]

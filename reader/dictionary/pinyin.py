@@ -190,3 +190,8 @@ def format_sense(sense: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> st
     return REFERENCE.sub(
         lambda m: m.group(0)[: m.start(3) - m.start(0)] + format_pinyin(m.group(3), style) + "]", sense
     )
+
+
+def brief_sense(sense: str, script: str = "traditional") -> str:
+    """A sense for one line: each reference as its word alone, in `script` (`see 騰訊控股有限公司`)."""
+    return REFERENCE.sub(lambda m: (m.group(2) or m.group(1)) if script == "simplified" else m.group(1), sense)

@@ -42,6 +42,7 @@ CONTEXTS = {
     "search": "Search",
     "results": "Search results",
     "dialog": "Dialogs",
+    "word": "Dictionary",
 }
 
 ACTIONS: dict[str, Action] = {
@@ -59,6 +60,7 @@ ACTIONS: dict[str, Action] = {
         Action("app.undo_delete", "undo_delete", "Undo the last deleted annotation"),
         Action("app.export", "export", "Export annotations"),
         Action("app.toggle_highlights", "toggle_highlights", "Entity highlighting on or off"),
+        Action("app.pinyin_style", "pinyin_style", "Pinyin: tone marks, tone numbers or zhuyin"),
         Action("app.next_article", "next_article", "Next article", "Next article"),
         Action("app.previous_article", "previous_article", "Previous article"),
         Action("article.scroll_down", "scroll_down", "Scroll down a line"),
@@ -89,6 +91,8 @@ ACTIONS: dict[str, Action] = {
         Action("article.next_hit", "screen.next_hit", "Next search hit (on into the next article)", "Next hit"),
         Action("article.previous_hit", "screen.previous_hit", "Previous search hit"),
         Action("article.clear_marks", "screen.clear_marks", "Clear search hits and marks"),
+        Action("article.define", "screen.define", "Look up the word at the cursor (CC-CEDICT)", "Define"),
+        Action("article.save_word", "screen.save_word", "Save the word at the cursor as vocabulary (tag vocab)"),
         Action("article.next_entity", "next_entity", "Next entity of any kind"),
         Action("article.previous_entity", "previous_entity", "Previous entity of any kind"),
         Action("sidebar.down", "cursor_down", "Next title"),
@@ -116,6 +120,7 @@ ACTIONS: dict[str, Action] = {
         Action("results.page_up", "page_up", "A page of results up"),
         Action("results.choose", "choose", "Open the article at this hit", "Open"),
         Action("dialog.close", "close", "Close the dialog", "Close"),
+        Action("word.back", "back", "Back to the word before the cross-reference", "Back"),
     ]
 }
 

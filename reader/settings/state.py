@@ -32,6 +32,8 @@ class State:
     hidden_types: list[str] = field(default_factory=list)
     export_format: str | None = None
     """The format chosen at the last export, offered first at the next."""
+    pinyin: str = "marks"
+    """How the dictionary writes pinyin: tone marks, tone numbers or zhuyin (`PinyinStyle`)."""
     _saved_positions: dict[str, int] = field(default_factory=dict, repr=False)
     """The positions as last read or written: what differs from them was changed by this reader."""
     _saved_history: list[str] = field(default_factory=list, repr=False)
@@ -71,6 +73,8 @@ class State:
             state.highlight = data["highlight"]
         if isinstance(data.get("export_format"), str):
             state.export_format = data["export_format"]
+        if isinstance(data.get("pinyin"), str):
+            state.pinyin = data["pinyin"]  # Checked where it is used: the dictionary is not loaded yet.
         if isinstance(data.get("hidden_types"), list):
             state.hidden_types = [t for t in data["hidden_types"] if isinstance(t, str)]
         history = data.get("search_history", [])
@@ -113,5 +117,6 @@ class State:
                 "highlight": self.highlight,
                 "hidden_types": self.hidden_types,
                 "export_format": self.export_format,
+                "pinyin": self.pinyin,
             },
         )

@@ -14,8 +14,9 @@ from reader.annotations.export import FORMATS
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 
-EXTENSIONS = {"markdown": ".md", "csv": ".csv", "json": ".json"}
-LABELS = {"markdown": "Markdown (notes apps, Obsidian)", "csv": "CSV (spreadsheets)", "json": "W3C Web Annotation JSON"}
+EXTENSIONS = {"markdown": ".md", "csv": ".csv", "json": ".json", "anki": ".txt"}
+LABELS = {"markdown": "Markdown (notes apps, Obsidian)", "csv": "CSV (spreadsheets)", "json": "W3C Web Annotation JSON",
+          "anki": "Anki notes (the words tagged vocab)"}
 
 
 @dataclass(frozen=True)

