@@ -149,7 +149,7 @@ def test_groups_and_mention_walking(seed_corpus, gazetteer):
     groups = group(entities)
     assert groups[0].type == PERSON and groups[0].key == "馬化騰"
     tencent = next(g for g in groups if g.key == "騰訊")
-    assert tencent.count == sum(1 for e in entities if e.key == "騰訊")
+    assert tencent.mentions == sum(1 for e in entities if e.key == "騰訊")
     first = next_mention(entities, -1, key="騰訊")
     second = next_mention(entities, first.start, key="騰訊")
     assert first.start < second.start and next_mention(entities, second.start, forward=False, key="騰訊") == first

@@ -90,14 +90,14 @@ class Annotation(NamedTuple):
             raise ValueError("id and article must be text")
         if not isinstance(fields["start"], int) or not isinstance(fields["end"], int):
             raise ValueError("start and end must be numbers")
-        tags = data.get("tags", [])
+        tags, color = data.get("tags", []), data.get("color")
         return cls(
             **fields,
             prefix=str(data.get("prefix", "")),
             suffix=str(data.get("suffix", "")),
             note=str(data.get("note", "")),
             tags=tuple(str(tag) for tag in tags) if isinstance(tags, list) else (),
-            color=data.get("color") if data.get("color") in COLORS else DEFAULT_COLOR,
+            color=color if isinstance(color, str) and color in COLORS else DEFAULT_COLOR,
             created=str(data.get("created", "")),
             modified=str(data.get("modified", data.get("created", ""))),
         )
@@ -431,7 +431,8 @@ def _cannot_save(path: Path, error: OSError) -> StoreError:
 
 def place_all(annotations: list[Annotation], bodies: dict[str, str]) -> tuple[list[Annotation], list[Annotation]]:
     """Annotations placed in their articles' current text, and those that could not be (orphans)."""
-    placed, orphans = [], []
+    placed: list[Annotation] = []
+    orphans: list[Annotation] = []
     for annotation in annotations:
         found = annotation.placed(bodies.get(annotation.article))
         (placed if found is not None else orphans).append(found or annotation)

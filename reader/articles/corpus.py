@@ -28,7 +28,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from reader.articles.header import FENCE, parse_header, parse_tags
 from reader.text.decoding import UTF8, DecodeError, decode
@@ -119,8 +119,9 @@ class _SourceFile:
         with self._lock:
             if self._text is None:
                 data, key = _read_bytes(self.path)
-                same = self._checked is not None and self._checked[0] == key
-                self._text = (_decode(data)[0], self._checked[1] if same else _digest(data))
+                checked = self._checked
+                digest = checked[1] if checked is not None and checked[0] == key else _digest(data)
+                self._text = (_decode(data)[0], digest)
             text, digest = self._text
             if digest != article.stamp and self._fresh is None:  # Parsed once for all its articles.
                 self._fresh = {a.id: a.body for a in parse_text(Path(self.path), text)}
@@ -368,7 +369,8 @@ class CorpusCache:
         key = hashlib.sha1("\n".join(str(p.resolve()) for p in paths).encode("utf-8")).hexdigest()[:20]
         return self.folder / f"{key}.json"
 
-    def read(self, paths: list[Path]) -> dict[str, dict]:
+    def read(self, paths: list[Path]) -> dict[str, Any]:
+        """Each file's entry as the JSON holds it (see `_entry`), checked where it is used."""
         try:
             data = json.loads(self._path(paths).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -377,7 +379,7 @@ class CorpusCache:
             return {}
         return data["files"]
 
-    def write(self, paths: list[Path], files: dict[str, dict]) -> None:
+    def write(self, paths: list[Path], files: dict[str, list]) -> None:
         from reader.system.storage import atomic_write_text
 
         try:
@@ -407,7 +409,11 @@ def _from_entry(
 def _entry(digest: str, articles: list[Article], encoding: str) -> list:
     """[digest, [[id, title, source, tags, body start, body end], …], encoding]: lists, not
     objects, because they parse faster and the cache is read at every start."""
-    return [digest, [[a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]] for a in articles], encoding]
+    rows = []
+    for a in articles:
+        assert a.span is not None, "a parsed article knows where its body is"
+        rows.append([a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]])
+    return [digest, rows, encoding]
 
 
 def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False) -> Corpus:
@@ -419,17 +425,17 @@ def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_ca
             return trusted
     files, problems = expand(paths)
     listed = cache.read(paths) if cache else {}
-    fresh: dict[str, dict] = {}
+    fresh: dict[str, list] = {}
     articles: list[Article] = []
     taken: set[str] = set()
     for path in files:
-        entry = listed.get(path)
+        cached = listed.get(path)
         try:
             data, key = _read_bytes(path)
             digest = _digest(data)
-            listed_here = isinstance(entry, list) and entry[:1] == [digest]
-            found = _from_entry(path, entry, (key, digest)) if listed_here else None
-            if found is None:
+            entry = cached if isinstance(cached, list) and cached[:1] == [digest] else None
+            found = _from_entry(path, entry, (key, digest)) if entry is not None else None
+            if entry is None or found is None:  # Not listed as it is now, or the entry is unreadable.
                 text, encoding = _decode(data)
                 found = parse_text(Path(path), text, digest, encoding)
                 entry = _entry(digest, found, encoding)
@@ -443,7 +449,7 @@ def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_ca
     return Corpus(articles, problems, fresh)
 
 
-def _from_listing(listed: dict[str, list]) -> Corpus | None:
+def _from_listing(listed: dict[str, Any]) -> Corpus | None:
     if not listed:
         return None
     articles: list[Article] = []

@@ -27,7 +27,7 @@ class Group(NamedTuple):
 
     key: str
     type: str
-    count: int
+    mentions: int
     first: Entity
 
 
@@ -37,7 +37,7 @@ def group(entities: list[Entity]) -> list[Group]:
     for entity in entities:
         mentions.setdefault((entity.type, entity.key), []).append(entity)
     groups = [Group(key, kind, len(found), found[0]) for (kind, key), found in mentions.items()]
-    return sorted(groups, key=lambda g: (TYPES.index(g.type), -g.count, g.first.start))
+    return sorted(groups, key=lambda g: (TYPES.index(g.type), -g.mentions, g.first.start))
 
 
 def next_mention(entities: list[Entity], offset: int, *, forward: bool = True, key: str | None = None) -> Entity | None:

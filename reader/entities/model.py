@@ -230,7 +230,7 @@ class Model:
         largest = max(float(np.abs(w).max()) if w.size else 0.0 for w in self.weights) or 1.0
         scale = largest / 32767
         header = json.dumps({"labels": self.labels, "scale": scale, "templates": self.templates})
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "header": np.frombuffer(header.encode(), dtype=np.uint8),
             "transitions": self.transitions,
             "bias": self.bias,
@@ -239,7 +239,8 @@ class Model:
             arrays[f"keys{number}"] = keys
             arrays[f"w{number}"] = np.round(matrix / scale).astype(np.int16)
         with open(path, "wb") as handle:
-            np.savez_compressed(handle, **arrays)
+            # mypy lets `**arrays` fill numpy 2's `allow_pickle` too; naming it would add an array in numpy 1.
+            np.savez_compressed(handle, **arrays)  # type: ignore[arg-type]
 
     def emissions(self, folded: str):
         """Score of each label at each character: (len, labels).

@@ -87,7 +87,7 @@ class EntityPanel(Vertical):
             label = Content.assemble((f"{mark} {TYPE_NAMES[kind]}", entity_style(kind)), f" {len(members)}")
             options.append(Option(label, id=f"type:{kind}"))
             for member in members:
-                text = Content(f"  {self._texts.get(member.key, member.key)}  ×{member.count}")
+                text = Content(f"  {self._texts.get(member.key, member.key)}  ×{member.mentions}")
                 options.append(Option(text, id=f"entity:{member.key}"))
         with option_list.prevent(OptionList.OptionHighlighted):
             option_list.set_options(options)
