@@ -12,10 +12,10 @@ import gc
 import os
 import signal
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
@@ -29,8 +29,13 @@ from reader.ui.screens.reading import ReadingScreen
 from reader.ui.widgets.bindings import bindings_for
 
 if TYPE_CHECKING:  # Loaded on first use: none of them is needed for the first paint.
+    from types import FrameType
+
     from reader.entities.detect import EntityCache
     from reader.search.index import FoldedCache
+
+    #: What `signal.signal` takes and gives back.
+    _SignalHandler: TypeAlias = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
 
 SAVE_INTERVAL = 5.0
 #: Seconds a signal gives the app to quit before the process ends regardless.
@@ -73,7 +78,7 @@ class ReaderApp(App[None]):
         self._state_dirty = False
         self._frozen_after: set[str] = set()
         """Background tasks whose results were frozen out of the garbage collector (see `work_done`)."""
-        self._previous_handlers: dict[int, object] = {}
+        self._previous_handlers: dict[int, _SignalHandler] = {}
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:

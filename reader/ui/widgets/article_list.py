@@ -208,7 +208,7 @@ class ArticleList(RowList, can_focus=True):
 
     def on_key(self, event: events.Key) -> None:
         """A printable key that nothing is bound to starts the filter."""
-        printable = event.is_printable and event.character and not event.character.isspace()
-        if printable and event.key not in self.screen.active_bindings:
+        character = event.character if event.is_printable else None
+        if character and not character.isspace() and event.key not in self.screen.active_bindings:
             event.stop()
-            self.post_message(self.TypedToFilter(event.character))
+            self.post_message(self.TypedToFilter(character))

@@ -401,6 +401,7 @@ class ArticleView(LineView, can_focus=True):
             self.notify("The cursor is at the top of the view: h l w W ( ) J K move it, v selects.",
                         title="Cursor", timeout=4)
             return
+        assert self._texts is not None, "there is a cursor position only in a laid-out article"
         target = find(self._texts.body, here)
         if target is None:
             self.app.bell()
@@ -456,19 +457,23 @@ class ArticleView(LineView, can_focus=True):
         either side."""
         splitter = jieba_splitter_if_ready()
         assert splitter is not None, "word keys wait for jieba"
-        blocks = self._blocks.get(self.article.id) or []
+        article, texts = self.article, self._texts
+        assert article is not None and texts is not None, "the cursor moves in a laid-out article"
+        blocks = self._blocks.get(article.id) or []
         index = max(0, bisect_right([b.start for b in blocks], offset) - 1)
         starts: list[int] = []
         for block in blocks[max(0, index - 1) : index + 2]:
-            key = (self.article.id, block.start)
+            key = (article.id, block.start)
             if key not in self._word_starts:
-                self._word_starts[key] = word_starts(self._texts.body, block.start, block.end, splitter)
+                self._word_starts[key] = word_starts(texts.body, block.start, block.end, splitter)
             starts += self._word_starts[key]
         return starts
 
     def _same_column(self, offset: int, step: int) -> int | None:
         """The offset one body line down (or up) at the same column."""
-        layout, body = self._layout, self._texts.body
+        layout, texts = self._layout, self._texts
+        assert layout is not None and texts is not None, "the cursor moves in a laid-out article"
+        body = texts.body
         index = layout.line_of(offset)
         column = cells(body[layout.lines[index].start : offset])
         target = index + step
@@ -479,6 +484,7 @@ class ArticleView(LineView, can_focus=True):
         return self._offset_in_line(layout.lines[target], column)
 
     def _offset_in_line(self, line: Line, column: int) -> int:
+        assert self._texts is not None, "lines are laid out from the texts"
         body = self._texts.body
         used = 0
         for position in range(line.start, line.end):
@@ -649,10 +655,11 @@ class ArticleView(LineView, can_focus=True):
         return Strip([Segment(" " * self.margin, base), *strip]) if self.margin else strip
 
     def _render_layout_line(self, index: int, base: Style) -> Strip:
-        line = self._layout.lines[index]
+        layout, texts = self._layout, self._texts
+        assert layout is not None and texts is not None, "rows are drawn only once the article is laid out"
+        line = layout.lines[index]
         if line.kind == BLANK:
             return Strip([], 0)
-        texts = self._texts
         source = texts.title if line.kind == TITLE else texts.meta if line.kind == META else texts.body
         text = shown(source[line.start : line.end])
         line_style = base + self._styles[f"article-view--{line.kind}"] if line.kind != "paragraph" else base

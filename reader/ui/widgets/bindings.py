@@ -5,7 +5,7 @@ Every binding has the action's id, so a user keymap reaches it through `App.set_
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 from reader.settings.keymap import ACTIONS, default_keys
 
@@ -13,7 +13,7 @@ from reader.settings.keymap import ACTIONS, default_keys
 APP_WIDE = frozenset({"app.quit", "app.help", "app.command_palette"})
 
 
-def bindings_for(context: str, *, app_wide: bool | None = None) -> list[Binding]:
+def bindings_for(context: str, *, app_wide: bool | None = None) -> list[BindingType]:
     """The bindings of a context; of `app`, with `app_wide`, only those (or only the others)."""
     return [
         Binding(

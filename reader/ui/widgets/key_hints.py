@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.keys import REPLACED_KEYS, key_to_character
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -63,14 +64,14 @@ class KeyHints(Footer):
                                 palette.binding.description, palette.binding.action,
                                 classes="-command-palette").data_bind(compact=Footer.compact)
 
-    def hints(self) -> list:
+    def hints(self) -> list[tuple[str, Binding, bool, str]]:
         """(key, binding, enabled, tooltip) to show, most useful first: the help key, then the
         focused widget's keys, then its containers', then those that work everywhere."""
         screen = self.app.screen
         focused = screen.focused
         chain = [id(node) for node in focused.ancestors_with_self] if focused is not None else [id(screen)]
-        found = []
-        seen = set()
+        found: list[tuple[int, int, tuple[str, Binding, bool, str]]] = []
+        seen: set[str] = set()
         for key, (node, binding, enabled, tooltip) in screen.active_bindings.items():
             if not binding.show or (binding.id or binding.action) in seen:
                 continue

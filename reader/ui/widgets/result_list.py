@@ -94,21 +94,23 @@ class ResultList(RowList, can_focus=True):
         return len(self.rows)
 
     def draw_row(self, index: int) -> Strip:
+        results = self.results
+        assert results is not None, "rows are built from the results shown"
         row = self.rows[index]
         base = self._styles.base
         if index == self.highlighted:
             base += self._styles["result-list--highlighted"]
-        article = self.results.index.articles[row.position]
+        article = results.index.articles[row.position]
         width = self.scrollable_content_region.width
         if row.hit is None:
-            count = self.results.count(row.position)
-            where = " · in the title" if self.results.title_hits(row.position) else ""
+            count = results.count(row.position)
+            where = " · in the title" if results.title_hits(row.position) else ""
             segments = [
                 Segment(" " + self._display(article.title), base + self._styles["result-list--title"]),
                 Segment(f"  {count} hit{'s' if count != 1 else ''}{where}", base + self._styles["result-list--count"]),
             ]
         else:
-            hit: Hit = self.results.hits(row.position)[row.hit]
+            hit: Hit = results.hits(row.position)[row.hit]
             text, start, end = snippet(article.body, hit)
             text = self._display(text)  # Conversions keep lengths: the hit stays where it was.
             # Pad short left contexts so every hit starts in the same column, as in a concordance.
