@@ -9,6 +9,7 @@ from pathlib import Path
 
 from conftest import SEEDS
 
+from reader.annotations.store import AnnotationStore
 from reader.articles.corpus import Corpus, load_corpus
 from reader.entities.detect import EntityCache
 from reader.settings.keymap import load_keymap
@@ -26,11 +27,11 @@ SHARED_ENTITY_CACHE = EntityCache(_CACHE_FOLDER)
 
 def make_app(
     corpus: Corpus | None = None, *, keymap_file: Path | None = None, state: State | None = None,
-    entity_cache: EntityCache | None = None,
+    entity_cache: EntityCache | None = None, annotations: AnnotationStore | None = None,
 ) -> ReaderApp:
     return ReaderApp(
         corpus or load_corpus([SEEDS]), keymap=load_keymap(keymap_file), state=state,
-        entity_cache=entity_cache or SHARED_ENTITY_CACHE,
+        entity_cache=entity_cache or SHARED_ENTITY_CACHE, annotations=annotations,
     )
 
 
