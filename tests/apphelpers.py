@@ -23,16 +23,20 @@ SIZE = (120, 35)
 _CACHE_FOLDER = Path(tempfile.mkdtemp(prefix="reader-test-entities-"))
 atexit.register(shutil.rmtree, _CACHE_FOLDER, ignore_errors=True)
 SHARED_ENTITY_CACHE = EntityCache(_CACHE_FOLDER)
+#: CC-CEDICT's cache, built once per session (a second or two) rather than by every app that shows a cursor.
+SHARED_DICTIONARY_CACHE = _CACHE_FOLDER / "dictionary"
 
 
 def make_app(
     corpus: Corpus | None = None, *, keymap_file: Path | None = None, state: State | None = None,
     entity_cache: EntityCache | None = None, annotations: AnnotationStore | None = None,
 ) -> ReaderApp:
-    return ReaderApp(
+    app = ReaderApp(
         corpus or load_corpus([SEEDS]), keymap=load_keymap(keymap_file), state=state,
         entity_cache=entity_cache or SHARED_ENTITY_CACHE, annotations=annotations,
     )
+    app.reading.dictionary_cache = SHARED_DICTIONARY_CACHE
+    return app
 
 
 def view_text(view: ArticleView) -> list[str]:

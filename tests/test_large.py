@@ -152,7 +152,8 @@ async def test_a_corpus_listed_from_the_cache_is_checked_after_the_first_paint(t
     from reader.ui.app import ReaderApp
     from reader.ui.widgets.sidebar import Sidebar
 
-    app = ReaderApp(trusted, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE, corpus_source=([folder], cache))
+    app = ReaderApp(trusted, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE,
+                    corpus_source=(lambda: [folder], cache))
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: len(app.corpus.articles) == 4)
         assert [a.title for a in app.corpus.articles] == ["標題0", "改了的標題", "標題2", "新來的"]

@@ -7,7 +7,6 @@ above the status bar then shows: the tests let that settle before they count.
 
 from __future__ import annotations
 
-import pytest
 from apphelpers import SIZE, make_app, wait_until
 
 from reader.ui.widgets.article_list import ArticleList
@@ -87,8 +86,6 @@ async def test_scrolling_a_line_draws_only_the_row_that_comes_into_view():
         assert scrolled <= 2  # The row that came in at the bottom (if not drawn before); not the others.
 
 
-@pytest.mark.xfail(strict=True, reason="ArticleView.on_resize drops every drawn row when only the height changes "
-                   "(the word line or the note line showing or hiding), though rows depend on the width alone")
 async def test_a_cursor_move_that_hides_the_word_line_draws_only_the_rows_it_touches():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -13,9 +13,12 @@ from apphelpers import SIZE, make_app, wait_until
 async def settled(pilot) -> None:
     """Every article's entities found, nothing in progress, the key hints drawn."""
     app = pilot.app
+    reading = app.reading
     await wait_until(
         pilot,
-        lambda: len(app.reading.entities.complete) == len(app.corpus.articles) and not app.reading.busy and app.query("KeyHints"),
+        lambda: len(reading.entities.complete) == len(app.corpus.articles)
+        and not reading.busy
+        and app.query("KeyHints"),
     )
 
 

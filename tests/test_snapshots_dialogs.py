@@ -23,6 +23,7 @@ from reader.ui.screens.annotation_list import AnnotationListScreen
 from reader.ui.screens.export import ExportScreen
 from reader.ui.screens.mentions import MentionsScreen
 from reader.ui.screens.search import SearchScreen
+from reader.ui.screens.word import WordScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.entity_panel import EntityList
 
@@ -188,3 +189,17 @@ def test_long_article_prepared_whole(snap_compare, tmp_path: Path):
         assert view.texts is not None and view.texts.body == view.article.body and view.scroll_y == 0
 
     assert snap_compare(make_app(load_corpus([long_article(tmp_path)])), terminal_size=SIZE, run_before=run_before)
+
+
+def test_dictionary_panel(snap_compare, seed_corpus):
+    start = seed_corpus.articles[0].body.index("騰訊")
+
+    async def run_before(pilot) -> None:
+        await settled(pilot)
+        pilot.app.query_one(ArticleView).move_cursor(start)
+        await wait_until(pilot, lambda: pilot.app.reading.dictionary is not None)
+        await pilot.press("d")
+        assert isinstance(pilot.app.screen, WordScreen)
+        await still(pilot)
+
+    assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

@@ -13,10 +13,11 @@ import argparse
 import gc
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 
-from reader.cli.shared import UsageError, corpus_paths, load_articles
+from reader.cli.shared import UsageError, corpus_paths, library_folder, load_articles
 from reader.settings.keymap import KeymapError, load_keymap
 from reader.system import paths
 
@@ -91,8 +92,9 @@ def run_app(args: argparse.Namespace) -> int:
     from reader.ui.app import ReaderApp
 
     store = AnnotationStore(args.annotations)
-    source = (corpus_paths(args), CorpusCache(paths.cache_dir() / "corpus"))
-    app = ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source)
+    source = (partial(corpus_paths, args), CorpusCache(paths.cache_dir() / "corpus"))
+    app = ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source,
+                    library=library_folder(args))
     app.run()
     return app.return_code or 0
 

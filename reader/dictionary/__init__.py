@@ -18,10 +18,18 @@ from reader.dictionary.cedict import (
     guess_reading,
     parse_references,
 )
-from reader.dictionary.pinyin import STYLES, PinyinStyle, brief_sense, format_pinyin, format_sense, marks_to_numbers
+from reader.dictionary.pinyin import (
+    STYLES,
+    PinyinStyle,
+    brief_sense,
+    format_pinyin,
+    format_sense,
+    marks_to_numbers,
+    readable_sense,
+)
 
 __all__ = [
     "CEDICT", "PYPINYIN", "STYLES", "CrossReference", "Dictionary", "DictionaryError", "Entry", "Match",
     "PinyinStyle", "Reading", "brief_sense", "format_pinyin", "format_sense", "guess_reading", "marks_to_numbers",
-    "parse_references",
+    "parse_references", "readable_sense",
 ]

@@ -195,3 +195,12 @@ def format_sense(sense: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> st
 def brief_sense(sense: str, script: str = "traditional") -> str:
     """A sense for one line: each reference as its word alone, in `script` (`see 騰訊控股有限公司`)."""
     return REFERENCE.sub(lambda m: (m.group(2) or m.group(1)) if script == "simplified" else m.group(1), sense)
+
+
+def readable_sense(sense: str, style: PinyinStyle | str = PinyinStyle.MARKS) -> str:
+    """A sense as a reader reads it: each reference as `騰訊控股有限公司 · 腾讯控股有限公司 (Téng xùn…)`."""
+    def reference(match: re.Match[str]) -> str:
+        forms = match.group(1) + (f" · {match.group(2)}" if match.group(2) else "")
+        return f"{forms} ({format_pinyin(match.group(3), style)})"
+
+    return REFERENCE.sub(reference, sense)

@@ -61,6 +61,8 @@ ACTIONS: dict[str, Action] = {
         Action("app.export", "export", "Export annotations"),
         Action("app.toggle_highlights", "toggle_highlights", "Entity highlighting on or off"),
         Action("app.pinyin_style", "pinyin_style", "Pinyin: tone marks, tone numbers or zhuyin"),
+        Action("app.add_article", "add_article", "Add web pages, feeds, books or files to the library", "Add"),
+        Action("app.remove_article", "remove_article", "Remove this article from the library"),
         Action("app.next_article", "next_article", "Next article", "Next article"),
         Action("app.previous_article", "previous_article", "Previous article"),
         Action("article.scroll_down", "scroll_down", "Scroll down a line"),

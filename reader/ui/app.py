@@ -57,9 +57,11 @@ class ReaderApp(App[None]):
         entity_cache: EntityCache | None = None,
         annotations: AnnotationStore | None = None,
         folded_cache: FoldedCache | None = None,
-        corpus_source: tuple[list[Path], CorpusCache] | None = None,
+        corpus_source: tuple[Callable[[], list[Path]], CorpusCache] | None = None,
+        library: Path | None = None,
     ) -> None:
-        """`corpus_source`: where the corpus came from, to check a corpus listed from the cache."""
+        """`corpus_source`: which files make the corpus (asked again after the library changes)
+        and their cache, to check a corpus listed from the cache; `library`: where `+` adds."""
         gc.freeze()  # See `_after_first_paint`.
         super().__init__()
         self.corpus = corpus
@@ -72,6 +74,7 @@ class ReaderApp(App[None]):
         self.folded_cache = folded_cache
         """Folded texts for the search index (like `entity_cache`, the default made on first use)."""
         self.corpus_source = corpus_source
+        self.library = library
         self.reading = ReadingScreen(corpus)
         self.painted = False
         """Whether the first paint is done (and the work kept off its way has started)."""

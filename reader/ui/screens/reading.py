@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -34,8 +35,7 @@ from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 from reader.ui.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
+    from reader.articles.library import AddReport
     from reader.dictionary import Dictionary, Match, PinyinStyle
     from reader.ui.app import ReaderApp
     from reader.ui.widgets.entity_panel import EntityPanel
@@ -52,7 +52,7 @@ class ReadingScreen(Screen[None]):
     TASK_NAMES = {"entities": "Finding entities", "words": "Loading word boundaries",
                   "index": "Indexing for search", "corpus": "Checking the files",
                   "warm-up": "Loading the conversion tables", "annotations": "Preparing the annotations",
-                  "dictionary": "Loading the dictionary"}
+                  "dictionary": "Loading the dictionary", "add": "Adding to the library"}
 
     def __init__(self, corpus: Corpus) -> None:
         super().__init__(id="_default")
@@ -185,11 +185,16 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
     def _check_corpus(self) -> None:
         """Look at the files behind a corpus listed from the cache; take the changes if any."""
-        source = self.reader.corpus_source
-        assert source is not None
-        checked = load_corpus(*source)
+        checked = self._load_corpus_again()
         if checked.signature != self.corpus.signature or checked.problems:
             self.app.call_from_thread(self.replace_corpus, checked)
+
+    def _load_corpus_again(self) -> Corpus:
+        """The corpus as the files hold it now (what the command line named, the library as it is)."""
+        source = self.reader.corpus_source
+        assert source is not None, "only a corpus that came from files is loaded again"
+        corpus_paths, cache = source
+        return load_corpus(corpus_paths(), cache)
 
     def replace_corpus(self, corpus: Corpus) -> None:
         """Show another version of the corpus: the same article stays open if it still exists."""
@@ -207,6 +212,79 @@ class ReadingScreen(Screen[None]):
             self.open_article((corpus.find(reading or "") or corpus.articles[0]).id)
         self._index_in_background()
         self._find_entities()
+
+    # -- the library --------------------------------------------------------------------------
+
+    def action_add_article(self) -> None:
+        """Add web pages, feeds, books or files to the library, in a worker; open the first added."""
+        library = self.reader.library
+        if library is None or self.reader.corpus_source is None:
+            self.notify("This reader has no library to add to.", title="Add", severity="warning")
+            return
+        from reader.ui.screens.add import AddRequest, AddScreen
+
+        def chosen(request: AddRequest | None) -> None:
+            if request is not None:
+                self._add(request.sources, request.tags)
+
+        self.app.push_screen(AddScreen(str(library)), chosen)
+
+    @work(thread=True, group="add", exit_on_error=False)
+    def _add(self, sources: list[str], tags: tuple[str, ...]) -> None:
+        from reader.articles.library import add_sources
+
+        def progress(done: int, total: int, what: str) -> None:
+            self.app.call_from_thread(self.set_busy, "add", f"Adding {min(done + 1, total)}/{total}: {what}")
+
+        assert self.reader.library is not None
+        report = add_sources(sources, self.reader.library, tags, progress=progress)
+        corpus = self._load_corpus_again()
+        self.app.call_from_thread(self._added, report, corpus)
+
+    def _added(self, report: AddReport, corpus: Corpus) -> None:
+        self.set_busy("add", None)
+        self.replace_corpus(corpus)
+        for failed in report.failed:
+            self.notify(f"{failed.what}\n{failed.reason}", title="Not added", severity="error", timeout=15)
+        for skipped in report.skipped:
+            self.notify(f"{skipped.what}\n{skipped.reason}", title="Skipped", severity="warning", timeout=8)
+        for extra in sorted(report.missing_extras):
+            self.notify(f"pip install 'reader[{extra}]' to add these.", title="Needs an extra", severity="warning")
+        shown = [added for added in report.added if corpus.find(added.article_id)]
+        if shown:
+            self.open_article(shown[0].article_id, focus_view=True)
+        if report.added:
+            note = "" if len(shown) == len(report.added) else "\nNot shown here: reader was started with --corpus."
+            self.notify(report.summary() + note, title="Library", timeout=8)
+
+    def action_remove_article(self) -> None:
+        """Remove the article being read from the library, after asking; its annotations stay."""
+        library, article = self.reader.library, self.current
+        if article is None:
+            return
+        if library is None or not Path(article.path).resolve().is_relative_to(library.resolve()):
+            self.notify("Only articles added to the library can be removed; this one is in\n"
+                        f"{article.path}", title="Remove")
+            return
+        from reader.ui.screens.add import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(library, article)
+
+        question = f"Remove “{self._script_display()(article.title)}” from the library? Its annotations are kept."
+        self.app.push_screen(ConfirmScreen("Remove article", question, "Remove"), answered)
+
+    def _remove(self, library: Path, article: Article) -> None:
+        from reader.articles.library import LibraryError, remove_article
+
+        try:
+            removed = remove_article(library, article.id)
+        except LibraryError as error:
+            self.notify(str(error), title="Not removed", severity="error", timeout=15)
+            return
+        self.replace_corpus(self._load_corpus_again())
+        self.notify(f"Removed “{removed.title}”; its annotations are kept (m lists them).", title="Library")
 
     # -- the status lines and background work ---------------------------------------------------
 
@@ -706,7 +784,7 @@ class ReadingScreen(Screen[None]):
 
         words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
         entity = next((e.type for e in self.entities.of(self.current.id) if e.start <= cursor < e.end), None)
-        if not words and not texts.body[cursor].isspace():
+        if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
             words = [(texts.body[cursor], [])]
         if not words:
             self.notify("No word at the cursor.", title="Dictionary")
@@ -785,6 +863,9 @@ class ReadingScreen(Screen[None]):
                             self.action_entity_panel)
         yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text",
                             self.action_toggle_highlights)
+        yield SystemCommand("Add to the library", "Web pages, feeds, EPUBs, text files", self.action_add_article)
+        yield SystemCommand("Remove this article", "From the library (its annotations are kept)",
+                            self.action_remove_article)
         yield SystemCommand("Look up the word at the cursor", "CC-CEDICT: pinyin and meanings", self.action_define)
         yield SystemCommand("Pinyin style", "Tone marks, tone numbers or zhuyin", self.action_pinyin_style)
         shown = self._script_display()

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from reader.dictionary import CrossReference, Dictionary, Entry, PinyinStyle, format_sense
+from reader.dictionary import CrossReference, Dictionary, Entry, PinyinStyle, format_pinyin, readable_sense
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 
@@ -68,7 +68,7 @@ class WordScreen(Dialog[None]):
                 classes = "word word-first" if not widgets else "word"
                 widgets.append(Static(Content(f"{forms}   {entry.pinyin_as(self.style)}"),
                                       classes=classes))
-                senses = "\n".join(f"{n}. {format_sense(sense, self.style)}"
+                senses = "\n".join(f"{n}. {readable_sense(sense, self.style)}"
                                    for n, sense in enumerate(entry.senses, start=1))
                 widgets.append(Static(Content(senses or "(no meaning given)"), classes="senses"))
                 references += [r for r in entry.references if r not in references]
@@ -79,13 +79,19 @@ class WordScreen(Dialog[None]):
         entries.mount_all(widgets)
         options = self.query_one("#references", OptionList)
         options.clear_options()
-        options.add_options([Option(Content(f"{r.kind or 'see'} {r.traditional}"
-                                            + (f" · {r.simplified}" if r.simplified != r.traditional else "")
-                                            + (f"  {r.pinyin}" if r.pinyin else "")), id=str(i))
-                             for i, r in enumerate(references)])
+        options.add_options([Option(Content(self._reference_label(r)), id=str(i)) for i, r in enumerate(references)])
         options.display = bool(references)
+        if references:  # Enter follows the first at once; the arrows choose another.
+            options.highlighted = 0
+            options.focus()
         self._references = references
         self.query_one(".dialog-box").border_title = self._title()
+
+    def _reference_label(self, reference: CrossReference) -> str:
+        forms = reference.traditional + (f" · {reference.simplified}"
+                                         if reference.simplified != reference.traditional else "")
+        pinyin = f"  {format_pinyin(reference.pinyin, self.style)}" if reference.pinyin else ""
+        return f"{reference.kind or 'see'} {forms}{pinyin}"
 
     @on(OptionList.OptionSelected, "#references")
     def _follow(self, event: OptionList.OptionSelected) -> None:

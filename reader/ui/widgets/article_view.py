@@ -175,6 +175,7 @@ class ArticleView(LineView, can_focus=True):
         self._shown_types: frozenset[str] = frozenset(TYPES)
         self.chosen_entity: str | None = None
         """The key of the entity the mention keys walk through (None: any entity)."""
+        self._drawn_margin = 0
         self._word_starts: dict[tuple[str, int], list[int]] = {}
         self._dragging = False
 
@@ -632,8 +633,10 @@ class ArticleView(LineView, can_focus=True):
         if self._layout is None or self._layout.width != self._text_width:
             self._prepare(self.position)
         else:
-            self.redraw()  # The margin may have changed,
-            self.post_message(self.Moved(self.position))  # and how much of the article is in view.
+            if self.margin != self._drawn_margin:  # Wider or narrower, with lines as long as before.
+                self.redraw()
+            # Only taller or shorter (the word or note line came or went): drawn rows stay as they are.
+            self.post_message(self.Moved(self.position))  # How much of the article is in view changed.
 
     # -- drawing --------------------------------------------------------------------------------
 
@@ -650,6 +653,7 @@ class ArticleView(LineView, can_focus=True):
         return len(self._layout) if self._layout is not None else 0
 
     def draw_row(self, index: int) -> Strip:
+        self._drawn_margin = self.margin
         base = self._styles.base
         strip = self._render_layout_line(index, base)
         return Strip([Segment(" " * self.margin, base), *strip]) if self.margin else strip
