@@ -67,15 +67,15 @@ async def test_the_panel_has_the_longest_word_first_then_those_inside_it(seed_co
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, WordScreen)
-        assert [word for word, _ in screen._shown] == ["騰訊", "騰"]
+        assert screen.words == ["騰訊", "騰"]
         shown = [str(static.render()) for static in screen.query(".word")]
         assert shown[0] == "騰訊 · 腾讯   Téng xùn" and any(line.startswith("騰 · 腾") for line in shown)
         await pilot.press("enter")  # Follow “see 騰訊控股有限公司”…
         await pilot.pause()
-        assert [word for word, _ in screen._shown] == ["騰訊控股有限公司"]
+        assert screen.words == ["騰訊控股有限公司"]
         await pilot.press("backspace")  # …and come back.
         await pilot.pause()
-        assert [word for word, _ in screen._shown][0] == "騰訊"
+        assert screen.words[0] == "騰訊"
         await pilot.press("escape")
         assert not isinstance(app.screen, WordScreen)
 

@@ -49,6 +49,11 @@ class WordScreen(Dialog[None]):
             yield VerticalScroll(id="entries")
             yield OptionList(id="references")
 
+    @property
+    def words(self) -> list[str]:
+        """The words shown now, longest first (after following a reference: that word)."""
+        return [word for word, _ in self._shown]
+
     def _title(self) -> str:
         word = self._shown[0][0] if self._shown else ""
         return f"{word} · {self.entity}" if self.entity else word

@@ -5,6 +5,8 @@ Type rows double as the legend (in the colour the text uses) and as switches tha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -44,20 +46,23 @@ class EntityPanel(Vertical):
     }
     """
 
+    @dataclass
     class EntityChosen(Message):
-        def __init__(self, key: str) -> None:
-            super().__init__()
-            self.key = key
+        """The reader chose an entity: the mention keys walk its mentions."""
 
+        key: str
+
+    @dataclass
     class TypeToggled(Message):
-        def __init__(self, kind: str) -> None:
-            super().__init__()
-            self.kind = kind
+        """An entity type's highlighting was switched on or off."""
 
+        kind: str
+
+    @dataclass
     class ShowArticles(Message):
-        def __init__(self, key: str) -> None:
-            super().__init__()
-            self.key = key
+        """Which articles mention this entity, and how often."""
+
+        key: str
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
