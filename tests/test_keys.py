@@ -280,3 +280,35 @@ async def test_a_paste_into_the_note_is_text_and_keeps_the_focus():
         await pilot.pause()
         assert isinstance(app.focused, TextArea)
         assert app.focused.text == "一條筆記\t標籤一 標籤二"
+
+
+async def test_keys_typed_in_one_burst_keep_the_tab_between_fields():
+    """Keys that arrive at once (a fast typist, `tmux send-keys`, a terminal without bracketed
+    paste): the tab moves on to the tags before the keys after it are typed, in every dialog."""
+    from textual import events
+
+    from reader.ui.screens.add import AddScreen
+
+    def burst(app, text: str) -> None:
+        for character in text:
+            key = "tab" if character == "\t" else "space" if character == " " else character
+            app.post_message(events.Key(key, None if character == "\t" else character))
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "A")
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        burst(app, "note\ttag1 tag2")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnnotateScreen)
+        assert screen.query_one("#note", TextArea).text == "note"
+        assert screen.query_one("#tags").value == "tag1 tag2"
+        await pilot.press("escape")
+        adding = AddScreen("library")
+        app.push_screen(adding)
+        await wait_until(pilot, lambda: app.screen is adding and getattr(app.focused, "id", None) == "sources")
+        burst(app, "page.html\t科技")
+        await pilot.pause()
+        assert (adding.query_one("#sources").value, adding.query_one("#add-tags").value) == ("page.html", "科技")

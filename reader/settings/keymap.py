@@ -122,6 +122,8 @@ ACTIONS: dict[str, Action] = {
         Action("results.page_up", "page_up", "A page of results up"),
         Action("results.choose", "choose", "Open the article at this hit", "Open"),
         Action("dialog.close", "close", "Close the dialog", "Close"),
+        Action("dialog.next_field", "next_field", "Next field", priority=True),
+        Action("dialog.previous_field", "previous_field", "Previous field", priority=True),
         Action("word.back", "back", "Back to the word before the cross-reference", "Back"),
     ]
 }

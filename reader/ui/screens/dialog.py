@@ -35,3 +35,14 @@ class Dialog(ModalScreen[ResultType]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    # Moving between fields is a priority binding, decided as the key arrives: Textual's own tab
+    # goes to the focused field first and comes back to the screen through the message queues, so
+    # in a burst of keys (a paste, a fast typist, tmux send-keys) what follows the tab was already
+    # handed to the field being left, and the tab was lost.
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()

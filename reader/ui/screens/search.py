@@ -145,6 +145,13 @@ class SearchScreen(Dialog[Choice | None]):
         if result_list.rows:
             result_list.focus()
 
+    def action_next_field(self) -> None:
+        """From the query, tab goes into the results (when there are any)."""
+        if isinstance(self.focused, Input):
+            self.action_focus_results()
+        else:
+            self.focus_next()
+
     def action_focus_query(self) -> None:
         self.query_one(Input).focus()
 
