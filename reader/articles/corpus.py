@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 
 from reader.articles.header import FENCE, parse_header, parse_tags
 from reader.text.decoding import UTF8, DecodeError, decode
+from reader.text.markdown import is_markdown, shown_length
 from reader.text.paragraphs import strip_span
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -63,18 +64,19 @@ class Article:
         self._file: _SourceFile | None = None
         self.span = span
         """Where the body is in the file's (normalised) text."""
-        self.length = len(body) if body is not None else (length if length is not None else 0)
+        self.length = _length(body, path) if body is not None else (length if length is not None else 0)
+        """Characters the reader sees: Markdown's markup is not counted."""
         self.stamp = stamp
         """The digest of the file's bytes when it was listed (for a body read later)."""
 
     @classmethod
     def listed(cls, id: str, title: str, source: str, tags: list, file: _SourceFile, start: int, end: int,
-               stamp: str, encoding: str) -> Article:
+               stamp: str, encoding: str, length: int) -> Article:
         """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
         article = cls.__new__(cls)
         article.id, article.title, article.source, article.tags = id, title, source, tuple(tags)
         article.path, article._file = file.path, file
-        article.span, article.length, article.stamp, article._body = (start, end), end - start, stamp, None
+        article.span, article.length, article.stamp, article._body = (start, end), length, stamp, None
         article.encoding, article.problem = encoding, None
         return article
 
@@ -94,6 +96,10 @@ class Article:
 
     def __repr__(self) -> str:
         return f"Article(id={self.id!r}, title={self.title!r}, source={self.source!r}, path={self.path!r})"
+
+
+def _length(body: str, path: str) -> int:
+    return shown_length(body) if is_markdown(path) else len(body)
 
 
 class _SourceFile:
@@ -360,7 +366,7 @@ class CorpusCache:
     edited file is parsed again. A cache that cannot be read is ignored and rewritten.
     """
 
-    VERSION = 4
+    VERSION = 5
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -399,20 +405,20 @@ def _from_entry(
     try:
         file = _SourceFile(path, len(entry[1]), checked)
         return [
-            Article.listed(id_, title, source, tags, file, start, end, entry[0], entry[2])
-            for id_, title, source, tags, start, end in entry[1]
+            Article.listed(id_, title, source, tags, file, start, end, entry[0], entry[2], length)
+            for id_, title, source, tags, start, end, length in entry[1]
         ]
     except (IndexError, KeyError, TypeError, ValueError):
         return None
 
 
 def _entry(digest: str, articles: list[Article], encoding: str) -> list:
-    """[digest, [[id, title, source, tags, body start, body end], …], encoding]: lists, not
-    objects, because they parse faster and the cache is read at every start."""
+    """[digest, [[id, title, source, tags, body start, body end, length], …], encoding]: lists,
+    not objects, because they parse faster and the cache is read at every start."""
     rows = []
     for a in articles:
         assert a.span is not None, "a parsed article knows where its body is"
-        rows.append([a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1]])
+        rows.append([a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1], a.length])
     return [digest, rows, encoding]
 
 

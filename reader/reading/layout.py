@@ -14,6 +14,7 @@ from reader.articles.corpus import Article
 from reader.text.conversion import ORIGINAL, detect, display_text, in_script
 from reader.text.decoding import UTF8
 from reader.text.linebreak import wrap
+from reader.text.markdown import HIDDEN, Markup, Span, hide, is_markdown, parse, refine_blocks
 from reader.text.paragraphs import Block
 
 TITLE, META, BLANK = "title", "meta", "blank"
@@ -38,7 +39,7 @@ class Layout:
         for block in blocks:
             lines.append(Line(BLANK, block.start, block.start))
             text = body[block.start : block.end]
-            lines += [Line(block.kind, block.start + s, block.start + e) for s, e in wrap(text, width)]
+            lines += [Line(block.kind, block.start + s, block.start + e) for s, e in wrap_shown(text, width)]
         self.lines = lines
         self._body_lines = [index for index, line in enumerate(lines) if line.in_body]
         self._body_starts = [lines[index].start for index in self._body_lines]
@@ -65,6 +66,19 @@ class Layout:
         return self.lines[self._body_lines[-1]].end if self._body_lines else 0
 
 
+def wrap_shown(text: str, width: int) -> list[tuple[int, int]]:
+    """`wrap()` as the text is drawn: hidden Markdown markup (zero cells) is left out while the
+    lines are broken, so it never glues to a word or carries punctuation to a line's start. A
+    line starts and ends at a shown character; hidden ones at a break belong to no line."""
+    if HIDDEN not in text:
+        return wrap(text, width)
+    kept = [index for index, char in enumerate(text) if char != HIDDEN]
+    if not kept:
+        return []
+    visible = "".join(text[index] for index in kept)
+    return [(kept[start], kept[end - 1] + 1) for start, end in wrap(visible, width)]
+
+
 def meta_line(article: Article) -> str:
     """What the view shows under the title: source, tags, length, and the file's encoding when it
     is not UTF-8."""
@@ -83,6 +97,8 @@ class Texts(NamedTuple):
     title: str
     meta: str
     body: str
+    styles: tuple[Span, ...] = ()
+    """Markdown's emphasis, links, images, code and quotes in body offsets (`with_markup`)."""
 
 
 def article_texts(article: Article, mode: str) -> Texts:
@@ -94,6 +110,42 @@ def article_texts(article: Article, mode: str) -> Texts:
     if len(body) != len(article.body):
         raise AssertionError("a script conversion changed the body's length")
     return Texts(mode, title, meta, body)
+
+
+def article_markup(article: Article) -> Markup | None:
+    """The Markdown markup of an article from a Markdown file (remembered per text), else None."""
+    if not is_markdown(article.path):
+        return None
+    body = article.body
+    markup = _MARKUPS.get(body)
+    if markup is None:
+        markup = _MARKUPS[body] = parse(body)
+        while len(_MARKUPS) > 64:
+            _MARKUPS.pop(next(iter(_MARKUPS)))
+    return markup
+
+
+def with_markup(article: Article, texts: Texts, start: int = 0, end: int | None = None) -> Texts:
+    """`texts` as the reader sees a Markdown article: the markup in body[start:end] (all of it by
+    default) HIDDEN, the spans it styles in `styles`. Other articles' texts as they are."""
+    if not is_markdown(article.path):
+        return texts
+    if start == 0 and end is None:
+        markup = article_markup(article)
+        assert markup is not None, "a Markdown article has markup, if none"
+    else:
+        part = parse(article.body[start:end])
+        markup = Markup(tuple((s + start, e + start) for s, e in part.hidden),
+                        tuple(Span(s + start, e + start, kind) for s, e, kind in part.spans))
+    return texts._replace(body=hide(texts.body, markup), styles=markup.spans)
+
+
+def article_blocks(article: Article, blocks: list[Block], texts: Texts) -> list[Block]:
+    """`blocks` of the article's body fit to what `texts` shows: for Markdown, blocks never start or
+    end with hidden markup, a block of hidden markup only is dropped, one of images is a caption."""
+    if not is_markdown(article.path):
+        return blocks
+    return refine_blocks(blocks, texts.body, texts.styles)
 
 
 def article_script(article: Article) -> str:
@@ -114,3 +166,4 @@ def known_script(article: Article) -> str | None:
 
 
 _SCRIPTS: dict[str, str] = {}
+_MARKUPS: dict[str, Markup] = {}

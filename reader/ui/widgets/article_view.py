@@ -30,9 +30,11 @@ from reader.reading.layout import (
     Layout,
     Line,
     Texts,
+    article_blocks,
     article_script,
     article_texts,
     meta_line,
+    with_markup,
 )
 from reader.reading.navigation import (
     after,
@@ -44,6 +46,7 @@ from reader.reading.navigation import (
 )
 from reader.text.conversion import ORIGINAL, display_text, in_script
 from reader.text.linebreak import HANG, cells, shown
+from reader.text.markdown import HIDDEN, KINDS
 from reader.text.paragraphs import Block, split_blocks
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.lines import LineView
@@ -105,6 +108,7 @@ class ArticleView(LineView, can_focus=True):
         "article-view--hit",
         "article-view--cursor",
         "article-view--selection",
+        *(f"article-view--md-{kind}" for kind in KINDS),
     }
 
     DEFAULT_CSS = """
@@ -119,11 +123,18 @@ class ArticleView(LineView, can_focus=True):
         & > .article-view--hit { background: $warning 40%; }
         & > .article-view--cursor { text-style: reverse; }
         & > .article-view--selection { background: $primary 45%; }
+        & > .article-view--md-bold { text-style: bold; }
+        & > .article-view--md-italic { text-style: italic; }
+        & > .article-view--md-code { background: $panel; }
+        & > .article-view--md-link { color: $text-primary; text-style: underline; }
+        & > .article-view--md-image { color: $text-muted; text-style: italic; }
+        & > .article-view--md-quote { color: $text-muted; text-style: italic; }
     }
     """
 
-    #: Layers drawn later win where they overlap.
-    LAYER_ORDER = ("entities", "annotations", "hits", "current", "selection", "cursor")
+    #: Layers drawn later win where they overlap. "markup" is Markdown's emphasis, links, code
+    #: (set with the text, under everything else).
+    LAYER_ORDER = ("markup", "entities", "annotations", "hits", "current", "selection", "cursor")
 
     @dataclass
     class Moved(Message):
@@ -369,6 +380,8 @@ class ArticleView(LineView, can_focus=True):
         body = self._texts.body if self._texts else ""
         if offset is not None:
             offset = max(0, min(offset, len(body) - 1))
+            offset = _shown_from(body, offset, +1)
+            offset = _shown_from(body, offset, -1)  # Markup at the very end: the last shown character.
         anchor = None if offset is None or extend is False else self.caret.anchor
         self.caret = Caret(offset, anchor)
         if offset is not None and self._layout is not None:
@@ -393,7 +406,7 @@ class ArticleView(LineView, can_focus=True):
             return self.cursor
         return self._layout.offset_of(top)
 
-    def _step_cursor(self, find) -> None:
+    def _step_cursor(self, find, step: int = +1) -> None:
         here = self._cursor_or_top()
         if here is None:
             return
@@ -403,14 +416,32 @@ class ArticleView(LineView, can_focus=True):
                         title="Cursor", timeout=4)
             return
         assert self._texts is not None, "there is a cursor position only in a laid-out article"
-        target = find(self._texts.body, here)
+        target = self._shown_target(self._texts.body, here, find, step)
         if target is None:
             self.app.bell()
             return
         self.move_cursor(target)
 
+    @staticmethod
+    def _shown_target(body: str, here: int, find, step: int) -> int | None:
+        """Where `find` takes the cursor from `here`, past hidden Markdown markup: in the direction
+        of a character step, else on to the text the markup opens (if that is where the cursor
+        is, `find` from there once more: `(` goes on to the sentence before)."""
+        target = find(body, here)
+        for _ in range(64):
+            if target is None:
+                return None
+            landed = _shown_from(body, target, step)
+            if landed != here and body[landed] != HIDDEN:
+                return landed
+            following = find(body, target)
+            if following is None or following == target:
+                return None
+            target = following
+        return None
+
     def action_cursor_left(self) -> None:
-        self._step_cursor(lambda body, at: at - 1 if at > 0 else None)
+        self._step_cursor(lambda body, at: at - 1 if at > 0 else None, step=-1)
 
     def action_cursor_right(self) -> None:
         self._step_cursor(lambda body, at: at + 1 if at + 1 < len(body) else None)
@@ -579,7 +610,8 @@ class ArticleView(LineView, can_focus=True):
         script = article_script(article)
         shown = body[:start] + display_text(body[start:end], mode, script) + body[end:]  # Same length.
         meta = display_text(meta_line(article), mode, script)
-        texts = Texts(mode, in_script(article.title, mode), meta, shown)
+        texts = with_markup(article, Texts(mode, in_script(article.title, mode), meta, shown), start, end)
+        blocks = article_blocks(article, blocks, texts)
         return blocks, texts, Layout(texts.title, texts.meta, texts.body, blocks, width)
 
     @work(thread=True, exclusive=True, group="prepare")
@@ -590,8 +622,8 @@ class ArticleView(LineView, can_focus=True):
 
     def _prepared(self, article: Article, mode: str, width: int) -> tuple[list[Block], Texts, Layout]:
         """Blocks, texts and layout (safe in a thread: reads the caches, never writes them)."""
-        blocks = self._blocks.get(article.id) or split_blocks(article.body)
-        texts = self._converted.get((article.id, mode)) or article_texts(article, mode)
+        texts = self._converted.get((article.id, mode)) or with_markup(article, article_texts(article, mode))
+        blocks = self._blocks.get(article.id) or article_blocks(article, split_blocks(article.body), texts)
         layout = self._layouts.get((article.id, mode, width))
         shown = self._texts
         if layout is None and shown and self._layout and self._layout.width == width:
@@ -618,6 +650,7 @@ class ArticleView(LineView, can_focus=True):
                 header_line = top
             offset = self.position
         self._texts, self._layout = texts, layout
+        self._set_markup_layer(texts)
         self._busy = self._busy if preview else None
         self.virtual_size = Size(self.scrollable_content_region.width, len(layout))
         self.redraw()
@@ -628,6 +661,15 @@ class ArticleView(LineView, can_focus=True):
         self.post_message(self.Moved(self.position))
         if not preview:
             self.post_message(self.Busy(None))
+
+    def _set_markup_layer(self, texts: Texts) -> None:
+        """The "markup" layer from the texts' Markdown styles (the whole view is drawn again after)."""
+        if texts.styles:
+            styles = [Span(span.start, span.end, f"article-view--md-{span.kind}") for span in texts.styles]
+            self._layers["markup"] = SpanLayer(styles)
+        else:
+            self._layers.pop("markup", None)
+        self._layers = {key: self._layers[key] for key in sorted(self._layers, key=self._layer_rank)}
 
     def on_resize(self) -> None:
         if self._layout is None or self._layout.width != self._text_width:
@@ -668,13 +710,13 @@ class ArticleView(LineView, can_focus=True):
         text = shown(source[line.start : line.end])
         line_style = base + self._styles[f"article-view--{line.kind}"] if line.kind != "paragraph" else base
         if not line.in_body or not self._layers:
-            return Strip([Segment(text, line_style)])
+            return Strip([Segment(text.replace(HIDDEN, "") if HIDDEN in text else text, line_style)])
         return Strip(self._segments(line, text, line_style))
 
     def _segments(self, line: Line, text: str, line_style: Style) -> list[Segment]:
         spans = [span for layer in self._layers.values() for span in layer.overlapping(line.start, line.end)]
         if not spans:
-            return [Segment(text, line_style)]
+            return [Segment(text.replace(HIDDEN, "") if HIDDEN in text else text, line_style)]
         cuts = {0, len(text)}
         for span in spans:
             cuts.add(max(span.start - line.start, 0))
@@ -686,5 +728,19 @@ class ArticleView(LineView, can_focus=True):
             for span in spans:
                 if span.start - line.start <= left and span.end - line.start >= right:
                     style += self._styles[span.style]
-            segments.append(Segment(text[left:right], style))
+            part = text[left:right]
+            if HIDDEN in part:  # Markdown markup: zero cells wide, drawn as nothing.
+                part = part.replace(HIDDEN, "")
+                if not part:
+                    continue
+            segments.append(Segment(part, style))
         return segments
+
+
+def _shown_from(body: str, offset: int, step: int) -> int:
+    """The first character from `offset` on (`step` 1) or back (-1) that is not hidden Markdown
+    markup; `offset` itself if there is none that way."""
+    position = offset
+    while 0 <= position < len(body) and body[position] == HIDDEN:
+        position += step
+    return position if 0 <= position < len(body) else offset
