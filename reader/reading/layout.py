@@ -8,7 +8,8 @@ annotations, the reading position) finds its line by bisection, at any width and
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 from reader.articles.corpus import Article
 from reader.text.conversion import ORIGINAL, detect, display_text, in_script
@@ -116,13 +117,7 @@ def article_markup(article: Article) -> Markup | None:
     """The Markdown markup of an article from a Markdown file (remembered per text), else None."""
     if not is_markdown(article.path):
         return None
-    body = article.body
-    markup = _MARKUPS.get(body)
-    if markup is None:
-        markup = _MARKUPS[body] = parse(body)
-        while len(_MARKUPS) > 64:
-            _MARKUPS.pop(next(iter(_MARKUPS)))
-    return markup
+    return _remembered(_MARKUPS, article.body, parse, 64)
 
 
 def with_markup(article: Article, texts: Texts, start: int = 0, end: int | None = None) -> Texts:
@@ -150,13 +145,7 @@ def article_blocks(article: Article, blocks: list[Block], texts: Texts) -> list[
 
 def article_script(article: Article) -> str:
     """SIMPLIFIED or TRADITIONAL, from the body (remembered per text)."""
-    body = article.body
-    script = _SCRIPTS.get(body)
-    if script is None:
-        script = _SCRIPTS[body] = detect(body)
-        while len(_SCRIPTS) > 4096:
-            _SCRIPTS.pop(next(iter(_SCRIPTS)))
-    return script
+    return _remembered(_SCRIPTS, article.body, detect, 4096)
 
 
 def known_script(article: Article) -> str | None:
@@ -167,3 +156,14 @@ def known_script(article: Article) -> str | None:
 
 _SCRIPTS: dict[str, str] = {}
 _MARKUPS: dict[str, Markup] = {}
+
+_Found = TypeVar("_Found")
+
+
+def _remembered(found: dict[str, _Found], body: str, work_out: Callable[[str], _Found], keep: int) -> _Found:
+    """What `work_out(body)` gives, remembered for the last `keep` bodies worked out."""
+    if body not in found:
+        found[body] = work_out(body)
+        while len(found) > keep:
+            found.pop(next(iter(found)))
+    return found[body]
