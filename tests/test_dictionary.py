@@ -23,10 +23,12 @@ from reader.dictionary import (
     CrossReference,
     Dictionary,
     PinyinStyle,
+    brief_sense,
     format_pinyin,
     format_sense,
     marks_to_numbers,
     parse_references,
+    readable_sense,
 )
 from reader.dictionary.pinyin import _split, syllable_to_zhuyin
 from reader.text.conversion import SIMPLIFIED, convert, fold
@@ -333,7 +335,7 @@ def test_define_json_lists_every_entry(dictionary: Dictionary, xdg_cache: Path):
 def test_define_plain_in_each_pinyin_style(dictionary: Dictionary, xdg_cache: Path):
     marks = define(xdg_cache, "騰訊")
     assert marks.returncode == 0 and marks.stdout.splitlines()[0] == "騰訊 腾讯 [Téng xùn]"
-    assert "騰訊控股有限公司|腾讯控股有限公司[Téng xùn Kòng gǔ" in marks.stdout
+    assert "see 騰訊控股有限公司 · 腾讯控股有限公司 (Téng xùn Kòng gǔ Yǒu xiàn Gōng sī)" in marks.stdout
     zhuyin = define(xdg_cache, "3c", "--pinyin", "zhuyin")
     assert zhuyin.stdout.splitlines()[0] == "3C [ㄙㄢ C]"
 
@@ -346,3 +348,11 @@ def test_define_a_missing_word_is_status_1_with_one_line(dictionary: Dictionary,
 
 def test_the_cli_offers_every_pinyin_style():
     assert PINYIN_STYLES == STYLES
+
+
+def test_senses_read_as_words_with_their_pinyin():
+    sense = "see 騰訊控股有限公司|腾讯控股有限公司[Teng2 xun4 Kong4 gu3 You3 xian4 Gong1 si1]"
+    assert readable_sense(sense) == "see 騰訊控股有限公司 · 腾讯控股有限公司 (Téng xùn Kòng gǔ Yǒu xiàn Gōng sī)"
+    assert readable_sense("variant of 台[tai2]", PinyinStyle.NUMBERS) == "variant of 台 (tai2)"
+    assert brief_sense(sense) == "see 騰訊控股有限公司" and brief_sense(sense, "simplified") == "see 腾讯控股有限公司"
+    assert readable_sense("a period of time") == brief_sense("a period of time") == "a period of time"

@@ -26,7 +26,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
 def cmd_define(args: argparse.Namespace) -> None:
     from reader.cli.shared import UsageError
-    from reader.dictionary import Dictionary, DictionaryError, format_pinyin, format_sense, guess_reading
+    from reader.dictionary import Dictionary, DictionaryError, format_pinyin, guess_reading, readable_sense
 
     word = args.word.strip()
     if not word:
@@ -54,7 +54,7 @@ def cmd_define(args: argparse.Namespace) -> None:
         forms = entry.traditional if same else f"{entry.traditional} {entry.simplified}"
         print(f"{forms} [{entry.pinyin_as(args.pinyin)}]")
         for index, sense in enumerate(entry.senses, start=1):
-            print(f"  {index}. {format_sense(sense, args.pinyin)}")
+            print(f"  {index}. {readable_sense(sense, args.pinyin)}")
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"define": cmd_define}
