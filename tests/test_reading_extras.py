@@ -52,10 +52,15 @@ async def test_the_word_line_follows_the_cursor(seed_corpus):
         await pilot.press("h", "h")  # The character before 騰訊: a comma holds no word.
         await pilot.pause()
         assert body[start - 1] == "," and word_line(app) == ""
-        await pilot.press("t")  # 简体: the same word, as the text now shows it.
         await pilot.press("l")
         await pilot.pause()
+        assert word_line(app).startswith("騰訊  Téng xùn")
+        await pilot.press("t")  # 简体: the same word, as the text now shows it, at once.
+        await pilot.pause()
         assert word_line(app).startswith("腾讯  Téng xùn")
+        await pilot.press("right_square_bracket")  # Another article: no cursor there yet, no word.
+        await pilot.pause()
+        assert word_line(app) == ""
 
 
 async def test_the_panel_has_the_longest_word_first_then_those_inside_it(seed_corpus):

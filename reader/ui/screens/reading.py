@@ -147,6 +147,7 @@ class ReadingScreen(Screen[None]):
             self._show_entities()
             self._show_hits()
             self._show_annotations()
+            self._show_word(None)  # The cursor does not follow into another article.
             if self.reader.painted:  # Not before the first paint: naming its script costs a few ms.
                 article_script(article)
                 if article.id not in self.entities.complete:
@@ -836,6 +837,7 @@ class ReadingScreen(Screen[None]):
         self.reader.state.script = mode
         self.reader.state_changed()
         self.sidebar.set_display(partial(in_script, mode=mode))
+        self._show_word(self.view.cursor)  # The word as the text now shows it.
         self._update_status()
 
     def action_toggle_sidebar(self) -> None:
