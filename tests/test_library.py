@@ -321,6 +321,19 @@ def test_text_and_markdown_files_are_copied_in_with_their_titles(library):
     assert [a.title for a in report.added] == ["今天读完了三篇关于储能的文章", "关于折叠屏手机的笔记"]
     assert read_entry(report.added[1].path).body == (
         "折叠屏手机的价格下探到五千元左右，年轻用户开始尝鲜。\n\n续航和重量仍是主要的短板。")
+    assert [a.path.suffix for a in report.added] == [".txt", ".md"]  # Markdown stays Markdown, rendered as such.
+
+
+def test_markdown_added_to_the_library_is_shown_rendered(library, tmp_path: Path):
+    from reader.reading.layout import article_texts, with_markup
+
+    note = tmp_path / "bold.md"
+    note.write_text("# 筆記\n\n這是**粗體**的字。\n", encoding="utf-8")
+    [added] = add_sources([note], library).added
+    [article] = load_corpus([library]).articles
+    assert article.id == added.article_id and article.body == "這是**粗體**的字。"
+    shown = with_markup(article, article_texts(article, "original")).body
+    assert shown.replace("\u200b", "") == "這是粗體的字。" and len(shown) == len(article.body)
 
 
 def test_a_seed_file_adds_each_of_its_articles_with_its_source_and_tags(library):

@@ -34,6 +34,7 @@ from reader.articles.header import Entry, body_digest, clean_body, clean_tags, f
 from reader.articles.web import DEFAULT_TIMEOUT, FetchError, decode_page, fetch, is_url, sniff
 from reader.system.storage import atomic_write_text, file_lock
 from reader.text.decoding import DecodeError, decode
+from reader.text.markdown import is_markdown
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
@@ -439,10 +440,12 @@ class _Adder:
         except (DecodeError, CorpusError) as error:
             raise _Problem(str(error)) from None
         self.total += len(articles) - 1
+        suffix = ".md" if is_markdown(str(path)) else ".txt"  # Markdown stays Markdown: the app renders it.
         for article in articles:
             what = shown if len(articles) == 1 else f"{shown}: {article.title}"
             try:
-                self.save(Entry(article.title, article.body, source=article.source, tags=article.tags), what)
+                self.save(Entry(article.title, article.body, source=article.source, tags=article.tags), what,
+                          suffix=suffix)
             except _Problem as error:
                 self.fail(what, str(error))
             self.done += 1
@@ -452,7 +455,7 @@ class _Adder:
     def _duplicate_text(self, entry: Entry) -> bool:
         return body_digest(clean_body(entry.body)) in self.index.digests
 
-    def save(self, entry: Entry, what: str, extra_urls: Iterable[str] = ()) -> None:
+    def save(self, entry: Entry, what: str, extra_urls: Iterable[str] = (), suffix: str = ".txt") -> None:
         entry.added = entry.added or self.added_at
         entry.tags = clean_tags(list(entry.tags) + list(self.tags))
         entry.digest = body_digest(clean_body(entry.body))
@@ -465,7 +468,7 @@ class _Adder:
             if self.index.duplicate(entry) or self.index.has_url(*extra_urls):
                 self.skip(what)
                 return
-            path = _unique(self._ensure_library() / f"{self.index.stamp()}-{entry.digest[:6]}.txt")
+            path = _unique(self._ensure_library() / f"{self.index.stamp()}-{entry.digest[:6]}{suffix}")
             atomic_write_text(path, text)
             self.index.written(path, entry)
         self._added(entry, path, what)
