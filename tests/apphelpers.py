@@ -35,7 +35,7 @@ def make_app(
         corpus or load_corpus([SEEDS]), keymap=load_keymap(keymap_file), state=state,
         entity_cache=entity_cache or SHARED_ENTITY_CACHE, annotations=annotations,
     )
-    app.reading.dictionary_cache = SHARED_DICTIONARY_CACHE
+    app.reading.lookup.cache = SHARED_DICTIONARY_CACHE
     return app
 
 

@@ -34,7 +34,7 @@ async def cursor_at(pilot, offset: int) -> ArticleView:
     view = app.query_one(ArticleView)
     await wait_until(pilot, lambda: view.texts is not None)
     view.move_cursor(offset)
-    await wait_until(pilot, lambda: app.reading.dictionary is not None)
+    await wait_until(pilot, lambda: app.reading.lookup.dictionary is not None)
     await pilot.pause()
     return view
 

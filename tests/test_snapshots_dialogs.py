@@ -197,7 +197,7 @@ def test_dictionary_panel(snap_compare, seed_corpus):
     async def run_before(pilot) -> None:
         await settled(pilot)
         pilot.app.query_one(ArticleView).move_cursor(start)
-        await wait_until(pilot, lambda: pilot.app.reading.dictionary is not None)
+        await wait_until(pilot, lambda: pilot.app.reading.lookup.dictionary is not None)
         await pilot.press("d")
         assert isinstance(pilot.app.screen, WordScreen)
         await still(pilot)

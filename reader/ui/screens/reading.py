@@ -2,15 +2,16 @@
 
 It composes the widgets and coordinates them with the core: which article is open, the entities
 found so far (`EntitySession`), the search the hit keys walk (`SearchSession`), the annotations
-placed in the text (`PlacedAnnotations`). What is app-wide (the corpus, the stores, the reading
-state, the keymap) belongs to `ReaderApp`. Dialogs are imported when first opened.
+placed in the text (`PlacedAnnotations`). Features with keys of their own are parts
+(`reader/ui/parts/`: annotating, the dictionary, the library) that the screen's actions hand on to.
+What is app-wide (the corpus, the stores, the reading state, the keymap) belongs to `ReaderApp`.
+Dialogs are imported when first opened.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
@@ -19,15 +20,17 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader.annotations.store import Annotation, PlacedAnnotations, StoreError, place_all
+from reader.annotations.store import PlacedAnnotations
 from reader.articles.corpus import Article, Corpus, load_corpus
 from reader.entities.mentions import TYPES, Entity, group
 from reader.entities.session import EntitySession
 from reader.reading.layout import article_script, known_script
-from reader.reading.navigation import sentence_at
 from reader.search.session import SearchSession, search_status, step_hit
 from reader.system import paths
 from reader.text.conversion import ORIGINAL, in_script, mode_label, next_mode, warm_up
+from reader.ui.parts.annotations import AnnotationsPart
+from reader.ui.parts.dictionary import DictionaryPart
+from reader.ui.parts.library import LibraryPart
 from reader.ui.widgets.article_view import ArticleView, Caret, Span
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.sidebar import Sidebar
@@ -35,8 +38,6 @@ from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 from reader.ui.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:
-    from reader.articles.library import AddReport
-    from reader.dictionary import Dictionary, Match, PinyinStyle
     from reader.ui.app import ReaderApp
     from reader.ui.widgets.entity_panel import EntityPanel
 
@@ -63,10 +64,9 @@ class ReadingScreen(Screen[None]):
         self._busy: dict[str, str] = {}
         self._entity_panel: EntityPanel | None = None
         """Mounted the first time it is asked for."""
-        self.dictionary: Dictionary | None = None
-        """CC-CEDICT, loaded in a worker when the cursor first appears."""
-        self.dictionary_cache: Path | None = None
-        """Where the dictionary's cache lives (None: the user's cache folder)."""
+        self.lookup = DictionaryPart(self)
+        self.library_part = LibraryPart(self)
+        self.notes = AnnotationsPart(self)
 
     @property
     def reader(self) -> ReaderApp:
@@ -127,7 +127,7 @@ class ReadingScreen(Screen[None]):
             article_script(self.current)
             self.app.call_from_thread(self._update_status)
 
-    def _script_display(self) -> Callable[[str], str]:
+    def script_display(self) -> Callable[[str], str]:
         return partial(in_script, mode=self.view.script_mode)
 
     # -- articles -------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ class ReadingScreen(Screen[None]):
             self._show_entities()
             self._show_hits()
             self._show_annotations()
-            self._show_word(None)  # The cursor does not follow into another article.
+            self.lookup.show_word(None)  # The cursor does not follow into another article.
             if self.reader.painted:  # Not before the first paint: naming its script costs a few ms.
                 article_script(article)
                 if article.id not in self.entities.complete:
@@ -186,11 +186,11 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
     def _check_corpus(self) -> None:
         """Look at the files behind a corpus listed from the cache; take the changes if any."""
-        checked = self._load_corpus_again()
+        checked = self.load_corpus_again()
         if checked.signature != self.corpus.signature or checked.problems:
             self.app.call_from_thread(self.replace_corpus, checked)
 
-    def _load_corpus_again(self) -> Corpus:
+    def load_corpus_again(self) -> Corpus:
         """The corpus as the files hold it now (what the command line named, the library as it is)."""
         source = self.reader.corpus_source
         assert source is not None, "only a corpus that came from files is loaded again"
@@ -214,78 +214,22 @@ class ReadingScreen(Screen[None]):
         self._index_in_background()
         self._find_entities()
 
-    # -- the library --------------------------------------------------------------------------
+    # -- the library and the dictionary (ui/parts) ------------------------------------------
 
     def action_add_article(self) -> None:
-        """Add web pages, feeds, books or files to the library, in a worker; open the first added."""
-        library = self.reader.library
-        if library is None or self.reader.corpus_source is None:
-            self.notify("This reader has no library to add to.", title="Add", severity="warning")
-            return
-        from reader.ui.screens.add import AddRequest, AddScreen
-
-        def chosen(request: AddRequest | None) -> None:
-            if request is not None:
-                self._add(request.sources, request.tags)
-
-        self.app.push_screen(AddScreen(str(library)), chosen)
-
-    @work(thread=True, group="add", exit_on_error=False)
-    def _add(self, sources: list[str], tags: tuple[str, ...]) -> None:
-        from reader.articles.library import add_sources
-
-        def progress(done: int, total: int, what: str) -> None:
-            self.app.call_from_thread(self.set_busy, "add", f"Adding {min(done + 1, total)}/{total}: {what}")
-
-        assert self.reader.library is not None
-        report = add_sources(sources, self.reader.library, tags, progress=progress)
-        corpus = self._load_corpus_again()
-        self.app.call_from_thread(self._added, report, corpus)
-
-    def _added(self, report: AddReport, corpus: Corpus) -> None:
-        self.set_busy("add", None)
-        self.replace_corpus(corpus)
-        for failed in report.failed:
-            self.notify(f"{failed.what}\n{failed.reason}", title="Not added", severity="error", timeout=15)
-        for skipped in report.skipped:
-            self.notify(f"{skipped.what}\n{skipped.reason}", title="Skipped", severity="warning", timeout=8)
-        for extra in sorted(report.missing_extras):
-            self.notify(f"pip install 'reader[{extra}]' to add these.", title="Needs an extra", severity="warning")
-        shown = [added for added in report.added if corpus.find(added.article_id)]
-        if shown:
-            self.open_article(shown[0].article_id, focus_view=True)
-        if report.added:
-            note = "" if len(shown) == len(report.added) else "\nNot shown here: reader was started with --corpus."
-            self.notify(report.summary() + note, title="Library", timeout=8)
+        self.library_part.add()
 
     def action_remove_article(self) -> None:
-        """Remove the article being read from the library, after asking; its annotations stay."""
-        library, article = self.reader.library, self.current
-        if article is None:
-            return
-        if library is None or not Path(article.path).resolve().is_relative_to(library.resolve()):
-            self.notify("Only articles added to the library can be removed; this one is in\n"
-                        f"{article.path}", title="Remove")
-            return
-        from reader.ui.screens.add import ConfirmScreen
+        self.library_part.remove()
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._remove(library, article)
+    def action_define(self) -> None:
+        self.lookup.define()
 
-        question = f"Remove “{self._script_display()(article.title)}” from the library? Its annotations are kept."
-        self.app.push_screen(ConfirmScreen("Remove article", question, "Remove"), answered)
+    def action_save_word(self) -> None:
+        self.lookup.save_word()
 
-    def _remove(self, library: Path, article: Article) -> None:
-        from reader.articles.library import LibraryError, remove_article
-
-        try:
-            removed = remove_article(library, article.id)
-        except LibraryError as error:
-            self.notify(str(error), title="Not removed", severity="error", timeout=15)
-            return
-        self.replace_corpus(self._load_corpus_again())
-        self.notify(f"Removed “{removed.title}”; its annotations are kept (m lists them).", title="Library")
+    def action_pinyin_style(self) -> None:
+        self.lookup.next_pinyin_style()
 
     # -- the status lines and background work ---------------------------------------------------
 
@@ -497,7 +441,7 @@ class ReadingScreen(Screen[None]):
 
         last = self.search.results
         self.app.push_screen(
-            SearchScreen(self.search.index, list(self.reader.state.search_history), self._script_display(),
+            SearchScreen(self.search.index, list(self.reader.state.search_history), self.script_display(),
                          query=last.query if last else "", word_mode=last.word_mode if last else False),
             chosen,
         )
@@ -560,15 +504,10 @@ class ReadingScreen(Screen[None]):
         self.placed.forget(article_id)
         self._show_annotations()
 
-    def _annotation_at_cursor(self) -> Annotation | None:
-        if self.current is None:
-            return None
-        return self.placed.at(self.current.id, self.current.body, self.view.cursor)
-
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
         self._show_note(event.caret)
-        self._show_word(event.caret.cursor)
+        self.lookup.show_word(event.caret.cursor)
 
     def _show_note(self, caret: Caret) -> None:
         annotation = self.placed.at(self.current.id, self.current.body, caret.cursor) if self.current else None
@@ -579,254 +518,23 @@ class ReadingScreen(Screen[None]):
             text = "  ".join(part for part in (note, tags) if part)
         self.query_one(NoteBar).show_note(text)
 
-    def _target(self, sentence: bool = False) -> tuple[int, int] | None:
-        """What `a` annotates: the selection, else the hit, entity or sentence at the cursor."""
-        view = self.view
-        if not sentence and view.selection is not None:
-            return view.selection
-        cursor = view.cursor if view.cursor is not None else view.current_mark
-        if cursor is None or view.texts is None:
-            return None
-        if not sentence:
-            for layer in ("hits", "entities"):
-                for span in view.spans_at(layer, cursor):
-                    return span.start, span.end
-        return sentence_at(view.texts.body, cursor)
-
-    def action_annotate(self, sentence: bool = False) -> None:
-        from reader.ui.screens.annotate import AnnotateScreen, Deleted, Edit
-
-        if self.current is None:
-            return
-        article, store, display = self.current, self.reader.annotations, self._script_display()
-        existing = None if sentence or self.view.selection else self._annotation_at_cursor()
-        start, end = (existing.start, existing.end) if existing else self._target(sentence) or (0, 0)
-        if start == end:
-            self.notify("Move the cursor (arrows, h l w) or select text (v) first.", title="Annotate")
-            return
-
-        def save(edit: Edit) -> str | None:
-            """Store the dialog's edit; a failure keeps the dialog open with the note in it."""
-            try:
-                if existing is not None:
-                    store.update(existing.edited(note=edit.note, tags=edit.tags, color=edit.color))
-                else:
-                    store.add(Annotation.new(article.id, article.body, start, end, note=edit.note,
-                                             tags=edit.tags, color=edit.color))
-            except StoreError as error:
-                self.notify(str(error), title="Not saved", severity="error", timeout=15)
-                return str(error)
-            return None
-
-        def done(result: Edit | Deleted | None) -> None:
-            if result is None:
-                return
-            if isinstance(result, Deleted) and existing is not None:
-                if not self._delete(existing):
-                    return
-                self.notify("Annotation deleted: u brings it back.", title="Annotations")
-            self.view.move_cursor(self.view.cursor, extend=False)
-            self.annotations_changed(article.id)
-
-        if existing is None:
-            screen = AnnotateScreen(display(article.body[start:end]), read_only=store.problem, save=save)
-        else:
-            screen = AnnotateScreen(display(existing.quote), note=existing.note, tags=existing.tags,
-                                    color=existing.color, existing=True, read_only=store.problem, save=save)
-        self.app.push_screen(screen, done)
+    def action_annotate(self) -> None:
+        self.notes.annotate()
 
     def action_annotate_sentence(self) -> None:
-        self.action_annotate(sentence=True)
-
-    def _delete(self, annotation: Annotation) -> bool:
-        try:
-            self.reader.annotations.delete(annotation.id)
-        except StoreError as error:
-            self.notify(str(error), title="Not deleted", severity="error", timeout=15)
-            return False
-        return True
+        self.notes.annotate(sentence=True)
 
     def action_delete_annotation(self) -> None:
-        annotation = self._annotation_at_cursor()
-        if annotation is None:
-            self.notify("No annotation under the cursor (m lists them).", title="Annotations")
-        elif self._delete(annotation):
-            self.annotations_changed(annotation.article)
-            self.notify(f"Deleted “{self._script_display()(annotation.quote[:20])}”: u brings it back.",
-                        title="Annotations")
+        self.notes.delete_at_cursor()
 
     def action_undo_delete(self) -> None:
-        try:
-            restored = self.reader.annotations.undo_delete()
-        except StoreError as error:
-            self.notify(str(error), title="Not restored", severity="error", timeout=15)
-            return
-        if restored is None:
-            self.notify("Nothing to undo.", title="Annotations")
-            return
-        self.placed.forget(restored.article)
-        self.open_article(restored.article)
-        self._show_annotations()
-        self.notify(f"Restored “{self._script_display()(restored.quote[:20])}”.", title="Annotations")
+        self.notes.undo_delete()
 
     def action_export(self) -> None:
-        from reader.annotations.export import export_current
-        from reader.ui.screens.export import ExportRequest, ExportScreen
-
-        here, store, state = self.current, self.reader.annotations, self.reader.state
-
-        def chosen(request: ExportRequest | None) -> None:
-            if request is None:
-                return
-            state.export_format = request.format
-            self.reader.state_changed()
-            annotations = [a for a in store.all() if not request.this_article_only or (here and a.article == here.id)]
-            text = export_current(request.format, annotations, self.corpus.articles, self.view.script_mode,
-                                  bom=request.bom)
-            try:
-                request.path.parent.mkdir(parents=True, exist_ok=True)
-                request.path.write_text(text, encoding="utf-8", newline="")
-            except OSError as error:
-                self.notify(f"Cannot write {request.path}: {error.strerror or error}", title="Export",
-                            severity="error")
-                return
-            count = f"{len(annotations)} annotation{'s' if len(annotations) != 1 else ''}"
-            self.notify(f"{count} written to\n{request.path.resolve()}", title="Exported", timeout=10)
-
-        count_here = len(store.for_article(here.id)) if here else 0
-        self.app.push_screen(ExportScreen(paths.documents_dir(), len(store.all()), count_here,
-                                          here.title if here else None, state.export_format or "markdown"), chosen)
+        self.notes.export()
 
     def action_annotations(self) -> None:
-        from reader.ui.screens.annotation_list import AnnotationListScreen
-
-        placed, orphans = place_all(self.reader.annotations.all(), {a.id: a.body for a in self.corpus.articles})
-        by_id = {a.id: a for a in placed}
-
-        def chosen(annotation_id: str | None) -> None:
-            target = by_id.get(annotation_id or "")
-            if target is None:
-                if annotation_id:
-                    self.notify("That annotation's text is no longer in its article.", title="Orphaned")
-                return
-            self.open_article(target.article, focus_view=True)
-            self.view.mark(target.start, target.end)
-            self.view.move_cursor(target.start, extend=False)
-
-        titles = {a.id: a.title for a in self.corpus.articles}
-        self.app.push_screen(
-            AnnotationListScreen(placed + orphans, {a.id for a in orphans}, titles, self._script_display(),
-                                 self.current.id if self.current else None),
-            chosen,
-        )
-
-    # -- the dictionary ------------------------------------------------------------------------
-
-    def _pinyin_style(self) -> PinyinStyle:
-        from reader.dictionary import STYLES, PinyinStyle
-
-        style = self.reader.state.pinyin
-        return PinyinStyle(style) if style in STYLES else PinyinStyle.MARKS
-
-    def _load_dictionary(self) -> None:
-        """CC-CEDICT takes ~50 ms from its cache (a second or two the first time): in a worker,
-        saying so, and only once the reader has a cursor to look words up with."""
-        if not any(worker.group == "dictionary" for worker in self.workers):
-            self.set_busy("dictionary", "Loading the dictionary")
-            self.run_worker(self._read_dictionary, thread=True, group="dictionary", exit_on_error=False)
-
-    def _read_dictionary(self) -> None:
-        from reader.dictionary import Dictionary
-
-        dictionary = Dictionary.load(self.dictionary_cache)
-        self.app.call_from_thread(self._dictionary_loaded, dictionary)
-
-    def _dictionary_loaded(self, dictionary: Dictionary) -> None:
-        self.dictionary = dictionary
-        self._show_word(self.view.cursor)
-
-    def _words_at(self, cursor: int) -> list[Match]:
-        """The dictionary words that start at the cursor in the text as shown, longest first."""
-        assert self.dictionary is not None and self.view.texts is not None
-        return self.dictionary.matches_at(self.view.texts.body, cursor)
-
-    def _show_word(self, cursor: int | None) -> None:
-        """The word at the cursor, its pinyin and first sense, on the line above the status bar."""
-        bar = self.query_one(WordBar)
-        if cursor is None or self.view.texts is None:
-            bar.show_word(None)
-            return
-        if self.dictionary is None:
-            self._load_dictionary()
-            return
-        from reader.dictionary import brief_sense
-
-        matches = self._words_at(cursor)
-        if not matches:
-            bar.show_word(None)
-            return
-        style, entry = self._pinyin_style(), matches[0].entries[0]
-        more = sum(len(match.entries) for match in matches) - 1
-        script = "simplified" if self.view.script_mode == "simplified" else "traditional"
-        sense = brief_sense(entry.senses[0], script) if entry.senses else ""
-        bar.show_word(f"{matches[0].text}  {entry.pinyin_as(style)}  {sense}" + (f"  · d: {more} more" if more else ""))
-
-    def action_define(self) -> None:
-        """The dictionary panel for the word at the cursor and the words inside it."""
-        cursor, texts = self.view.cursor, self.view.texts
-        if cursor is None or texts is None or self.current is None:
-            self.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Dictionary")
-            return
-        if self.dictionary is None:
-            self._load_dictionary()
-            self.notify("The dictionary is loading: d again in a moment.", title="Dictionary")
-            return
-        from reader.ui.screens.word import WordScreen
-
-        words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
-        entity = next((e.type for e in self.entities.of(self.current.id) if e.start <= cursor < e.end), None)
-        if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
-            words = [(texts.body[cursor], [])]
-        if not words:
-            self.notify("No word at the cursor.", title="Dictionary")
-            return
-        self.app.push_screen(WordScreen(words, self.dictionary, self._pinyin_style(), entity=entity))
-
-    def action_save_word(self) -> None:
-        """Keep the word at the cursor (or the selection) as vocabulary: an annotation tagged
-        `vocab`, which `reader export --format anki` turns into a note with its sentence."""
-        if self.current is None or self.view.cursor is None or self.view.texts is None:
-            self.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Vocabulary")
-            return
-        if self.view.selection is not None:
-            start, end = self.view.selection
-        elif self.dictionary is not None and (matches := self._words_at(self.view.cursor)):
-            start, end = matches[0].start, matches[0].end
-        else:
-            start, end = self.view.cursor, self.view.cursor + 1
-        article, display = self.current, self._script_display()
-        word = display(article.body[start:end])
-        if any(a.start == start and a.end == end and "vocab" in a.tags
-               for a in self.placed.of(article.id, article.body)):
-            self.notify(f"“{word}” is already in your vocabulary.", title="Vocabulary")
-            return
-        try:
-            self.reader.annotations.add(Annotation.new(article.id, article.body, start, end, tags=("vocab",)))
-        except StoreError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=15)
-            return
-        self.annotations_changed(article.id)
-        self.notify(f"“{word}” saved to your vocabulary (tag vocab; X exports Anki notes).", title="Vocabulary")
-
-    def action_pinyin_style(self) -> None:
-        from reader.dictionary import STYLES
-
-        style = STYLES[(STYLES.index(self._pinyin_style()) + 1) % len(STYLES)]
-        self.reader.state.pinyin = style
-        self.reader.state_changed()
-        self._show_word(self.view.cursor)
-        names = {"marks": "tone marks (mǎ)", "numbers": "tone numbers (ma3)", "zhuyin": "zhuyin (ㄇㄚˇ)"}
-        self.notify(f"Pinyin in {names.get(style, style)}.", title="Dictionary")
+        self.notes.list_all()
 
     # -- script and sidebar ---------------------------------------------------------------------
 
@@ -837,7 +545,7 @@ class ReadingScreen(Screen[None]):
         self.reader.state.script = mode
         self.reader.state_changed()
         self.sidebar.set_display(partial(in_script, mode=mode))
-        self._show_word(self.view.cursor)  # The word as the text now shows it.
+        self.lookup.show_word(self.view.cursor)  # The word as the text now shows it.
         self._update_status()
 
     def action_toggle_sidebar(self) -> None:
@@ -870,7 +578,7 @@ class ReadingScreen(Screen[None]):
                             self.action_remove_article)
         yield SystemCommand("Look up the word at the cursor", "CC-CEDICT: pinyin and meanings", self.action_define)
         yield SystemCommand("Pinyin style", "Tone marks, tone numbers or zhuyin", self.action_pinyin_style)
-        shown = self._script_display()
+        shown = self.script_display()
         for number, article in enumerate(self.corpus.articles, start=1):
             yield SystemCommand(
                 f"Open: {shown(article.title)}",
