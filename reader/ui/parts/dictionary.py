@@ -21,6 +21,8 @@ class DictionaryPart:
         """CC-CEDICT, loaded in a worker when the cursor first appears."""
         self.cache: Path | None = None
         """Where the dictionary's cache lives (None: the user's cache folder)."""
+        self.unavailable: str | None = None
+        """Why the dictionary cannot be loaded, once that is known (said once, not tried again)."""
 
     def pinyin_style(self) -> PinyinStyle:
         from reader.dictionary import STYLES, PinyinStyle
@@ -37,10 +39,18 @@ class DictionaryPart:
             reading.run_worker(self._read, thread=True, group="dictionary", exit_on_error=False)
 
     def _read(self) -> None:
-        from reader.dictionary import Dictionary
+        from reader.dictionary import Dictionary, DictionaryError
 
-        dictionary = Dictionary.load(self.cache)
+        try:
+            dictionary = Dictionary.load(self.cache)
+        except DictionaryError as error:
+            self.reading.app.call_from_thread(self._cannot_load, str(error))
+            return
         self.reading.app.call_from_thread(self._loaded, dictionary)
+
+    def _cannot_load(self, why: str) -> None:
+        self.unavailable = why
+        self.reading.notify(why, title="Dictionary", severity="error", timeout=15)
 
     def _loaded(self, dictionary: Dictionary) -> None:
         self.dictionary = dictionary
@@ -56,7 +66,7 @@ class DictionaryPart:
         """The word at the cursor, its pinyin and first sense, on the line above the status bar."""
         view = self.reading.view
         bar = self.reading.query_one(WordBar)
-        if cursor is None or view.texts is None:
+        if cursor is None or view.texts is None or self.unavailable:
             bar.show_word(None)
             return
         if self.dictionary is None:
@@ -80,6 +90,9 @@ class DictionaryPart:
         cursor, texts, article = reading.view.cursor, reading.view.texts, reading.current
         if cursor is None or texts is None or article is None:
             reading.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Dictionary")
+            return
+        if self.unavailable:
+            reading.notify(self.unavailable, title="Dictionary", severity="error")
             return
         if self.dictionary is None:
             self._load()
