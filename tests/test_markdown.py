@@ -298,3 +298,13 @@ async def test_a_search_hit_in_bold_text_highlights_its_characters(tmp_path: Pat
         hit_colour = view._styles["article-view--hit"].bgcolor
         assert hit_colour is not None and hit_colour != plain.style.bgcolor
         assert all(s.style.bold and s.style.bgcolor == hit_colour for s in hit)
+
+
+def test_a_markdown_heading_made_title_is_shown_without_its_markup(tmp_path: Path):
+    path = tmp_path / "note.md"
+    path.write_text("# 騰訊的**混元**與[元寶](https://yuanbao.tencent.com)\n\n正文在這裡。\n", encoding="utf-8")
+    [article] = load_corpus([path]).articles
+    assert article.title == "騰訊的混元與元寶" and article.body == "正文在這裡。"
+    text = tmp_path / "note.txt"
+    text.write_text("騰訊的**混元**\n正文。\n", encoding="utf-8")
+    assert load_corpus([text]).articles[0].title == "騰訊的**混元**"  # A .txt title is as written.

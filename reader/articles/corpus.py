@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from reader.articles.header import FENCE, parse_header, parse_tags
 from reader.text.decoding import UTF8, DecodeError, decode
-from reader.text.markdown import is_markdown, shown_length
+from reader.text.markdown import is_markdown, plain, shown_length
 from reader.text.paragraphs import strip_span
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
@@ -270,7 +270,7 @@ def _parse_single(text: str, markdown: bool, offset: int = 0) -> _Parsed:
         heading = _MD_HEADING_RE.match(line) if markdown else None
         if markdown and heading is None:
             continue
-        title = heading.group(1) if heading else line.strip()
+        title = plain(heading.group(1)) if heading else line.strip()  # The title is shown, not the markup.
         body = strip_span(text, end, len(text))
         body = (_line_start(text, body[0]), body[1])
         return _Parsed(title, body)
@@ -366,7 +366,7 @@ class CorpusCache:
     edited file is parsed again. A cache that cannot be read is ignored and rewritten.
     """
 
-    VERSION = 5
+    VERSION = 6
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

@@ -65,6 +65,11 @@ def hide(text: str, markup: Markup) -> str:
     return "".join(parts)
 
 
+def plain(text: str) -> str:
+    """The text a reader sees in a line of Markdown (a heading made title): its markup left out."""
+    return hide(text, parse(text)).replace(HIDDEN, "")
+
+
 def shown_length(text: str) -> int:
     """Characters of a Markdown text the reader sees (markup not counted)."""
     return len(text) - parse(text).hidden_count
