@@ -135,6 +135,22 @@ def test_famous_names_and_wholes_over_parts(gazetteer, text, mention, kind):
     ]
 
 
+@pytest.mark.parametrize(
+    "text, whole, part",
+    [
+        ("1995年5月，叶小文出掌国务院宗教事务局。", "国务院宗教事务局", "国务院"),
+        ("他曾荣获联合国教科文组织颁发的奖章。", "联合国教科文组织", "联合国"),
+    ],
+)
+def test_a_listed_organisation_is_part_of_a_longer_name(gazetteer, text, whole, part):
+    assert (whole, ORG) in found(text, gazetteer) and (part, ORG) not in found(text, gazetteer)
+
+
+def test_a_listed_organisations_board_is_the_organisation(gazetteer):
+    for text in ("腾讯董事会主席马化腾讲话。", "騰訊董事會主席馬化騰講話。"):
+        assert (text[:2], ORG) in found(text, gazetteer)
+
+
 def test_parts_do_not_win_over_wholes(gazetteer):
     text = "中国共产党和香港特别行政区"
     assert ("中国", PLACE) not in found(text, gazetteer) and ("香港", PLACE) not in found(text, gazetteer)

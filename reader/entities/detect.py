@@ -6,7 +6,8 @@ Four sources, merged so that the longest mention wins where they overlap:
   win, and a name it lists with type `none` is never shown as an entity;
 * the bundled gazetteer (`reader/entities/data/entities.tsv`), for the names this corpus cares about and the
   products a news-trained model cannot know; it wins over the model where their mentions are equal
-  or cross, and loses to a longer mention that contains it (中国共产党 over 中国);
+  or cross, and a listed place or organisation loses to a longer mention that contains it
+  (中国共产党 over 中国, 国务院宗教事务局 over 国务院);
 * patterns for money, dates and percentages (`10億元`, `4個億`, `2025年第三季度`, `1月26日`, `21%`);
 * a statistical recogniser (`reader.entities.model`, a character CRF trained on labelled news and Wikipedia
   text) for the people, organisations and places of any text.
@@ -47,7 +48,7 @@ from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
 #: Bump when detection changes, so cached results are not reused.
-DETECTOR_VERSION = 6
+DETECTOR_VERSION = 7
 
 #: The gazetteer type that marks a name as never an entity (in the user's file; `-` also does).
 NONE = "none"
@@ -272,6 +273,13 @@ def model_digest() -> str:
 
 # -- all together ---------------------------------------------------------------------------------
 
+#: Listed types that may be part of a longer name the model finds: places (中国共产党 holds 中国,
+#: 香港特别行政区 香港) and organisations (国务院宗教事务局 holds 国务院, 联合国教科文组织 联合国);
+#: the gazetteer's people and products are whole names. A listed organisation's own bodies stay
+#: with it (騰訊董事會主席: 騰訊, not 騰訊董事會); model mentions are keyed by their folded text.
+_PARTS = frozenset({PLACE, ORG})
+_ORGANS = ("董事会", "董事局", "股东大会")
+
 USER, GAZETTEER, PATTERN, MODEL = 0, 1, 2, 3
 """Sources, most trusted first."""
 
@@ -280,7 +288,8 @@ def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
     """One mention per stretch of text, sorted by start.
 
     The user's names always win; a model mention that overlaps a gazetteer mention is dropped
-    unless what it overlaps are listed places inside it (中国共产党 holds 中国); otherwise the
+    unless what it overlaps are listed places or organisations inside it (中国共产党 holds 中国,
+    国务院宗教事务局 holds 国务院); otherwise the
     longest mention wins, then the more trusted source.
     """
     size = max((e.end for e, _ in candidates), default=0)
@@ -293,11 +302,11 @@ def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
             listed[entity.start : entity.end] = [entity] * (entity.end - entity.start)
 
     def blocked_by_gazetteer(entity: Entity) -> bool:
-        # Only a listed place may be part of a longer name the model finds (中国共产党,
-        # 香港特别行政区); the gazetteer's people, organisations and products are whole names.
+        # Only a listed place or organisation may be part of a longer name the model finds (_PARTS).
         for other in listed[entity.start : entity.end]:
-            if other is not None and (other.type != PLACE or other.start < entity.start or other.end > entity.end
-                                      or (other.start, other.end) == (entity.start, entity.end)):
+            if other is not None and (other.type not in _PARTS or other.start < entity.start or other.end > entity.end
+                                      or (other.start, other.end) == (entity.start, entity.end)
+                                      or (other.type == ORG and entity.key.endswith(_ORGANS))):
                 return True
         return False
 
