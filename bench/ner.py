@@ -90,7 +90,7 @@ def speed(gazetteer: Gazetteer) -> None:
     detect(body, gazetteer)
     print(f"detect, one {len(body):,}-character text: {len(body) / (time.perf_counter() - start):,.0f} "
           "characters a second")
-    model = run_python(_LOAD.format(load="from reader import ner; ner.model()"))
+    model = run_python(_LOAD.format(load="from reader.entities import model as ner; ner.model()"))
     jieba = run_python(_LOAD.format(load="import jieba; jieba.setLogLevel(60); jieba.initialize()"))
     report("model load (numpy import included)", 1000 * model[2], 1000 * jieba[2])
     report("  peak memory added", model[3], jieba[3], unit="MB")
