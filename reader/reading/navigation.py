@@ -6,32 +6,14 @@ and waits: a character is not a word).
 
 from __future__ import annotations
 
-import re
 import sys
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 
 from reader.text.conversion import SIMPLIFIED, convert
-
-_SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)]*|\n+")
+from reader.text.sentences import sentence_at
 
 Splitter = Callable[[str], Iterable[str]]
-
-
-def sentence_at(body: str, offset: int) -> tuple[int, int]:
-    """The sentence holding `offset`: from after the previous sentence end to after its own."""
-    offset = max(0, min(offset, len(body) - 1))
-    start = 0
-    for match in _SENTENCE_END.finditer(body, 0, offset + 1):
-        if match.end() <= offset:
-            start = match.end()
-    end_match = _SENTENCE_END.search(body, offset)
-    end = end_match.end() if end_match else len(body)
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    return start, max(end, start + 1)
 
 
 def next_sentence(body: str, offset: int) -> int:

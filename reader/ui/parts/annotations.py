@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reader.annotations.store import Annotation, StoreError, place_all
-from reader.reading.navigation import sentence_at
 from reader.system import paths
+from reader.text.sentences import sentence_at
 
 if TYPE_CHECKING:
     from reader.ui.screens.reading import ReadingScreen
