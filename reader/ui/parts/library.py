@@ -75,19 +75,25 @@ class LibraryPart:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._remove(library, article)
+                reading.run_worker(partial(self._remove, library, article), thread=True, group="remove",
+                                   exit_on_error=False)
 
         title = reading.script_display()(article.title)
         question = f"Remove “{title}” from the library? Its annotations are kept."
         reading.app.push_screen(ConfirmScreen("Remove article", question, "Remove"), answered)
 
     def _remove(self, library: Path, article: Article) -> None:
+        """In a worker (finding the file reads the library): remove, then read the corpus again."""
         from reader.articles.library import LibraryError, remove_article
 
+        call = self.reading.app.call_from_thread
         try:
             removed = remove_article(library, article.id)
         except LibraryError as error:
-            self.reading.notify(str(error), title="Not removed", severity="error", timeout=15)
+            call(self.reading.notify, str(error), title="Not removed", severity="error", timeout=15)
             return
-        self.reading.replace_corpus(self.reading.load_corpus_again())
-        self.reading.notify(f"Removed “{removed.title}”; its annotations are kept (m lists them).", title="Library")
+        call(self._removed, removed.title, self.reading.load_corpus_again())
+
+    def _removed(self, title: str, corpus: Corpus) -> None:
+        self.reading.replace_corpus(corpus)
+        self.reading.notify(f"Removed “{title}”; its annotations are kept (m lists them).", title="Library")

@@ -53,7 +53,8 @@ class ReadingScreen(Screen[None]):
     TASK_NAMES = {"entities": "Finding entities", "words": "Loading word boundaries",
                   "index": "Indexing for search", "corpus": "Checking the files",
                   "warm-up": "Loading the conversion tables", "annotations": "Preparing the annotations",
-                  "dictionary": "Loading the dictionary", "add": "Adding to the library"}
+                  "dictionary": "Loading the dictionary", "add": "Adding to the library",
+                  "remove": "Removing from the library"}
 
     def __init__(self, corpus: Corpus) -> None:
         super().__init__(id="_default")
