@@ -71,11 +71,9 @@ class ReaderApp(App[None]):
         self.entities_file = entities_file
         self.entity_cache = entity_cache
         """Detection results on disk (the default folder's, made on first use, if not given)."""
-        self.folded_cache = folded_cache
-        """Folded texts for the search index (like `entity_cache`, the default made on first use)."""
         self.corpus_source = corpus_source
         self.library = library
-        self.reading = ReadingScreen(corpus)
+        self.reading = ReadingScreen(corpus, self.annotations, folded_cache)
         self.painted = False
         """Whether the first paint is done (and the work kept off its way has started)."""
         self._state_dirty = False

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader.annotations.store import PlacedAnnotations
+from reader.annotations.store import AnnotationStore, PlacedAnnotations
 from reader.articles.corpus import Article, Corpus, load_corpus
 from reader.entities.mentions import TYPES, Entity, group
 from reader.entities.session import EntitySession
@@ -38,6 +38,7 @@ from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 from reader.ui.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:
+    from reader.search.index import FoldedCache
     from reader.ui.app import ReaderApp
     from reader.ui.widgets.entity_panel import EntityPanel
 
@@ -56,12 +57,13 @@ class ReadingScreen(Screen[None]):
                   "dictionary": "Loading the dictionary", "add": "Adding to the library",
                   "remove": "Removing from the library"}
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, annotations: AnnotationStore, folded_cache: FoldedCache | None = None) -> None:
         super().__init__(id="_default")
         self.corpus = corpus
         self.current: Article | None = None
         self.entities = EntitySession()
-        self.search = SearchSession(corpus, paths.cache_dir() / "folded")
+        self.search = SearchSession(corpus, paths.cache_dir() / "folded", folded_cache)
+        self.placed = PlacedAnnotations(annotations)
         self._busy: dict[str, str] = {}
         self._entity_panel: EntityPanel | None = None
         """Mounted the first time it is asked for."""
@@ -96,8 +98,6 @@ class ReadingScreen(Screen[None]):
         return list(self._busy.values())
 
     def on_mount(self) -> None:
-        self.placed = PlacedAnnotations(self.reader.annotations)
-        self.search.cache = self.reader.folded_cache
         if not self.query(ArticleView):
             return  # The app closed before the screen was ever shown.
         state = self.reader.state
