@@ -58,8 +58,7 @@ def test_cli_annotate_where_nothing_can_be_written_is_one_line_and_fails(tmp_pat
 
 async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_path: Path):
     path = _unwritable(tmp_path)
-    app = make_app()
-    app.annotations = AnnotationStore(path)
+    app = make_app(annotations=AnnotationStore(path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", "A")
         await wait_until(pilot, lambda: isinstance(app.screen, AnnotateScreen))

@@ -85,8 +85,7 @@ async def test_searching_past_the_last_hit_says_it_wrapped():
 
 async def test_editing_a_note_types_after_it(tmp_path: Path, seed_corpus):
     article = seed_corpus.articles[0]
-    app = make_app()
-    app.annotations = AnnotationStore(tmp_path / "annotations.json")
+    app = make_app(annotations=AnnotationStore(tmp_path / "annotations.json"))
     app.annotations.add(Annotation.new(article.id, article.body, 0, 4, note="舊的筆記"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -113,8 +112,7 @@ async def test_the_annotations_list_and_toasts_follow_the_script(tmp_path: Path,
 
     article = seed_corpus.articles[0]
     start = article.body.index("騰訊")
-    app = make_app()
-    app.annotations = AnnotationStore(tmp_path / "annotations.json")
+    app = make_app(annotations=AnnotationStore(tmp_path / "annotations.json"))
     app.annotations.add(Annotation.new(article.id, article.body, start, start + 2, note="筆記"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

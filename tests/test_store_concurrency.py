@@ -94,8 +94,7 @@ async def test_an_app_adding_beside_four_processes_loses_nothing(tmp_path: Path)
     from textual.widgets import TextArea
 
     path = tmp_path / "annotations.json"
-    app = make_app()
-    app.annotations = AnnotationStore(path)
+    app = make_app(annotations=AnnotationStore(path))
     mine: list[str] = []
     async with app.run_test(size=(120, 35)) as pilot:
         processes = _run_writers(path)
