@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -28,28 +29,83 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pycrfsuite  # noqa: E402
 
+from reader.entities import lexicon  # noqa: E402
 from reader.entities import model as ner  # noqa: E402
+from reader.entities.lexicon import Lexicon  # noqa: E402
 from reader.entities.training_data import Score, labels, load  # noqa: E402
 from reader.text.conversion import fold  # noqa: E402
 
 TRAIN = ["msra-fit", "uner-gsdsimp-train", "uner-gsd-train"]
 DEV = ["msra-held-out", "uner-gsdsimp-dev", "uner-gsd-dev"]
+NAME_CLASSES = ("p", "l", "o")
 PARAMS = {"c1": 0.03, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True,
           "feature.minfreq": 2}
 
 
-def sequences(name: str, limit: int | None = None, templates=None):
+def lexicon_words() -> dict[str, str]:
+    """Folded word -> class (`reader.entities.lexicon.CLASSES`): jieba's dictionary with its tags,
+    and CC-CEDICT's proper nouns (capitalised pinyin) as `q` where jieba has no name class."""
+    import gzip
+
+    import jieba
+
+    from reader.dictionary.cedict import data_file, parse_line
+
+    words: dict[str, str] = {}
+    with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as handle:
+        for line in handle:
+            word, _, tag = line.split()
+            word = fold(word)
+            if lexicon.SHORTEST <= len(word) <= lexicon.LONGEST and words.get(word) not in NAME_CLASSES:
+                words[word] = lexicon.jieba_class(tag)
+    with gzip.open(data_file(), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            entry = parse_line(line)
+            word = fold(entry.simplified) if entry else ""
+            if entry and entry.pinyin[:1].isupper() and lexicon.SHORTEST <= len(word) <= lexicon.LONGEST:
+                kind = cedict_class(entry.senses[0])
+                if kind != "q" or words.get(word) not in NAME_CLASSES:
+                    words[word] = kind
+    return words
+
+
+_CEDICT_PERSON = re.compile(r"\((?:c\. )?\d+(?: BC)?-\d+|\b(?:philosopher|poet|writer|novelist|emperor|king|queen|"
+                            r"general|politician|painter|scientist|physicist|composer|actor|actress|singer|"
+                            r"footballer|president|prime minister|author)\b")
+_CEDICT_ORG = re.compile(r"\b(?:university|college|company|corporation|party|association|organi[sz]ation|bank|"
+                         r"agency|ministry|league|club|institute|council|committee|army|school|newspaper|airlines?|"
+                         r"foundation|inc\.|ltd|limited|academy|department|bureau|federation|union|society|commission|"
+                         r"administration)\b", re.IGNORECASE)
+_CEDICT_ERA = re.compile(r"\b(?:[Dd]ynast(?:y|ies)|period|reign|era|war|treaty|ethnic)\b")
+_CEDICT_PLACE = re.compile(r"\b(?:city|county|province|district|prefecture|town|township|village|river|lake|"
+                           r"mountains?|mount|island|capital|country|state|region|sea|ocean|peninsula|desert|"
+                           r"empire|kingdom|republic|bay|strait|valley|street|road|station|airport|port|"
+                           r"USA|Europe|Africa|America|Asia)\b")
+
+
+def cedict_class(sense: str) -> str:
+    """A proper noun's class from its first CC-CEDICT sense (`Chicago, USA` a place, `Nanjing
+    University` an organisation, `Cicero (106-43 BC)` a person), else `q`."""
+    if _CEDICT_ERA.search(sense):
+        return "q"
+    for kind, pattern in (("p", _CEDICT_PERSON), ("o", _CEDICT_ORG), ("l", _CEDICT_PLACE)):
+        if pattern.search(sense):
+            return kind
+    return "q"
+
+
+def sequences(name: str, limit: int | None = None, templates=None, words: Lexicon | None = None):
     """(features, labels) per piece of each sentence of a set."""
     for text, entities in load(name)[:limit]:
         folded = fold(text)
         tags = labels(text, entities, ner.MODEL_TYPES)
-        rows = ner.features(folded, templates)  # Over the whole sentence: pieces see their neighbours, as when tagging.
+        rows = ner.features(folded, templates, words)  # The whole sentence: pieces see their neighbours, as tagged.
         for start, end in ner.pieces(folded):
             if not folded[start:end].isspace():
                 yield rows[start:end], tags[start:end]
 
 
-def convert(crfsuite_model: Path, out: Path, templates=None) -> None:
+def convert(crfsuite_model: Path, out: Path, templates=None, words: Lexicon | None = None) -> None:
     """The crfsuite model as the arrays `reader.entities.model.Model` tags with."""
     import numpy as np
 
@@ -68,7 +124,7 @@ def convert(crfsuite_model: Path, out: Path, templates=None) -> None:
             bias[index[label]] = weight
         else:
             by_template[attribute[0]].setdefault(attribute[1:], {})[index[label]] = weight
-    ner.Model.from_templates(labels, transitions, bias, by_template, templates).save(out)
+    ner.Model.from_templates(labels, transitions, bias, by_template, templates, words).save(out)
 
 
 def evaluate(model: Path, names: list[str]) -> None:
@@ -94,9 +150,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="at most this many sentences of each set (trials)")
     parser.add_argument("--eval-only", action="store_true")
     parser.add_argument("--templates", type=json.loads, help="feature templates as JSON (trials)")
+    parser.add_argument("--no-lexicon", action="store_true", help="without the word list's features (trials)")
     args = parser.parse_args()
+    words = None if args.no_lexicon else Lexicon.from_words(lexicon_words())
+    templates = args.templates or (ner.TEMPLATES if args.no_lexicon else ner.TEMPLATES + ner.LEXICON_TEMPLATES)
     if args.convert_only:
-        convert(args.out.with_suffix(".crfsuite"), args.out, args.templates)
+        convert(args.out.with_suffix(".crfsuite"), args.out, templates, words)
     elif not args.eval_only:
         started = time.perf_counter()
         trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
@@ -105,7 +164,7 @@ def main() -> None:
             weight = 1
             if "*" in name:
                 name, weight = name.split("*")[0], int(name.split("*")[1])
-            for xseq, yseq in sequences(name, args.limit, args.templates):
+            for xseq, yseq in sequences(name, args.limit, templates, words):
                 for _ in range(weight):
                     trainer.append(xseq, yseq)
                 count += len(yseq) * weight
@@ -116,7 +175,7 @@ def main() -> None:
         crfsuite_model = args.out.with_suffix(".crfsuite")
         trainer.train(str(crfsuite_model))
         print(f"trained in {time.perf_counter() - started:.0f} s", flush=True)
-        convert(crfsuite_model, args.out, args.templates)
+        convert(crfsuite_model, args.out, templates, words)
         if args.out.parent.resolve() == ner.MODEL.parent.resolve():
             crfsuite_model.unlink()  # Only the arrays ship.
         print(f"{args.out}: {args.out.stat().st_size / 1e6:.1f} MB", flush=True)

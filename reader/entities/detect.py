@@ -48,7 +48,7 @@ from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
 #: Bump when detection changes, so cached results are not reused.
-DETECTOR_VERSION = 7
+DETECTOR_VERSION = 8
 
 #: The gazetteer type that marks a name as never an entity (in the user's file; `-` also does).
 NONE = "none"
@@ -238,6 +238,7 @@ def jieba_with_names(gazetteer: Gazetteer):
 # -- the model ------------------------------------------------------------------------------------
 
 
+_LATIN = re.compile(r"[a-z]")
 _LATIN_NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)+")
 
 
@@ -246,6 +247,7 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
 
     A mention without a Han character must look like a Latin name of two or more capitalised
     words (Walter Damrosch): the model reads Latin in lower case and takes Chatbot or AI for names.
+    A person's name is in one script (讓AI當 is not a person named AI當).
     """
     from reader.entities import model as ner
 
@@ -253,6 +255,8 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     for start, end, kind in ner.recognise(folded):
         name = folded[start:end]
         if not _HAN.search(name) and not _LATIN_NAME.fullmatch(body[start:end]):
+            continue
+        if kind == PERSON and _LATIN.search(name):
             continue
         entry = gazetteer.entries.get(name)
         key = entry.name if entry is not None and entry.type == kind else name

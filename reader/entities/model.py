@@ -9,7 +9,9 @@ than crfsuite's own tagger, which looks up every feature string of every charact
 It reads folded text (`reader.text.conversion.fold`: Traditional characters become Simplified one for one,
 full-width forms ASCII, Latin lower case), so Traditional and Simplified text get the same labels
 at the same offsets. Features (`TEMPLATES`) are the characters, pairs and triples of characters in a
-window of seven, and the classes (Han, digit, Latin, punctuation) of the three middle characters.
+window of seven, the classes (Han, digit, Latin, punctuation) of the three middle characters, and,
+from the word list the model file carries (`reader.entities.lexicon`), the longest listed word
+starting, ending and covering the character and its neighbours (`LEXICON_TEMPLATES`).
 
 The model is loaded on first use, never on import: the app first needs it in the worker that finds
 entities after the first paint.
@@ -22,6 +24,7 @@ import re
 import threading
 from pathlib import Path
 
+from reader.entities.lexicon import Lexicon
 from reader.entities.mentions import ORG, PERSON, PLACE
 
 MODEL = Path(__file__).parent / "data" / "ner.npz"
@@ -43,6 +46,13 @@ TEMPLATES = [
     ("l", "c", (-1, 0, 1)), ("o", "c", (-2, -1, 0)), ("p", "c", (0, 1, 2)),
     ("k", "k", (-1, 0, 1)),
 ]
+#: Templates over the word list's codes (`reader.entities.lexicon`): the longest listed word
+#: starting ("s"), ending ("e") and covering ("x") each character.
+LEXICON_TEMPLATES = [
+    ("q", "s", (0,)), ("r", "e", (0,)), ("t", "x", (0,)), ("u", "x", (-1,)), ("v", "x", (1,)),
+    ("w", "s", (1,)), ("y", "e", (-1,)),
+]
+_LEXICON_SOURCES = ("s", "e", "x")
 BIAS = "_"
 _PAD = 3  # Characters of padding each side: at least the widest offset.
 
@@ -80,13 +90,13 @@ def _class_table(text: str) -> dict[int, str]:
     return _classes
 
 
-def _padded(folded: str) -> dict[str, str]:
+def _padded(folded: str, lexicon: Lexicon | None = None) -> dict[str, str]:
     """Each source of features, padded so every offset of every character is inside it."""
     folded = _ASTRAL.sub("\uffff", folded)
-    return {
-        "c": "\x02" * _PAD + folded + "\x03" * _PAD,
-        "k": "p" * _PAD + folded.translate(_class_table(folded)) + "p" * _PAD,
-    }
+    sources = {"c": folded, "k": folded.translate(_class_table(folded))}
+    if lexicon is not None:
+        sources.update(lexicon.codes(folded))
+    return {name: "\x02" * _PAD + source + "\x03" * _PAD for name, source in sources.items()}
 
 
 def _keys(source: str, offsets: tuple[int, ...], n: int) -> list[str]:
@@ -97,10 +107,10 @@ def _keys(source: str, offsets: tuple[int, ...], n: int) -> list[str]:
     return ["".join(chars) for chars in zip(*columns)]
 
 
-def features(folded: str, templates=None) -> list[list[str]]:
+def features(folded: str, templates=None, lexicon: Lexicon | None = None) -> list[list[str]]:
     """Feature strings of each character of folded text (for training)."""
     n = len(folded)
-    sources = _padded(folded)
+    sources = _padded(folded, lexicon)
     columns = [[BIAS] * n]
     for name, source, offsets in templates or TEMPLATES:
         columns.append([name + key for key in _keys(sources[source], offsets, n)])
@@ -179,10 +189,12 @@ class Model:
     """The CRF's weights as arrays: per group of templates a vocabulary and a weight array
     (rows, templates, labels) with row 0 for unknown keys; label transitions; a bias."""
 
-    def __init__(self, labels, transitions, bias, vocab: list, weights: list, templates=None) -> None:
+    def __init__(self, labels, transitions, bias, vocab: list, weights: list, templates=None,
+                 lexicon: Lexicon | None = None) -> None:
         import numpy as np
 
         self.np = np
+        self.lexicon = lexicon
         self.templates = [(name, source, tuple(offsets)) for name, source, offsets in templates or TEMPLATES]
         self.groups = _groups(self.templates)
         self.labels = list(labels)
@@ -193,7 +205,7 @@ class Model:
 
     @classmethod
     def from_templates(cls, labels, transitions, bias, per_template: dict[str, dict[str, dict[int, float]]],
-                       templates=None):
+                       templates=None, lexicon: Lexicon | None = None):
         """From weights per template: name -> key -> {label index: weight}."""
         import numpy as np
 
@@ -208,7 +220,7 @@ class Model:
                         matrix[rows[key_code(key)], column, label] = weight
             vocab.append(np.array(keys, dtype=np.int64))
             weights.append(matrix)
-        return cls(labels, transitions, bias, vocab, weights, templates)
+        return cls(labels, transitions, bias, vocab, weights, templates, lexicon)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Model:
@@ -221,7 +233,10 @@ class Model:
             for number in range(len(_groups(templates))):
                 vocab.append(data[f"keys{number}"])
                 weights.append(data[f"w{number}"].astype(np.float32) * np.float32(header["scale"]))
-            return cls(header["labels"], data["transitions"], data["bias"], vocab, weights, templates)
+            lexicon = Lexicon.from_arrays(data)
+            if lexicon is None and any(source in _LEXICON_SOURCES for _, source, _ in templates):
+                raise ValueError(f"{path or MODEL}: its templates read a word list it does not carry")
+            return cls(header["labels"], data["transitions"], data["bias"], vocab, weights, templates, lexicon)
 
     def save(self, path: Path) -> None:
         """Weights as 16-bit integers scaled by one factor (as exact as float16 here, and smaller)."""
@@ -238,6 +253,8 @@ class Model:
         for number, (keys, matrix) in enumerate(zip(self.vocab, self.weights)):
             arrays[f"keys{number}"] = keys
             arrays[f"w{number}"] = np.round(matrix / scale).astype(np.int16)
+        if self.lexicon is not None:
+            arrays.update(self.lexicon.arrays())
         with open(path, "wb") as handle:
             # mypy lets `**arrays` fill numpy 2's `allow_pickle` too; naming it would add an array in numpy 1.
             np.savez_compressed(handle, **arrays)  # type: ignore[arg-type]
@@ -258,7 +275,7 @@ class Model:
     def _emissions(self, folded: str):
         np = self.np
         n = len(folded)
-        codes = {name: _codes(source) for name, source in _padded(folded).items()}
+        codes = {name: _codes(source) for name, source in _padded(folded, self.lexicon).items()}
         scores = np.tile(self.bias, (n, 1))
         for (source, shape, members), known, matrix in zip(self.groups, self.vocab, self.weights):
             keys = _all_keys(codes[source], shape)
