@@ -122,6 +122,13 @@ def test_the_shipped_model_carries_its_word_list_with_classes():
     assert codes["e"][11] == lexicon.code(3, "p", 2)
 
 
+def test_a_mention_never_runs_across_a_bracket_or_quote():
+    everything_org = ner.Model.from_templates(["O", "B-org", "I-org"], [[0] * 3] * 3, [0, 0, 5], {})
+    assert ner.recognise("立法会", everything_org) == [(0, 3, ORG)]
+    assert ner.recognise("每州[立法会", everything_org) == []
+    assert ner.recognise("“立法会”", everything_org) == [(1, 4, ORG)]  # Quotes at either end are trimmed.
+
+
 def test_a_person_is_named_in_one_script(gazetteer):
     assert all(kind != PERSON for _, kind in found("打卡，讓AI當“監督員”，剛好", gazetteer))
 

@@ -48,7 +48,7 @@ from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
 #: Bump when detection changes, so cached results are not reused.
-DETECTOR_VERSION = 8
+DETECTOR_VERSION = 9
 
 #: The gazetteer type that marks a name as never an entity (in the user's file; `-` also does).
 NONE = "none"

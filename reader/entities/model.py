@@ -159,6 +159,8 @@ def _groups(templates) -> list[tuple[str, tuple[int, ...], list[tuple[str, int]]
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+#: A bracket or quotation mark is never inside a name (the model sometimes runs across one).
+_BRACKET = re.compile(r"[\[\]()（）「」『』《》〈〉“”\"‘’【】]")
 
 
 def _codes(source: str):
@@ -349,6 +351,6 @@ def recognise(folded: str, using: Model | None = None) -> list[tuple[int, int, s
                 begin += 1  # at either end (護城河。).
             while end > begin and _char_class(folded[end - 1]) in "ps":
                 end -= 1
-            if end > begin:
+            if end > begin and not _BRACKET.search(folded, begin, end):  # Not 每州[立法会.
                 found.append((begin, end, kind))
     return found
