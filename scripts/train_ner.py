@@ -1,6 +1,6 @@
 """Train the entity recogniser shipped as `reader/entities/data/ner.npz` (needs `pip install python-crfsuite`).
 
-    python scripts/train_ner.py            # the shipped model: 38 minutes on one core here
+    python scripts/train_ner.py            # the shipped model: 33 minutes on one core here
     python scripts/train_ner.py --out /tmp/try.npz --iterations 40 --limit 4000   # a quick trial
 
 Reads the labelled sets from `../shared/ner` (or $READER_SHARED_NER), never from this repository:
@@ -11,8 +11,8 @@ All text is folded (`reader.text.conversion.fold`) as at inference. L-BFGS with 
 150 iterations, features seen at least twice (`PARAMS`); the training is deterministic for given
 data and parameters. crfsuite's model is then converted to the numpy arrays `reader.entities.model` tags with
 (`reader/entities/data/ner.npz`; the crfsuite file is deleted when the output is the shipped one).
-Trials (`--templates`, `--train 'uner-gsd-train*3'`, `--c1`) measured no better than these defaults
-on the dev sets.
+Trials (`--templates`, `--train 'uner-gsd-train*3'`, `--train ... cluener-train`, `--c1 0.01`,
+`--no-lexicon`) measured no better than these defaults on the dev sets.
 Dev sets (msra-held-out, uner-gsdsimp-dev, uner-gsd-dev) are scored with the model alone at the end.
 """
 
