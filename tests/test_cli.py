@@ -122,3 +122,25 @@ def test_help_lists_the_commands():
     assert result.returncode == 0
     for command in ("list", "show"):
         assert command in result.stdout
+
+
+def test_files_and_folders_named_without_an_option_are_what_the_app_reads(tmp_path: Path, monkeypatch):
+    from reader.cli.main import parse_args
+    from reader.cli.shared import corpus_paths
+
+    (tmp_path / "notes.txt").write_text("標題\n正文。\n", encoding="utf-8")
+    (tmp_path / "news").mkdir()
+    (tmp_path / "list").write_text("a file named like a command\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = parse_args(["notes.txt", "news", "--seeds-only"])  # Relative, as typed.
+    assert args.command is None and corpus_paths(args) == [Path("notes.txt"), Path("news")]
+    assert parse_args(["--corpus", "news", "notes.txt"]).corpus == [Path("news"), Path("notes.txt")]
+    assert parse_args(["list"]).command == "list"  # A command wins over a file of its name.
+
+
+def test_a_path_that_names_nothing_is_one_line_and_status_2(tmp_path: Path):
+    result = reader("no-such-folder/news.txt", cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "reader: no such file or folder: no-such-folder/news.txt\n"
+    typo = reader("lsit", cwd=tmp_path)  # Not a path: the command line's own error.
+    assert typo.returncode == 2 and "invalid choice: 'lsit'" in typo.stderr and "Traceback" not in typo.stderr

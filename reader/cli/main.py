@@ -66,9 +66,27 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Options for the app, or (when anything is left over: a subcommand, --help, a mistake) the
-    whole command line parsed by the whole parser, which also words the errors."""
+    whole command line parsed by the whole parser, which also words the errors. Files and folders
+    left over are what the app reads (`reader notes.txt news/`, as `--corpus` each)."""
     args, rest = build_parser(with_commands=False).parse_known_args(argv)
+    if rest and _all_paths(rest):
+        args.corpus = [*getattr(args, "corpus", []), *map(Path, rest)]
+        return args
     return build_parser().parse_args(argv) if rest else args
+
+
+def _all_paths(words: list[str]) -> bool:
+    """Whether every word names an existing file or folder, and none is an option or a command
+    (a file called `list` is read with `--corpus list`). UsageError for a word that looks like a
+    path (a `/` or `.` in it) but names nothing."""
+    from reader.cli.commands import COMMANDS
+
+    if any(w.startswith("-") or w in COMMANDS for w in words):
+        return False
+    for word in words:
+        if not Path(word).exists() and ("/" in word or "." in word):
+            raise UsageError(f"no such file or folder: {word}")
+    return all(Path(w).exists() for w in words)
 
 
 def run_app(args: argparse.Namespace) -> int:
