@@ -54,9 +54,9 @@ async def test_panel_groups_entities_and_jumps_to_mentions(seed_corpus):
         panel = app.query_one(EntityPanel)
         entity_list = panel.query_one(EntityList)
         ids = [option.id for option in entity_list.options]
-        assert ids[0] == "type:person" and "entity:馬化騰" in ids and "type:org" in ids
+        assert ids[0] == "type:person" and "entity:person:馬化騰" in ids and "type:org" in ids
         body = seed_corpus.articles[0].body
-        entity_list.highlighted = ids.index("entity:騰訊")
+        entity_list.highlighted = ids.index("entity:org:騰訊")
         await pilot.press("enter")
         await pilot.pause()
         current = view.layer_spans("current")[0]
@@ -96,7 +96,7 @@ async def test_which_articles_mention_an_entity(seed_corpus):
         await pilot.press("e")
         await pilot.pause()
         entity_list = app.query_one(EntityList)
-        entity_list.highlighted = [o.id for o in entity_list.options].index("entity:馬化騰")
+        entity_list.highlighted = [o.id for o in entity_list.options].index("entity:person:馬化騰")
         await pilot.press("a")
         await pilot.pause()
         screen = app.screen
@@ -131,3 +131,26 @@ FirstPaint(load_corpus([bundled("seeds")])).run(headless=True, size=(120, 35))
 def test_the_first_paint_does_not_wait_for_jieba():
     result = subprocess.run([sys.executable, "-c", FIRST_PAINT], capture_output=True, text=True, cwd=REPO, timeout=60)
     assert "jieba imported at first paint: False" in result.stdout, result.stderr
+
+
+async def test_one_name_found_as_two_types_is_listed_under_both():
+    """The US constitution's 一州 came out as a person and as a place: the panel's option ids
+    clashed and the app crashed (Textual's DuplicateID) when the panel opened."""
+    from reader.entities.mentions import Entity, Group
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        panel = app.query_one(EntityPanel)
+        groups = [Group("一州", "person", 2, Entity(0, 2, "person", "一州")),
+                  Group("一州", "place", 1, Entity(5, 7, "place", "一州"))]
+        panel.show(groups, {}, set(), ready=True)
+        entity_list = panel.query_one(EntityList)
+        assert [o.id for o in entity_list.options] == ["type:person", "entity:person:一州", "type:place",
+                                                       "entity:place:一州"]
+        entity_list.focus()
+        entity_list.highlighted = 3
+        await pilot.press("enter")
+        assert app.query_one(ArticleView).chosen_entity == "一州"

@@ -28,7 +28,7 @@ async def test_after_choosing_an_entity_its_mention_keys_work_at_once(seed_corpu
         await pilot.press("e")
         await pilot.pause()
         entity_list = app.query_one(EntityPanel).query_one(EntityList)
-        entity_list.highlighted = [option.id for option in entity_list.options].index("entity:騰訊")
+        entity_list.highlighted = [option.id for option in entity_list.options].index("entity:org:騰訊")
         await pilot.press("enter")
         await pilot.pause()
         body = seed_corpus.articles[0].body

@@ -25,13 +25,18 @@ TYPE_NAMES = {
 }
 
 
+def _entity_key(option_id: str) -> str:
+    """The entity key of an option id `entity:<type>:<key>`."""
+    return option_id.split(":", 2)[2]
+
+
 class EntityList(OptionList):
     BINDINGS = bindings_for("entities")
 
     def action_mentions_elsewhere(self) -> None:
         option = self.highlighted_option
         if option is not None and option.id and option.id.startswith("entity:"):
-            self.post_message(EntityPanel.ShowArticles(option.id.removeprefix("entity:")))
+            self.post_message(EntityPanel.ShowArticles(_entity_key(option.id)))
 
 
 class EntityPanel(Vertical):
@@ -93,7 +98,8 @@ class EntityPanel(Vertical):
             options.append(Option(label, id=f"type:{kind}"))
             for member in members:
                 text = Content(f"  {self._texts.get(member.key, member.key)}  ×{member.mentions}")
-                options.append(Option(text, id=f"entity:{member.key}"))
+                # One key may be found as two types (一州 a person and a place): ids hold both.
+                options.append(Option(text, id=f"entity:{kind}:{member.key}"))
         with option_list.prevent(OptionList.OptionHighlighted):
             option_list.set_options(options)
             ids = [option.id for option in options]
@@ -109,4 +115,4 @@ class EntityPanel(Vertical):
         if kind == "type":
             self.post_message(self.TypeToggled(value))
         elif kind == "entity":
-            self.post_message(self.EntityChosen(value))
+            self.post_message(self.EntityChosen(_entity_key(event.option.id or "")))
