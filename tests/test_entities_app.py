@@ -154,3 +154,21 @@ async def test_one_name_found_as_two_types_is_listed_under_both():
         entity_list.highlighted = 3
         await pilot.press("enter")
         assert app.query_one(ArticleView).chosen_entity == "一州"
+
+
+async def test_the_panel_names_entities_in_the_script_the_text_is_shown_in():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await pilot.press("e")
+        await pilot.pause()
+        entity_list = app.query_one(EntityList)
+
+        def prompts() -> str:
+            return " ".join(str(option.prompt) for option in entity_list.options)
+
+        assert "馬化騰" in prompts()
+        app.query_one(ArticleView).focus()
+        await pilot.press("t")  # The seeds are Traditional: now Simplified.
+        await wait_until(pilot, lambda: "马化腾" in prompts())
+        assert "馬化騰" not in prompts() and "腾讯" in prompts()

@@ -118,7 +118,7 @@ def test_mentions_dialog(snap_compare):
         await pilot.press("e")
         await pilot.pause()
         entity_list = app.query_one(EntityList)
-        entity_list.highlighted = [option.id for option in entity_list.options].index("entity:馬化騰")
+        entity_list.highlighted = [option.id for option in entity_list.options].index("entity:person:馬化騰")
         await pilot.press("a")
         screen = app.screen
         assert isinstance(screen, MentionsScreen)

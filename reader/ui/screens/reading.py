@@ -237,6 +237,8 @@ class ReadingScreen(Screen[None]):
     @on(ArticleView.Busy)
     def _view_busy(self, event: ArticleView.Busy) -> None:
         self.set_busy("view", event.what)
+        if event.what is None:  # The article is shown whole, perhaps in another script.
+            self._list_entities()
 
     def set_busy(self, task: str, what: str | None) -> None:
         if what:
@@ -345,14 +347,21 @@ class ReadingScreen(Screen[None]):
         entities = self.entities.of(self.current.id)
         shown = frozenset(t for t in TYPES if t not in state.hidden_types) if state.highlight else frozenset()
         self.view.set_entities(entities, shown)
+        self._list_entities()
+
+    def _list_entities(self) -> None:
+        """The panel's list of the current article's entities, named as the text shows them now."""
         panel = self._entity_panel
-        if panel is not None:
-            body = self.view.texts.body if self.view.texts else self.current.body
-            names: dict[str, str] = {}
-            for entity in entities:
-                names.setdefault(entity.key, body[entity.start : entity.end])
-            hidden = set(state.hidden_types) if state.highlight else set(TYPES)
-            panel.show(group(entities), names, hidden, self.current.id in self.entities.complete)
+        if panel is None or self.current is None:
+            return
+        state = self.reader.state
+        entities = self.entities.of(self.current.id)
+        body = self.view.texts.body if self.view.texts else self.current.body
+        names: dict[str, str] = {}
+        for entity in entities:
+            names.setdefault(entity.key, body[entity.start : entity.end])
+        hidden = set(state.hidden_types) if state.highlight else set(TYPES)
+        panel.show(group(entities), names, hidden, self.current.id in self.entities.complete)
 
     async def action_entity_panel(self) -> None:
         panel = self._entity_panel
