@@ -24,6 +24,14 @@ async def ready(pilot, app) -> ArticleView:
     return view
 
 
+async def open_panel(pilot, app) -> EntityPanel:
+    """The entity panel, opened once the current article's entities are all found."""
+    await ready(pilot, app)
+    await pilot.press("e")
+    await pilot.pause()
+    return app.query_one(EntityPanel)
+
+
 async def test_entities_are_highlighted_by_type_and_can_be_switched_off(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -140,10 +148,7 @@ async def test_one_name_found_as_two_types_is_listed_under_both():
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot, app)
-        await pilot.press("e")
-        await pilot.pause()
-        panel = app.query_one(EntityPanel)
+        panel = await open_panel(pilot, app)
         groups = [Group("一州", "person", 2, Entity(0, 2, "person", "一州")),
                   Group("一州", "place", 1, Entity(5, 7, "place", "一州"))]
         panel.show(groups, {}, set(), ready=True)
@@ -159,10 +164,7 @@ async def test_one_name_found_as_two_types_is_listed_under_both():
 async def test_the_panel_names_entities_in_the_script_the_text_is_shown_in():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot, app)
-        await pilot.press("e")
-        await pilot.pause()
-        entity_list = app.query_one(EntityList)
+        entity_list = (await open_panel(pilot, app)).query_one(EntityList)
 
         def prompts() -> str:
             return " ".join(str(option.prompt) for option in entity_list.options)
