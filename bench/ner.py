@@ -79,9 +79,8 @@ def accuracy(gazetteer: Gazetteer) -> None:
     _print("uner-gsd-dev, on the mentions both annotations agree on", agreed, gazetteer, disputed)
     # Traditional news: the held-out MSRA sentences in Traditional characters (those whose length
     # conversion keeps), against the same labels.
-    converted = [(convert(text, TRADITIONAL), entities) for text, entities in load("msra-held-out")]
-    _print("msra-held-out in Traditional", [(c, e) for (c, e), (o, _) in zip(converted, load("msra-held-out"))
-                                             if len(c) == len(o)], gazetteer)
+    converted = [(convert(text, TRADITIONAL), text, entities) for text, entities in load("msra-held-out")]
+    _print("msra-held-out in Traditional", [(c, e) for c, text, e in converted if len(c) == len(text)], gazetteer)
 
 
 _LOAD = """

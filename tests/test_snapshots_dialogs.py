@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from apphelpers import SIZE, make_app, wait_until
@@ -26,6 +27,8 @@ from reader.ui.screens.search import SearchScreen
 from reader.ui.screens.word import WordScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.entity_panel import EntityList
+
+S = TypeVar("S")
 
 
 def everything_found(app) -> bool:
@@ -53,13 +56,19 @@ async def still(pilot) -> None:
     await pilot.pause()
 
 
+async def open_dialog(pilot, keys: tuple[str, ...], screen_type: type[S]) -> S:
+    """Press `keys` once the app has settled; the dialog they open, still."""
+    await settled(pilot)
+    await pilot.press(*keys)
+    screen = pilot.app.screen
+    assert isinstance(screen, screen_type)
+    await still(pilot)
+    return screen
+
+
 def test_search_dialog_with_results(snap_compare):
     async def run_before(pilot) -> None:
-        await settled(pilot)
-        await pilot.press("slash", *"騰訊")
-        screen = pilot.app.screen
-        assert isinstance(screen, SearchScreen)
-        await still(pilot)
+        screen = await open_dialog(pilot, ("slash", *"騰訊"), SearchScreen)
         assert screen.results is not None and screen.results.query == "騰訊" and len(screen.results) == 7
         assert "hits in 7 articles" in str(screen.query_one("#summary").render())  # Counted, not "counting…".
 
@@ -87,11 +96,7 @@ def test_annotation_list(snap_compare, tmp_path: Path):
     store.add(Annotation.new(other.id, other.body, 0, 4, note="another article's"))
 
     async def run_before(pilot) -> None:
-        await settled(pilot)
-        await pilot.press("m")
-        screen = pilot.app.screen
-        assert isinstance(screen, AnnotationListScreen)
-        await still(pilot)
+        screen = await open_dialog(pilot, ("m",), AnnotationListScreen)
         assert str(screen.query_one("#counts").render()) == "1 of 1"  # This article's.
 
     assert snap_compare(make_app(corpus, annotations=store), terminal_size=SIZE, run_before=run_before)
@@ -101,11 +106,7 @@ def test_export_dialog(snap_compare, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("XDG_DOCUMENTS_DIR", "/home/reader/Documents")  # Not the test's own temporary folder.
 
     async def run_before(pilot) -> None:
-        await settled(pilot)
-        await pilot.press("X")
-        screen = pilot.app.screen
-        assert isinstance(screen, ExportScreen)
-        await still(pilot)
+        screen = await open_dialog(pilot, ("X",), ExportScreen)
         assert screen.folder == Path("/home/reader/Documents")
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)

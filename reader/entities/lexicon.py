@@ -95,10 +95,10 @@ class Lexicon:
         covers = starts.copy()
         window = chars.copy()
         multiplier = np.uint64(_MULTIPLIER)
-        for length in range(SHORTEST, min(LONGEST, n) + 1):
+        for length in range(2, min(LONGEST, n) + 1):
             window = window[:-1] * multiplier + chars[length - 1 :]  # Wraps at 64 bits, as word_hash.
-            known = self.hashes[length]
-            if not len(known):
+            known = self.hashes.get(length)
+            if known is None or not len(known):
                 continue
             rows = np.minimum(np.searchsorted(known, window), len(known) - 1)
             found = np.flatnonzero(known[rows] == window)
