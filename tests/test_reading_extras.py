@@ -4,7 +4,6 @@ across restarts; adding a page with `+` and annotating it, removing it with `-`.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -127,7 +126,6 @@ def library_app(tmp_path: Path, store: AnnotationStore | None = None):
     return app, library
 
 
-@pytest.mark.skipif(importlib.util.find_spec("trafilatura") is None, reason="needs the web extra (trafilatura)")
 async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
     store = AnnotationStore(tmp_path / "notes.json")
     app, library = library_app(tmp_path, store)

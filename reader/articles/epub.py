@@ -30,8 +30,8 @@ def read_epub(path: Path) -> Book:
     try:
         import ebooklib  # type: ignore[import-untyped, import-not-found, unused-ignore]
         from ebooklib import epub  # type: ignore[import-untyped, import-not-found, unused-ignore]
-    except ImportError:
-        raise MissingExtra("epub", "adding an EPUB") from None
+    except ImportError as error:
+        raise MissingExtra("epub", "adding an EPUB", error) from None
     try:
         book = epub.read_epub(str(path), options={"ignore_ncx": True})
     except Exception as error:  # ebooklib raises many kinds for a broken file.

@@ -22,10 +22,12 @@ _BYLINE_SUFFIX_RE = re.compile(r"\s*[／/|｜]\s*\S{0,12}(?:報導|报道|綜合
 
 
 class MissingExtra(Exception):
-    """An optional dependency is not installed; the message says which extra brings it."""
+    """An optional dependency cannot be imported; the message says what failed (the ImportError's
+    own words: a package missing, or installed but broken) and which extra brings it."""
 
-    def __init__(self, extra: str, what: str) -> None:
-        super().__init__(f"{what} needs the optional `{extra}` dependencies: pip install 'reader[{extra}]'")
+    def __init__(self, extra: str, what: str, error: ImportError) -> None:
+        failed = " ".join(str(error).split()) or type(error).__name__
+        super().__init__(f"{what} needs the optional `{extra}` dependencies ({failed}): pip install 'reader[{extra}]'")
         self.extra = extra
 
 
@@ -47,8 +49,8 @@ def trafilatura_module():
     """trafilatura, or MissingExtra."""
     try:
         import trafilatura  # type: ignore[import-untyped, import-not-found, unused-ignore]
-    except ImportError:
-        raise MissingExtra("web", "adding a web page") from None
+    except ImportError as error:
+        raise MissingExtra("web", "adding a web page", error) from None
     return trafilatura
 
 
