@@ -30,7 +30,8 @@ def test_the_epub_extra_imports():
 def test_feedparser_imports_and_reads_a_feed():
     import feedparser
 
-    parsed = feedparser.parse(b"<rss version='2.0'><channel><title>t</title><item><title>x</title></item></channel></rss>")
+    feed = b"<rss version='2.0'><channel><title>t</title><item><title>x</title></item></channel></rss>"
+    parsed = feedparser.parse(feed)
     assert parsed.entries[0].title == "x"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from apphelpers import SIZE, make_app, wait_until
 from conftest import SEEDS
 
