@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from apphelpers import SIZE, make_app, wait_until
+from terminal import run_in_terminal, wait_for
 from test_cli import reader
 from textual.widgets import TextArea
 
@@ -81,61 +82,14 @@ async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_p
 # -- signals ----------------------------------------------------------------------------------
 
 
-def _controlling_terminal() -> None:
-    """In the child: a session of its own with the pseudo-terminal as its controlling terminal,
-    as a terminal emulator starts a program (closing the terminal then sends it SIGHUP)."""
-    import fcntl
-    import os
-    import termios
-
-    os.setsid()
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
-def _run_in_terminal(args: list[str], environment: dict[str, str]):
-    """Start `reader` on a pseudo-terminal, as a shell would; returns the process and a reader of
-    everything it wrote to the terminal so far."""
-    import fcntl
-    import os
-    import pty
-    import struct
-    import subprocess
-    import sys
-    import termios
-
-    main, secondary = pty.openpty()
-    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # 100x30
-    os.set_blocking(main, False)
-    process = subprocess.Popen([sys.executable, "-m", "reader", *args], stdin=secondary, stdout=secondary,
-                               stderr=secondary, env={**os.environ, **environment, "TERM": "xterm-256color"},
-                               close_fds=True, preexec_fn=_controlling_terminal)
-    os.close(secondary)
-    written = bytearray()
-
-    def output() -> bytes:
-        while True:
-            try:
-                chunk = os.read(main, 65536)
-            except (BlockingIOError, OSError):
-                return bytes(written)
-            if not chunk:
-                return bytes(written)
-            written.extend(chunk)
-
-    return process, output, main
-
-
 def test_sigterm_gives_the_terminal_back_and_saves_the_state(tmp_path: Path, isolated_xdg: Path):
     import os
     import signal
     import time
 
-    process, output, terminal = _run_in_terminal([], {})
+    process, output, terminal = run_in_terminal([], {})
     try:
-        deadline = time.monotonic() + 60
-        while "馬化騰".encode() not in output() and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert "馬化騰".encode() in output(), "reader never showed the first article"
+        assert wait_for(output, "馬化騰".encode()), "reader never showed the first article"
 
         def wait(seconds: float) -> None:
             for _ in range(int(seconds / 0.05)):
@@ -168,7 +122,7 @@ def test_a_terminal_closed_while_reader_starts_leaves_no_process_behind():
     import time
 
     for delay in (0.5, 0.9, 1.5):
-        process, output, terminal = _run_in_terminal([], {})
+        process, output, terminal = run_in_terminal([], {})
         deadline = time.monotonic() + delay
         while time.monotonic() < deadline:
             output()

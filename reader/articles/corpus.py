@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from reader.articles.header import FENCE, parse_header, parse_tags
+from reader.text.controls import visible_controls
 from reader.text.decoding import UTF8, DecodeError, decode
 from reader.text.markdown import is_markdown, plain, shown_length
 from reader.text.paragraphs import strip_span
@@ -215,12 +216,14 @@ def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int]]:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """A file's text with newlines normalised, and its encoding; `CorpusError` if it is empty,
-    binary, or in no encoding reader can tell."""
+    """A file's text with newlines normalised and control characters made visible (`␛` for ESC:
+    a file must not write to the terminal; the length is kept, so offsets into it hold), and its
+    encoding; `CorpusError` if it is empty, binary, or in no encoding reader can tell."""
     try:
-        return decode(data)
+        text, encoding = decode(data)
     except DecodeError as error:
         raise CorpusError(str(error)) from None
+    return visible_controls(text), encoding
 
 
 def _lines(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -366,7 +369,7 @@ class CorpusCache:
     edited file is parsed again. A cache that cannot be read is ignored and rewritten.
     """
 
-    VERSION = 6
+    VERSION = 7
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

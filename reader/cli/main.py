@@ -5,6 +5,9 @@ only when one is named (they would put ~10 ms on the way to the first paint).
 
 Errors are one line on stderr and a non-zero status: 2 for a bad command line or a reference that
 does not exist, 1 when nothing could be loaded. No traceback reaches the user.
+
+Whatever the commands print passes through `TerminalStream`: titles, notes, URLs and server
+messages come from outside, and their control characters are shown (`␛`), never obeyed.
 """
 
 from __future__ import annotations
@@ -15,11 +18,12 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO
 
 from reader.cli.shared import UsageError, corpus_paths, library_folder, load_articles
 from reader.settings.keymap import KeymapError, load_keymap
 from reader.system import paths
+from reader.text.controls import visible_controls
 
 
 class _Parser(argparse.ArgumentParser):
@@ -117,7 +121,29 @@ def run_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+class TerminalStream:
+    """stdout or stderr, with every control character in what is written made visible: the one
+    place where the CLI's text meets the terminal (see reader.text.controls)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(visible_controls(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
+
+
+def _guard_output() -> None:
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, TerminalStream):
+            setattr(sys, name, TerminalStream(stream))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _guard_output()
     try:
         args = parse_args(sys.argv[1:] if argv is None else argv)
         if args.command is None:

@@ -25,6 +25,7 @@ from reader.annotations.store import AnnotationStore
 from reader.articles.corpus import Corpus, CorpusCache
 from reader.settings.keymap import load_keymap, textual_keymap
 from reader.settings.state import State
+from reader.ui import terminal_guard
 from reader.ui.screens.reading import ReadingScreen
 from reader.ui.widgets.bindings import bindings_for
 
@@ -63,6 +64,7 @@ class ReaderApp(App[None]):
         """`corpus_source`: which files make the corpus (asked again after the library changes)
         and their cache, to check a corpus listed from the cache; `library`: where `+` adds."""
         gc.freeze()  # See `_after_first_paint`.
+        terminal_guard.install()  # Nothing the app draws may carry a control character to the terminal.
         super().__init__()
         self.corpus = corpus
         self.keys = keymap if keymap is not None else load_keymap()
