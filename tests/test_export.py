@@ -120,7 +120,7 @@ def test_export_import_export_is_the_same(store, seed_corpus, tmp_path: Path):
     result = read_w3c(first, seed_corpus.articles)
     assert result.not_placed == []
     fresh = AnnotationStore(tmp_path / "fresh.json")
-    fresh.add_many(result.annotations)
+    fresh.import_many(result.annotations)
     assert export("json", fresh.all(), articles(seed_corpus)) == first
 
 
@@ -154,7 +154,7 @@ def test_cli_export_and_import(tmp_path: Path, store, seed_corpus):
     target = tmp_path / "other.json"
     result = subprocess.run([sys.executable, "-m", "reader", "import", str(exported), "--annotations", str(target)],
                             check=True, **environment)
-    assert result.stdout.startswith("3 placed (3 new or changed), 0 not placed")
+    assert result.stdout.startswith("3 placed (3 new), 0 not placed")
     assert len(AnnotationStore(target).all()) == 3
     bad = tmp_path / "bad.json"
     bad.write_text("{oops", encoding="utf-8")

@@ -55,7 +55,7 @@ def _run_writers(path: Path, count: int = EACH) -> list[multiprocessing.Process]
     """Start the writers on a file that already holds annotations (a reader's file after a while,
     and one that takes a moment to read)."""
     if not path.exists():
-        AnnotationStore(path).add_many([Annotation.new("old", BODY, n % 200, n % 200 + 1, note=f"old-{n}")
+        AnnotationStore(path).import_many([Annotation.new("old", BODY, n % 200, n % 200 + 1, note=f"old-{n}")
                                         for n in range(PRESENT)])
     context = multiprocessing.get_context("spawn")
     start = context.Event()

@@ -12,14 +12,17 @@ pinyin, its CC-CEDICT senses and its sentence, and `anki` writes those (only tho
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from reader.annotations.anchoring import anchor, context_of
 from reader.annotations.store import (
@@ -31,6 +34,8 @@ from reader.annotations.store import (
     place_all,
 )
 from reader.articles.corpus import Article
+from reader.system.storage import atomic_write_text, dumps_json, without_surrogates
+from reader.text.controls import strip_controls
 from reader.text.conversion import ORIGINAL, convert, fold
 from reader.text.sentences import sentence_span
 
@@ -287,7 +292,7 @@ def export(fmt: str, annotations: Iterable[Annotation], articles: dict[str, Arti
     if fmt == "csv":
         return to_csv(annotations, articles, script, bom=bom, orphaned=orphaned)
     if fmt == "json":
-        return json.dumps(to_w3c(annotations, articles, script, orphaned), ensure_ascii=False, indent=2) + "\n"
+        return dumps_json(to_w3c(annotations, articles, script, orphaned), indent=2) + "\n"
     if fmt == "anki":
         return to_anki(annotations, articles, script, orphaned)
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
@@ -301,11 +306,44 @@ def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[A
                   orphaned=frozenset(a.id for a in orphans))
 
 
+def write_export(path: Path, text: str) -> None:
+    """Write an export over whatever `path` held, atomically: a full disk or a crash leaves the
+    old file whole. (An article id made from a file name that is not UTF-8 is written with
+    U+FFFD, as the terminal shows it.) OSError if it cannot be written."""
+    atomic_write_text(path, without_surrogates(text))
+
+
 # -- import ---------------------------------------------------------------------------------------
 
 
 class W3CError(Exception):
     """A file that is not W3C annotation JSON at all."""
+
+
+def _text(value: Any) -> str:
+    """A string field as text UTF-8 can hold; anything else (a number, null, a list) as none."""
+    return without_surrogates(value) if isinstance(value, str) else ""
+
+
+def _clean(value: Any) -> str:
+    """A note or tag from outside: text without the control characters a terminal would obey."""
+    return strip_controls(_text(value))
+
+
+def _position(selector: dict | None, key: str) -> int:
+    value = selector.get(key) if selector is not None else None
+    return value if type(value) is int else -1
+
+
+def _timestamp(value: Any) -> str | None:
+    """A W3C `created` or `modified` in the form the store compares (UTC, milliseconds, `Z`);
+    None for anything that is not a date and time (it would win or lose every merge)."""
+    try:
+        moment = datetime.fromisoformat(_text(value))
+        moment = moment.astimezone(UTC) if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # Not a date, or one that leaves the calendar in UTC.
+        return None
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -335,60 +373,67 @@ def _items(data) -> list[dict]:
     raise W3CError("not W3C Web Annotation JSON (an array, an AnnotationCollection or an Annotation)")
 
 
-def _our_id(item: dict, fallback: str) -> str:
-    raw = str(item.get("id") or fallback)
-    return raw.removeprefix("urn:uuid:")
+def _our_id(item: dict, content: list) -> str:
+    """The item's id (a `urn:uuid:` one as the store writes uuids); one without an id gets one
+    made from what it says, so importing it again finds it instead of adding it twice."""
+    given = strip_controls(_text(item.get("id"))).removeprefix("urn:uuid:")
+    if given:
+        return given
+    return "import-" + hashlib.sha1(dumps_json(content).encode("utf-8")).hexdigest()[:16]
 
 
 def read_w3c(text: str, articles: list[Article]) -> Imported:
-    """Annotations from W3C JSON, placed by their quote (in either script) in the given articles."""
+    """Annotations from W3C JSON, placed by their quote (in either script) in the given articles.
+    A field of the wrong type counts as missing; notes and tags come without control characters."""
     try:
         data = json.loads(text)
     except ValueError as error:
         raise W3CError(f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise W3CError("not W3C Web Annotation JSON (nested too deeply to read)") from None
     by_id = {article.id: article for article in articles}
     folded = _FoldedBodies(articles)
     result = Imported()
+    seen: dict[str, tuple] = {}
     for number, item in enumerate(_items(data), start=1):
-        label = str(item.get("id") or f"annotation {number}")
+        label = _clean(item.get("id")) or f"annotation {number}"
         targets = [t for t in _listed(item.get("target")) if isinstance(t, dict)]
         quote = position = None
         source = ""
         style = ""
         for target in targets:
-            raw_source = target.get("source", "")
-            source = raw_source.get("id", "") if isinstance(raw_source, dict) else str(raw_source)
-            style = str(target.get("styleClass", ""))
+            raw_source = target.get("source")
+            source = _text(raw_source.get("id") if isinstance(raw_source, dict) else raw_source)
+            style = _text(target.get("styleClass"))
             for selector in _listed(target.get("selector")):
                 if not isinstance(selector, dict):
                     continue
-                if selector.get("type") == "TextQuoteSelector" and isinstance(selector.get("exact"), str):
-                    quote = selector
+                if selector.get("type") == "TextQuoteSelector" and _text(selector.get("exact")):
+                    quote = {key: _text(selector.get(key)) for key in ("exact", "prefix", "suffix")}
                 elif selector.get("type") == "TextPositionSelector":
                     position = selector
-        if quote is None or not quote["exact"]:
+        if quote is None:
             result.not_placed.append(f"{label}: no TextQuoteSelector with the quoted text")
             continue
-        placed = _place(quote, position, source, by_id, folded)
+        start, end = _position(position, "start"), _position(position, "end")
+        placed = _place(quote, start, end, source, by_id, folded)
         if placed is None:
-            result.not_placed.append(f"{label}: “{quote['exact'][:30]}” is in none of the articles")
+            result.not_placed.append(f"{label}: “{strip_controls(quote['exact'][:30])}” is in none of the articles")
             continue
+        bodies = [(b.get("purpose", "commenting"), _clean(b.get("value")))
+                  for b in _listed(item.get("body")) if isinstance(b, dict)]
+        note = "\n\n".join(value for purpose, value in bodies if purpose == "commenting" and value)
+        tags = tuple(value for purpose, value in bodies if purpose == "tagging" and value)
+        colour = style.removeprefix("reader-") if style.removeprefix("reader-") in COLORS else DEFAULT_COLOR
+        created = _timestamp(item.get("created")) or now()
+        annotation_id = _our_id(item, [source, quote, start, end, note, list(tags)])
         article, start, end = placed
         text_quote, prefix, suffix = context_of(article.body, start, end)
-        note = "\n\n".join(
-            b.get("value", "") for b in _listed(item.get("body"))
-            if isinstance(b, dict) and b.get("purpose", "commenting") == "commenting" and b.get("value")
-        )
-        tags = tuple(
-            str(b.get("value")) for b in _listed(item.get("body"))
-            if isinstance(b, dict) and b.get("purpose") == "tagging" and b.get("value")
-        )
-        colour = style.removeprefix("reader-") if style.removeprefix("reader-") in COLORS else DEFAULT_COLOR
-        created = str(item.get("created") or now())
-        result.annotations.append(Annotation(
-            _our_id(item, f"import-{number}"), article.id, start, end, text_quote, prefix, suffix, note, tags, colour,
-            created, str(item.get("modified") or created),
-        ))
+        annotation = Annotation(annotation_id, article.id, start, end, text_quote, prefix, suffix, note, tags,
+                                colour, created, _timestamp(item.get("modified")) or created)
+        if seen.setdefault(annotation.id, annotation.content()) != annotation.content():
+            annotation = annotation._replace(id=f"{annotation.id}~{annotation.digest()}")  # A second, not the first.
+        result.annotations.append(annotation)
     return result
 
 
@@ -405,15 +450,10 @@ class _FoldedBodies:
         return self._folded[article.id]
 
 
-def _place(quote: dict, position: dict | None, source: str, by_id: dict[str, Article],
+def _place(quote: dict[str, str], start: int, end: int, source: str, by_id: dict[str, Article],
            folded: _FoldedBodies) -> tuple[Article, int, int] | None:
     """The article and offsets for a quote: the named article first, else any that holds it."""
-    exact, prefix, suffix = (fold(str(quote.get(key) or "")) for key in ("exact", "prefix", "suffix"))
-    try:
-        start = int(position.get("start", -1)) if isinstance(position, dict) else -1
-        end = int(position.get("end", -1)) if isinstance(position, dict) else -1
-    except (TypeError, ValueError):
-        start = end = -1
+    exact, prefix, suffix = (fold(quote[key]) for key in ("exact", "prefix", "suffix"))
     named = by_id.get(source.removeprefix(SOURCE_PREFIX))
     candidates = [named] if named is not None else [a for a in folded.articles if exact in folded[a]]
     for article in candidates:

@@ -9,17 +9,22 @@
   random revision written at the head of the file with every save (read back in a few bytes)
   together with the file's inode, size and modification time: a file's stat alone can be fooled
   (an inode reused, a size and a clock tick the same), a fresh random revision cannot.
-* A file that cannot be read (bad JSON, an unknown schema) is never overwritten: the store opens
-  read-only with whatever could be read, and says why.
+* A file that cannot be read (bad JSON, nested too deeply, an unknown schema, an entry of the
+  wrong shape) is never overwritten: the store opens read-only with whatever could be read, and
+  says why.
+* Text comes in with its lone surrogates as U+FFFD (they cannot be written as UTF-8); ids keep
+  theirs, as `\\uXXXX` escapes in the file, because they must match the article's id exactly.
+* An import never replaces a note it did not bring: see `import_many`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,7 +33,7 @@ from typing import NamedTuple
 
 from reader.annotations.anchoring import anchor, context_of
 from reader.system import paths
-from reader.system.storage import atomic_write_text, file_lock
+from reader.system.storage import atomic_write_text, dumps_json, file_lock, without_surrogates
 
 SCHEMA = 1
 #: Annotation colours and the value each stands for (the app tints text with it, exports name it).
@@ -54,6 +59,8 @@ class Annotation(NamedTuple):
     color: str = DEFAULT_COLOR
     created: str = ""
     modified: str = ""
+    imported: bool = False
+    """As an import left it (not made or edited here): a later import of its id may update it."""
 
     @classmethod
     def new(
@@ -67,40 +74,57 @@ class Annotation(NamedTuple):
         stamp = now()
         import uuid  # Its import pulls in `platform`: kept off the way of commands that never add.
 
-        return cls(uuid.uuid4().hex, article, start, end, quote, prefix, suffix, note, tuple(tags), color, stamp, stamp)
+        return cls(uuid.uuid4().hex, article, start, end, quote, prefix, suffix, without_surrogates(note),
+                   tuple(map(without_surrogates, tags)), color, stamp, stamp)
 
     def edited(self, **changes) -> Annotation:
+        """Changed here: from now on the user's, whatever an import brought."""
         if "color" in changes and changes["color"] not in COLORS:
             raise ValueError(f"unknown colour {changes['color']!r}")
+        if "note" in changes:
+            changes["note"] = without_surrogates(changes["note"])
         if "tags" in changes:
-            changes["tags"] = tuple(changes["tags"])
-        return self._replace(**changes, modified=now())
+            changes["tags"] = tuple(map(without_surrogates, changes["tags"]))
+        return self._replace(**changes, modified=now(), imported=False)
 
     def to_json(self) -> dict:
-        return {
+        data = {
             "id": self.id, "article": self.article, "start": self.start, "end": self.end, "quote": self.quote,
             "prefix": self.prefix, "suffix": self.suffix, "note": self.note, "tags": list(self.tags),
             "color": self.color, "created": self.created, "modified": self.modified,
         }
+        return {**data, "imported": True} if self.imported else data
 
     @classmethod
     def from_json(cls, data: dict) -> Annotation:
-        fields = {name: data[name] for name in ("id", "article", "start", "end", "quote")}
-        if not isinstance(fields["id"], str) or not isinstance(fields["article"], str):
+        """ValueError (or KeyError, TypeError) for anything not as `to_json` writes it: such an
+        entry is skipped and the file kept read-only, never rewritten with a guess."""
+        if not isinstance(data.get("id"), str) or not isinstance(data.get("article"), str):
             raise ValueError("id and article must be text")
-        if not isinstance(fields["start"], int) or not isinstance(fields["end"], int):
-            raise ValueError("start and end must be numbers")
-        tags, color = data.get("tags", []), data.get("color")
-        return cls(
-            **fields,
-            prefix=str(data.get("prefix", "")),
-            suffix=str(data.get("suffix", "")),
-            note=str(data.get("note", "")),
-            tags=tuple(str(tag) for tag in tags) if isinstance(tags, list) else (),
-            color=color if isinstance(color, str) and color in COLORS else DEFAULT_COLOR,
-            created=str(data.get("created", "")),
-            modified=str(data.get("modified", data.get("created", ""))),
-        )
+        start, end = data["start"], data["end"]
+        if type(start) is not int or type(end) is not int or not 0 <= start <= end:
+            raise ValueError("start and end must be whole numbers, 0 <= start <= end")
+        texts = {name: data.get(name, "") for name in ("quote", "prefix", "suffix", "note", "created")}
+        texts["modified"] = data.get("modified", texts["created"])
+        tags, color, imported = data.get("tags", []), data.get("color", DEFAULT_COLOR), data.get("imported", False)
+        wrong = [name for name, value in texts.items() if not isinstance(value, str)]
+        if wrong or not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+            raise ValueError(f"{(wrong or ['tags'])[0]} must be text")
+        if color not in COLORS or not isinstance(imported, bool):
+            raise ValueError(f"unknown colour {color!r}" if color not in COLORS else "imported must be true or false")
+        texts = {name: without_surrogates(value) for name, value in texts.items()}
+        return cls(data["id"], data["article"], start, end, **texts, tags=tuple(map(without_surrogates, tags)),
+                   color=color, imported=imported)
+
+    def content(self) -> tuple:
+        """What a reader sees of it, for telling whether two annotations say the same (their
+        places may differ: one placed in the article's current text, one not yet)."""
+        return self.article, self.quote, self.note, self.tags, self.color
+
+    def digest(self) -> str:
+        """A short digest of `content` and its place: the same annotation, the same digest."""
+        key = dumps_json([*self.content(), self.start, self.end])
+        return hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
     def placed(self, body: str | None) -> Annotation | None:
         """This annotation where its quote is in `body` now (None: orphaned)."""
@@ -116,6 +140,25 @@ class Annotation(NamedTuple):
 
 class StoreError(Exception):
     """The file could not be read or written; the message says which and why."""
+
+
+@dataclass
+class ImportReport:
+    """What `import_many` did with each annotation it was given."""
+
+    new: int = 0
+    beside: int = 0
+    """New, under an id of their own: a note made here has theirs and says something else."""
+    updated: int = 0
+    unchanged: int = 0
+    kept: int = 0
+    """Not taken: the annotation here was edited here, or changed as late or later."""
+
+    def summary(self) -> str:
+        counts = [(self.new, "new"), (self.beside, "kept beside a local note with the same id"),
+                  (self.updated, "updated"), (self.unchanged, "unchanged"),
+                  (self.kept, "not taken: the one here is edited here or newer")]
+        return ", ".join(f"{count} {what}" for count, what in counts if count) or "none"
 
 
 @dataclass
@@ -153,6 +196,8 @@ def _parse(text: str) -> tuple[_Snapshot, list[str]]:
         data = json.loads(text)
     except ValueError as error:
         raise StoreError(f"not valid JSON ({error})") from None
+    except RecursionError:
+        raise StoreError("not an annotations file (nested too deeply to read)") from None
     if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
         raise StoreError("not a reader annotations file")
     if data.get("schema") != SCHEMA:
@@ -161,13 +206,19 @@ def _parse(text: str) -> tuple[_Snapshot, list[str]]:
     for number, item in enumerate(data["annotations"]):
         try:
             annotation = Annotation.from_json(item)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
+        except KeyError as error:
+            skipped.append(f"entry {number + 1}: no {error}")
+            continue
+        except (TypeError, ValueError, AttributeError) as error:
             skipped.append(f"entry {number + 1}: {error}")
+            continue
+        if annotation.id in snapshot.annotations:  # Saving would keep only one of them.
+            skipped.append(f"entry {number + 1}: a second annotation with the id {annotation.id!r}")
             continue
         snapshot.annotations[annotation.id] = annotation
     deleted = data.get("deleted", {})
     if isinstance(deleted, dict):
-        snapshot.deleted = {str(k): str(v) for k, v in deleted.items()}
+        snapshot.deleted = {key: value for key, value in deleted.items() if isinstance(value, str)}
     return snapshot, skipped
 
 
@@ -296,22 +347,38 @@ class AnnotationStore:
     def update(self, annotation: Annotation) -> Annotation:
         return self.add(annotation)
 
-    def add_many(self, annotations: list[Annotation]) -> int:
-        """Add or update several in one save; an annotation already here and changed later stays.
-        Returns how many were added or updated."""
-        changed = 0
+    def import_many(self, annotations: list[Annotation]) -> ImportReport:
+        """Add imported annotations in one save, never at the cost of one already here: an id
+        held by a note made or edited here, saying something else, is kept, and the import added
+        beside it under an id of its own (the same at every import of that file). Only what an
+        earlier import brought and nobody edited since is updated, by a later change."""
+        report = ImportReport()
 
-        def change(state: _Snapshot) -> None:
-            nonlocal changed
+        def change(state: _Snapshot) -> bool:
             for annotation in annotations:
+                annotation = annotation._replace(imported=True)
                 present = state.annotations.get(annotation.id)
-                if present is None or present.modified < annotation.modified or present == annotation:
-                    changed += present != annotation
-                    state.annotations[annotation.id] = annotation
-                    state.deleted.pop(annotation.id, None)
+                beside = present is not None and not present.imported and present.content() != annotation.content()
+                if beside:
+                    annotation = annotation._replace(id=f"{annotation.id}~{annotation.digest()}")
+                    present = state.annotations.get(annotation.id)
+                if present is None:
+                    report.beside += beside
+                    report.new += not beside
+                elif present.content() == annotation.content():
+                    report.unchanged += 1
+                    continue
+                elif not present.imported or present.modified >= annotation.modified:
+                    report.kept += 1
+                    continue
+                else:
+                    report.updated += 1
+                state.annotations[annotation.id] = annotation
+                state.deleted.pop(annotation.id, None)
+            return bool(report.new or report.beside or report.updated)
 
         self._change(change)
-        return changed
+        return report
 
     def delete(self, annotation_id: str) -> Annotation | None:
         removed = self.get(annotation_id)
@@ -340,14 +407,15 @@ class AnnotationStore:
         self._change(change)
         return restored
 
-    def _change(self, apply) -> None:
+    def _change(self, apply: Callable[[_Snapshot], bool | None]) -> None:
+        """Apply a change to what is on disk now, and save it (unless `apply` says, by returning
+        False, that it changed nothing: an import of what is here already writes nothing)."""
         if self.read_only:
             raise StoreError(f"{self.problem}; not writing over it")
         with self._lock, self._file_lock():
             mine = _Snapshot(dict(self._state.annotations), dict(self._state.deleted))
-            apply(mine)
             if not self._unchanged_since_seen():
-                try:  # Someone else wrote since: merge with theirs.
+                try:  # Someone else wrote since: merge with theirs, then change (an import sees theirs).
                     theirs, _ = _parse(self.path.read_text(encoding="utf-8"))
                 except FileNotFoundError:
                     theirs = _Snapshot()
@@ -355,6 +423,8 @@ class AnnotationStore:
                     self._fail(f"changed on disk into something unreadable ({error})")
                     raise StoreError(f"{self.problem}; not writing over it") from None
                 mine = _merge(mine, theirs)
+            if apply(mine) is False:
+                return
             revision = os.urandom(16).hex()
             self._write(mine, revision)
             self._state = mine
@@ -363,7 +433,7 @@ class AnnotationStore:
 
     def _write(self, state: _Snapshot, revision: str) -> None:
         annotations = self._annotations_json(list(state.annotations.values()))
-        deleted = json.dumps(state.deleted, ensure_ascii=False, separators=(",", ":"))
+        deleted = dumps_json(state.deleted, separators=(",", ":"))
         text = f'{{"schema":{SCHEMA},"revision":"{revision}","annotations":[\n{annotations}\n],"deleted":{deleted}}}\n'
         try:
             atomic_write_text(self.path, text, backup=True)
@@ -399,7 +469,7 @@ class AnnotationStore:
         cached = self._json.get(id(annotation))
         if cached is not None and cached[0] is annotation:
             return cached[1]
-        text = json.dumps(annotation.to_json(), ensure_ascii=False, separators=(",", ":"))
+        text = dumps_json(annotation.to_json(), separators=(",", ":"))
         self._json[id(annotation)] = (annotation, text)
         return text
 

@@ -382,18 +382,18 @@ class CorpusCache:
         """Each file's entry as the JSON holds it (see `_entry`), checked where it is used."""
         try:
             data = json.loads(self._path(paths).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("version") != self.VERSION or not isinstance(data.get("files"), dict):
             return {}
         return data["files"]
 
     def write(self, paths: list[Path], files: dict[str, list]) -> None:
-        from reader.system.storage import atomic_write_text
+        """Paths and ids made from file names that are not UTF-8 are kept as `\\uXXXX` escapes."""
+        from reader.system.storage import atomic_write_text, dumps_json
 
         try:
-            text = json.dumps({"version": self.VERSION, "files": files}, ensure_ascii=False)
-            atomic_write_text(self._path(paths), text)
+            atomic_write_text(self._path(paths), dumps_json({"version": self.VERSION, "files": files}))
         except OSError:
             pass  # Only the next start is slower.
 
@@ -407,12 +407,22 @@ def _from_entry(
 ) -> list[Article] | None:
     try:
         file = _SourceFile(path, len(entry[1]), checked)
-        return [
+        articles = [
             Article.listed(id_, title, source, tags, file, start, end, entry[0], entry[2], length)
             for id_, title, source, tags, start, end, length in entry[1]
         ]
     except (IndexError, KeyError, TypeError, ValueError):
         return None
+    if not isinstance(entry[2], str) or not all(_as_listed(article) for article in articles):
+        return None  # Not what `_entry` writes: the file is parsed again.
+    return articles
+
+
+def _as_listed(article: Article) -> bool:
+    """Whether an article from the listing cache has the types `_entry` wrote."""
+    start, end = article.span or (0, 0)
+    return (all(isinstance(text, str) for text in (article.id, article.title, article.source, *article.tags))
+            and all(type(number) is int for number in (start, end, article.length)) and 0 <= start <= end)
 
 
 def _entry(digest: str, articles: list[Article], encoding: str) -> list:

@@ -7,12 +7,11 @@ command pays for the imports of this module.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
-from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c
+from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, write_export
 from reader.annotations.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -36,6 +35,7 @@ from reader.search.index import (
 )
 from reader.settings.keymap import keys_markdown, load_keymap
 from reader.system import paths
+from reader.text.controls import json_for_terminal
 from reader.text.conversion import (
     MODES,
     ORIGINAL,
@@ -77,7 +77,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     where.add_argument("--quote", metavar="TEXT", help="the text to annotate, as it is in the article")
     where.add_argument("--start", type=int, metavar="N", help="where the text starts (code points)")
     annotate.add_argument(
-        "--occurrence", type=int, default=1, metavar="N", help="which occurrence of --quote (default 1)"
+        "--occurrence", type=_counting, default=1, metavar="N", help="which occurrence of --quote (default 1)"
     )
     annotate.add_argument("--end", type=int, metavar="M", help="where the text ends (with --start)")
     annotate.add_argument("--note", default="", help="the note")
@@ -120,6 +120,17 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     library.add_commands(commands, common)
 
 
+def _counting(text: str) -> int:
+    """A number counted from 1 (an occurrence 0 or -1 would quietly mean the first)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{number} is not 1 or more (occurrences count from 1)")
+    return number
+
+
 def _article(corpus: Corpus, ref: str) -> Article:
     article = corpus.find(ref)
     if article is None:
@@ -146,17 +157,15 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ⏎ ", text.strip())
 
 
-_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
-
-
 def _print_json(data: object) -> None:
-    """Indented JSON; a list of rows (flat objects) one row a line, encoded in one call of the C
-    encoder (22,000 hits in a seventh of a second, against a second through the indenting one).
-    Splitting at `}, {"` is safe: inside a string a quote is always escaped."""
+    """Indented JSON, control characters escaped (`json_for_terminal`); a list of rows (flat
+    objects) one row a line, encoded in one call of the C encoder (22,000 hits in a seventh of a
+    second, against a second through the indenting one). Splitting at `}, {"` is safe: inside a
+    string a quote is always escaped."""
     if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
-        print("[\n  " + _ENCODE(data)[1:-1].replace('}, {"', '},\n  {"') + "\n]")
+        print("[\n  " + json_for_terminal(data)[1:-1].replace('}, {"', '},\n  {"') + "\n]")
     else:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_for_terminal(data, indent=2))
 
 
 def cmd_list(args: argparse.Namespace) -> None:
@@ -289,7 +298,7 @@ def cmd_annotate(args: argparse.Namespace) -> None:
         if not quote.strip():
             raise UsageError("--quote is empty: give the text to annotate")
         start = -1
-        for found in range(1, max(args.occurrence, 1) + 1):
+        for found in range(1, args.occurrence + 1):
             start = body.find(quote, start + 1)
             if start == -1:
                 raise UsageError(f"“{args.quote}” occurs {found - 1} time{'' if found == 2 else 's'} in "
@@ -350,7 +359,7 @@ def cmd_export(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
         return
     try:
-        args.output.write_text(text, encoding="utf-8", newline="")
+        write_export(args.output, text)
     except OSError as error:
         print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -367,11 +376,12 @@ def cmd_import(args: argparse.Namespace) -> None:
         raise UsageError(f"{args.file}: {error}") from None
     store = AnnotationStore(getattr(args, "annotations", None))
     try:
-        changed = store.add_many(result.annotations) if result.annotations else 0
+        report = store.import_many(result.annotations) if result.annotations else None
     except StoreError as error:
         print(f"reader: {error}", file=sys.stderr)
         raise SystemExit(1) from None
-    print(f"{len(result.annotations)} placed ({changed} new or changed), {len(result.not_placed)} not placed")
+    placed = f"{len(result.annotations)} placed" + (f" ({report.summary()})" if report else "")
+    print(f"{placed}, {len(result.not_placed)} not placed")
     for line in result.not_placed:
         print(f"  not placed: {line}")
 

@@ -82,10 +82,13 @@ ACTIONS: dict[str, Action] = {
         Action("article.line_down", "line_down", "Cursor down a line"),
         Action("article.line_up", "line_up", "Cursor up a line"),
         Action("article.toggle_selection", "toggle_selection", "Start or drop a selection at the cursor", "Select"),
+        # Priority, so the dialog opens as the key arrives: the keys after it in a burst are the note's.
         Action(
-            "article.annotate", "screen.annotate", "Annotate the selection (or what is under the cursor)", "Annotate"
+            "article.annotate", "screen.annotate", "Annotate the selection (or what is under the cursor)", "Annotate",
+            priority=True,
         ),
-        Action("article.annotate_sentence", "screen.annotate_sentence", "Annotate the sentence at the cursor"),
+        Action("article.annotate_sentence", "screen.annotate_sentence", "Annotate the sentence at the cursor",
+               priority=True),
         Action(
             "article.delete_annotation", "screen.delete_annotation", "Delete the annotation under the cursor",
             "Delete note",
@@ -231,6 +234,8 @@ def parse_keymap(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
         where = f"{path}:{line}"
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
         raise KeymapError(f"{where}: not valid TOML: {message}") from None
+    except RecursionError:
+        raise KeymapError(f"{path}: not valid TOML: nested too deeply to read") from None
     lines = _line_numbers(text)
     keymap: dict[str, list[str]] = {}
     locations: dict[str, str] = {}
@@ -238,7 +243,7 @@ def parse_keymap(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
         where = f"{path}:{lines.get((section, ''), 1)}"
         if section not in CONTEXTS:
             known = ", ".join(f"[{c}]" for c in CONTEXTS)
-            raise KeymapError(f"{where}: unknown section [{section}] (known: {known})")
+            raise KeymapError(f"{where}: unknown section {_shown(f'[{section}]')} (known: {known})")
         if not isinstance(entries, dict):
             raise KeymapError(f"{where}: [{section}] must be a table of action = keys")
         for name, value in entries.items():
@@ -261,6 +266,11 @@ def parse_keymap(path: Path) -> tuple[dict[str, list[str]], dict[str, str]]:
             keymap[action_id] = normalized
             locations[action_id] = where
     return keymap, locations
+
+
+def _shown(name: str) -> str:
+    """A name from the file, in a message of one line: as it is, or quoted with escapes."""
+    return name if name.isprintable() else repr(name)
 
 
 def _suggest(action_id: str) -> str:

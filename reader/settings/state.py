@@ -52,9 +52,12 @@ class State:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return state
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             if set_aside:
-                path.replace(path.with_name(path.name + ".damaged"))
+                try:
+                    path.replace(path.with_name(path.name + ".damaged"))
+                except OSError:
+                    pass  # A folder it cannot be moved in: the next save fails and says so.
             return state
         if not isinstance(data, dict):
             return state

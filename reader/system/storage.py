@@ -4,40 +4,106 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+#: A temporary file of ours: `.NAME.PID-RANDOM.reader.tmp`, PID the writer's process.
+_TEMPORARY = re.compile(r"^\..*\.(\d+)-[0-9a-f]{8}\.reader\.tmp$")
+#: A temporary file this old is left over even if its writer's pid is alive (reused since).
+STALE_AFTER = 24 * 3600
+_swept: set[Path] = set()
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-def atomic_write_text(path: Path, text: str, *, backup: bool = False, errors: str = "strict") -> None:
+
+def atomic_write_text(path: Path, text: str, *, backup: bool = False, errors: str = "strict",
+                      durable: bool = True) -> None:
     """Write `text` to `path` atomically: temporary file in the same folder, fsync, `os.replace`.
 
-    With `backup`, the previous version is kept as `path` + `.bak` (by hard link, so it is never
-    missing or half written either).
+    A file replaced keeps its permissions; a new one gets what the umask leaves of 0666 (as
+    git does). With `backup`, the previous version is kept as `path` + `.bak` (by hard link, so
+    it is never missing or half written either). Without `durable`, nothing is fsynced: for
+    caches, which a crash only costs time.
     """
-    import tempfile  # Not needed before the first save: kept off the start-up path.
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _sweep_once(path.parent)
+    temporary = _temporary_for(path)
+    # Created with 0666 so the kernel applies the umask (mkstemp would make every file 0600).
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", errors=errors) as file:
+        with os.fdopen(descriptor, "w", encoding="utf-8", errors=errors) as file:
+            try:
+                os.fchmod(file.fileno(), os.stat(path).st_mode & 0o7777)
+            except FileNotFoundError:
+                pass
             file.write(text)
             file.flush()
-            os.fsync(file.fileno())
+            if durable:
+                os.fsync(file.fileno())
         if backup and path.exists():
-            backup_path = path.with_name(path.name + ".bak")
-            _replace_with_link(path, backup_path)
+            _replace_with_link(path, path.with_name(path.name + ".bak"))
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    _fsync_folder(path.parent)
+    if durable:
+        _fsync_folder(path.parent)
+
+
+def _temporary_for(path: Path) -> Path:
+    """A fresh temporary name beside `path`, in the pattern `sweep` knows (name cut short, so
+    the temporary's never exceeds the 255 bytes a file name may have)."""
+    return path.with_name(f".{path.name[:100]}.{os.getpid()}-{os.urandom(4).hex()}.reader.tmp")
+
+
+def _sweep_once(folder: Path) -> None:
+    """`sweep` each folder the first time this process writes there: once is enough, as each
+    killed writer leaves at most one temporary, and a folder of ten thousand cache files is
+    not listed at every write."""
+    if folder not in _swept:
+        _swept.add(folder)
+        sweep(folder)
+
+
+def sweep(folder: Path) -> int:
+    """Remove the temporary files of writers killed before they renamed them (only ours: their
+    pid dead, or older than `STALE_AFTER`). Returns how many were removed."""
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match is None:
+            continue
+        try:
+            if _alive(int(match.group(1))) and time.time() - entry.stat().st_mtime < STALE_AFTER:
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # Another thread of ours may be writing it now.
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # Someone else's process; an absurd pid is left to age.
+    return True
 
 
 def _replace_with_link(source: Path, target: Path) -> None:
-    staging = target.with_name(f".{target.name}.{os.getpid()}.link")
-    staging.unlink(missing_ok=True)
+    staging = _temporary_for(target)
     try:
         os.link(source, staging)
     except OSError:  # File systems without hard links: copy instead.
@@ -58,8 +124,26 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def without_surrogates(text: str) -> str:
+    """`text` with each lone surrogate (from bytes that were not UTF-8, or a JSON `"\\ud800"`)
+    as U+FFFD: text that UTF-8, and so every file, can hold."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def dumps_json(value: Any, **options: Any) -> str:
+    """`json.dumps(value, ensure_ascii=False, **options)` with lone surrogates as `\\uXXXX`
+    escapes: a value holding one (an article id made from a file name that is not UTF-8) is
+    written, and read back as it was, instead of failing the write."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _LONE_SURROGATE.sub(_escaped, text) if _LONE_SURROGATE.search(text) else text
+
+
 def write_json(path: Path, data: Any, *, backup: bool = False) -> None:
-    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n", backup=backup)
+    atomic_write_text(path, dumps_json(data, indent=1) + "\n", backup=backup)
 
 
 @contextmanager
