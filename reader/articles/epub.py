@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import NamedTuple
 
 from reader.articles.extract import MissingExtra, html_to_paragraphs
+from reader.articles.header import clean_value
+
+#: The most a book may unpack to, and the most files it may hold: ebooklib reads each file whole
+#: into memory, and a zip of a few kilobytes can unpack to gigabytes.
+MAX_UNPACKED = 256 * 1024 * 1024
+MAX_MEMBERS = 10_000
 
 
 class EpubError(Exception):
-    """Not an EPUB ebooklib can read."""
+    """Not an EPUB ebooklib can read, or one too big to read."""
 
 
 class Chapter(NamedTuple):
@@ -32,14 +39,15 @@ def read_epub(path: Path) -> Book:
         from ebooklib import epub  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError as error:
         raise MissingExtra("epub", "adding an EPUB", error) from None
+    _check_size(path)
     try:
         book = epub.read_epub(str(path), options={"ignore_ncx": True})
     except Exception as error:  # ebooklib raises many kinds for a broken file.
-        raise EpubError(f"not an EPUB ebooklib can read ({type(error).__name__}: {error})") from None
+        raise _not_an_epub(error) from None
 
     def first(name: str) -> str:
         values = book.get_metadata("DC", name)
-        return " ".join(str(values[0][0]).split()) if values and values[0] and values[0][0] else ""
+        return clean_value(str(values[0][0])) if values and values[0] and values[0][0] else ""
 
     toc_titles = _toc_titles(book.toc)
     chapters: list[Chapter] = []
@@ -61,6 +69,24 @@ def read_epub(path: Path) -> Book:
     return Book(first("title") or path.stem, first("creator"), first("date"), chapters)
 
 
+def _not_an_epub(error: Exception) -> EpubError:
+    return EpubError(clean_value(f"not an EPUB ebooklib can read ({type(error).__name__}: {error})"))
+
+
+def _check_size(path: Path) -> None:
+    """EpubError for a book too big once unpacked. zipfile reads a file no further than the size
+    the zip declares for it, so the declared sizes bound what ebooklib can read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except Exception as error:  # zipfile too raises several kinds for a broken file.
+        raise _not_an_epub(error) from None
+    if len(members) > MAX_MEMBERS:
+        raise EpubError(f"the book holds {len(members)} files, more than {MAX_MEMBERS}")
+    if sum(member.file_size for member in members) > MAX_UNPACKED:
+        raise EpubError(f"the book unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB")
+
+
 def _toc_titles(toc) -> dict[str, str]:
     """File name → title, from the table of contents (nested sections included)."""
     titles: dict[str, str] = {}
@@ -70,7 +96,7 @@ def _toc_titles(toc) -> dict[str, str]:
             titles.update(_toc_titles(children))
             node = section
         href = getattr(node, "href", "") or ""
-        title = " ".join((getattr(node, "title", "") or "").split())
+        title = clean_value(getattr(node, "title", "") or "")
         if href and title:
             titles.setdefault(href.split("#")[0], title)
     return titles

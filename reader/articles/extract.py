@@ -12,6 +12,8 @@ import re
 from html.parser import HTMLParser
 from typing import NamedTuple
 
+from reader.articles.header import clean_value
+
 #: A page whose longest paragraph is shorter than this, and whose text is shorter than
 #: `_MIN_TEXT`, holds no article (a front page of headlines, a login form).
 _MIN_PARAGRAPH = 40
@@ -36,6 +38,8 @@ class NoArticle(Exception):
 
 
 class Extracted(NamedTuple):
+    """An article's text and metadata, each line without control characters (`clean_value`)."""
+
     title: str
     body: str
     """Paragraphs separated by a blank line."""
@@ -63,20 +67,20 @@ def extract_page(html: str, url: str = "") -> Extracted:
     )
     if document is None:
         raise NoArticle("no article text found")
-    title = _one_line(document.title or "")
-    paragraphs = [_one_line(line) for line in (document.text or "").split("\n")]
+    title = clean_value(document.title or "")
+    paragraphs = [clean_value(line) for line in (document.text or "").split("\n")]
     paragraphs = [line for line in paragraphs if line]
     if paragraphs and title and paragraphs[0] == title:  # The heading, kept when inside <article>.
         paragraphs.pop(0)
     if not _is_article(paragraphs):
         raise NoArticle("no article text found")
     title = title or paragraphs[0][:40]
-    source = _one_line(document.sitename or "")
+    source = clean_value(document.sitename or "")
     if not source or source in (_host(url), _host(url, keep_port=True)):  # A host name is a last resort.
         source = site_from_title(html, title) or source or _host(url)
     author = clean_author(document.author or "") or _meta_author(html)
     return Extracted(title, "\n\n".join(paragraphs), source, author,
-                     _one_line(document.date or ""), document.url or url)
+                     clean_value(document.date or ""), clean_value(document.url or "") or url)
 
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -90,7 +94,7 @@ def site_from_title(html: str, title: str) -> str:
     match = _TITLE_RE.search(html[:20000])
     if not match or not title:
         return ""
-    whole = _one_line(html_module.unescape(match.group(1)))
+    whole = clean_value(html_module.unescape(match.group(1)))
     if not whole.startswith(title):
         return ""
     rest = whole[len(title):].strip()
@@ -124,13 +128,9 @@ def _is_article(paragraphs: list[str]) -> bool:
 
 def clean_author(author: str) -> str:
     """`作者：李明` → `李明`; `記者 陳怡君／台北報導` → `陳怡君`."""
-    author = _one_line(author)
+    author = clean_value(author)
     author = _BYLINE_PREFIX_RE.sub("", author)
     return _BYLINE_SUFFIX_RE.sub("", author).strip()
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 _BLOCKS = frozenset(
@@ -173,7 +173,7 @@ class _TextParser(HTMLParser):
             self._parts.append(data)
 
     def _close(self) -> None:
-        text = _one_line("".join(self._parts))
+        text = clean_value("".join(self._parts))
         self._parts = []
         if text:
             if self._heading:

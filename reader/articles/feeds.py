@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from reader.articles.extract import clean_author, html_to_text
+from reader.articles.header import clean_value
 
 
 class FeedError(Exception):
@@ -12,6 +13,8 @@ class FeedError(Exception):
 
 
 class FeedItem(NamedTuple):
+    """One entry, each value on one line without control characters, as the library stores it."""
+
     key: str
     """The entry's id, else its link: what tells a new entry from one added before."""
     title: str
@@ -38,9 +41,9 @@ def read_feed(data: bytes, url: str = "") -> Feed:
         raise FeedError(f"not a feed ({problem})" if problem else "not a feed")
     items = []
     for entry in parsed.entries:
-        link = entry.get("link", "") or ""
-        key = entry.get("id", "") or link
-        title = " ".join((entry.get("title", "") or "").split())
+        link = clean_value(entry.get("link", "") or "")
+        key = clean_value(entry.get("id", "") or "") or link
+        title = clean_value(entry.get("title", "") or "")
         body = ""
         for content in entry.get("content", []) or []:  # RSS content:encoded, Atom content.
             value = content.get("value", "") or ""
@@ -50,6 +53,6 @@ def read_feed(data: bytes, url: str = "") -> Feed:
         if not key and not body:
             continue
         items.append(FeedItem(key, title, link, body, clean_author(entry.get("author", "") or ""),
-                              entry.get("published", "") or entry.get("updated", "") or ""))
-    feed_title = " ".join((parsed.feed.get("title", "") or "").split())
+                              clean_value(entry.get("published", "") or entry.get("updated", "") or "")))
+    feed_title = clean_value(parsed.feed.get("title", "") or "")
     return Feed(feed_title, items)

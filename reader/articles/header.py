@@ -31,13 +31,16 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from reader.text.controls import strip_controls
+
 FENCE = "---"
 #: The header's keys in the order they are written.
 KEYS = ("title", "source", "author", "date", "url", "added", "tags", "book", "chapter", "feed", "entry", "digest")
 _KEY_RE = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 _MAX_LINES = 64
 _TAG_ENDS_RE = re.compile(r"^[#\[\s]+|[\]\s]+$")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+#: Unicode's line and paragraph separators: line breaks to some readers, not to the body's offsets.
+_SEPARATORS_RE = re.compile("[\u2028\u2029]")
 
 
 @dataclass
@@ -69,8 +72,9 @@ class Entry:
 
 
 def clean_value(value: str) -> str:
-    """A value as the header holds it: one line, white space runs made one space, trimmed."""
-    return " ".join(_CONTROL_RE.sub(" ", value).split())
+    """A value as the header holds it: one line, white space runs made one space, trimmed, and
+    no control character (`reader.text.controls`: a title from a page must not reach a terminal)."""
+    return " ".join(word for word in map(strip_controls, value.split()) if word)
 
 
 def clean_tags(tags: tuple[str, ...] | list[str]) -> tuple[str, ...]:
@@ -85,9 +89,10 @@ def clean_tags(tags: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 
 def clean_body(body: str) -> str:
     """The body as it is written: newlines made `\\n`, control characters (a NUL would make the
-    file look binary) dropped, blank lines at either end and trailing spaces removed."""
+    file look binary, an ESC would reach the terminal) and line separators dropped, blank lines at
+    either end and trailing spaces removed."""
     body = body.replace("\r\n", "\n").replace("\r", "\n")
-    body = _CONTROL_RE.sub("", body.replace("\t", "    "))
+    body = _SEPARATORS_RE.sub("", strip_controls(body.replace("\t", "    ")))
     lines = [line.rstrip() for line in body.split("\n")]
     while lines and not lines[0].strip():
         lines.pop(0)

@@ -30,7 +30,16 @@ from reader.articles.corpus import CorpusError, article_id, load_corpus, parse_t
 from reader.articles.epub import EpubError, read_epub
 from reader.articles.extract import MissingExtra, NoArticle, extract_page
 from reader.articles.feeds import FeedError, read_feed
-from reader.articles.header import Entry, body_digest, clean_body, clean_tags, format_entry, parse_entry, parse_header
+from reader.articles.header import (
+    Entry,
+    body_digest,
+    clean_body,
+    clean_tags,
+    clean_value,
+    format_entry,
+    parse_entry,
+    parse_header,
+)
 from reader.articles.web import DEFAULT_TIMEOUT, FetchError, decode_page, fetch, is_url, sniff
 from reader.system.storage import atomic_write_text, file_lock
 from reader.text.decoding import DecodeError, decode
@@ -74,10 +83,13 @@ class AddReport:
     failed: list[Failed] = field(default_factory=list)
     missing_extras: set[str] = field(default_factory=set)
     """Optional dependencies some item needed (`web`, `epub`)."""
+    error: str = ""
+    """Why the library could not be written (a full disk, a file where its folder should be), if
+    it could not: adding stopped there, after what `added` holds."""
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.error
 
     def summary(self) -> str:
         return f"{len(self.added)} added, {len(self.skipped)} skipped, {len(self.failed)} failed"
@@ -442,7 +454,7 @@ class _Adder:
         self.total += len(articles) - 1
         suffix = ".md" if is_markdown(str(path)) else ".txt"  # Markdown stays Markdown: the app renders it.
         for article in articles:
-            what = shown if len(articles) == 1 else f"{shown}: {article.title}"
+            what = shown if len(articles) == 1 else f"{shown}: {clean_value(article.title)}"
             try:
                 self.save(Entry(article.title, article.body, source=article.source, tags=article.tags), what,
                           suffix=suffix)
@@ -474,9 +486,11 @@ class _Adder:
         self._added(entry, path, what)
 
     def _added(self, entry: Entry, path: Path, what: str) -> None:
-        title = " ".join(entry.title.split())
-        self.report.added.append(Added(article_id(path, title), title, entry.source, path, what))
-        self.tell(f"added {title}")
+        """Report the entry as the file holds it: the id is the one the corpus gives the file."""
+        values = entry.fields()
+        self.report.added.append(Added(article_id(path, values["title"]), values["title"], values["source"], path,
+                                       what))
+        self.tell(f"added {values['title']}")
 
     def _ensure_library(self) -> Path:
         self.library.mkdir(parents=True, exist_ok=True)
@@ -530,17 +544,25 @@ def add_sources(
     """Add web pages (URLs or saved files), feeds, EPUBs and text files to `library`.
 
     Each source is done as far as it can be: what fails is in the report with its reason, the
-    rest is added. Duplicates (the same URL, feed entry or text) are skipped. Raises nothing for a
-    bad source; OSError only if the library itself cannot be written."""
-    adder = _Adder(Path(library), tags, timeout, progress)
+    rest is added. Duplicates (the same URL, feed entry or text) are skipped. Raises nothing: if
+    the library itself cannot be written, `report.error` says why and what was added before is
+    in the report."""
+    library = Path(library)
+    adder = _Adder(library, tags, timeout, progress)
     adder.total = len(sources)
-    for source in sources:
-        before = adder.done
-        adder.add(str(source))
-        adder.done = max(adder.done, before + 1)  # A feed or a text file counted its items.
-    if adder.index.changed:
-        with file_lock(adder._lock_path()):
-            adder.index.save()
+    if library.exists() and not library.is_dir():
+        adder.report.error = f"the library {library} is a file, not a folder"
+        return adder.report
+    try:
+        for source in sources:
+            before = adder.done
+            adder.add(str(source))
+            adder.done = max(adder.done, before + 1)  # A feed or a text file counted its items.
+        if adder.index.changed:
+            with file_lock(adder._lock_path()):
+                adder.index.save()
+    except OSError as error:
+        adder.report.error = f"cannot write to the library {library}: {error.strerror or error}"
     adder.tell(adder.report.summary())
     return adder.report
 

@@ -57,12 +57,7 @@ def cmd_add(args: argparse.Namespace) -> None:
     if args.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
     progress = _Progress()
-    try:
-        report = add_sources(args.sources, library_folder(args), args.tags, args.timeout, progress)
-    except OSError as error:
-        progress.clear()
-        print(f"reader: cannot write to the library: {error.strerror or error}", file=sys.stderr)
-        raise SystemExit(1) from None
+    report = add_sources(args.sources, library_folder(args), args.tags, args.timeout, progress)
     progress.clear()
     for added in report.added:
         source = f"  ({added.source})" if added.source else ""
@@ -71,9 +66,11 @@ def cmd_add(args: argparse.Namespace) -> None:
         print(f"reader: skipped {skipped.what}: {skipped.reason}", file=sys.stderr)
     for failed in report.failed:
         print(f"reader: {failed.what}: {failed.reason}", file=sys.stderr)
+    if report.error:
+        print(f"reader: {report.error}", file=sys.stderr)
     if len(report.added) + len(report.skipped) + len(report.failed) > 1:
         print(report.summary())
-    if report.failed:
+    if not report.ok:
         raise SystemExit(1)
 
 
