@@ -104,6 +104,8 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
                 self.reply(302, b"", location="/loop")
             elif self.path == "/escape-reason":
                 self.reply(404, b"gone", reason="\x1b]52;c;aGk=\x07Gone\x9b31m")
+            elif self.path == "/short.html":
+                self.reply(200, page("半截"), length=len(page("半截")) + 100)
             elif self.path == "/big.html":
                 self.reply(200, b"x" * (1024 * 1024 + 1))
             elif self.path == "/bomb.html":
@@ -236,6 +238,7 @@ def test_feed_links_to_local_files_are_never_opened(server, library, secret):
     ("/escape-reason", "HTTP error 404 ]52;c;aGk=Gone31m"),
     ("/to-ftp", "redirected to a URL that is not http or https"),
     ("/brotli.html", "sent in an encoding reader cannot read (br)"),
+    ("/short.html", "the connection closed before the whole response came"),
 ])
 def test_failures_say_why_in_one_line_without_control_characters(server, path, reason):
     with pytest.raises(FetchError) as caught:

@@ -168,7 +168,8 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
 
 def fetch(url: str, timeout: float = DEFAULT_TIMEOUT) -> Fetched:
     """The response to a GET of `url`, an http or https URL. `timeout` bounds the whole fetch
-    (connecting, redirects, headers, body). FetchError for anything but a whole 2xx response."""
+    (connecting, redirects, headers, body; not the system's name lookup, which no socket timeout
+    reaches). FetchError for anything but a whole 2xx response."""
     if not is_url(url):
         raise FetchError("not an http or https URL")
     deadline = _Deadline(timeout)
@@ -193,6 +194,8 @@ def _get(url: str, deadline: _Deadline) -> Fetched:
             chunks.append(chunk)
         if deadline.passed:  # The body ended because the deadline shut the socket.
             raise deadline.error()
+        if response.length:  # Less than its Content-Length: http.client returns what came, silently.
+            raise FetchError("the connection closed before the whole response came")
         data = _inflated(b"".join(chunks), response.headers.get("Content-Encoding", ""))
         content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
         return Fetched(response.geturl(), content_type, response.headers.get_content_charset(), data)
