@@ -303,10 +303,68 @@ async def test_keys_typed_in_one_burst_keep_the_tab_between_fields():
         assert isinstance(screen, AnnotateScreen)
         assert screen.query_one("#note", TextArea).text == "note"
         assert screen.query_one("#tags").value == "tag1 tag2"
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # The first asks before the note is thrown away.
         adding = AddScreen("library")
         app.push_screen(adding)
         await wait_until(pilot, lambda: app.screen is adding and getattr(app.focused, "id", None) == "sources")
         burst(app, "page.html\t科技")
         await pilot.pause()
         assert (adding.query_one("#sources").value, adding.query_one("#add-tags").value) == ("page.html", "科技")
+
+
+def burst_keys(app, *keys: str) -> None:
+    """Post keys to the app all at once, as a terminal delivers a fast burst: nothing is handled
+    between them (Pilot.press waits for the app after every key)."""
+    from textual import events
+
+    for key in keys:
+        character = key if len(key) == 1 else " " if key == "space" else None
+        app.post_message(events.Key(key, character))
+
+
+async def test_a_note_typed_and_saved_in_one_burst_is_saved_whole(tmp_path):
+    """`A`, a note and ctrl+s at once, in the first dialog of a session: ctrl+s is acted on as it
+    arrives while the note's keys wait in the note field's queue, so the note was read half typed."""
+    from reader.annotations.store import AnnotationStore
+
+    store = AnnotationStore(tmp_path / "notes.json")
+    app = make_app(annotations=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        burst_keys(app, "A", *"note from a fast typist", "ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        assert [annotation.note for annotation in store.all()] == ["note from a fast typist"]
+        await pilot.press("a")  # Edit it: type on and save, at once.
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        burst_keys(app, "space", *"more", "ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        assert [annotation.note for annotation in store.all()] == ["note from a fast typist more"]
+
+
+async def test_escape_on_an_edited_note_asks_before_throwing_it_away(tmp_path):
+    from reader.annotations.store import AnnotationStore
+
+    store = AnnotationStore(tmp_path / "notes.json")
+    app = make_app(annotations=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l", "A")
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await pilot.press("escape")  # Nothing typed: closes at once.
+        assert not isinstance(app.screen, AnnotateScreen)
+        await pilot.press("A")
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        burst_keys(app, *"half a thought", "escape")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AnnotateScreen), "one esc threw the typed note away"
+        assert "esc again" in str(screen.query_one("#problem").render())
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        assert [annotation.note for annotation in store.all()] == ["half a thought"]
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await pilot.press("x", "escape", "escape")  # Asked, and the second esc means it.
+        assert not isinstance(app.screen, AnnotateScreen)
+        assert [annotation.note for annotation in store.all()] == ["half a thought"]

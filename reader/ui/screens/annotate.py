@@ -77,6 +77,8 @@ class AnnotateScreen(Dialog[Edit | Deleted | None]):
         self.color = color
         self.existing = existing
         self.read_only = read_only
+        self.asked_to_discard = False
+        """esc was pressed once on changes: the next esc throws them away."""
 
     def compose(self) -> ComposeResult:
         shown = self.quote_text if len(self.quote_text) <= QUOTE_SHOWN else self.quote_text[:QUOTE_SHOWN] + "…"
@@ -106,16 +108,44 @@ class AnnotateScreen(Dialog[Edit | Deleted | None]):
         pressed = self.query_one(RadioSet).pressed_button
         return pressed.id.removeprefix("color-") if pressed and pressed.id else DEFAULT_COLOR
 
-    def action_save(self) -> None:
-        edit = Edit(self.query_one(TextArea).text.strip(), parse_tags(self.query_one("#tags", Input).value),
+    def _edit(self) -> Edit:
+        return Edit(self.query_one(TextArea).text.strip(), parse_tags(self.query_one("#tags", Input).value),
                     self._chosen_color())
+
+    def _after_typing(self, then: Callable[[], None]) -> None:
+        """Run `then` once the fields have handled every key that reached them first. A field's keys
+        wait in its own queue while ctrl+s and esc are acted on as they arrive: in a burst (a fast
+        typist, a paste without bracketed paste, tmux send-keys) the note was read half typed."""
+        note, tags = self.query_one(TextArea), self.query_one("#tags", Input)
+        note.call_later(tags.call_later, then)
+
+    def action_save(self) -> None:
+        self._after_typing(self._save)
+
+    def _save(self) -> None:
+        edit = self._edit()
         problem = self.save(edit) if self.save is not None else None
         if problem is None:
             self.dismiss(edit)
             return
+        self._say(f"Not saved: {problem}. ctrl+s tries again.")
+
+    def _say(self, text: str) -> None:
         shown = self.query_one("#problem", Static)  # A Static wraps: the reason is never cut off.
-        shown.update(Content(f"Not saved: {problem}. ctrl+s tries again."))
+        shown.update(Content(text))
         shown.display = True
+
+    def action_close(self) -> None:
+        self._after_typing(self._close_unless_changed)
+
+    def _close_unless_changed(self) -> None:
+        """Close at once if nothing was changed; else say so, and close on the next esc."""
+        unchanged = self._edit() == Edit(self.note.strip(), parse_tags(" ".join(self.tags)), self.color)
+        if unchanged or self.asked_to_discard:
+            self.dismiss(None)
+            return
+        self.asked_to_discard = True
+        self._say("Not saved. esc again throws the changes away; ctrl+s saves them.")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Delete only for an annotation that exists (nor is it offered in the key hints)."""
