@@ -306,6 +306,10 @@ def test_text_and_markdown_files_are_copied_in_with_their_titles(library):
     assert read_entry(report.added[1].path).body == (
         "折叠屏手机的价格下探到五千元左右，年轻用户开始尝鲜。\n\n续航和重量仍是主要的短板。")
     assert [a.path.suffix for a in report.added] == [".txt", ".md"]  # Markdown stays Markdown, rendered as such.
+    # Known by the name it had, not by the library's stamped file name.
+    assert [read_entry(a.path).source for a in report.added] == ["notes.txt", "notes.md"]
+    listed = {a.title: a.source for a in load_corpus([library]).articles}
+    assert listed["关于折叠屏手机的笔记"] == "notes.md"
 
 
 def test_markdown_added_to_the_library_is_shown_rendered(library, tmp_path: Path):
@@ -396,6 +400,18 @@ def test_removing_a_books_last_chapter_removes_its_folder(tmp_path, library):
     assert not folder.exists() and files_in(library) == []
 
 
+def test_a_book_added_again_with_one_new_chapter_counts_it_as_one(tmp_path, library):
+    book = make_epub(tmp_path / "book.epub")
+    report = add_sources([book], library)
+    remove_article(library, report.added[0].article_id)
+    again = add_sources([book], library)
+    assert len(again.added) == 1 and again.skipped == [(str(book), f"2 chapters {ALREADY}")]
+    remove_article(library, again.added[0].article_id)
+    remove_article(library, report.added[1].article_id)
+    once_more = add_sources([book], library)
+    assert len(once_more.added) == 2 and once_more.skipped == [(str(book), f"1 chapter {ALREADY}")]
+
+
 def test_two_adds_at_once_add_one_copy(library):
     results = []
     threads = [threading.Thread(target=lambda: results.append(add_sources([FIXTURES / "notes.txt"], library)))
@@ -463,6 +479,19 @@ def test_cli_add_list_and_remove(base, library):
     assert removed.returncode == 0 and removed.stdout.startswith(f"removed {article_id}  国产大模型")
     gone = reader("remove", article_id, "--library", str(library))
     assert gone.returncode == 2 and gone.stderr.count("\n") == 1 and f"no article {article_id!r}" in gone.stderr
+
+
+def test_cli_remove_takes_the_number_that_list_and_show_take(library):
+    added = reader("add", str(FIXTURES / "notes.txt"), "--library", str(library))
+    article_id = added.stdout.split()[1]
+    listing = reader("list", "--library", str(library)).stdout.splitlines()
+    number = next(line.split()[0] for line in listing if article_id in line)
+    assert number == "8"  # After the seven seeds.
+    removed = reader("remove", number, "--library", str(library))
+    assert removed.returncode == 0 and removed.stdout.startswith(f"removed {article_id}")
+    seed = reader("remove", "1", "--library", str(library))
+    assert seed.returncode == 2 and seed.stderr.count("\n") == 1
+    assert reader("list", "--json", "--library", str(library)).stdout.count('"id"') == 7
 
 
 @pytest.mark.parametrize("path, reason", [
