@@ -42,9 +42,16 @@ def paragraphs(body: str) -> list[str]:
 # -- the server ---------------------------------------------------------------------------------
 
 
+def _encoded(fixture: str, encoding: str, script: str = "original") -> bytes:
+    """A UTF-8 fixture in another encoding (and script), its charset left to the Content-Type header."""
+    from reader.text.conversion import convert
+
+    text = (FIXTURES / fixture).read_text(encoding="utf-8").replace('<meta charset="utf-8">', "")
+    return (text if script == "original" else convert(text, script)).encode(encoding)
+
+
 def _big5_page() -> bytes:
-    text = (FIXTURES / "traditional.html").read_text(encoding="utf-8").replace('<meta charset="utf-8">\n', "")
-    return text.encode("big5")
+    return _encoded("traditional.html", "big5")
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -59,6 +66,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         "/no-article.html": ("no-article.html", "text/html; charset=utf-8"),
         "/rss.xml": ("rss.xml", "application/rss+xml"),
         "/atom.xml": ("atom.xml", "application/atom+xml; charset=utf-8"),
+        "/short.html": ("short.html", "text/html; charset=utf-8"),
+        "/short-gbk.html": (_encoded("short.html", "gbk"), "text/html; charset=gbk"),
+        "/short-big5.html": (_encoded("short.html", "big5", "traditional"), "text/html; charset=big5"),
         "/picture.png": (b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png"),
         "/report.pdf": (b"%PDF-1.4\n" + bytes(200), "application/pdf"),
     }
@@ -141,6 +151,40 @@ def test_traditional_simplified_big5_and_gbk_pages_come_out_right(base, library,
     entry = read_entry(report.added[0].path)
     assert paragraphs(entry.body) == expected(name)
     assert (entry.title, entry.source) == (title, source)
+
+
+@pytest.mark.parametrize("page", ["short.html", "short-gbk.html", "short-big5.html"])
+def test_a_short_news_page_keeps_its_paragraphs_and_reads_its_byline(base, library, page):
+    """Three short paragraphs under a headline and a `来源：… 作者：… 发布时间：…` line: below
+    trafilatura's English-sized minimum its fallback ran everything into one paragraph."""
+    from reader.text.conversion import SIMPLIFIED, convert
+
+    report = add_sources([f"{base}/{page}"], library)
+    assert report.failed == [], report.failed
+    entry = read_entry(report.added[0].path)
+    simplified = Entry(*(convert(value, SIMPLIFIED) for value in (entry.title, entry.body, entry.source, entry.author,
+                                                                  entry.date)))
+    assert simplified.title == "新能源汽车出口再创新高"
+    assert paragraphs(simplified.body) == [
+        "海关总署最新数据显示，今年一季度我国新能源汽车出口量同比增长，再创历史新高。",
+        "业内人士表示，中国品牌在海外市场的认可度持续提升，多家车企正在加快海外建厂步伐。",
+        "专家预计，全年新能源汽车出口有望突破四百万辆，但也需警惕贸易壁垒带来的不确定性。",
+    ]
+    assert (simplified.source, simplified.author, simplified.date) == ("经济日报", "王芳", "2026-04-10")
+
+
+@pytest.mark.parametrize("line, fields", [
+    ("来源：经济日报 作者：王芳 发布时间：2026-04-10", {"source": "经济日报", "author": "王芳", "date": "2026-04-10"}),
+    ("來源: 中央社", {"source": "中央社"}),
+    ("记者：你怎么看这次的出口数据？", {"author": "你怎么看这次的出口数据？"}),
+    ("海关总署最新数据显示，出口再创新高。", {}),
+])
+def test_byline_fields(line, fields):
+    from reader.articles.extract import _is_byline, byline_fields
+
+    assert byline_fields(line) == fields
+    # A question put by a reporter opening an interview is text, not a byline.
+    assert _is_byline(line) == (len(fields) >= 2 or set(fields) == {"source"})
 
 
 def test_a_saved_page_is_added_from_its_file(library):
