@@ -71,6 +71,7 @@ def test_round_trip_import_export_import_gives_the_same_subscriptions(tmp_path):
     exported = tmp_path / "out.opml"
     result = reader("feeds", "--export", "--output", str(exported), "--library", str(first))
     assert (result.returncode, result.stderr) == (0, f"wrote 9 feeds to {exported}\n")
+    assert read_opml(exported.read_bytes()).title == "reader subscriptions"
     assert reader("feeds", "--export", "--library", str(first)).stdout.replace(
         _created(exported.read_text()), "") == exported.read_text().replace(_created(exported.read_text()), "")
     again = reader("feeds", "--import", str(exported), "--library", str(second))
@@ -171,6 +172,16 @@ def test_cli_export_refuses_what_does_not_go_together(tmp_path):
     assert result.returncode == 2 and result.stderr == "reader: --output goes with --export\n"
     both = reader("feeds", "--import", "a.opml", "--export")
     assert both.returncode == 2 and both.stderr.count("\n") == 1
+
+
+def test_cli_export_that_cannot_be_written_is_one_line(tmp_path):
+    library = tmp_path / "library"
+    reader("feeds", "--import", str(FIXTURES / "newsboat.opml"), "--library", str(library))
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = reader("feeds", "--export", "--output", str(blocker / "x.opml"), "--library", str(library))
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"reader: cannot write {blocker / 'x.opml'}: Not a directory\n"
 
 
 # -- the round trip, for any feeds --------------------------------------------------------------

@@ -18,6 +18,7 @@ import xml.parsers.expat as expat
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from pathlib import Path
 from typing import NamedTuple, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
@@ -123,6 +124,10 @@ def _value(text: str, limit: int) -> str:
     return clean_value(text)[:limit].strip()
 
 
+def _too_large() -> OpmlError:
+    return OpmlError(f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an OPML file reader reads")
+
+
 def _refuse_entities(*_: object) -> None:
     raise _Refused("it declares entities, which reader does not expand")
 
@@ -131,7 +136,7 @@ def read_opml(data: bytes) -> OpmlRead:
     """The feeds an OPML file lists, in its order. OpmlError if it is not one (too large, not
     XML, another XML file, entity declarations)."""
     if len(data) > MAX_BYTES:
-        raise OpmlError(f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an OPML file reader reads")
+        raise _too_large()
     try:
         text = decode_page(data)  # A byte-order mark, then the XML declaration's encoding, then a guess.
     except DecodeError as error:
@@ -157,6 +162,13 @@ def read_opml(data: bytes) -> OpmlRead:
     return OpmlRead(reader.title, list(reader.feeds.values()), reader.skipped)
 
 
+def read_opml_file(path: Path) -> OpmlRead:
+    """`read_opml` of a file, its size checked before it is read. OSError if it cannot be read."""
+    if path.stat().st_size > MAX_BYTES:
+        raise _too_large()
+    return read_opml(path.read_bytes())
+
+
 class _Feed(Protocol):
     """What a feed needs to be written: an `OpmlFeed` or a `Subscription`."""
 
@@ -177,9 +189,9 @@ def write_opml(feeds: Iterable[_Feed], title: str = "reader subscriptions",
     top: list[str] = []
     folders: dict[str, list[str]] = {}
     for feed in feeds:
-        title = clean_value(feed.title)
-        attributes = [("type", "rss"), ("text", title or clean_value(feed.url))]  # `text` is required.
-        attributes += [("title", title)] if title else []
+        feed_title = clean_value(feed.title)
+        attributes = [("type", "rss"), ("text", feed_title or clean_value(feed.url))]  # `text` is required.
+        attributes += [("title", feed_title)] if feed_title else []
         attributes.append(("xmlUrl", clean_value(feed.url)))
         if feed.site:
             attributes.append(("htmlUrl", clean_value(feed.site)))

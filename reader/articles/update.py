@@ -100,11 +100,11 @@ def update_feeds(library: Path, urls: Sequence[str] | None = None, *, timeout: f
         return report
     feeds = subscriptions.feeds
     if urls is not None:
-        unknown = [url for url in urls if subscriptions.find(url) is None]
+        followed = {feed.url for feed in feeds}
+        unknown = [url for url in urls if url not in followed]
         if unknown:
             raise ValueError(f"not subscribed to {unknown[0]}")
-        wanted = set(urls)
-        feeds = [feed for feed in feeds if feed.url in wanted]
+        feeds = [feed for feed in feeds if feed.url in set(urls)]
     results: dict[str, FeedUpdate] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="update") as pool:
         futures = {pool.submit(_update_one, feed, library, timeout): feed for feed in feeds}

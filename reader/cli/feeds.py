@@ -181,15 +181,13 @@ def _remove(args: argparse.Namespace) -> None:
 
 
 def _import(args: argparse.Namespace) -> None:
-    from reader.articles.opml import MAX_BYTES, OpmlError, read_opml
+    from reader.articles.opml import OpmlError, read_opml_file
     from reader.articles.subscriptions import Subscription
     from reader.system.datafile import DataFileError
 
     path: Path = args.import_file
     try:
-        if path.stat().st_size > MAX_BYTES:
-            raise OpmlError(f"larger than {MAX_BYTES // (1024 * 1024)} MB: not an OPML file reader reads")
-        found = read_opml(path.read_bytes())
+        found = read_opml_file(path)
     except FileNotFoundError:
         raise UsageError(f"no such file: {path}") from None
     except OSError as error:
@@ -214,8 +212,8 @@ def _import(args: argparse.Namespace) -> None:
 
 
 def _export(args: argparse.Namespace) -> None:
-    from reader.annotations.export import write_export
     from reader.articles.opml import write_opml
+    from reader.system.storage import atomic_write_text
 
     subscriptions = subscriptions_of(args)
     text = write_opml(subscriptions.feeds)
@@ -223,7 +221,7 @@ def _export(args: argparse.Namespace) -> None:
         sys.stdout.write(text)
         return
     try:
-        write_export(args.output, text)
+        atomic_write_text(args.output, text)
     except OSError as error:
         print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -246,7 +244,7 @@ def cmd_update(args: argparse.Namespace) -> None:
         print("No feeds followed: `reader add FEED_URL` follows one, `reader feeds --import FILE.opml` "
               "another reader's.", file=sys.stderr)
         return
-    progress = Progress()
+    progress = Progress(finished=True)
     report = update_feeds(library_folder(args), urls, timeout=args.timeout, jobs=args.jobs, progress=progress)
     progress.clear()
     for update in report.feeds:

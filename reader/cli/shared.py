@@ -26,9 +26,11 @@ class Progress:
     terminal as they are; the message, which holds titles and URLs from outside, is shown with
     its control characters made visible (`TerminalStream` would do the same to the line's own)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, finished: bool = False) -> None:
+        """`finished`: each message tells of an item done (counted in `done`), not of one begun."""
         self.shown = False
         self.live = sys.stderr.isatty()
+        self.ahead = 0 if finished else 1
 
     def __call__(self, done: int, total: int, message: str) -> None:
         if not self.live or total < 2:
@@ -40,7 +42,7 @@ class Progress:
         from reader.text.controls import visible_controls
 
         width = shutil.get_terminal_size().columns - 1
-        line = visible_controls(f"[{min(done + 1, total)}/{total}] {message}")
+        line = visible_controls(f"[{min(done + self.ahead, total)}/{total}] {message}")
         self._write("\r" + set_cell_size(line, width))  # Chinese takes two cells: a longer line would wrap.
         self.shown = True
 
