@@ -24,7 +24,8 @@ from pathlib import Path
 
 from bench.common import report
 from reader.articles.subscriptions import Subscription, Subscriptions
-from reader.articles.update import DEFAULT_JOBS, UNCHANGED, update_feeds
+from reader.articles.update import UNCHANGED, update_feeds
+from reader.articles.web import DEFAULT_JOBS
 
 FEEDS = 50
 ENTRIES = 20

@@ -4,6 +4,7 @@ reader (and reader) reads back, and an OPML file from outside is hostile."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,8 +73,7 @@ def test_round_trip_import_export_import_gives_the_same_subscriptions(tmp_path):
     result = reader("feeds", "--export", "--output", str(exported), "--library", str(first))
     assert (result.returncode, result.stderr) == (0, f"wrote 9 feeds to {exported}\n")
     assert read_opml(exported.read_bytes()).title == "reader subscriptions"
-    assert reader("feeds", "--export", "--library", str(first)).stdout.replace(
-        _created(exported.read_text()), "") == exported.read_text().replace(_created(exported.read_text()), "")
+    assert _undated(reader("feeds", "--export", "--library", str(first)).stdout) == _undated(exported.read_text())
     again = reader("feeds", "--import", str(exported), "--library", str(second))
     assert again.returncode == 0 and again.stderr == ""
     # The same feeds; in the file's order, which has each folder's feeds together.
@@ -84,9 +84,9 @@ def test_round_trip_import_export_import_gives_the_same_subscriptions(tmp_path):
     assert len(followed(second)) == 9
 
 
-def _created(text: str) -> str:
-    start = text.index("<dateCreated>")
-    return text[start:text.index("</dateCreated>", start)]
+def _undated(text: str) -> str:
+    """The export without the time it was made."""
+    return re.sub(r"<dateCreated>[^<]*</dateCreated>", "", text)
 
 
 def test_the_import_cli_names_what_it_skipped_in_one_line_each(tmp_path):
@@ -181,7 +181,7 @@ def test_cli_export_that_cannot_be_written_is_one_line(tmp_path):
     blocker.write_text("not a folder")
     result = reader("feeds", "--export", "--output", str(blocker / "x.opml"), "--library", str(library))
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == f"reader: cannot write {blocker / 'x.opml'}: Not a directory\n"
+    assert result.stderr.startswith(f"reader: cannot write {blocker / 'x.opml'}: ") and result.stderr.count("\n") == 1
 
 
 # -- the round trip, for any feeds --------------------------------------------------------------

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.articles.readstate import Count, ReadState
 from reader.system.datafile import DataFileError
@@ -51,6 +53,28 @@ def test_two_readers_keep_each_others_marks(library):
     assert first.refresh() and first.read == {"b", "c"}
     assert not first.refresh()  # Nothing new since.
     assert ReadState(library).read == {"b", "c"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), st.lists(st.sampled_from("abcdef"), max_size=4), st.booleans()),
+                max_size=12))
+def test_marks_from_several_readers_add_up_to_each_applied_in_turn(marks):
+    """Three readers of one library mark in turn, each from what it last saw: the file ends as if
+    every mark had been applied to it one after another, and nobody's mark is lost."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        readers = [ReadState(Path(folder)) for _ in range(3)]
+        expected: set[str] = set()
+        for who, ids, read in marks:
+            changed = readers[who].mark(ids, read=read)
+            assert set(changed) == {i for i in ids if (i in expected) != read}
+            expected = expected | set(ids) if read else expected - set(ids)
+            assert readers[who].read == expected or not ids  # Marking nothing reads nothing either.
+        assert ReadState(Path(folder)).read == expected
+        for reader_ in readers:
+            reader_.refresh()
+            assert reader_.read == expected
 
 
 MARKER = """

@@ -534,6 +534,8 @@ class _Adder:
         updates at once overlap, and none adds what another just did. An entry that cannot be
         written fails by itself; a library that cannot be written (OSError) stops this after
         placing what was written before."""
+        if not entries:
+            return
         library = self._ensure_library()
         prepared: list[tuple[Entry, str, Path]] = []
         failure: OSError | None = None
@@ -674,7 +676,8 @@ def _subscribe(library: Path, report: AddReport, tags: Sequence[str]) -> None:
                                     last_modified=feed.last_modified, problem=feed.problem)
                               for feed in report.feeds])
     except DataFileError as error:
-        report.subscribe_error = f"not subscribed to {len(report.feeds)} feed(s): {error}"
+        count = len(report.feeds)
+        report.subscribe_error = f"not subscribed to {'the feed' if count == 1 else f'{count} feeds'}: {error}"
         return
     report.subscribed = [feed.url for feed in new]
 

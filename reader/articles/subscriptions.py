@@ -137,15 +137,15 @@ class Subscriptions:
         """Subscribe to each feed not subscribed yet; a feed already followed gains the tags
         given and the title and site it lacked. Returns the new subscriptions. DataFileError if
         the file cannot be read or written."""
-        given = [_cleaned(feed) for feed in feeds]
+        given = [feed for feed in map(_cleaned, feeds) if feed.url]
+        if not given:
+            return []
         stamp = now()
 
         def apply(current: list[Subscription]) -> list[Subscription]:
             by_url = {feed.url: index for index, feed in enumerate(current)}
             new = []
             for feed in given:
-                if not feed.url:
-                    continue
                 index = by_url.get(feed.url)
                 if index is None:
                     by_url[feed.url] = len(current)
@@ -163,6 +163,8 @@ class Subscriptions:
     def unsubscribe(self, urls: Sequence[str]) -> list[Subscription]:
         """Forget these feeds (their articles stay). Returns those that were subscribed."""
         wanted = set(urls)
+        if not wanted:
+            return []
 
         def apply(current: list[Subscription]) -> list[Subscription]:
             removed = [feed for feed in current if feed.url in wanted]
@@ -173,6 +175,8 @@ class Subscriptions:
 
     def record(self, checks: Sequence[Check]) -> None:
         """Keep what fetching each feed found (a feed unsubscribed meanwhile is not brought back)."""
+        if not checks:
+            return
         stamp = now()
 
         def apply(current: list[Subscription]) -> None:

@@ -21,10 +21,8 @@ from typing import NamedTuple
 
 from reader.articles.library import Added, Failed, FeedRead, add_feed_response
 from reader.articles.subscriptions import Check, Subscription, Subscriptions
-from reader.articles.web import DEFAULT_TIMEOUT, FetchError, fetch
+from reader.articles.web import DEFAULT_JOBS, DEFAULT_TIMEOUT, FetchError, fetch
 from reader.system.datafile import DataFileError
-
-DEFAULT_JOBS = 8
 
 UPDATED, UNCHANGED, FAILED = "updated", "unchanged", "failed"
 

@@ -25,6 +25,8 @@ from reader.articles.header import clean_value
 from reader.text.decoding import DecodeError, decode
 
 DEFAULT_TIMEOUT = 20.0
+DEFAULT_JOBS = 8
+"""How many fetches at once, by default, when there are many (`reader update`)."""
 MAX_BYTES = 20 * 1024 * 1024
 USER_AGENT = "Mozilla/5.0 (compatible; reader/0.1; +https://pypi.org/project/reader/)"
 _HEADERS = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Language": "zh-CN,zh-TW;q=0.9,zh;q=0.8,en;q=0.5"}
@@ -321,4 +323,5 @@ def sniff(data: bytes) -> str:
     return ""
 
 
-__all__ = ["DEFAULT_TIMEOUT", "DecodeError", "FetchError", "Fetched", "decode_page", "fetch", "is_url", "sniff"]
+__all__ = ["DEFAULT_JOBS", "DEFAULT_TIMEOUT", "DecodeError", "FetchError", "Fetched", "decode_page", "fetch", "is_url",
+           "sniff"]

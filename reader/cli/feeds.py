@@ -9,14 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.articles.update import DEFAULT_JOBS
-from reader.articles.web import DEFAULT_TIMEOUT
+from reader.articles.web import DEFAULT_JOBS, DEFAULT_TIMEOUT
 from reader.cli.shared import Progress, UsageError, find_article, library_folder, load_articles, print_json
 
 if TYPE_CHECKING:
     from reader.articles.corpus import Article
     from reader.articles.readstate import ReadState
-    from reader.articles.subscriptions import Subscriptions
+    from reader.articles.subscriptions import Subscription, Subscriptions
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -62,7 +61,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 # -- the stores -------------------------------------------------------------------------------------
 
 
-def subscriptions_of(args: argparse.Namespace) -> Subscriptions:
+def _subscriptions(args: argparse.Namespace) -> Subscriptions:
     """The library's subscriptions; a file that cannot be read is one line and status 1."""
     from reader.articles.subscriptions import Subscriptions
 
@@ -86,7 +85,8 @@ def read_state_of(args: argparse.Namespace, *, required: bool) -> ReadState:
     return state
 
 
-def _feed(subscriptions: Subscriptions, ref: str):
+def _feed(subscriptions: Subscriptions, ref: str) -> Subscription:
+    """The feed followed that `ref` (a URL or a number in `reader feeds`) names; UsageError if none."""
     found = subscriptions.find(ref)
     if found is None:
         count = len(subscriptions.feeds)
@@ -97,7 +97,7 @@ def _feed(subscriptions: Subscriptions, ref: str):
 
 
 def _library_articles(args: argparse.Namespace) -> list[Article]:
-    """The library's articles, as `reader list` has them (nothing if there is no library)."""
+    """The library's articles (none if there is no library)."""
     from reader.articles.corpus import CorpusCache, load_corpus
     from reader.system import paths
 
@@ -107,8 +107,8 @@ def _library_articles(args: argparse.Namespace) -> list[Article]:
     return load_corpus([library], CorpusCache(paths.cache_dir() / "corpus")).articles
 
 
-def _plural(number: int, noun: str, plural: str = "") -> str:
-    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+def _plural(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")
 
 
 # -- reader feeds -----------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def _list(args: argparse.Namespace) -> None:
     from reader.articles.readstate import Count
     from reader.articles.subscriptions import feeds_of
 
-    subscriptions = subscriptions_of(args)
+    subscriptions = _subscriptions(args)
     counts: dict[str, Count] = {}
     if subscriptions.feeds:
         state = read_state_of(args, required=False)
@@ -166,7 +166,7 @@ def _when(stamp: str) -> str:
 
 
 def _remove(args: argparse.Namespace) -> None:
-    subscriptions = subscriptions_of(args)
+    subscriptions = _subscriptions(args)
     urls = [_feed(subscriptions, ref).url for ref in args.feeds]
     from reader.system.datafile import DataFileError
 
@@ -195,7 +195,7 @@ def _import(args: argparse.Namespace) -> None:
     except OpmlError as error:
         print(f"reader: {path}: {error}", file=sys.stderr)
         raise SystemExit(1) from None
-    subscriptions = subscriptions_of(args)
+    subscriptions = _subscriptions(args)
     try:
         new = subscriptions.subscribe(Subscription(feed.url, feed.title, feed.site, feed.tags) for feed in found.feeds)
     except DataFileError as error:
@@ -215,7 +215,7 @@ def _export(args: argparse.Namespace) -> None:
     from reader.articles.opml import write_opml
     from reader.system.storage import atomic_write_text
 
-    subscriptions = subscriptions_of(args)
+    subscriptions = _subscriptions(args)
     text = write_opml(subscriptions.feeds)
     if args.output is None:
         sys.stdout.write(text)
@@ -238,7 +238,7 @@ def cmd_update(args: argparse.Namespace) -> None:
         raise UsageError("--timeout must be more than 0 seconds")
     if args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
-    subscriptions = subscriptions_of(args)
+    subscriptions = _subscriptions(args)
     urls = [_feed(subscriptions, ref).url for ref in args.feeds] if args.feeds else None
     if not subscriptions.feeds:
         print("No feeds followed: `reader add FEED_URL` follows one, `reader feeds --import FILE.opml` "
@@ -276,7 +276,7 @@ def cmd_mark(args: argparse.Namespace) -> None:
     if args.feed is not None:
         from reader.articles.subscriptions import feeds_of
 
-        url = _feed(subscriptions_of(args), args.feed).url
+        url = _feed(_subscriptions(args), args.feed).url
         ids = [article_id for article_id, feed in feeds_of(_library_articles(args)) if feed == url]
     else:
         corpus = load_articles(args)
