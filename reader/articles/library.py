@@ -537,9 +537,14 @@ class _Adder:
         if not entries:
             return
         library = self._ensure_library()
+        if not self.index.loaded:
+            self.index.refresh()
         prepared: list[tuple[Entry, str, Path]] = []
         failure: OSError | None = None
         for entry, what in entries:
+            if self.index.duplicate(entry) or self.index.has_url(*extra_urls):
+                self.skip(what)  # Known already: not even written (checked again under the lock).
+                continue
             entry.added = entry.added or self.added_at
             entry.tags = clean_tags(list(entry.tags) + list(self.tags))
             entry.digest = body_digest(clean_body(entry.body))
