@@ -98,11 +98,11 @@ def update_feeds(library: Path, urls: Sequence[str] | None = None, *, timeout: f
         return report
     feeds = subscriptions.feeds
     if urls is not None:
-        followed = {feed.url for feed in feeds}
+        followed, wanted = {feed.url for feed in feeds}, set(urls)
         unknown = [url for url in urls if url not in followed]
         if unknown:
             raise ValueError(f"not subscribed to {unknown[0]}")
-        feeds = [feed for feed in feeds if feed.url in set(urls)]
+        feeds = [feed for feed in feeds if feed.url in wanted]
     results: dict[str, FeedUpdate] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="update") as pool:
         futures = {pool.submit(_update_one, feed, library, timeout): feed for feed in feeds}
@@ -130,7 +130,7 @@ def _update_one(feed: Subscription, library: Path, timeout: float) -> tuple[Feed
         return FeedUpdate(feed, UNCHANGED), ""
     added = add_feed_response(fetched, feed.url, library, feed.tags, timeout)
     if not added.feeds:  # Not a feed, or one that cannot be read: that is its one failure.
-        reason = added.failed[0].reason if added.failed else added.error
+        reason = (added.failed[0].reason if added.failed else added.error) or "the feed could not be read"
         return FeedUpdate(feed, FAILED, error=reason), added.error
     return FeedUpdate(feed, UPDATED, added.added, len(added.skipped), added.failed, read=added.feeds[0]), added.error
 
