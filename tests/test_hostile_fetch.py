@@ -347,13 +347,13 @@ FULL_DISK = """
 import errno, sys
 import reader.articles.library as library
 from reader.cli.main import main
-write, calls = library.atomic_write_text, []
-def full_after_one(path, text):
+write, calls = library.write_temporary, []
+def full_after_one(path, text, **options):
     calls.append(path)
     if len(calls) > 1:
         raise OSError(errno.ENOSPC, "No space left on device")
-    write(path, text)
-library.atomic_write_text = full_after_one
+    return write(path, text, **options)
+library.write_temporary = full_after_one
 sys.argv[0] = "reader"
 sys.exit(main(sys.argv[1:]))
 """
@@ -362,8 +362,9 @@ sys.exit(main(sys.argv[1:]))
 def test_a_full_disk_while_adding_a_feed_still_reports_what_was_added(server, library):
     result = reader("add", f"{server}/hostile.xml", "--library", str(library), code=FULL_DISK)
     assert result.returncode == 1
-    [line] = result.stdout.splitlines()
+    line, subscribed = result.stdout.splitlines()
     assert line.startswith("added ") and line.endswith(f"  {FEED_CLEAN}  ({FEED_CLEAN} 来源)")
+    assert subscribed == f"subscribed to {server}/hostile.xml: `reader update` brings its new entries"
     assert result.stderr == f"reader: cannot write to the library {library}: No space left on device\n"
     [article] = load_corpus([library]).articles
     assert article.id == line.split()[1]
@@ -372,10 +373,10 @@ def test_a_full_disk_while_adding_a_feed_still_reports_what_was_added(server, li
 def test_an_error_writing_is_in_the_report_not_raised(server, library, monkeypatch):
     import reader.articles.library as library_module
 
-    def full(path, text):
+    def full(path, text, **options):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(library_module, "atomic_write_text", full)
+    monkeypatch.setattr(library_module, "write_temporary", full)
     report = add_sources([f"{server}/hostile.xml", f"{server}/hostile.html"], library)
     assert report.added == [] and not report.ok
     assert report.error == f"cannot write to the library {library}: No space left on device"

@@ -21,8 +21,10 @@ from reader.annotations.store import (
     place_all,
 )
 from reader.articles.corpus import Article, Corpus
-from reader.cli import dictionary, library
+from reader.cli import dictionary, feeds, library
 from reader.cli.shared import UsageError, load_articles
+from reader.cli.shared import find_article as _article
+from reader.cli.shared import print_json as _print_json
 from reader.entities.mentions import TYPES
 from reader.search.index import (
     FoldedCache,
@@ -35,7 +37,6 @@ from reader.search.index import (
 )
 from reader.settings.keymap import keys_markdown, load_keymap
 from reader.system import paths
-from reader.text.controls import json_for_terminal
 from reader.text.conversion import (
     MODES,
     ORIGINAL,
@@ -51,6 +52,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     """The subcommands, added to the `reader` parser (`commands` is its subparsers action)."""
     listing = commands.add_parser("list", parents=[common], help="list the articles")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--unread", action="store_true", help="only the articles not read yet")
 
     show = commands.add_parser("show", parents=[common], help="print one article")
     show.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
@@ -118,6 +120,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                       help="key bindings overriding keymap.toml")
     dictionary.add_commands(commands, common)
     library.add_commands(commands, common)
+    feeds.add_commands(commands, common)
 
 
 def _counting(text: str) -> int:
@@ -129,15 +132,6 @@ def _counting(text: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"{number} is not 1 or more (occurrences count from 1)")
     return number
-
-
-def _article(corpus: Corpus, ref: str) -> Article:
-    article = corpus.find(ref)
-    if article is None:
-        raise UsageError(
-            f"no article {ref!r}: give an id from `reader list` or a number from 1 to {len(corpus.articles)}"
-        )
-    return article
 
 
 def _unreadable(articles: list[Article]) -> None:
@@ -157,29 +151,22 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ⏎ ", text.strip())
 
 
-def _print_json(data: object) -> None:
-    """Indented JSON, control characters escaped (`json_for_terminal`); a list of rows (flat
-    objects) one row a line, encoded in one call of the C encoder (22,000 hits in a seventh of a
-    second, against a second through the indenting one). Splitting at `}, {"` is safe: inside a
-    string a quote is always escaped."""
-    if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
-        print("[\n  " + json_for_terminal(data)[1:-1].replace('}, {"', '},\n  {"') + "\n]")
-    else:
-        print(json_for_terminal(data, indent=2))
-
-
 def cmd_list(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
+    state = feeds.read_state_of(args, required=args.unread)
+    read = (lambda a: None) if state.problem else (lambda a: state.is_read(a.id))  # Unknown: not "unread".
+    # Numbered as in the whole list, --unread or not: the number is what `show` and `mark` take.
+    listed = [(number, a) for number, a in enumerate(corpus.articles, start=1) if not (args.unread and read(a))]
     if args.json:
         _print_json(
             [
                 {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length,
-                 "encoding": a.encoding}
-                for a in corpus.articles
+                 "encoding": a.encoding, "read": read(a)}
+                for _, a in listed
             ]
         )
         return
-    for number, article in enumerate(corpus.articles, start=1):
+    for number, article in listed:
         source = article.source or Path(article.path).name
         print(f"{number:>3}  {article.id}  {source}  {article.length:,}字  {article.title}")
 
@@ -400,5 +387,5 @@ def cmd_keys(args: argparse.Namespace) -> None:
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
     "annotate": cmd_annotate, "annotations": cmd_annotations, "export": cmd_export, "import": cmd_import,
-    "keys": cmd_keys, **dictionary.COMMANDS, **library.COMMANDS,
+    "keys": cmd_keys, **dictionary.COMMANDS, **library.COMMANDS, **feeds.COMMANDS,
 }

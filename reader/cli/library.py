@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from reader.articles.web import DEFAULT_TIMEOUT
-from reader.cli.shared import UsageError, library_folder
+from reader.cli.shared import Progress, UsageError, library_folder
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -15,7 +15,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     add = commands.add_parser(
         "add", parents=[common], help="add web pages, feeds, EPUBs or text files to the library",
         description="Add articles to the library: a web page (URL or saved .html file), an RSS or Atom feed "
-                    "(URL or file: every entry not added before), an EPUB (each chapter), a .txt/.md file.",
+                    "(URL or file: every entry not added before; a feed's URL is followed, see `reader feeds` and "
+                    "`reader update`), an EPUB (each chapter), a .txt/.md file.",
     )
     add.add_argument("sources", nargs="+", metavar="PATH_OR_URL", help="what to add")
     add.add_argument("--tag", action="append", default=[], dest="tags", help="tag what is added (repeatable)")
@@ -27,37 +28,12 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                         help="an article id from `reader list`, or its 1-based number there")
 
 
-class _Progress:
-    """`[3/12] fetching …` on one line of a terminal's stderr (nothing when stderr is a file)."""
-
-    def __init__(self) -> None:
-        self.shown = False
-        self.live = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        if not self.live or total < 2:
-            return
-        import shutil
-
-        width = shutil.get_terminal_size().columns - 1
-        line = f"[{min(done + 1, total)}/{total}] {message}"
-        sys.stderr.write("\r" + line[:width].ljust(width))
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-            self.shown = False
-
-
 def cmd_add(args: argparse.Namespace) -> None:
     from reader.articles.library import add_sources
 
     if args.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
-    progress = _Progress()
+    progress = Progress()
     report = add_sources(args.sources, library_folder(args), args.tags, args.timeout, progress)
     progress.clear()
     for added in report.added:
@@ -69,6 +45,10 @@ def cmd_add(args: argparse.Namespace) -> None:
         print(f"reader: {failed.what}: {failed.reason}", file=sys.stderr)
     if report.error:
         print(f"reader: {report.error}", file=sys.stderr)
+    for url in report.subscribed:
+        print(f"subscribed to {url}: `reader update` brings its new entries")
+    if report.subscribe_error:
+        print(f"reader: {report.subscribe_error}", file=sys.stderr)
     if len(report.added) + len(report.skipped) + len(report.failed) > 1:
         print(report.summary())
     if not report.ok:
