@@ -151,6 +151,7 @@ def test_version_and_a_usage_line_that_names_paths():
     assert version.returncode == 0 and version.stdout.startswith("reader ") and version.stdout.count("\n") == 1
     usage = reader("--help").stdout
     assert usage.startswith("usage: reader [PATH]...") and "reader COMMAND" in usage
+    assert reader("list", "--help").stdout.startswith("usage: reader list [-h]")  # Not the whole usage first.
 
 
 def test_a_search_that_finds_nothing_exits_1_as_define_does():
@@ -161,3 +162,12 @@ def test_a_search_that_finds_nothing_exits_1_as_define_does():
     assert as_json.returncode == 1 and json.loads(as_json.stdout) == []
     assert reader("search", "騰訊").returncode == 0
     assert reader("define", "沒有這個詞語啊").returncode == 1
+
+
+def test_a_library_that_is_a_file_is_not_read_as_an_article(tmp_path: Path):
+    not_a_folder = tmp_path / "library.txt"
+    not_a_folder.write_text("標題\n正文。\n", encoding="utf-8")
+    result = reader("list", "--library", str(not_a_folder), "--library-only")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"reader: the library {not_a_folder} is a file, not a folder\n"
+    assert reader("list", "--library", str(not_a_folder)).stdout.count("\n") == 7  # The seeds alone.

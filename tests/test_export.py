@@ -284,3 +284,40 @@ def test_other_formats_carry_the_vocabulary_fields(vocab, seed_corpus):
     # Read back, a description is not a note.
     imported = read_w3c(json.dumps(items), seed_corpus.articles)
     assert all(a.note == "" for a in imported.annotations)
+
+
+def test_an_export_writes_into_a_pipe_and_through_a_link_instead_of_replacing_them(store, seed_corpus, tmp_path):
+    """Since exports became atomic they replaced what `--output` named: a FIFO another program
+    read became a file (the reader got nothing), a link to the user's file became a file."""
+    import os
+    import threading
+
+    from reader.annotations.export import write_export
+
+    target = tmp_path / "synced" / "notes.md"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "notes.md"
+    link.symlink_to(target)
+    write_export(link, "# new\n")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "# new\n"
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader_thread = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader_thread.start()
+    write_export(pipe, "through the pipe\n")
+    reader_thread.join(timeout=10)
+    assert received == ["through the pipe\n"] and not pipe.is_file()
+
+
+def test_a_symlinked_annotations_file_stays_a_link(tmp_path, seed_corpus):
+    target = tmp_path / "synced" / "annotations.json"
+    link = tmp_path / "annotations.json"
+    target.parent.mkdir()
+    article = seed_corpus.articles[0]
+    AnnotationStore(target).add(Annotation.new(article.id, article.body, 3, 5))
+    link.symlink_to(target)
+    AnnotationStore(link).add(Annotation.new(article.id, article.body, 5, 7))
+    assert link.is_symlink() and len(AnnotationStore(target).all()) == 2

@@ -584,9 +584,13 @@ def test_a_broken_extra_is_named_with_its_own_import_error(library, tmp_path: Pa
             "lxml_html_clean directly.): pip install 'reader[web]'") in result.stderr
 
 
-def test_cli_rejects_a_bad_timeout():
-    result = reader("add", "x.html", "--timeout", "0")
-    assert result.returncode == 2 and result.stderr == "reader: --timeout must be more than 0 seconds\n"
+@pytest.mark.parametrize("command", ["add", "update"])
+@pytest.mark.parametrize("timeout", ["0", "-1", "inf", "1e300", "nan", "soon"])
+def test_cli_rejects_a_bad_timeout(command, timeout):
+    """`inf` and `1e300` made a thread's traceback (a timer past time_t); `nan` passed `> 0`."""
+    result = reader(command, "x.html", "--timeout", timeout)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("reader: argument --timeout: must be a number of seconds, more than 0")
 
 
 # -- the file format ----------------------------------------------------------------------------

@@ -43,6 +43,7 @@ from reader.articles.header import (
 from reader.articles.subscriptions import Check, Subscription, Subscriptions
 from reader.articles.web import DEFAULT_TIMEOUT, Fetched, FetchError, decode_page, fetch, is_url, sniff
 from reader.system.datafile import DataFileError
+from reader.system.reading import read_regular
 from reader.system.storage import atomic_write_text, file_lock, sync_folder, write_temporary
 from reader.text.decoding import DecodeError, decode
 from reader.text.markdown import is_markdown
@@ -357,7 +358,7 @@ class _Adder:
         try:
             if path.is_dir():
                 raise _Problem("is a folder (name the files to add)")
-            data = path.read_bytes()
+            data, _ = read_regular(path)
         except FileNotFoundError:
             raise _Problem("no such file") from None
         except OSError as error:

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.articles.web import DEFAULT_JOBS, DEFAULT_TIMEOUT
-from reader.cli.shared import Progress, UsageError, find_article, library_folder, load_articles, print_json
+from reader.cli.shared import (
+    Progress,
+    UsageError,
+    find_article,
+    library_folder,
+    load_articles,
+    print_json,
+    seconds,
+)
 
 if TYPE_CHECKING:
     from reader.articles.corpus import Article
@@ -42,7 +50,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     )
     update.add_argument("feeds", nargs="*", metavar="FEED", help="a feed's URL or number in `reader feeds` "
                                                                  "(default: all)")
-    update.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    update.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"give up on a feed after this long (default {DEFAULT_TIMEOUT:g})")
     update.add_argument("--jobs", type=int, default=DEFAULT_JOBS, metavar="N",
                         help=f"fetch this many feeds at once (default {DEFAULT_JOBS})")
@@ -234,8 +242,6 @@ def _export(args: argparse.Namespace) -> None:
 def cmd_update(args: argparse.Namespace) -> None:
     from reader.articles.update import FAILED, update_feeds
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
     if args.jobs < 1:
         raise UsageError("--jobs must be 1 or more")
     subscriptions = _subscriptions(args)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from reader.articles.web import DEFAULT_TIMEOUT
-from reader.cli.shared import Progress, UsageError, library_folder
+from reader.cli.shared import Progress, library_folder, seconds
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -20,7 +20,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     )
     add.add_argument("sources", nargs="+", metavar="PATH_OR_URL", help="what to add")
     add.add_argument("--tag", action="append", default=[], dest="tags", help="tag what is added (repeatable)")
-    add.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    add.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                      help=f"give up on a URL after this long (default {DEFAULT_TIMEOUT:g})")
 
     remove = commands.add_parser("remove", parents=[common], help="delete an article from the library")
@@ -31,8 +31,6 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 def cmd_add(args: argparse.Namespace) -> None:
     from reader.articles.library import add_sources
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
     progress = Progress()
     report = add_sources(args.sources, library_folder(args), args.tags, args.timeout, progress)
     progress.clear()

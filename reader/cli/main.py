@@ -68,7 +68,8 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
 
         parser.add_argument("--version", action="version", version=f"reader {_version()}")
 
-        add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), common)
+        add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog="reader"),
+                     common)
     else:
         parser.set_defaults(command=None)
     return parser

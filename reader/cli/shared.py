@@ -19,6 +19,22 @@ class UsageError(Exception):
     """A bad command line or reference: exit status 2."""
 
 
+#: The longest --timeout taken: a day (a larger number, `inf` or `nan` is a mistake, not a wish).
+LONGEST_TIMEOUT = 86400.0
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a number of seconds, more than 0 and at most `LONGEST_TIMEOUT`."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= LONGEST_TIMEOUT:  # False for nan.
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, more than 0 and at most {LONGEST_TIMEOUT:g}"
+                                         f" (not {text!r})")
+    return value
+
+
 class Progress:
     """`[3/12] fetching …` on one line of a terminal's stderr (nothing when stderr is a file).
 
@@ -74,6 +90,9 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
     chosen = [] if only == "library" else [paths.bundled("seeds")]
     if only != "seeds":
         library = library_folder(args)
+        if only == "library" and library.exists() and not library.is_dir():
+            print(f"reader: the library {library} is a file, not a folder", file=sys.stderr)
+            raise SystemExit(1)  # Nothing to load, as an empty library; it is not an article.
         if only == "library" or _holds_anything(library):
             chosen.append(library)
     return chosen

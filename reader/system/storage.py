@@ -26,8 +26,11 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False, errors: st
     A file replaced keeps its permissions; a new one gets what the umask leaves of 0666 (as
     git does). With `backup`, the previous version is kept as `path` + `.bak` (by hard link, so
     it is never missing or half written either). Without `durable`, nothing is fsynced: for
-    caches, which a crash only costs time.
+    caches, which a crash only costs time. A symbolic link stays one: the file it points to is
+    what is replaced (an annotations file kept in a synced folder and linked from here).
     """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     temporary = write_temporary(path, text, errors=errors, durable=durable)
     try:
         if backup and path.exists():
