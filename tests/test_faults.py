@@ -160,6 +160,25 @@ def test_two_readers_keep_each_others_reading_positions(tmp_path: Path):
     assert first.positions == on_disk.positions  # Each reader now knows the other's places too.
 
 
+def test_every_change_to_the_state_is_one_call_that_marks_it_unsaved(tmp_path: Path):
+    from reader.settings.state import State
+
+    state = State.load(tmp_path / "state.json")
+    assert not state.unsaved
+    state.change(script="simplified", highlight=False)
+    assert state.unsaved and (state.script, state.highlight) == ("simplified", False)
+    state.save()
+    assert not state.unsaved and State.load(state.path).script == "simplified"
+    state.set_position("a", 0)
+    state.set_position("a", 0)
+    assert state.unsaved and state.positions == {"a": 0}
+    state.save()
+    state.set_position("a", 0)  # Where it was already: nothing to save.
+    assert not state.unsaved
+    state.remember_query("騰訊")
+    assert state.unsaved
+
+
 # -- background work that fails -----------------------------------------------------------------
 
 

@@ -78,7 +78,6 @@ class ReaderApp(App[None]):
         self.reading = ReadingScreen(corpus, self.annotations, folded_cache)
         self.painted = False
         """Whether the first paint is done (and the work kept off its way has started)."""
-        self._state_dirty = False
         self._frozen_after: set[str] = set()
         """Background tasks whose results were frozen out of the garbage collector (see `work_done`)."""
         self._previous_handlers: dict[int, _SignalHandler] = {}
@@ -160,20 +159,15 @@ class ReaderApp(App[None]):
             gc.freeze()
 
     def watch_theme(self, theme: str) -> None:
-        self.state.theme = theme
-        self.state_changed()
+        self.state.change(theme=theme)
 
     def on_unmount(self) -> None:
         self._save_state()
         for number, handler in self._previous_handlers.items():
             signal.signal(number, handler)
 
-    def state_changed(self) -> None:
-        """The reading state changed: it is saved within `SAVE_INTERVAL` seconds, and on quitting."""
-        self._state_dirty = True
-
     def _save_if_changed(self) -> None:
-        if self._state_dirty:
+        if self.state.unsaved:  # Saved within `SAVE_INTERVAL` seconds of a change, and on quitting.
             self._save_state()
         if self.annotations.reload_if_changed():  # Another reader changed the file.
             self.reading.annotations_changed()
@@ -183,7 +177,6 @@ class ReaderApp(App[None]):
             self.state.save()
         except OSError as error:
             self.notify(f"Could not save the reading state: {error}", severity="error")
-        self._state_dirty = False
 
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen

@@ -118,8 +118,7 @@ class AnnotationsPart:
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
-            state.export_format = request.format
-            self.reading.reader.state_changed()
+            state.change(export_format=request.format)
             annotations = [a for a in store.all() if not request.this_article_only or (here and a.article == here.id)]
             reading = self.reading
             text = export_current(request.format, annotations, reading.corpus.articles, reading.view.script_mode,

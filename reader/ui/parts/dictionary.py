@@ -140,8 +140,7 @@ class DictionaryPart:
         from reader.dictionary import STYLES
 
         style = STYLES[(STYLES.index(self.pinyin_style()) + 1) % len(STYLES)]
-        self.reading.reader.state.pinyin = style
-        self.reading.reader.state_changed()
+        self.reading.reader.state.change(pinyin=style)
         self.show_word(self.reading.view.cursor)
         names = {"marks": "tone marks (mǎ)", "numbers": "tone numbers (ma3)", "zhuyin": "zhuyin (ㄇㄚˇ)"}
         self.reading.notify(f"Pinyin in {names.get(style, style)}.", title="Dictionary")

@@ -143,8 +143,7 @@ class ReadingScreen(Screen[None]):
             if article.problem:
                 self.notify(article.problem, title="Cannot read this article", severity="error", timeout=15)
             self.sidebar.select(article.id)
-            self.reader.state.article = article.id
-            self.reader.state_changed()
+            self.reader.state.change(article=article.id)
             self._show_entities()
             self._show_hits()
             self._show_annotations()
@@ -279,8 +278,7 @@ class ReadingScreen(Screen[None]):
     @on(ArticleView.Moved)
     def _view_moved(self, event: ArticleView.Moved) -> None:
         if self.current is not None and self.query(ArticleView):  # Not while shutting down.
-            self.reader.state.positions[self.current.id] = event.position
-            self.reader.state_changed()
+            self.reader.state.set_position(self.current.id, event.position)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -379,16 +377,13 @@ class ReadingScreen(Screen[None]):
         panel.focus_list()
 
     def action_toggle_highlights(self) -> None:
-        self.reader.state.highlight = not self.reader.state.highlight
-        self.reader.state_changed()
+        self.reader.state.change(highlight=not self.reader.state.highlight)
         self._show_entities()
 
     def on_entity_panel_type_toggled(self, event: EntityPanel.TypeToggled) -> None:
         state = self.reader.state
         hidden = set(state.hidden_types) ^ {event.kind}
-        state.hidden_types = [t for t in TYPES if t in hidden]
-        state.highlight = True
-        self.reader.state_changed()
+        state.change(hidden_types=[t for t in TYPES if t in hidden], highlight=True)
         self._show_entities()
 
     def on_entity_panel_entity_chosen(self, event: EntityPanel.EntityChosen) -> None:
@@ -440,7 +435,6 @@ class ReadingScreen(Screen[None]):
             if choice is None:
                 return
             self.reader.state.remember_query(choice.results.query)
-            self.reader.state_changed()
             self.search.results = choice.results
             self.open_article(self.corpus.articles[choice.position].id, focus_view=True)
             if choice.results.hits(choice.position):
@@ -552,8 +546,7 @@ class ReadingScreen(Screen[None]):
         """Cycle original -> 简体 -> 繁體; every offset stays valid, so nothing else moves."""
         mode = next_mode(self.view.script_mode)
         self.view.script_mode = mode
-        self.reader.state.script = mode
-        self.reader.state_changed()
+        self.reader.state.change(script=mode)
         self.sidebar.set_display(partial(in_script, mode=mode))
         self.lookup.show_word(self.view.cursor)  # The word as the text now shows it.
         self._update_status()
