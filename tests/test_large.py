@@ -110,7 +110,7 @@ async def test_a_long_article_opens_at_once_and_pages_to_the_end(tmp_path: Path,
         assert view.article.length > 190_000
         await pilot.pause()
         assert view.texts is not None and view_text(view)[0].strip() == "長文"  # The preview, at once.
-        await wait_until(pilot, lambda: view._busy is None)
+        await wait_until(pilot, lambda: view.preparing is None)
         lines = len(view.layout_lines)
         pages = 0
         while view.percent_read < 100:

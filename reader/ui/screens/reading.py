@@ -28,6 +28,7 @@ from reader.reading.layout import article_script, known_script
 from reader.search.session import SearchSession, search_status, step_hit
 from reader.system import paths
 from reader.text.conversion import ORIGINAL, in_script, mode_label, next_mode, warm_up
+from reader.ui.messages import Busy
 from reader.ui.parts.annotations import AnnotationsPart
 from reader.ui.parts.dictionary import DictionaryPart
 from reader.ui.parts.library import LibraryPart
@@ -233,10 +234,10 @@ class ReadingScreen(Screen[None]):
 
     # -- the status lines and background work ---------------------------------------------------
 
-    @on(ArticleView.Busy)
-    def _view_busy(self, event: ArticleView.Busy) -> None:
-        self.set_busy("view", event.what)
-        if event.what is None:  # The article is shown whole, perhaps in another script.
+    @on(Busy)
+    def _view_busy(self, event: Busy) -> None:
+        self.set_busy(event.task, event.what)
+        if event.task == "view" and event.what is None:  # The article is shown whole, perhaps in another script.
             self._list_entities()
 
     def set_busy(self, task: str, what: str | None) -> None:

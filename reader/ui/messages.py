@@ -1,0 +1,58 @@
+"""What the reading screen's widgets, parts and background work tell it, as messages.
+
+Each says what happened, not what to do about it: the screen decides. Posting a message is safe
+from a worker thread, so background work reports through these too, never by calling the screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from reader.articles.corpus import Corpus
+    from reader.entities.mentions import Entity
+
+
+@dataclass
+class Busy(Message):
+    """Background work `task` started or goes on (`what` says it, in the status line), or ended (None)."""
+
+    task: str
+    what: str | None
+
+
+@dataclass
+class OpenArticle(Message):
+    """Open this article; with `focus_view` the reader reads it at once (else the focus stays).
+    `mark` brings a place in it into view and marks it, `entity` sets what the mention keys walk."""
+
+    article_id: str
+    focus_view: bool = False
+    mark: tuple[int, int] | None = None
+    entity: str | None = None
+
+
+@dataclass
+class AnnotationsChanged(Message):
+    """The annotation store changed, for one article or (None) for any."""
+
+    article_id: str | None = None
+
+
+@dataclass
+class CorpusChanged(Message):
+    """The corpus as the files hold it now (after adding to the library, removing, or checking)."""
+
+    corpus: Corpus
+
+
+@dataclass
+class EntitiesFound(Message):
+    """Entities of an article: `complete` once the whole detection ran (else the quick part)."""
+
+    article_id: str
+    entities: list[Entity]
+    complete: bool
