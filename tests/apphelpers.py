@@ -5,12 +5,13 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import SEEDS
 
 from reader.annotations.store import AnnotationStore
-from reader.articles.corpus import Corpus, load_corpus
+from reader.articles.corpus import Corpus, CorpusCache, load_corpus
 from reader.entities.detect import EntityCache
 from reader.settings.keymap import load_keymap
 from reader.settings.state import State
@@ -30,10 +31,12 @@ SHARED_DICTIONARY_CACHE = _CACHE_FOLDER / "dictionary"
 def make_app(
     corpus: Corpus | None = None, *, keymap_file: Path | None = None, state: State | None = None,
     entity_cache: EntityCache | None = None, annotations: AnnotationStore | None = None,
+    corpus_source: tuple[Callable[[], list[Path]], CorpusCache] | None = None, library: Path | None = None,
 ) -> ReaderApp:
     app = ReaderApp(
         corpus or load_corpus([SEEDS]), keymap=load_keymap(keymap_file), state=state,
-        entity_cache=entity_cache or SHARED_ENTITY_CACHE, annotations=annotations,
+        entity_cache=entity_cache or SHARED_ENTITY_CACHE, annotations=annotations, corpus_source=corpus_source,
+        library=library,
     )
     app.reading.lookup.cache = SHARED_DICTIONARY_CACHE
     return app

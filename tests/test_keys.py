@@ -75,7 +75,7 @@ async def test_searching_past_the_last_hit_says_it_wrapped():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.reading.search.results = SearchIndex(app.corpus.articles).search("元寶派")
+        app.reading.results = SearchIndex(app.corpus.articles).search("元寶派")
         for _ in range(60):
             await pilot.press("n")
             if any("Wrapped around" in message for message in messages(app)):

@@ -11,6 +11,7 @@ from conftest import SEEDS
 
 from reader.annotations.store import AnnotationStore
 from reader.articles.corpus import CorpusCache, load_corpus
+from reader.search.index import SearchIndex
 from reader.settings.state import State
 from reader.ui.screens.add import AddScreen, ConfirmScreen
 from reader.ui.screens.annotate import AnnotateScreen
@@ -119,10 +120,8 @@ async def test_a_word_saved_as_vocabulary_is_an_annotation_tagged_vocab(seed_cor
 
 def library_app(tmp_path: Path, store: AnnotationStore | None = None):
     library = tmp_path / "library"
-    app = make_app(annotations=store)
-    app.library = library
-    app.corpus_source = (lambda: [SEEDS, library] if library.exists() else [SEEDS], CorpusCache(tmp_path / "cache"))
-    return app, library
+    source = (lambda: [SEEDS, library] if library.exists() else [SEEDS], CorpusCache(tmp_path / "cache"))
+    return make_app(annotations=store, library=library, corpus_source=source), library
 
 
 async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
@@ -130,6 +129,7 @@ async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
     app, library = library_app(tmp_path, store)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.painted)
+        app.reading.results = SearchIndex(app.corpus.articles).search("騰訊")
         await pilot.press("plus")
         assert isinstance(app.screen, AddScreen)
         app.screen.query_one("#sources").value = str(FIXTURES / "news.html")
@@ -138,6 +138,7 @@ async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
         await wait_until(pilot, lambda: len(app.corpus.articles) == 8 and app.reading.current.source == "未来科技网")
         added = app.reading.current
         assert list(added.tags) == ["製造業"] and "质检" in added.body
+        assert app.reading.results is None  # Another corpus: the search is over.
         assert app.reading.sidebar.shown[-1].id == added.id  # In the list at once.
         view = app.query_one(ArticleView)
         start = added.body.index("质检")

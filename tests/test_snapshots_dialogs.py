@@ -164,7 +164,7 @@ def test_long_article_preview(snap_compare, tmp_path: Path, monkeypatch: pytest.
 
     def preview_shown() -> bool:
         article = app.reading.current
-        return article is not None and app.reading.busy == [f"Preparing {article.length:,} characters"]
+        return article is not None and app.reading.busy == (f"Preparing {article.length:,} characters",)
 
     async def run_before(pilot) -> None:
         try:

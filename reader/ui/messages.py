@@ -27,12 +27,14 @@ class Busy(Message):
 @dataclass
 class OpenArticle(Message):
     """Open this article; with `focus_view` the reader reads it at once (else the focus stays).
-    `mark` brings a place in it into view and marks it, `entity` sets what the mention keys walk."""
+    `mark` brings a place in it into view and marks it, `entity` sets what the mention keys walk,
+    `at_top` shows it from its top (else from where the reader left it)."""
 
     article_id: str
     focus_view: bool = False
     mark: tuple[int, int] | None = None
     entity: str | None = None
+    at_top: bool = False
 
 
 @dataclass
