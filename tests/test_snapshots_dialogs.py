@@ -163,7 +163,7 @@ def test_long_article_preview(snap_compare, tmp_path: Path, monkeypatch: pytest.
     app.export_screenshot = export_then_release  # type: ignore[method-assign]
 
     def preview_shown() -> bool:
-        article = app.reading.current
+        article = app.query_one(ArticleView).article
         return article is not None and app.reading.busy == (f"Preparing {article.length:,} characters",)
 
     async def run_before(pilot) -> None:
@@ -199,6 +199,7 @@ def test_dictionary_panel(snap_compare, seed_corpus):
     async def run_before(pilot) -> None:
         await settled(pilot)
         pilot.app.query_one(ArticleView).move_cursor(start)
+        # (snap_compare runs the app without a message hook: this one polls.)
         await wait_until(pilot, lambda: pilot.app.reading.lookup.dictionary is not None)
         await pilot.press("d")
         assert isinstance(pilot.app.screen, WordScreen)

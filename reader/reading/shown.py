@@ -7,15 +7,14 @@ script beside a text shown in another. Conversions keep lengths: offsets into th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from reader.articles.corpus import Article
 from reader.reading.layout import Texts, article_texts, shown_meta
 from reader.text.conversion import ORIGINAL, in_script
 
 
-@dataclass(frozen=True)
-class ShownText:
+class ShownText(NamedTuple):
     mode: str = ORIGINAL
 
     def title(self, article: Article) -> str:

@@ -2,11 +2,11 @@
 
 Each says what happened, not what to do about it: the screen decides. Posting a message is safe
 from a worker thread, so background work reports through these too, never by calling the screen.
+(Plain classes rather than dataclasses: they are imported on the way to the first paint.)
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -16,45 +16,45 @@ if TYPE_CHECKING:
     from reader.entities.mentions import Entity
 
 
-@dataclass
 class Busy(Message):
     """Background work `task` started or goes on (`what` says it, in the status line), or ended (None)."""
 
-    task: str
-    what: str | None
+    def __init__(self, task: str, what: str | None) -> None:
+        super().__init__()
+        self.task, self.what = task, what
 
 
-@dataclass
 class OpenArticle(Message):
     """Open this article; with `focus_view` the reader reads it at once (else the focus stays).
     `mark` brings a place in it into view and marks it, `entity` sets what the mention keys walk,
     `at_top` shows it from its top (else from where the reader left it)."""
 
-    article_id: str
-    focus_view: bool = False
-    mark: tuple[int, int] | None = None
-    entity: str | None = None
-    at_top: bool = False
+    def __init__(self, article_id: str, *, focus_view: bool = False, mark: tuple[int, int] | None = None,
+                 entity: str | None = None, at_top: bool = False) -> None:
+        super().__init__()
+        self.article_id, self.focus_view, self.mark, self.entity, self.at_top = (article_id, focus_view, mark,
+                                                                                  entity, at_top)
 
 
-@dataclass
 class AnnotationsChanged(Message):
     """The annotation store changed, for one article or (None) for any."""
 
-    article_id: str | None = None
+    def __init__(self, article_id: str | None = None) -> None:
+        super().__init__()
+        self.article_id = article_id
 
 
-@dataclass
 class CorpusChanged(Message):
     """The corpus as the files hold it now (after adding to the library, removing, or checking)."""
 
-    corpus: Corpus
+    def __init__(self, corpus: Corpus) -> None:
+        super().__init__()
+        self.corpus = corpus
 
 
-@dataclass
 class EntitiesFound(Message):
     """Entities of an article: `complete` once the whole detection ran (else the quick part)."""
 
-    article_id: str
-    entities: list[Entity]
-    complete: bool
+    def __init__(self, article_id: str, entities: list[Entity], complete: bool) -> None:
+        super().__init__()
+        self.article_id, self.entities, self.complete = article_id, entities, complete

@@ -111,7 +111,6 @@ class ReadingScreen(Screen[None]):
     def on_mount(self) -> None:
         if not self.query(ArticleView):
             return  # The app closed before the screen was ever shown.
-        self.view.script_mode = self.script
         if self.script != ORIGINAL:
             self.sidebar.set_display(self.shown.text)
         if self.corpus.articles:
