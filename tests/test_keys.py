@@ -364,3 +364,42 @@ async def test_escape_on_an_edited_note_asks_before_throwing_it_away(tmp_path):
         await pilot.press("x", "escape", "escape")  # Asked, and the second esc means it.
         assert not isinstance(app.screen, AnnotateScreen)
         assert [annotation.note for annotation in store.all()] == ["half a thought"]
+
+
+def test_every_action_in_the_keymap_reaches_a_method():
+    """Action strings are looked up by name when the key is pressed: a misspelt one (or a part's
+    method renamed) would only fail then. Here every one is followed to the method it calls."""
+    from textual.actions import parse
+
+    from reader.settings.keymap import ACTIONS
+    from reader.ui.screens.annotate import AnnotateScreen
+    from reader.ui.screens.annotation_list import AnnotationListScreen
+    from reader.ui.screens.dialog import Dialog
+    from reader.ui.screens.reading import ReadingScreen
+    from reader.ui.screens.search import SearchScreen
+    from reader.ui.screens.word import WordScreen
+    from reader.ui.widgets.article_list import ArticleList
+    from reader.ui.widgets.bindings import APP_WIDE
+    from reader.ui.widgets.entity_panel import EntityList
+    from reader.ui.widgets.result_list import ResultList
+    from reader.ui.widgets.sidebar import Sidebar
+
+    app = make_app()
+    owners = {"article": ArticleView, "sidebar": ArticleList, "filter": Sidebar, "entities": EntityList,
+              "annotate": AnnotateScreen, "notes": AnnotationListScreen, "search": SearchScreen,
+              "results": ResultList, "dialog": Dialog, "word": WordScreen}
+    unreachable = []
+    for action in ACTIONS.values():
+        namespace, name, arguments = parse(action.action)
+        if namespace == "screen" or (action.context == "app" and action.id not in APP_WIDE):
+            owner: object = ReadingScreen
+        else:
+            owner = type(app) if action.context == "app" else owners[action.context]
+        if name == "part":
+            part, method, *_ = arguments
+            found = callable(getattr(app.reading.parts.get(str(part)), str(method), None))
+        else:
+            found = callable(getattr(owner, f"action_{name}", None))
+        if not found:
+            unreachable.append(f"{action.id}: {action.action}")
+    assert unreachable == []
