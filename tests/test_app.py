@@ -187,8 +187,7 @@ async def test_files_that_cannot_be_read_are_reported_in_the_app(tmp_path: Path)
     app = make_app(corpus)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("bad.txt" in m and "not UTF-8" in m for m in messages)
+        assert any("bad.txt" in m and "not UTF-8" in m for m in app.seen.notifications)
 
 
 async def test_sidebar_can_be_hidden_and_the_text_reflows():

@@ -213,7 +213,7 @@ async def test_export_from_the_app(tmp_path: Path, seed_corpus, monkeypatch):
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
         assert (documents / "reader-annotations.csv").read_text(encoding="utf-8") != "mine"
-        assert any("reader-annotations.csv" in n.message for n in app._notifications)
+        assert any("reader-annotations.csv" in message for message in app.seen.notifications)
 
 
 # -- vocabulary: the Anki notes -------------------------------------------------------------------

@@ -16,15 +16,11 @@ from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.entity_panel import EntityList, EntityPanel
 
 
-def messages(app) -> list[str]:
-    return [notification.message for notification in app._notifications]
-
-
 async def test_after_choosing_an_entity_its_mention_keys_work_at_once(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
-        await wait_until(pilot, lambda: app.reading.current.id in app.reading.entities.complete)
+        await app.seen.entities_found(pilot, seed_corpus.articles[0].id)
         await pilot.press("e")
         await pilot.pause()
         entity_list = app.query_one(EntityPanel).query_one(EntityList)
@@ -50,9 +46,9 @@ async def test_next_article_follows_the_filtered_list():
         visited = set()
         for _ in range(len(shown) + 1):
             await pilot.press("]")
-            visited.add(app.reading.current.id)
+            visited.add(app.reading.view.article.id)
         assert visited == set(shown)
-        assert "Back to the first article." in messages(app)
+        assert "Back to the first article." in app.seen.notifications
 
 
 async def test_keys_that_cannot_act_say_why():
@@ -60,13 +56,13 @@ async def test_keys_that_cannot_act_say_why():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n")
-        assert messages(app)[-1] == "No search hits to step through: / searches every article."
+        assert app.seen.notifications[-1] == "No search hits to step through: / searches every article."
         await pilot.press("l")
-        assert app.reading.view.cursor is not None and "cursor is at the top of the view" in messages(app)[-1]
+        assert app.reading.view.cursor is not None and "cursor is at the top of the view" in app.seen.notifications[-1]
         await pilot.press("x")
-        assert messages(app)[-1] == "No annotation under the cursor (m lists them)."
+        assert app.seen.notifications[-1] == "No annotation under the cursor (m lists them)."
         await pilot.press("ctrl+c")
-        assert messages(app)[-1] == "Press ctrl+q or q to quit reader."  # Not `Press [b]ctrl+q[/b] …`.
+        assert app.seen.notifications[-1] == "Press ctrl+q or q to quit reader."  # Not `Press [b]ctrl+q[/b] …`.
 
 
 async def test_searching_past_the_last_hit_says_it_wrapped():
@@ -75,12 +71,12 @@ async def test_searching_past_the_last_hit_says_it_wrapped():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.reading.search.results = SearchIndex(app.corpus.articles).search("元寶派")
+        app.reading.results = SearchIndex(app.corpus.articles).search("元寶派")
         for _ in range(60):
             await pilot.press("n")
-            if any("Wrapped around" in message for message in messages(app)):
+            if any("Wrapped around" in message for message in app.seen.notifications):
                 break
-        assert "Wrapped around to the first hit of “元寶派”." in messages(app)
+        assert "Wrapped around to the first hit of “元寶派”." in app.seen.notifications
 
 
 async def test_editing_a_note_types_after_it(tmp_path: Path, seed_corpus):
@@ -90,7 +86,7 @@ async def test_editing_a_note_types_after_it(tmp_path: Path, seed_corpus):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("l", "a")
-        await wait_until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, AnnotateScreen))
         await pilot.press(*" more")
         assert app.screen.query_one(TextArea).text == "舊的筆記 more"
 
@@ -124,7 +120,7 @@ async def test_the_annotations_list_and_toasts_follow_the_script(tmp_path: Path,
         await pilot.press("escape")
         app.reading.view.move_cursor(start)
         await pilot.press("x")
-        assert messages(app)[-1].startswith("Deleted “腾讯")
+        assert app.seen.notifications[-1].startswith("Deleted “腾讯")
 
 
 def test_cli_annotate_finds_the_quote_in_either_script(tmp_path: Path):
@@ -169,7 +165,7 @@ async def test_word_keys_start_the_segmenter_when_entities_came_from_the_cache(m
         await pilot.pause()
         await pilot.press("l", "w")
         assert app.reading.view.cursor == 0  # Not a character on: it waits for the words, and says so.
-        assert "Loading word boundaries: w and W move by words in a moment." in messages(app)
+        assert "Loading word boundaries: w and W move by words in a moment." in app.seen.notifications
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert started and "Loading word boundaries" not in app.reading.busy
@@ -190,7 +186,7 @@ async def test_alt_w_in_the_search_box_switches_word_mode_and_types_nothing():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, SearchScreen))
         app.screen.query_one(Input).value = "元寶"
         app.post_message(events.Key("alt+w", "w"))  # As the driver delivers it.
         await pilot.pause()
@@ -208,12 +204,12 @@ async def test_a_word_found_only_in_a_title_opens_that_article_at_its_top(seed_c
         await pilot.pause()
         app.reading.view.scroll_to(y=5, animate=False, immediate=True)
         await pilot.press("slash")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, SearchScreen))
         app.screen.query_one(Input).value = "殺出"
         await wait_until(pilot, lambda: app.screen.results is not None and len(app.screen.results) == 1)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen))
-        assert app.reading.current.id == seed_corpus.articles[2].id and app.reading.view.scroll_y == 0
+        await app.seen.until_screen(pilot, lambda screen: not isinstance(screen, SearchScreen))
+        assert app.reading.view.article.id == seed_corpus.articles[2].id and app.reading.view.scroll_y == 0
     cli = json.loads(reader("search", "殺出", "--json").stdout)
     assert [(row["in"], row["text"]) for row in cli] == [("title", "殺出")]
 
@@ -262,7 +258,7 @@ async def test_the_status_line_cuts_a_long_title_with_an_ellipsis_never_a_lone_d
         await pilot.pause()
         line = str(app.query_one(StatusBar).render()).rstrip()
         assert not line.endswith("·")
-        assert line.endswith("…") or line.endswith(app.reading.current.title)
+        assert line.endswith("…") or line.endswith(app.reading.view.article.title)
 
 
 async def test_a_paste_into_the_note_is_text_and_keeps_the_focus():
@@ -273,7 +269,7 @@ async def test_a_paste_into_the_note_is_text_and_keeps_the_focus():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("l", "A")
-        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await app.seen.until_focus(pilot, TextArea)
         app.post_message(events.Paste("一條筆記\t標籤一 標籤二"))  # As the driver delivers a paste.
         await pilot.pause()
         assert isinstance(app.focused, TextArea)
@@ -296,7 +292,7 @@ async def test_keys_typed_in_one_burst_keep_the_tab_between_fields():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("l", "A")
-        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await app.seen.until_focus(pilot, TextArea)
         burst(app, "note\ttag1 tag2")
         await pilot.pause()
         screen = app.screen
@@ -333,12 +329,12 @@ async def test_a_note_typed_and_saved_in_one_burst_is_saved_whole(tmp_path):
         await pilot.pause()
         await pilot.press("l")
         burst_keys(app, "A", *"note from a fast typist", "ctrl+s")
-        await wait_until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        await app.seen.until_screen(pilot, lambda screen: not isinstance(screen, AnnotateScreen))
         assert [annotation.note for annotation in store.all()] == ["note from a fast typist"]
         await pilot.press("a")  # Edit it: type on and save, at once.
-        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await app.seen.until_focus(pilot, TextArea)
         burst_keys(app, "space", *"more", "ctrl+s")
-        await wait_until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        await app.seen.until_screen(pilot, lambda screen: not isinstance(screen, AnnotateScreen))
         assert [annotation.note for annotation in store.all()] == ["note from a fast typist more"]
 
 
@@ -350,21 +346,60 @@ async def test_escape_on_an_edited_note_asks_before_throwing_it_away(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("l", "A")
-        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await app.seen.until_focus(pilot, TextArea)
         await pilot.press("escape")  # Nothing typed: closes at once.
         assert not isinstance(app.screen, AnnotateScreen)
         await pilot.press("A")
-        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await app.seen.until_focus(pilot, TextArea)
         burst_keys(app, *"half a thought", "escape")
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, AnnotateScreen), "one esc threw the typed note away"
         assert "esc again" in str(screen.query_one("#problem").render())
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        await app.seen.until_screen(pilot, lambda screen: not isinstance(screen, AnnotateScreen))
         assert [annotation.note for annotation in store.all()] == ["half a thought"]
         await pilot.press("a")
-        await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+        await app.seen.until_focus(pilot, TextArea)
         await pilot.press("x", "escape", "escape")  # Asked, and the second esc means it.
         assert not isinstance(app.screen, AnnotateScreen)
         assert [annotation.note for annotation in store.all()] == ["half a thought"]
+
+
+def test_every_action_in_the_keymap_reaches_a_method():
+    """Action strings are looked up by name when the key is pressed: a misspelt one (or a part's
+    method renamed) would only fail then. Here every one is followed to the method it calls."""
+    from textual.actions import parse
+
+    from reader.settings.keymap import ACTIONS
+    from reader.ui.screens.annotate import AnnotateScreen
+    from reader.ui.screens.annotation_list import AnnotationListScreen
+    from reader.ui.screens.dialog import Dialog
+    from reader.ui.screens.reading import ReadingScreen
+    from reader.ui.screens.search import SearchScreen
+    from reader.ui.screens.word import WordScreen
+    from reader.ui.widgets.article_list import ArticleList
+    from reader.ui.widgets.bindings import APP_WIDE
+    from reader.ui.widgets.entity_panel import EntityList
+    from reader.ui.widgets.result_list import ResultList
+    from reader.ui.widgets.sidebar import Sidebar
+
+    app = make_app()
+    owners = {"article": ArticleView, "sidebar": ArticleList, "filter": Sidebar, "entities": EntityList,
+              "annotate": AnnotateScreen, "notes": AnnotationListScreen, "search": SearchScreen,
+              "results": ResultList, "dialog": Dialog, "word": WordScreen}
+    unreachable = []
+    for action in ACTIONS.values():
+        namespace, name, arguments = parse(action.action)
+        if namespace == "screen" or (action.context == "app" and action.id not in APP_WIDE):
+            owner: object = ReadingScreen
+        else:
+            owner = type(app) if action.context == "app" else owners[action.context]
+        if name == "part":
+            part, method, *_ = arguments
+            found = callable(getattr(app.reading.parts.get(str(part)), str(method), None))
+        else:
+            found = callable(getattr(owner, f"action_{name}", None))
+        if not found:
+            unreachable.append(f"{action.id}: {action.action}")
+    assert unreachable == []

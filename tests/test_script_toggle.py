@@ -9,9 +9,10 @@ from apphelpers import SIZE, make_app, view_text, wait_until
 from conftest import shared_corpus
 
 from reader.articles.corpus import load_corpus
+from reader.reading import shown as shown_text
+from reader.reading.document import ArticleDocument
 from reader.settings.state import State
 from reader.text.conversion import ORIGINAL, SIMPLIFIED, TRADITIONAL, convert
-from reader.ui.widgets import article_view
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView, Span
 from reader.ui.widgets.status_bar import StatusBar
@@ -117,18 +118,18 @@ async def test_a_long_article_is_prepared_in_the_background(tmp_path: Path, seed
     path = tmp_path / "long.txt"
     path.write_text("長文\n" + body, encoding="utf-8")
     release = threading.Event()
-    real_texts = article_view.article_texts
+    real_texts = shown_text.article_texts
 
     def slow_texts(article, mode):
         if mode != ORIGINAL:
             assert release.wait(30), "the test never released the conversion"
         return real_texts(article, mode)
 
-    monkeypatch.setattr(article_view, "article_texts", slow_texts)
+    monkeypatch.setattr(shown_text, "article_texts", slow_texts)
     app = make_app(load_corpus([path]))
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
-        assert len(view.article.body) > view.BACKGROUND_FROM
+        assert len(view.article.body) > ArticleDocument.BACKGROUND_FROM
         await settle(pilot, view, ORIGINAL)
         assert view_text(view)[0].strip() == "長文"
         await pilot.press("t")

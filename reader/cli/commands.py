@@ -22,9 +22,7 @@ from reader.annotations.store import (
 )
 from reader.articles.corpus import Article, Corpus
 from reader.cli import dictionary, feeds, library
-from reader.cli.shared import UsageError, load_articles
-from reader.cli.shared import find_article as _article
-from reader.cli.shared import print_json as _print_json
+from reader.cli.shared import UsageError, find_article, load_articles, print_json
 from reader.entities.mentions import TYPES
 from reader.search.index import (
     FoldedCache,
@@ -158,7 +156,7 @@ def cmd_list(args: argparse.Namespace) -> None:
     # Numbered as in the whole list, --unread or not: the number is what `show` and `mark` take.
     listed = [(number, a) for number, a in enumerate(corpus.articles, start=1) if not (args.unread and read(a))]
     if args.json:
-        _print_json(
+        print_json(
             [
                 {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length,
                  "encoding": a.encoding, "read": read(a)}
@@ -175,14 +173,14 @@ def cmd_show(args: argparse.Namespace) -> None:
     from reader.reading.layout import article_script, article_texts
     from reader.text.paragraphs import split_blocks
 
-    article = _article(load_articles(args), args.article)
+    article = find_article(load_articles(args), args.article)
     if not article.body and article.problem:
         print(f"reader: cannot read {article.id}: {article.problem}", file=sys.stderr)
         raise SystemExit(1)
     texts = article_texts(article, args.script)
     source = display_text(article.source, args.script, article_script(article))
     if args.json:
-        _print_json({"id": article.id, "title": texts.title, "source": source, "body": texts.body})
+        print_json({"id": article.id, "title": texts.title, "source": source, "body": texts.body})
         return
     print(texts.title)
     if source:
@@ -201,7 +199,7 @@ def cmd_entities(args: argparse.Namespace) -> None:
     )
 
     corpus = load_articles(args)
-    articles = [_article(corpus, args.article)] if args.article else corpus.articles
+    articles = [find_article(corpus, args.article)] if args.article else corpus.articles
     try:
         gazetteer = Gazetteer.load(args.entities)
     except GazetteerError as error:
@@ -216,7 +214,7 @@ def cmd_entities(args: argparse.Namespace) -> None:
                              "start": entity.start, "end": entity.end})
     _unreadable(articles)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return
     for article in articles:
         mine = [row for row in rows if row["article"] == article.id]
@@ -241,7 +239,7 @@ def cmd_search(args: argparse.Namespace) -> None:
                          "text": article.body[hit.start : hit.end], "snippet": context})
     _unreadable(corpus.articles)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     elif not rows:
         print(f"No article holds every word of “{args.query}”.")
     if not rows:
@@ -280,7 +278,7 @@ def _readable_store(args: argparse.Namespace) -> AnnotationStore:
 
 
 def cmd_annotate(args: argparse.Namespace) -> None:
-    article = _article(load_articles(args), args.article)
+    article = find_article(load_articles(args), args.article)
     if args.quote is not None:
         # Matched as search matches: either script, any case and width (folding keeps offsets).
         body, quote = fold(article.body), fold(args.quote)
@@ -309,7 +307,7 @@ def cmd_annotate(args: argparse.Namespace) -> None:
         print(f"reader: {error}", file=sys.stderr)
         raise SystemExit(1) from None
     if args.json:
-        _print_json(annotation.to_json())
+        print_json(annotation.to_json())
     else:
         print(f"{annotation.id}  {article.id}  {start}-{end}  {_one_line(annotation.quote)}")
 
@@ -317,14 +315,14 @@ def cmd_annotate(args: argparse.Namespace) -> None:
 def cmd_annotations(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
     store = _readable_store(args)
-    chosen = _article(corpus, args.article) if args.article else None
+    chosen = find_article(corpus, args.article) if args.article else None
     bodies = {a.id: a.body for a in corpus.articles}
     annotations = [a for a in store.all() if chosen is None or a.article == chosen.id]
     if args.tag:
         annotations = [a for a in annotations if args.tag in a.tags]
     placed, orphans = place_all(annotations, bodies)
     if args.json:
-        _print_json(
+        print_json(
             [{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans]
         )
         return
@@ -337,7 +335,7 @@ def cmd_annotations(args: argparse.Namespace) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
-    chosen = _article(corpus, args.article).id if args.article else None
+    chosen = find_article(corpus, args.article).id if args.article else None
     annotations = [
         a
         for a in _readable_store(args).all()

@@ -25,7 +25,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
 
 def cmd_define(args: argparse.Namespace) -> None:
-    from reader.cli.shared import UsageError
+    from reader.cli.shared import UsageError, print_json
     from reader.dictionary import Dictionary, DictionaryError, format_pinyin, guess_reading, readable_sense
 
     word = args.word.strip()
@@ -43,9 +43,7 @@ def cmd_define(args: argparse.Namespace) -> None:
         print(f"reader: “{word}” is not in CC-CEDICT{hint}", file=sys.stderr)
         raise SystemExit(1)
     if args.json:
-        from reader.cli.commands import _print_json
-
-        _print_json([entry.to_json() for entry in entries])
+        print_json([entry.to_json() for entry in entries])
         return
     for number, entry in enumerate(entries):
         if number:

@@ -1,4 +1,5 @@
-"""What the entry point and the subcommands share: usage errors and the corpus the command line names."""
+"""What the entry point and the subcommands share: usage errors, the corpus the command line names,
+and JSON output."""
 
 from __future__ import annotations
 

@@ -105,12 +105,17 @@ class Texts(NamedTuple):
 def article_texts(article: Article, mode: str) -> Texts:
     if mode == ORIGINAL:  # No need to know the script (detecting it loads dictionaries).
         return Texts(mode, article.title, meta_line(article), article.body)
-    original = article_script(article)
-    meta, body = (display_text(text, mode, original) for text in (meta_line(article), article.body))
-    title = in_script(article.title, mode)
+    body = display_text(article.body, mode, article_script(article))
+    meta, title = shown_meta(article, mode), in_script(article.title, mode)
     if len(body) != len(article.body):
         raise AssertionError("a script conversion changed the body's length")
     return Texts(mode, title, meta, body)
+
+
+def shown_meta(article: Article, mode: str) -> str:
+    """The meta line as `article_texts` shows it, without converting the body."""
+    meta = meta_line(article)
+    return meta if mode == ORIGINAL else display_text(meta, mode, article_script(article))
 
 
 def article_markup(article: Article) -> Markup | None:

@@ -1,7 +1,5 @@
-"""A search in progress: the corpus's index, built once, and the results the hit keys walk.
-
-What the reading screen needs to step from hit to hit across articles, and to say where it is,
-without holding any of it itself.
+"""Search for the reading screen: the corpus's index, built once, and how to step from hit to hit
+across articles and say where the reader is (the results themselves are the screen's state).
 """
 
 from __future__ import annotations
@@ -53,12 +51,10 @@ def search_status(results: Results, article_id: str, mark: int | None) -> str:
 
 
 class SearchSession:
-    """The search index of a corpus (made on first use, by whichever thread asks first) and the
-    results the hit keys step through (None: no search in progress)."""
+    """The search index of a corpus (made on first use, by whichever thread asks first)."""
 
     def __init__(self, corpus: Corpus, cache_folder: Path, cache: FoldedCache | None = None) -> None:
         self.corpus = corpus
-        self.results: Results | None = None
         self.cache = cache
         """Folded texts kept on disk for a large corpus (made in `cache_folder` if not given)."""
         self._cache_folder = cache_folder
@@ -76,6 +72,6 @@ class SearchSession:
             return self._index
 
     def replace_corpus(self, corpus: Corpus) -> None:
-        """Another version of the corpus: the index is made again, the search is over."""
+        """Another version of the corpus: the index is made again."""
         with self._lock:
-            self.corpus, self._index, self.results = corpus, None, None
+            self.corpus, self._index = corpus, None

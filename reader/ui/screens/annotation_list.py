@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,6 +10,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.annotations.store import COLOR_VALUES, Annotation
+from reader.reading.shown import ShownText
 from reader.text.conversion import fold
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
@@ -36,10 +35,10 @@ class AnnotationListScreen(Dialog[str | None]):
     """
 
     def __init__(self, annotations: list[Annotation], orphans: set[str], titles: dict[str, str],
-                 display: Callable[[str], str], current_article: str | None) -> None:
-        """`display` shows article text (quotes, titles) in the script the reader reads in."""
+                 shown: ShownText, current_article: str | None) -> None:
+        """`shown`: article text (quotes, titles) in the script the reader reads in."""
         super().__init__()
-        self.in_script = display
+        self.shown = shown
         self.annotations = annotations
         self.orphans = orphans
         self.titles = titles
@@ -75,7 +74,7 @@ class AnnotationListScreen(Dialog[str | None]):
         self.query_one(OptionList).set_options([self._option(a) for a in shown[:SHOWN]])
 
     def _option(self, annotation: Annotation) -> Option:
-        quote = self.in_script(annotation.quote.replace("\n", " "))
+        quote = self.shown.text(annotation.quote.replace("\n", " "))
         quote = quote if len(quote) <= 40 else quote[:40] + "…"
         parts: list = [(" ● ", COLOR_VALUES[annotation.color]), (quote, "bold")]
         if annotation.id in self.orphans:
@@ -86,7 +85,7 @@ class AnnotationListScreen(Dialog[str | None]):
             parts.append(("  " + " ".join(f"#{t}" for t in annotation.tags), "$text-accent"))
         if self.everything:
             title = self.titles.get(annotation.article)
-            parts.append((f"  · {self.in_script(title)[:30] if title else annotation.article}", "$text-muted"))
+            parts.append((f"  · {self.shown.text(title)[:30] if title else annotation.article}", "$text-muted"))
         return Option(Content.assemble(*parts), id=annotation.id)
 
     @on(Input.Changed, "#filter")

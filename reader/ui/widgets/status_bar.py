@@ -8,30 +8,43 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Static
 
 
 class StatusBar(Static):
+    """Where the reader is (`place`: the article's number of all), the script shown, how far down,
+    the search, the background work and the title; each a reactive, drawn as one line that cuts
+    the title to fit."""
+
     DEFAULT_CSS = """
     StatusBar { height: 1; padding: 0 1; background: $panel; color: $text-muted; }
     """
 
-    def show(
-        self, *, number: int, total: int, title: str, percent: int, script: str, busy: str | None = None,
-        search: str | None = None,
-    ) -> None:
-        parts = [f"{number}/{total}", script, f"{percent}%"]
-        if search:
-            parts.append(search)
-        if busy:
-            parts.append(f"{busy}…")
+    place: reactive[str] = reactive("")
+    """"3/7"; empty while no article is open (the line is then empty)."""
+    script: reactive[str] = reactive("")
+    percent: reactive[int] = reactive(0)
+    search: reactive[str | None] = reactive(None)
+    busy: reactive[tuple[str, ...]] = reactive(())
+    article_title: reactive[str] = reactive("")
+
+    def render(self) -> Content:
+        if not self.place:
+            return Content("")
+        parts = [self.place, self.script, f"{self.percent}%"]
+        if self.search:
+            parts.append(self.search)
+        if self.busy:
+            parts.append(f"{' · '.join(self.busy)}…")
         line = "  ·  ".join(parts)
-        room = self.content_region.width - cell_len(line) - 5  # What the title may take, after "  ·  ".
-        if room >= 6 or not self.content_region.width:  # Else no title at all: never a lone "·".
-            if self.content_region.width and cell_len(title) > room:
+        width, title = self.content_region.width, self.article_title
+        room = width - cell_len(line) - 5  # What the title may take, after "  ·  ".
+        if room >= 6 or not width:  # Else no title at all: never a lone "·".
+            if width and cell_len(title) > room:
                 title = _cut(title, room - 1) + "…"
             line += f"  ·  {title}"
-        self.update(Content(line), layout=False)
+        return Content(line)
 
 
 def _cut(text: str, cells: int) -> str:
