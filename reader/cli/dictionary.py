@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 #: `reader.dictionary.STYLES`, spelt out so that building the parser loads no dictionary code.
 PINYIN_STYLES = ("marks", "numbers", "zhuyin")
-#: Entries found by pinyin or English shown unless `--limit` says otherwise.
+#: Entries shown at most unless `--limit` says otherwise (a word's own are all shown).
 DEFAULT_LIMIT = 10
 
 
@@ -26,7 +26,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     define.add_argument("--pinyin", choices=PINYIN_STYLES, default="marks",
                         help="how the plain output shows pinyin (default: tone marks)")
     define.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, metavar="N",
-                        help=f"show at most N entries found by pinyin or English (default {DEFAULT_LIMIT}; 0: all)")
+                        help=f"show at most N entries (default {DEFAULT_LIMIT}; 0: all); "
+                             "a word's own entries are all shown")
 
 
 def _limit(text: str) -> int:

@@ -34,7 +34,7 @@ PYPINYIN = "pypinyin"
 _DATA_NAME = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 #: What a sense says before a reference, longest first (`old variant of` before `variant of`).
-_REFERENCE_KINDS = (
+REFERENCE_KINDS = (
     "see also", "see", "old variant of", "archaic variant of", "Japanese variant of", "erhua variant of",
     "variant of", "also written", "abbr. for", "abbr. to", "same as", "used in", "also pr.", "CL:",
 )
@@ -128,7 +128,7 @@ def parse_references(sense: str) -> list[CrossReference]:
     for found in REFERENCE.finditer(sense):
         before = sense[previous_end : found.start()].strip(" ,;()")
         if before or not references:
-            kind = next((k.rstrip(":") for k in _REFERENCE_KINDS if before.endswith(k)), "")
+            kind = next((k.rstrip(":") for k in REFERENCE_KINDS if before.endswith(k)), "")
         traditional = found.group(1)
         references.append(CrossReference(kind, traditional, found.group(2) or traditional, found.group(3)))
         previous_end = found.end()
@@ -304,16 +304,22 @@ class Dictionary:
         return self._entries_for(offsets, word)
 
     def find(self, query: str, limit: int | None = None) -> Found:
-        """What `reader define` and the word panel show for a query: the entries of the word
-        itself (`lookup`, all of them), then, unless the query is written in Chinese characters,
-        the best `limit` (None: all) entries whose pinyin or English senses match it (`reverse`)."""
+        """What `reader define` and the word panel show for a query, at most `limit` entries (None:
+        all): the entries of the word itself (`lookup`, all of them whatever the limit), then,
+        unless the query is written in Chinese characters, the best entries whose pinyin or
+        English senses match it (`ReverseIndex.find`)."""
         entries = self.lookup(query)
         if _chinese(query):
             return Found(entries, False)
-        hits = [hit for hit in self.reverse().find(query, None if limit is None else limit + len(entries) + 1)
+        room = None if limit is None else max(0, limit - len(entries))
+        hits = [hit for hit in self.reverse().find(query, None if room is None else room + len(entries) + 1)
                 if hit not in entries]
-        more = limit is not None and len(hits) > limit
-        return Found(entries + hits[:limit], more)
+        return Found(entries + hits[:room], room is not None and len(hits) > room)
+
+    @property
+    def reverse_loaded(self) -> bool:
+        """Whether `reverse` answers at once (else it loads or builds the index first)."""
+        return self._reverse is not None
 
     def reverse(self) -> ReverseIndex:
         """The pinyin and English index, loaded (or built, a few seconds) on first use."""

@@ -24,11 +24,14 @@ import bisect
 import heapq
 import re
 import unicodedata
+import zlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.dictionary.cedict import REFERENCE_KINDS, points_elsewhere
 from reader.dictionary.pinyin import REFERENCE
 
 if TYPE_CHECKING:
@@ -180,6 +183,8 @@ def _tones_agree(wanted: Sequence[Syllable], syllables: Sequence[tuple[str, str]
 # -- English ---------------------------------------------------------------------------------------
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)*")
+#: A cross-reference with what says what it is (`see 騰訊…[…]`, `old variant of 和[he2]`): not English.
+_POINTER = re.compile("(?:(?:" + "|".join(re.escape(kind) for kind in REFERENCE_KINDS) + r")\s*)?" + REFERENCE.pattern)
 _ASIDE = re.compile(r"\(([^()]*)\)")
 #: Words at the start of a gloss that say what kind of word it is (to eat, a horse, the end).
 _FILLERS = frozenset({"to", "a", "an", "the"})
@@ -233,26 +238,29 @@ def _matchable(written: list[str]) -> tuple[str, ...]:
 @dataclass(frozen=True)
 class Gloss:
     """One meaning of a sense (CC-CEDICT separates them with `/` and `;`): its words outside
-    parentheses (`english_words`), those inside (`aside`), and the words as written (for case)."""
+    parentheses (`english_words`), those inside (`aside`), and whether it starts with a capital
+    (`Turkey` the country, `turkey` the bird)."""
 
     words: tuple[str, ...]
-    aside: tuple[str, ...]
-    written: tuple[str, ...]
+    aside: tuple[str, ...] = ()
+    capitalised: bool = False
 
 
 def glosses(senses: Iterable[str]) -> list[Gloss]:
-    """The glosses of an entry's senses; classifiers (`CL:匹[pi3]`) and the words of
-    cross-references are not English."""
+    """The glosses of an entry's senses; classifiers (`CL:匹[pi3]`) and cross-references with what
+    introduces them (`see 騰訊…[…]`, `variant of 台[tai2]`) are not English."""
     found = []
     for sense in senses:
-        if sense.startswith("CL:"):
-            continue
-        for part in (REFERENCE.sub(" ", sense) if "[" in sense else sense).split(";"):
+        for part in (_POINTER.sub(" ", sense) if "[" in sense else sense).split(";"):
             written = _without_fillers(_raw_words(_ASIDE.sub(" ", part) if "(" in part else part))
             aside = english_words(" ".join(_ASIDE.findall(part))) if "(" in part else ()
             if written or aside:
-                found.append(Gloss(_matchable(written), aside, tuple(written)))
+                found.append(Gloss(_matchable(written), aside, _capitalised(written)))
     return found
+
+
+def _capitalised(written: Sequence[str]) -> bool:
+    return bool(written) and written[0][:1].isupper()
 
 
 def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
@@ -284,6 +292,10 @@ def entry_tier(found: Sequence[Gloss], query: tuple[str, ...]) -> int | None:
     return 4 if set(query) <= everywhere else None
 
 
+#: The index's groups of tier 0 for a word: the gloss starts with a small letter, or a capital.
+_EXACT_SMALL = "0"
+_EXACT_CAPITALISED = "C"
+_EXACT = (_EXACT_SMALL, _EXACT_CAPITALISED)
 #: The tier a pinyin hit ranks with: the whole pinyin beside an exact sense, a longer word
 #: starting with it (`mahua` -> 马化腾) beside a sense with the query inside.
 PINYIN_EXACT = 0
@@ -297,7 +309,8 @@ PINYIN_START = 2
 class _Hit:
     tier: int
     case: int
-    """0 when the query's words are written as the gloss writes them (Turkey 土耳其, turkey 火雞)."""
+    """1 when an exact gloss is capitalised and the query is not, or the other way round (a
+    query `Turkey` finds 土耳其 before 火雞, `turkey` 火雞 before 土耳其)."""
     rank: int
 
     def key(self) -> tuple[int, int, int]:
@@ -327,37 +340,37 @@ class ReverseIndex:
         stamp = f"reader-cedict-reverse {REVERSE_VERSION} {dictionary.stamp} {_file_stamp(frequencies)}"
         path = folder / f"dictionary-reverse-{REVERSE_VERSION}.txt"
         try:
-            loaded = cls._from_text(dictionary, path.read_bytes().decode("utf-8"), stamp)
+            loaded = cls._from_cache(dictionary, path.read_bytes(), stamp)
         except (OSError, ValueError):
             loaded = None
         if loaded is not None:
             return loaded
-        text = _build(dictionary, _read_frequencies(frequencies), stamp)
+        cache = _build(dictionary, _read_frequencies(frequencies), stamp)
         try:
             from reader.system.storage import atomic_write_text
 
-            atomic_write_text(path, text, durable=False)
+            atomic_write_text(path, cache, durable=False)
         except OSError:
             pass
-        built = cls._from_text(dictionary, text, stamp)
+        built = cls._from_cache(dictionary, cache.encode("utf-8"), stamp)
         assert built is not None
         return built
 
     @classmethod
-    def _from_text(cls, dictionary: Dictionary, text: str, stamp: str) -> ReverseIndex | None:
-        """Lines: stamp and the counts of entries, pinyin keys and English keys; the rank table;
-        the syllables; the keys. Anything that does not add up is None (rebuilt)."""
-        lines = text.split("\n")
-        head = lines[0].rsplit(" ", 3)
-        if head[0] != stamp or len(lines) < 4:
+    def _from_cache(cls, dictionary: Dictionary, raw: bytes, stamp: str) -> ReverseIndex | None:
+        """The header line: stamp, the counts of entries, pinyin keys and English keys, and the
+        CRC-32 of the rest; then the rank table, the syllables, the keys. A file that does not add
+        up (cut short, a byte changed) is None: rebuilt."""
+        header_end = raw.index(b"\n")
+        head = raw[:header_end].decode("utf-8").rsplit(" ", 4)
+        if head[0] != stamp or zlib.crc32(memoryview(raw)[header_end + 1 :]) != int(head[4]):
             return None
         entries, pinyin_count, english_count = int(head[1]), int(head[2]), int(head[3])
-        order, inventory = lines[1], frozenset(lines[2].split())
-        if len(order) != entries * _OFFSET_WIDTH or len(lines) != 3 + pinyin_count + english_count + 1 or lines[-1]:
+        lines = raw[header_end + 1 :].decode("utf-8").split("\n")
+        order, inventory = lines[0], frozenset(lines[1].split())
+        if len(order) != entries * _OFFSET_WIDTH or len(lines) != 2 + pinyin_count + english_count + 1 or lines[-1]:
             return None
-        pinyin = lines[3 : 3 + pinyin_count]
-        english = lines[3 + pinyin_count : -1]
-        return cls(dictionary, order, inventory, pinyin, english)
+        return cls(dictionary, order, inventory, lines[2 : 2 + pinyin_count], lines[2 + pinyin_count : -1])
 
     # -- look-ups ---------------------------------------------------------------------------------
 
@@ -428,17 +441,18 @@ class ReverseIndex:
         words = english_words(query)
         if not words:
             return []
-        written = tuple(_without_fillers(_raw_words(query)))
+        capitalised = _capitalised(_without_fillers(_raw_words(query)))
         if len(words) == 1:
             hits: list[_Hit] = []
-            for tier, ranks in self._english_tiers(words[0]):
-                if tier == 0:
-                    hits += (_Hit(0, self._case(rank, written), rank) for rank in map(int, ranks.split(",")))
+            for group, ranks in self._english_groups(words[0]):
+                if group in _EXACT:
+                    case = int((group == _EXACT_CAPITALISED) != capitalised)
+                    hits += (_Hit(0, case, rank) for rank in map(int, ranks.split(",")))
                 elif limit is None:
-                    hits += (_Hit(tier, 0, int(rank)) for rank in ranks.split(","))
+                    hits += (_Hit(int(group), 0, int(rank)) for rank in ranks.split(","))
                 elif len(hits) < limit:
                     wanted = limit - len(hits)
-                    hits += (_Hit(tier, 0, int(rank)) for rank in ranks.split(",", wanted)[:wanted])
+                    hits += (_Hit(int(group), 0, int(rank)) for rank in ranks.split(",", wanted)[:wanted])
             return hits
         # The rarest words first; once the entries left are few beside the next list, grading
         # them is cheaper than reading the long lists of common words (`in`, `the`).
@@ -456,21 +470,18 @@ class ReverseIndex:
         hits = []
         for rank in candidates or ():
             found = glosses(self._entry(rank).senses)
-            entry_grade = entry_tier(found, words)
-            if entry_grade is not None:
-                hits.append(_Hit(entry_grade, self._case(rank, written, found) if entry_grade == 0 else 0, rank))
+            tier = entry_tier(found, words)
+            if tier is not None:
+                case = 0 if tier or any(g.capitalised == capitalised for g in found if gloss_tier(g, words) == 0) else 1
+                hits.append(_Hit(tier, case, rank))
         return hits
 
-    def _english_tiers(self, word: str) -> list[tuple[int, str]]:
-        """(tier, its ranks as written) of one word, best tier first."""
+    def _english_groups(self, word: str) -> list[tuple[str, str]]:
+        """(group, its ranks as written) of one word: the tiers, tier 0 as two groups (`_EXACT`)."""
         postings = self._postings(self._english, word)
         if postings is None:
             return []
-        return [(int(tier), ranks) for tier, _, ranks in (group.partition(":") for group in postings.split("|"))]
-
-    def _case(self, rank: int, written: tuple[str, ...], found: list[Gloss] | None = None) -> int:
-        found = glosses(self._entry(rank).senses) if found is None else found
-        return 0 if any(gloss.written == written for gloss in found) else 1
+        return [(group, ranks) for group, _, ranks in (part.partition(":") for part in postings.split("|"))]
 
 
 def _has_tones(readings: list[tuple[Syllable, ...]]) -> bool:
@@ -494,17 +505,21 @@ def _frequency_file() -> Path | None:
 
 
 def _file_stamp(path: Path | None) -> str:
-    if path is None:
-        return "none"
-    info = path.stat()
-    return f"{info.st_size}-{info.st_mtime_ns}"
+    try:
+        info = path.stat() if path is not None else None
+    except OSError:
+        info = None
+    return f"{info.st_size}-{info.st_mtime_ns}" if info is not None else "none"
 
 
 def _read_frequencies(path: Path | None) -> dict[str, int]:
-    if path is None:
-        return {}
+    """jieba's counts; none (every word as rare as the next) if its file cannot be read."""
+    try:
+        text = path.read_text(encoding="utf-8") if path is not None else ""
+    except (OSError, ValueError):
+        text = ""
     counts: dict[str, int] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         parts = line.split(" ")
         if len(parts) >= 2 and parts[1].isdigit():
             counts[parts[0]] = int(parts[1])
@@ -538,10 +553,21 @@ def _counts(entries: list[Entry], frequencies: dict[str, int]) -> list[float]:
     return counts
 
 
+#: The index's groups of a word, best first.
+_GROUP_ORDER = (*_EXACT, "1", "2", "3")
+
+
+def _word_groups(found: list[Gloss]) -> Iterable[tuple[str, str]]:
+    """(word, group) for every word of the glosses and the tier of each gloss it is in."""
+    for gloss in found:
+        for word in {*gloss.words, *gloss.aside}:
+            tier = gloss_tier(gloss, (word,))
+            assert tier is not None
+            yield word, (_EXACT_CAPITALISED if gloss.capitalised else _EXACT_SMALL) if tier == 0 else str(tier)
+
+
 def _build(dictionary: Dictionary, frequencies: dict[str, int], stamp: str) -> str:
     """The index's text (see the module docstring)."""
-    from reader.dictionary.cedict import points_elsewhere
-
     entries = list(dictionary.entries())
     counts = _counts([entry for _, entry in entries], frequencies)
     order = sorted(range(len(entries)), key=lambda index: (
@@ -551,30 +577,38 @@ def _build(dictionary: Dictionary, frequencies: dict[str, int], stamp: str) -> s
         -len(entries[index][1].senses),
         index,
     ))
-    pinyin: dict[str, list[int]] = {}
-    english: dict[str, dict[int, list[int]]] = {}
+    pinyin: defaultdict[str, list[int]] = defaultdict(list)
+    english: defaultdict[str, defaultdict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     inventory: set[str] = set()
     for rank, index in enumerate(order):
         entry = entries[index][1]
         syllables = entry_syllables(entry.pinyin)
         inventory.update(letters for letters, tone in syllables if tone)
         if syllables:
-            pinyin.setdefault(pinyin_key(letters for letters, _ in syllables), []).append(rank)
-        # A word alone: the best tier of the glosses it is in (`entry_tier` for a one-word query).
-        tiers: dict[str, int] = {}
-        for gloss in glosses(entry.senses):
-            for word in {*gloss.words, *gloss.aside}:
-                tier = gloss_tier(gloss, (word,))
-                assert tier is not None
-                tiers[word] = min(tier, tiers.get(word, tier))
-        for word, tier in tiers.items():
-            english.setdefault(word, {}).setdefault(tier, []).append(rank)
+            pinyin[pinyin_key(letters for letters, _ in syllables)].append(rank)
+        # A word alone: the best tier of the glosses it is in (`entry_tier` for a one-word query),
+        # tier 0 kept apart by the gloss's capital (in both groups if it has both).
+        exact: defaultdict[str, set[str]] = defaultdict(set)
+        looser: dict[str, str] = {}
+        for word, group in _word_groups(glosses(entry.senses)):
+            if group in _EXACT:
+                exact[word].add(group)
+            elif group < looser.get(word, "9"):
+                looser[word] = group
+        for word, groups in exact.items():
+            for group in groups:
+                english[word][group].append(rank)
+        for word, group in looser.items():
+            if word not in exact:
+                english[word][group].append(rank)
     inventory.discard("xx")  # CC-CEDICT's placeholder for an unknown reading.
     table = "".join(f"{entries[index][0]:0{_OFFSET_WIDTH}x}" for index in order)
     pinyin_lines = [f"{key}\t{','.join(map(str, ranks))}" for key, ranks in sorted(pinyin.items())]
     english_lines = [
-        f"{word}\t" + "|".join(f"{tier}:{','.join(map(str, ranks))}" for tier, ranks in sorted(tiers.items()))
-        for word, tiers in sorted(english.items())
+        f"{word}\t" + "|".join(f"{group}:{','.join(map(str, groups[group]))}" for group in _GROUP_ORDER
+                               if group in groups)
+        for word, groups in sorted(english.items())
     ]
-    head = f"{stamp} {len(order)} {len(pinyin_lines)} {len(english_lines)}"
-    return "\n".join([head, table, " ".join(sorted(inventory)), *pinyin_lines, *english_lines, ""])
+    body = "\n".join([table, " ".join(sorted(inventory)), *pinyin_lines, *english_lines, ""])
+    checksum = zlib.crc32(body.encode("utf-8"))
+    return f"{stamp} {len(order)} {len(pinyin_lines)} {len(english_lines)} {checksum}\n{body}"

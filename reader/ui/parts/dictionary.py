@@ -10,7 +10,7 @@ from reader.annotations.store import Annotation, StoreError
 from reader.ui.widgets.status_bar import WordBar
 
 if TYPE_CHECKING:
-    from reader.dictionary import Dictionary, Match, PinyinStyle
+    from reader.dictionary import Dictionary, Entry, Match, PinyinStyle
     from reader.ui.screens.reading import ReadingScreen
 
 
@@ -85,12 +85,10 @@ class DictionaryPart:
         bar.show_word(f"{matches[0].text}  {entry.pinyin_as(style)}  {sense}" + (f"  · d: {more} more" if more else ""))
 
     def define(self) -> None:
-        """The dictionary panel for the word at the cursor and the words inside it."""
+        """The dictionary panel for the word at the cursor and the words inside it; with no word
+        there, the panel's look-up field (characters, pinyin or English)."""
         reading = self.reading
         cursor, texts, article = reading.view.cursor, reading.view.texts, reading.current
-        if cursor is None or texts is None or article is None:
-            reading.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Dictionary")
-            return
         if self.unavailable:
             reading.notify(self.unavailable, title="Dictionary", severity="error")
             return
@@ -100,13 +98,13 @@ class DictionaryPart:
             return
         from reader.ui.screens.word import WordScreen
 
-        words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
-        entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
-        if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
-            words = [(texts.body[cursor], [])]
-        if not words:
-            reading.notify("No word at the cursor.", title="Dictionary")
-            return
+        words: list[tuple[str, list[Entry]]] = []
+        entity = None
+        if cursor is not None and texts is not None and article is not None:
+            words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
+            entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
+            if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
+                words = [(texts.body[cursor], [])]
         reading.app.push_screen(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity))
 
     def save_word(self) -> None:
