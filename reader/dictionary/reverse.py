@@ -2,20 +2,27 @@
 
 Pinyin with tone marks, tone numbers or none, syllables joined or apart (`mǎ`, `ma3`, `ma`, `mahua`,
 `ni3hao3`, `Ma Huateng`, `lü4` = `lv4` = `lu:4`), or English words in the senses (`horse`, `ice
-cream`, `Horses`), ranked: exact first (the whole pinyin; a sense that says just that), then looser
-hits, and within each, common words first.
+cream`, `Horses`), ranked by tier, then commonness:
+
+- tier 0: the whole pinyin (`mahua` 麻花), or a gloss that says just the query (`horse` 馬);
+- 1: the query with one or two more words (`sea horse`, `to ride a horse`);
+- 2: a longer word starting with the pinyin (`mahua` 馬化騰), a longer gloss with the query inside;
+- 3: the query's words in a gloss but apart, or in parentheses; 4: spread over several glosses.
+In tier 0, a gloss with the query's capital comes first (`Turkey` 土耳其, `turkey` 火雞).
 
 "Common" is one order over every entry, made when the index is built: entries that only point to
-another (`variant of 嗎`) last, then by the word's frequency in jieba's dictionary (`dict.txt`, the
-counts jieba segments with, shipped in its package: 马 19,918, 马匹 382), then common words before
-proper nouns (capitalised pinyin), then more senses (a character's main reading), then the file's
-order. Posting lists hold entries by that rank, so merging and cutting at a limit is a sort of ints.
+another (`variant of 嗎`) last, then by the word's count in jieba's dictionary (`dict.txt`, the
+counts jieba segments with, shipped in its package: 马 19,918, 马匹 382; a tenth of it for a
+reading other than pypinyin's, `_counts`), then common words before proper nouns (capitalised
+pinyin), then more senses, then the file's order. Posting lists hold entries by that rank, so
+merging and cutting at a limit is a sort of ints.
 
 The index is a cache file beside the dictionary's (`dictionary-reverse-<version>.txt`), keyed by the
-dictionary's stamp and jieba's `dict.txt`: the rank-to-line table (fixed-width hex, read by slicing,
-nothing parsed at load), the pinyin syllables, then sorted `key<TAB>ranks` lines, one set for pinyin
-(toneless syllables: `ma hua teng`) and one for English words (`horse<TAB>0:ranks|1:ranks|...`,
-the ranks grouped by how well the word alone matches: the tiers of `entry_tier`).
+dictionary's stamp and jieba's `dict.txt`, with a CRC-32 of its body: the rank-to-line table
+(fixed-width hex, read by slicing, nothing parsed at load), the pinyin syllables, then sorted
+`key<TAB>ranks` lines, one set for pinyin (toneless syllables: `ma hua teng`) and one for English
+words (`horse<TAB>0:ranks|C:ranks|1:ranks|...`, the ranks grouped by the tier of the word alone,
+tier 0 split by the gloss's capital).
 """
 
 from __future__ import annotations
@@ -52,6 +59,8 @@ _SEPARATORS = frozenset(" \t'’-")
 _LONGEST_SYLLABLE = 6
 #: Segmentations of one query tried at most (fangan: fang an, fan gan).
 _MOST_READINGS = 8
+#: Characters of the longest query read as pinyin (CC-CEDICT's longest pinyin has 104).
+_LONGEST_QUERY = 160
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,8 @@ def parse_pinyin(query: str, inventory: frozenset[str]) -> list[tuple[Syllable, 
     """The ways `query` reads as pinyin, fewest syllables first and only those (`xian` is one
     syllable; `xi'an` or `xi an` two), at most `_MOST_READINGS`; [] if it is not pinyin. Tone
     marks, tone digits (5 neutral) and none (any tone) all work, so do `ü`, `v` and `u:`."""
+    if len(query) > _LONGEST_QUERY:
+        return []
     chunks = _chunks(unicodedata.normalize("NFD", query))
     if not chunks:
         return []
@@ -298,8 +309,8 @@ _EXACT_CAPITALISED = "C"
 _EXACT = (_EXACT_SMALL, _EXACT_CAPITALISED)
 #: The tier a pinyin hit ranks with: the whole pinyin beside an exact sense, a longer word
 #: starting with it (`mahua` -> 马化腾) beside a sense with the query inside.
-PINYIN_EXACT = 0
-PINYIN_START = 2
+_PINYIN_EXACT = 0
+_PINYIN_START = 2
 
 
 # -- the index -------------------------------------------------------------------------------------
@@ -410,7 +421,7 @@ class ReverseIndex:
             postings = self._postings(self._pinyin, pinyin_key(s.letters for s in reading))
             for rank in map(int, postings.split(",")) if postings else ():
                 if self._tones_agree(reading, rank):
-                    exact.append(_Hit(PINYIN_EXACT, 0, rank))
+                    exact.append(_Hit(_PINYIN_EXACT, 0, rank))
         if limit is not None and len(exact) >= limit:
             return exact
         starting: list[_Hit] = []
@@ -426,7 +437,7 @@ class ReverseIndex:
                 if wanted is not None and len(starting) >= wanted:
                     break
                 if self._tones_agree(reading, rank):
-                    starting.append(_Hit(PINYIN_START, 0, rank))
+                    starting.append(_Hit(_PINYIN_START, 0, rank))
         return exact + starting
 
     def _tones_agree(self, reading: tuple[Syllable, ...], rank: int) -> bool:

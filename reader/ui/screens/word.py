@@ -98,6 +98,14 @@ class WordScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         self._fill()
+        if not self.dictionary.reverse_loaded:
+            self._prepare()
+
+    @work(thread=True, group="look-up-index", exit_on_error=False)
+    def _prepare(self) -> None:
+        """The pinyin and English index, made ready while the panel is read (built the first
+        time: a few seconds), so that the first look-up does not wait for all of it."""
+        self.dictionary.reverse()
 
     def _fill(self, focus: bool = True) -> None:
         """Show `_shown`; with `focus`, on the list to follow if there is one."""
