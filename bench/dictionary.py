@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 from bench.common import REPO, interleaved, median_ms, report
@@ -152,10 +153,10 @@ def _reverse_queries(dictionary: Dictionary, index: ReverseIndex) -> None:
     scan: list[float] = []
     for round_ in range(3):
         for number, query in enumerate(QUERIES):
-            reverse.append(cold(lambda: index.find(query, 10)))
-            forward.append(cold(lambda: dictionary.lookup(words[number % len(words)])))
+            reverse.append(cold(partial(index.find, query, 10)))
+            forward.append(cold(partial(dictionary.lookup, words[number % len(words)])))
             if round_ == 0 and number % 5 == 0:  # A scan takes tens of ms: a sample is enough.
-                scan.append(_timed(lambda: _scan(dictionary, query)))
+                scan.append(_timed(partial(_scan, dictionary, query)))
     p50, p95 = _percentiles(reverse)
     forward_p50, forward_p95 = _percentiles(forward)
     report(f"reverse look-up p50 ({len(QUERIES)} queries, vs look-up)", p50, forward_p50)
