@@ -144,3 +144,20 @@ def test_a_path_that_names_nothing_is_one_line_and_status_2(tmp_path: Path):
     assert result.stderr == "reader: no such file or folder: no-such-folder/news.txt\n"
     typo = reader("lsit", cwd=tmp_path)  # Not a path: the command line's own error.
     assert typo.returncode == 2 and "invalid choice: 'lsit'" in typo.stderr and "Traceback" not in typo.stderr
+
+
+def test_version_and_a_usage_line_that_names_paths():
+    version = reader("--version")
+    assert version.returncode == 0 and version.stdout.startswith("reader ") and version.stdout.count("\n") == 1
+    usage = reader("--help").stdout
+    assert usage.startswith("usage: reader [PATH]...") and "reader COMMAND" in usage
+
+
+def test_a_search_that_finds_nothing_exits_1_as_define_does():
+    """One rule for "nothing found": status 1 (as grep), with a line saying so, or [] in JSON."""
+    nothing = reader("search", "沒有這個詞語啊")
+    assert nothing.returncode == 1 and "No article holds" in nothing.stdout and nothing.stderr == ""
+    as_json = reader("search", "沒有這個詞語啊", "--json")
+    assert as_json.returncode == 1 and json.loads(as_json.stdout) == []
+    assert reader("search", "騰訊").returncode == 0
+    assert reader("define", "沒有這個詞語啊").returncode == 1

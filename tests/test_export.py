@@ -75,6 +75,24 @@ def test_w3c_json_has_the_fields_other_tools_read(store, seed_corpus):
         assert article.body[position["end"] :].startswith(quote["suffix"])
 
 
+def test_markdown_keeps_a_notes_lines_and_counts_characters_as_a_person_does(tmp_path, seed_corpus):
+    article = seed_corpus.articles[0]
+    start = article.body.index("騰訊")
+    store = AnnotationStore(tmp_path / "notes.json")
+    store.add(Annotation.new(article.id, article.body, start, start + 2, note="第一行\n第二行\n\n新段落"))
+    store.add(Annotation.new(article.id, article.body, start, start + 1))
+    markdown = export_current("markdown", store.all(), seed_corpus.articles)
+    assert "第一行  \n第二行\n\n新段落\n" in markdown  # A hard break: a lone newline would join the lines.
+    assert f"characters {start + 1}–{start + 2}" in markdown and f"character {start + 1} " in markdown
+
+
+def test_vocabulary_senses_read_as_text_not_as_cedict_markup(vocab, seed_corpus):
+    for fmt in ("markdown", "csv", "anki"):
+        text = export_current(fmt, vocab.all(), seed_corpus.articles)
+        assert "騰訊控股有限公司 · 腾讯控股有限公司 (Téng xùn" in text
+        assert "|" not in text.replace("\t", " ").split("騰訊控股有限公司")[1][:20]
+
+
 def test_markdown_reads_as_is(store, seed_corpus):
     text = export("markdown", store.all(), articles(seed_corpus))
     assert text.startswith("# Annotations\n")
@@ -249,6 +267,7 @@ def test_anki_follows_the_script_and_the_cli_writes_it(vocab, seed_corpus, tmp_p
     )
     assert result.returncode == 0, result.stderr
     assert len(_anki_rows(output.read_text(encoding="utf-8"))) == 3
+    assert result.stderr == f"wrote 3 vocabulary notes to {output}\n"  # Not the 4 annotations of the store.
 
 
 def test_other_formats_carry_the_vocabulary_fields(vocab, seed_corpus):

@@ -420,7 +420,7 @@ class _Adder:
             self.index.refresh()
             new = [entry for entry in entries if not self._duplicate_text(entry)]
             if not new:
-                self.skip(shown, f"{ALREADY} ({len(entries)} chapters)")
+                self.skip(shown, f"{ALREADY} ({_chapters(len(entries))})")
                 return
             folder_name = f"{self.index.stamp()}-{_safe_name(book.title)}"
             staging = Path(tempfile.mkdtemp(prefix=".book-", dir=self._ensure_library()))
@@ -443,7 +443,7 @@ class _Adder:
         for name, entry in written:
             self._added(entry, target / name, shown)
         if len(new) < len(entries):
-            self.skip(shown, f"{len(entries) - len(new)} chapters {ALREADY}")
+            self.skip(shown, f"{_chapters(len(entries) - len(new))} {ALREADY}")
 
     def add_text(self, path: Path, data: bytes, shown: str) -> None:
         try:
@@ -456,8 +456,9 @@ class _Adder:
         for article in articles:
             what = shown if len(articles) == 1 else f"{shown}: {clean_value(article.title)}"
             try:
-                self.save(Entry(article.title, article.body, source=article.source, tags=article.tags), what,
-                          suffix=suffix)
+                # A file with no source of its own is known by its name (the library's file name is a stamp).
+                self.save(Entry(article.title, article.body, source=article.source or path.name,
+                                tags=article.tags), what, suffix=suffix)
             except _Problem as error:
                 self.fail(what, str(error))
             self.done += 1
@@ -570,6 +571,10 @@ def add_sources(
 def library_articles(library: Path):
     """The library's corpus (no cache): what `remove_article` finds ids in."""
     return load_corpus([library]) if library.is_dir() else None
+
+
+def _chapters(count: int) -> str:
+    return f"{count} chapter" + ("" if count == 1 else "s")
 
 
 def remove_article(library: Path, ref: str) -> Removed:

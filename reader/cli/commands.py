@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, write_export
+from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, what_is_exported, write_export
 from reader.annotations.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -255,9 +255,11 @@ def cmd_search(args: argparse.Namespace) -> None:
     _unreadable(corpus.articles)
     if args.json:
         _print_json(rows)
-        return
-    if not rows:
+    elif not rows:
         print(f"No article holds every word of “{args.query}”.")
+    if not rows:
+        raise SystemExit(1)  # Nothing found, as grep and `define` say it.
+    if args.json:
         return
     print(f"{_count(len(rows), 'hit')} in {_count(len(found), 'article')}")
     for _, article, hits, title_hits in found:
@@ -363,7 +365,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     except OSError as error:
         print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
         raise SystemExit(1) from None
-    print(f"wrote {args.output}", file=sys.stderr)
+    print(f"wrote {what_is_exported(args.format, annotations)} to {args.output}", file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace) -> None:

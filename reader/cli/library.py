@@ -23,7 +23,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                      help=f"give up on a URL after this long (default {DEFAULT_TIMEOUT:g})")
 
     remove = commands.add_parser("remove", parents=[common], help="delete an article from the library")
-    remove.add_argument("articles", nargs="+", metavar="ID", help="an article id from `reader list`")
+    remove.add_argument("articles", nargs="+", metavar="ARTICLE",
+                        help="an article id from `reader list`, or its 1-based number there")
 
 
 class _Progress:
@@ -78,10 +79,11 @@ def cmd_remove(args: argparse.Namespace) -> None:
     from reader.articles.library import LibraryError, remove_article
 
     library = library_folder(args)
+    numbered = _numbered(args)
     failed = False
     for ref in args.articles:
         try:
-            removed = remove_article(library, ref)
+            removed = remove_article(library, numbered.get(ref, ref))
         except LibraryError as error:
             print(f"reader: {error}", file=sys.stderr)
             failed = True
@@ -89,6 +91,17 @@ def cmd_remove(args: argparse.Namespace) -> None:
         print(f"removed {removed.article_id}  {removed.title}  ({removed.path})")
     if failed:
         raise SystemExit(2)  # A reference that does not exist, as elsewhere.
+
+
+def _numbered(args: argparse.Namespace) -> dict[str, str]:
+    """The ids of the articles named by their number in `reader list` (as `show` takes them)."""
+    if not any(ref.isdigit() for ref in args.articles):
+        return {}
+    from reader.cli.shared import load_articles
+
+    corpus = load_articles(args)
+    found = {ref: corpus.find(ref) for ref in args.articles if ref.isdigit()}
+    return {ref: article.id for ref, article in found.items() if article is not None}
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"add": cmd_add, "remove": cmd_remove}

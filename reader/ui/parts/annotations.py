@@ -110,7 +110,7 @@ class AnnotationsPart:
         self.reading.notify(f"Restored “{self.reading.script_display()(restored.quote[:20])}”.", title="Annotations")
 
     def export(self) -> None:
-        from reader.annotations.export import export_current
+        from reader.annotations.export import export_current, what_is_exported, write_export
         from reader.ui.screens.export import ExportRequest, ExportScreen
 
         here, store, state = self.reading.current, self.reading.reader.annotations, self.reading.reader.state
@@ -125,13 +125,12 @@ class AnnotationsPart:
             text = export_current(request.format, annotations, reading.corpus.articles, reading.view.script_mode,
                                   bom=request.bom)
             try:
-                request.path.parent.mkdir(parents=True, exist_ok=True)
-                request.path.write_text(text, encoding="utf-8", newline="")
+                write_export(request.path, text)
             except OSError as error:
                 self.reading.notify(f"Cannot write {request.path}: {error.strerror or error}", title="Export",
                             severity="error")
                 return
-            count = f"{len(annotations)} annotation{'s' if len(annotations) != 1 else ''}"
+            count = what_is_exported(request.format, annotations)
             self.reading.notify(f"{count} written to\n{request.path.resolve()}", title="Exported", timeout=10)
 
         count_here = len(store.for_article(here.id)) if here else 0
