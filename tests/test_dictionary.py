@@ -608,5 +608,7 @@ def test_define_nothing_found_and_a_bad_limit(dictionary: Dictionary, xdg_cache:
     missing = define(xdg_cache, "xyzzy")
     assert (missing.returncode, missing.stdout) == (1, "")
     assert missing.stderr == "reader: “xyzzy” is not in CC-CEDICT: no word, pinyin or English sense matches it\n"
+    as_json = define(xdg_cache, "xyzzy", "--json")  # The rule for "nothing found": status 1, [] in JSON.
+    assert as_json.returncode == 1 and json.loads(as_json.stdout) == [] and as_json.stderr == missing.stderr
     bad = define(xdg_cache, "horse", "--limit", "-1")
     assert bad.returncode == 2 and "--limit: -1 is below 0" in bad.stderr and "Traceback" not in bad.stderr

@@ -53,16 +53,17 @@ def cmd_define(args: argparse.Namespace) -> None:
     except DictionaryError as error:
         print(f"reader: {error}", file=sys.stderr)
         raise SystemExit(1) from None
-    if not entries:
+    if args.json:
+        from reader.cli.commands import _print_json
+
+        _print_json([entry.to_json() for entry in entries])
+    if not entries:  # Nothing found: status 1, as for `search` (and `[]` in JSON).
         guess = guess_reading(word)
         hint = (f" (pypinyin reads it {format_pinyin(guess.pinyin, args.pinyin)})" if guess.pinyin != word
                 else ": no word, pinyin or English sense matches it")
         print(f"reader: “{word}” is not in CC-CEDICT{hint}", file=sys.stderr)
         raise SystemExit(1)
     if args.json:
-        from reader.cli.commands import _print_json
-
-        _print_json([entry.to_json() for entry in entries])
         return
     for number, entry in enumerate(entries):
         if number:
