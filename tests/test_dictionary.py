@@ -62,6 +62,14 @@ def dictionary(xdg_cache: Path) -> Dictionary:
         return Dictionary.load()
 
 
+@pytest.fixture(scope="session")
+def indexed(dictionary: Dictionary) -> Dictionary:
+    """The dictionary with its pinyin and English index built in the session's cache folder, where
+    `reader define` finds it (the first build says so on stderr)."""
+    dictionary.reverse()
+    return dictionary
+
+
 def texts(matches) -> list[str]:
     return [match.text for match in matches]
 
@@ -552,13 +560,16 @@ def test_the_reverse_index_is_cached_and_a_damaged_one_rebuilt(tmp_path: Path):
     cache = tmp_path / "cache"
     dictionary = mini_dictionary(tmp_path, cache)
     assert not dictionary.reverse_loaded
-    assert first(dictionary, "horse", 5) == [("馬", "ma3"), ("馬車", "ma3 che1")]
-    assert dictionary.reverse_loaded
+    said: list[str] = []
+    assert dictionary.find("horse", 5, building=lambda: said.append("building")).entries == [
+        *dictionary.lookup("馬")[:1], *dictionary.lookup("馬車")]
+    assert dictionary.reverse_loaded and said == ["building"]
     [index] = cache.glob("dictionary-reverse-*.txt")
     whole = index.read_bytes()
     written = index.stat()
     again = Dictionary.load(cache, tmp_path / "mini.txt.gz")
-    assert first(again, "yuan bao", 5) == [("元寶", "yuan2 bao3"), ("元寶", "Yuan2 bao3")]
+    assert again.find("yuan bao", 5, building=lambda: said.append("again")).entries == again.lookup("元寶")
+    assert said == ["building"]  # Loaded: nothing to say.
     assert (index.stat().st_ino, index.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)  # Read, not made.
     # Cut short, a byte changed (the checksum sees it), not UTF-8, empty.
     for damage in (whole[:-20], whole.replace(b"\t", b" ", 1), b"\xff\xfe\x00", b""):
@@ -579,24 +590,24 @@ def test_a_cache_folder_that_cannot_be_written_only_costs_time(tmp_path: Path):
 # -- reader define: pinyin and English ----------------------------------------------------------------------
 
 
-def test_define_by_english_prints_the_same_json_ranked(dictionary: Dictionary, xdg_cache: Path):
+def test_define_by_english_prints_the_same_json_ranked(indexed: Dictionary, xdg_cache: Path):
     result = define(xdg_cache, "horse", "--json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert len(rows) == 10  # The default limit.
     assert all(set(row) == {"traditional", "simplified", "pinyin", "pinyin_marks", "senses"} for row in rows)
-    assert rows[0] == dictionary.lookup("馬")[0].to_json()
-    assert [row["traditional"] for row in rows] == [e.traditional for e in dictionary.find("horse", 10).entries]
+    assert rows[0] == indexed.lookup("馬")[0].to_json()
+    assert [row["traditional"] for row in rows] == [e.traditional for e in indexed.find("horse", 10).entries]
 
 
-def test_define_by_pinyin_in_words_as_typed(dictionary: Dictionary, xdg_cache: Path):
+def test_define_by_pinyin_in_words_as_typed(indexed: Dictionary, xdg_cache: Path):
     result = define(xdg_cache, "ma3", "hua4", "teng2")  # Unquoted: the words are one query.
     assert result.returncode == 0 and result.stdout.splitlines()[0] == "馬化騰 马化腾 [Mǎ Huà téng]"
     numbers = define(xdg_cache, "nǐ hǎo", "--pinyin", "numbers", "--limit", "1")
     assert numbers.stdout.splitlines() == ["你好 [ni3 hao3]", "  1. hello", "  2. hi"]
 
 
-def test_define_says_when_more_entries_match(dictionary: Dictionary, xdg_cache: Path):
+def test_define_says_when_more_entries_match(indexed: Dictionary, xdg_cache: Path):
     limited = define(xdg_cache, "ma", "--limit", "2")
     assert limited.returncode == 0
     assert [line for line in limited.stdout.splitlines() if line and not line.startswith(" ")] == [
@@ -605,7 +616,7 @@ def test_define_says_when_more_entries_match(dictionary: Dictionary, xdg_cache: 
     assert len(everything) > 100
 
 
-def test_define_nothing_found_and_a_bad_limit(dictionary: Dictionary, xdg_cache: Path):
+def test_define_nothing_found_and_a_bad_limit(indexed: Dictionary, xdg_cache: Path):
     missing = define(xdg_cache, "xyzzy")
     assert (missing.returncode, missing.stdout) == (1, "")
     assert missing.stderr == "reader: “xyzzy” is not in CC-CEDICT: no word, pinyin or English sense matches it\n"

@@ -49,7 +49,7 @@ def cmd_define(args: argparse.Namespace) -> None:
         raise UsageError("the word is empty: give the word to look up")
     try:
         dictionary = Dictionary.load()
-        entries, more = dictionary.find(word, args.limit or None)
+        entries, more = dictionary.find(word, args.limit or None, building=_say_indexing)
     except DictionaryError as error:
         print(f"reader: {error}", file=sys.stderr)
         raise SystemExit(1) from None
@@ -75,6 +75,10 @@ def cmd_define(args: argparse.Namespace) -> None:
             print(f"  {index}. {readable_sense(sense, args.pinyin)}")
     if more:
         print("\n… more entries match: --limit N shows N of them, --limit 0 all")
+
+
+def _say_indexing() -> None:
+    print("reader: indexing CC-CEDICT's pinyin and English (the first time only: a few seconds)…", file=sys.stderr)
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"define": cmd_define}

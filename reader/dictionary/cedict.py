@@ -17,7 +17,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -303,16 +303,17 @@ class Dictionary:
             offsets = self._offsets(fold(word))
         return self._entries_for(offsets, word)
 
-    def find(self, query: str, limit: int | None = None) -> Found:
+    def find(self, query: str, limit: int | None = None, building: Callable[[], object] | None = None) -> Found:
         """What `reader define` and the word panel show for a query, at most `limit` entries (None:
         all): the entries of the word itself (`lookup`, all of them whatever the limit), then,
         unless the query is written in Chinese characters, the best entries whose pinyin or
-        English senses match it (`ReverseIndex.find`)."""
+        English senses match it (`ReverseIndex.find`; `building` is called if its index must be
+        built first)."""
         entries = self.lookup(query)
         if _chinese(query):
             return Found(entries, False)
         room = None if limit is None else max(0, limit - len(entries))
-        hits = [hit for hit in self.reverse().find(query, None if room is None else room + len(entries) + 1)
+        hits = [hit for hit in self.reverse(building).find(query, None if room is None else room + len(entries) + 1)
                 if hit not in entries]
         return Found(entries + hits[:room], room is not None and len(hits) > room)
 
@@ -321,13 +322,15 @@ class Dictionary:
         """Whether `reverse` answers at once (else it loads or builds the index first)."""
         return self._reverse is not None
 
-    def reverse(self) -> ReverseIndex:
-        """The pinyin and English index, loaded (or built, a few seconds) on first use."""
+    def reverse(self, building: Callable[[], object] | None = None) -> ReverseIndex:
+        """The pinyin and English index, loaded on first use (or built, a few seconds: `building`
+        is called first)."""
         with self._reverse_lock:
             if self._reverse is None:
                 from reader.dictionary.reverse import ReverseIndex
 
-                self._reverse = ReverseIndex.load(self, self.folder if self.folder is not None else _folder())
+                folder = self.folder if self.folder is not None else _folder()
+                self._reverse = ReverseIndex.load(self, folder, building)
             return self._reverse
 
     def entries(self) -> Iterator[tuple[int, Entry]]:

@@ -35,8 +35,9 @@ import unicodedata
 import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,10 +49,9 @@ if TYPE_CHECKING:
 
 #: Bump when the index's layout or the ranking changes.
 REVERSE_VERSION = 1
-#: Characters of one rank-to-line entry: the line's offset in hex (the data is well under 4 GB).
-_OFFSET_WIDTH = 8
-#: Characters of one rank in a posting list: 4 bytes in hex, big-endian (`_ranks`).
-_RANK_WIDTH = 8
+#: Characters of a number in the index: 4 bytes in hex, big-endian (`_written`): a line's offset
+#: in the rank-to-line table (the data is well under 4 GB), a rank in a posting list.
+_WIDTH = 8
 
 # -- pinyin ----------------------------------------------------------------------------------------
 
@@ -211,6 +211,7 @@ _NEAR = 2
 _GRADE_COST = 1000
 
 
+@cache
 def _stem(word: str) -> str:
     """A plural as its singular, by spelling only (cities city, boxes box, horses horse); the
     index and the query both go through it, so a wrong guess costs little."""
@@ -246,8 +247,7 @@ def english_words(text: str) -> tuple[str, ...]:
 
 
 def _matchable(written: list[str]) -> tuple[str, ...]:
-    lowered = (word.lower() for word in written)
-    return tuple(_stem(word[:-2] if word.endswith("'s") else word) for word in lowered)
+    return tuple([_stem(word[:-2] if word.endswith("'s") else word) for word in map(str.lower, written)])
 
 
 @dataclass(frozen=True)
@@ -348,9 +348,10 @@ class ReverseIndex:
     # -- loading ----------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, dictionary: Dictionary, folder: Path) -> ReverseIndex:
+    def load(cls, dictionary: Dictionary, folder: Path, building: Callable[[], object] | None = None) -> ReverseIndex:
         """From the cache file when it matches the dictionary and jieba's frequencies, else built
-        (a second or two) and written for next time; a cache that cannot be written costs time only."""
+        (a few seconds: `building` is called first, to say so) and written for next time; a cache
+        that cannot be written costs time only."""
         frequencies = _frequency_file()
         stamp = f"reader-cedict-reverse {REVERSE_VERSION} {dictionary.stamp} {_file_stamp(frequencies)}"
         path = folder / f"dictionary-reverse-{REVERSE_VERSION}.txt"
@@ -360,6 +361,8 @@ class ReverseIndex:
             loaded = None
         if loaded is not None:
             return loaded
+        if building is not None:
+            building()
         cache = _build(dictionary, _read_frequencies(frequencies), stamp)
         try:
             from reader.system.storage import atomic_write_text
@@ -383,7 +386,7 @@ class ReverseIndex:
         entries, pinyin_count, english_count = int(head[1]), int(head[2]), int(head[3])
         lines = raw[header_end + 1 :].decode("utf-8").split("\n")
         order, inventory = lines[0], frozenset(lines[1].split())
-        if len(order) != entries * _OFFSET_WIDTH or len(lines) != 2 + pinyin_count + english_count + 1 or lines[-1]:
+        if len(order) != entries * _WIDTH or len(lines) != 2 + pinyin_count + english_count + 1 or lines[-1]:
             return None
         return cls(dictionary, order, inventory, lines[2 : 2 + pinyin_count], lines[2 + pinyin_count : -1])
 
@@ -407,8 +410,8 @@ class ReverseIndex:
         return [self._entry(hit.rank) for hit in best]
 
     def _entry(self, rank: int) -> Entry:
-        start = rank * _OFFSET_WIDTH
-        return self.dictionary._entry(int(self._order[start : start + _OFFSET_WIDTH], 16))
+        start = rank * _WIDTH
+        return self.dictionary._entry(int(self._order[start : start + _WIDTH], 16))
 
     def _postings(self, keys: list[str], key: str) -> str | None:
         probe = key + "\t"
@@ -464,7 +467,7 @@ class ReverseIndex:
                     case = int((group == _EXACT_CAPITALISED) != capitalised)
                     hits += (_Hit(0, case, rank) for rank in _ranks(ranks))
                 elif limit is None or len(hits) < limit:
-                    wanted = ranks if limit is None else ranks[: (limit - len(hits)) * _RANK_WIDTH]
+                    wanted = ranks if limit is None else ranks[: (limit - len(hits)) * _WIDTH]
                     hits += (_Hit(int(group), 0, rank) for rank in _ranks(wanted))
             return hits
         # The rarest words first; once the entries left are few beside the next list, grading
@@ -474,7 +477,7 @@ class ReverseIndex:
             return []
         candidates: set[int] | None = None
         for postings in lists:
-            if candidates is not None and len(candidates) * _GRADE_COST * _RANK_WIDTH <= len(postings):
+            if candidates is not None and len(candidates) * _GRADE_COST * _WIDTH <= len(postings):
                 break
             having: set[int] = set()
             for group in postings.split("|"):
@@ -506,9 +509,12 @@ def _ranks(written: str) -> array[int]:
 
 
 def _written(ranks: Iterable[int]) -> str:
-    """Ranks as fixed-width hex: read by `bytes.fromhex` (a third of the time `int` takes on
-    decimals) and cut at a count by slicing."""
-    return "".join(f"{rank:0{_RANK_WIDTH}x}" for rank in ranks)
+    """Ranks (or offsets) as fixed-width hex, big-endian: read by `bytes.fromhex` (a third of the
+    time `int` takes on decimals) or sliced."""
+    numbers = array("I", ranks)
+    if sys.byteorder == "little":
+        numbers.byteswap()
+    return numbers.tobytes().hex()
 
 
 def _has_tones(readings: list[tuple[Syllable, ...]]) -> bool:
@@ -629,7 +635,7 @@ def _build(dictionary: Dictionary, frequencies: dict[str, int], stamp: str) -> s
             if word not in exact:
                 english[word][group].append(rank)
     inventory.discard("xx")  # CC-CEDICT's placeholder for an unknown reading.
-    table = "".join(f"{entries[index][0]:0{_OFFSET_WIDTH}x}" for index in order)
+    table = _written(entries[index][0] for index in order)
     pinyin_lines = [f"{key}\t{_written(ranks)}" for key, ranks in sorted(pinyin.items())]
     english_lines = [
         f"{word}\t" + "|".join(f"{group}:{_written(groups[group])}" for group in _GROUP_ORDER
