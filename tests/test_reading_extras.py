@@ -8,6 +8,7 @@ from pathlib import Path
 
 from apphelpers import SIZE, make_app, wait_until
 from conftest import SEEDS
+from textual.widgets import Input, OptionList
 
 from reader.annotations.store import AnnotationStore
 from reader.articles.corpus import CorpusCache, load_corpus
@@ -81,6 +82,65 @@ async def test_the_panel_has_the_longest_word_first_then_those_inside_it(seed_co
         await pilot.press("backspace")  # …and come back.
         await pilot.pause()
         assert screen.words[0] == "騰訊"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, WordScreen)
+
+
+async def test_the_panel_looks_words_up_by_pinyin_or_english(seed_corpus):
+    body = seed_corpus.articles[0].body
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await cursor_at(pilot, body.index("騰訊"))
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WordScreen)
+        title = screen.query_one(".dialog-box").border_title
+        field = screen.query_one("#query", Input)
+        await pilot.press("tab")  # From the references to the field.
+        assert screen.focused is field
+        await pilot.press(*"horse")
+        await wait_until(pilot, lambda: screen.found)
+        assert [(e.traditional, e.pinyin) for e in screen.found[:2]] == [("馬", "ma3"), ("馬匹", "ma3 pi3")]
+        assert screen.words == [] and screen.focused is field  # Typing on is not interrupted.
+        listed = screen.query_one("#references", OptionList)
+        assert str(listed.get_option_at_index(0).prompt).startswith("馬 · 马  mǎ  horse; CL:匹")
+        await pilot.press("enter")  # The best entry…
+        await pilot.pause()
+        assert screen.words == ["馬"] and screen.found == []
+        await pilot.press("backspace")  # …back to the list…
+        await pilot.pause()
+        assert screen.found[0].traditional == "馬" and field.value == "horse"
+        await pilot.press("down", "enter")  # …another one.
+        await pilot.pause()
+        assert screen.words == ["馬匹"]
+        await pilot.press("backspace", "backspace")  # Back to the word at the cursor, as it was.
+        await pilot.pause()
+        assert screen.words == ["騰訊", "騰"] and field.value == ""
+        assert screen.query_one(".dialog-box").border_title == title
+        await pilot.press("tab", *"ma3")  # Pinyin, in the field again.
+        await wait_until(pilot, lambda: screen.found)
+        assert [(e.traditional, e.pinyin) for e in screen.found[:2]] == [("馬", "ma3"), ("馬", "Ma3")]
+        await pilot.press("ctrl+u")  # Emptied: the word again.
+        await pilot.pause()
+        assert screen.words == ["騰訊", "騰"] and screen.found == []
+
+
+async def test_d_off_a_word_opens_the_look_up_field(seed_corpus):
+    body = seed_corpus.articles[0].body
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        comma = body.index("騰訊") - 1
+        assert body[comma] == ","
+        await cursor_at(pilot, comma)
+        await pilot.press("d")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WordScreen) and screen.words == []
+        assert screen.focused is screen.query_one("#query", Input)
+        await pilot.press(*"ni3hao3")
+        await wait_until(pilot, lambda: screen.found)
+        assert screen.found[0].traditional == "你好"
         await pilot.press("escape")
         assert not isinstance(app.screen, WordScreen)
 

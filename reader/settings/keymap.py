@@ -135,7 +135,7 @@ ACTIONS: dict[str, Action] = {
         Action("dialog.close", "close", "Close the dialog", "Close"),
         Action("dialog.next_field", "next_field", "Next field", priority=True),
         Action("dialog.previous_field", "previous_field", "Previous field", priority=True),
-        Action("word.back", "back", "Back to the word before the cross-reference", "Back"),
+        Action("word.back", "back", "Back to what the panel showed before (a word, a look-up)", "Back"),
     ]
 }
 

@@ -12,7 +12,7 @@ from reader.ui.messages import AnnotationsChanged, Busy
 from reader.ui.parts.context import Reading
 
 if TYPE_CHECKING:
-    from reader.dictionary import Dictionary, Match, PinyinStyle
+    from reader.dictionary import Dictionary, Entry, Match, PinyinStyle
 
 
 class DictionaryPart:
@@ -88,12 +88,10 @@ class DictionaryPart:
         self.show_line(f"{matches[0].text}  {entry.pinyin_as(style)}  {sense}{more_words}")
 
     def define(self) -> None:
-        """The dictionary panel for the word at the cursor and the words inside it."""
+        """The dictionary panel for the word at the cursor and the words inside it; with no word
+        there, the panel's look-up field (characters, pinyin or English)."""
         reading = self.reading
         cursor, texts, article = reading.view.cursor, reading.view.texts, reading.current
-        if cursor is None or texts is None or article is None:
-            reading.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Dictionary")
-            return
         if self.unavailable:
             reading.notify(self.unavailable, title="Dictionary", severity="error")
             return
@@ -103,13 +101,13 @@ class DictionaryPart:
             return
         from reader.ui.screens.word import WordScreen
 
-        words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
-        entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
-        if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
-            words = [(texts.body[cursor], [])]
-        if not words:
-            reading.notify("No word at the cursor.", title="Dictionary")
-            return
+        words: list[tuple[str, list[Entry]]] = []
+        entity = None
+        if cursor is not None and texts is not None and article is not None:
+            words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
+            entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
+            if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
+                words = [(texts.body[cursor], [])]
         reading.open_dialog(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity))
 
     def save_word(self) -> None:
