@@ -29,8 +29,10 @@ def read_regular(path: str | os.PathLike[str], limit: int | None = None) -> tupl
             raise OSError(errno.EINVAL, "not a regular file (a device, a pipe or a socket)")
         if info.st_size > limit:
             raise _too_large(limit)
-        data = file.read(limit + 1)
-    if len(data) > limit:  # Grew while read.
+        data = file.read(info.st_size + 1)  # Not read(limit): that would allocate `limit` bytes first.
+        if len(data) > info.st_size:  # It grew since: read on, to the limit.
+            data += file.read(limit + 1 - len(data))
+    if len(data) > limit:
         raise _too_large(limit)
     return data, info
 
