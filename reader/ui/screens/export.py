@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 from reader.annotations.export import FORMATS
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 
 EXTENSIONS = {"markdown": ".md", "csv": ".csv", "json": ".json", "anki": ".txt"}
 LABELS = {"markdown": "Markdown (notes apps, Obsidian)", "csv": "CSV (spreadsheets)", "json": "W3C Web Annotation JSON",
@@ -66,8 +67,8 @@ class ExportScreen(Dialog[ExportRequest | None]):
             yield Checkbox("CSV: start with a byte-order mark (for Excel)", value=False, id="bom")
             noun = "annotation" if self.count_all == 1 else "annotations"
             yield Label(f"All articles: {self.count_all} {noun}. Write to:")
-            yield Input(self._suggested, id="path")
-            yield Label("", id="exists")
+            yield Field(self._suggested, id="path")
+            yield Label("", id="exists", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", id="save", variant="primary")
