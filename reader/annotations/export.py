@@ -15,9 +15,7 @@ import csv
 import hashlib
 import io
 import json
-import os
 import re
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,7 +34,7 @@ from reader.annotations.store import (
     place_all,
 )
 from reader.articles.corpus import Article
-from reader.system.storage import atomic_write_text, dumps_json, without_surrogates
+from reader.system.storage import dumps_json, without_surrogates, write_named
 from reader.text.controls import strip_controls
 from reader.text.conversion import ORIGINAL, convert, fold
 from reader.text.sentences import sentence_span
@@ -333,20 +331,9 @@ def what_is_exported(fmt: str, annotations: Iterable[Annotation]) -> str:
 
 
 def write_export(path: Path, text: str) -> None:
-    """Write an export over whatever file `path` held, atomically: a full disk or a crash leaves
-    the old file whole. A pipe or a device (`/dev/stdout`, a FIFO another program reads) is
-    written to, not replaced by a file. (An article id made from a file name that is not UTF-8
-    is written with U+FFFD, as the terminal shows it.) OSError if it cannot be written."""
-    text = without_surrogates(text)
-    try:
-        mode = os.stat(path).st_mode
-    except (FileNotFoundError, NotADirectoryError):
-        mode = stat.S_IFREG
-    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        return
-    atomic_write_text(path, text)
+    """Write an export where the user said (`write_named`). (An article id made from a file name
+    that is not UTF-8 is written with U+FFFD, as the terminal shows it.) OSError if it cannot be."""
+    write_named(path, without_surrogates(text))
 
 
 # -- import ---------------------------------------------------------------------------------------

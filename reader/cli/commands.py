@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, what_is_exported, write_export
+from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, what_is_exported
 from reader.annotations.store import (
     COLORS,
     DEFAULT_COLOR,
@@ -22,7 +22,7 @@ from reader.annotations.store import (
 )
 from reader.articles.corpus import Article, Corpus
 from reader.cli import dictionary, feeds, library
-from reader.cli.shared import UsageError, find_article, load_articles, print_json
+from reader.cli.shared import UsageError, find_article, load_articles, print_json, whole_number, write_output
 from reader.entities.mentions import TYPES
 from reader.search.index import (
     FoldedCache,
@@ -35,6 +35,7 @@ from reader.search.index import (
 )
 from reader.settings.keymap import keys_markdown, load_keymap
 from reader.system import paths
+from reader.system.storage import without_surrogates
 from reader.text.conversion import (
     MODES,
     ORIGINAL,
@@ -77,7 +78,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     where.add_argument("--quote", metavar="TEXT", help="the text to annotate, as it is in the article")
     where.add_argument("--start", type=int, metavar="N", help="where the text starts (code points)")
     annotate.add_argument(
-        "--occurrence", type=_counting, default=1, metavar="N", help="which occurrence of --quote (default 1)"
+        "--occurrence", type=whole_number(1, "occurrences count from 1"), default=1, metavar="N",
+        help="which occurrence of --quote (default 1)",
     )
     annotate.add_argument("--end", type=int, metavar="M", help="where the text ends (with --start)")
     annotate.add_argument("--note", default="", help="the note")
@@ -119,17 +121,6 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     dictionary.add_commands(commands, common)
     library.add_commands(commands, common)
     feeds.add_commands(commands, common)
-
-
-def _counting(text: str) -> int:
-    """A number counted from 1 (an occurrence 0 or -1 would quietly mean the first)."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{number} is not 1 or more (occurrences count from 1)")
-    return number
 
 
 def _unreadable(articles: list[Article]) -> None:
@@ -342,15 +333,7 @@ def cmd_export(args: argparse.Namespace) -> None:
         if (chosen is None or a.article == chosen) and (not args.tag or args.tag in a.tags)
     ]
     text = export_current(args.format, annotations, corpus.articles, args.script, bom=args.bom)
-    if args.output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_export(args.output, text)
-    except OSError as error:
-        print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    print(f"wrote {what_is_exported(args.format, annotations)} to {args.output}", file=sys.stderr)
+    write_output(args.output, without_surrogates(text), what_is_exported(args.format, annotations))
 
 
 def cmd_import(args: argparse.Namespace) -> None:

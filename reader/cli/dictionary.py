@@ -9,6 +9,8 @@ import argparse
 import sys
 from collections.abc import Callable
 
+from reader.cli.shared import whole_number
+
 #: `reader.dictionary.STYLES`, spelt out so that building the parser loads no dictionary code.
 PINYIN_STYLES = ("marks", "numbers", "zhuyin")
 #: Entries shown at most unless `--limit` says otherwise (a word's own are all shown).
@@ -25,19 +27,9 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                         help="print JSON: [{traditional, simplified, pinyin, pinyin_marks, senses}]")
     define.add_argument("--pinyin", choices=PINYIN_STYLES, default="marks",
                         help="how the plain output shows pinyin (default: tone marks)")
-    define.add_argument("--limit", type=_limit, default=DEFAULT_LIMIT, metavar="N",
+    define.add_argument("--limit", type=whole_number(0, "0 shows every entry"), default=DEFAULT_LIMIT, metavar="N",
                         help=f"show at most N entries (default {DEFAULT_LIMIT}; 0: all); "
                              "a word's own entries are all shown")
-
-
-def _limit(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"{number} is below 0 (0 shows every entry)")
-    return number
 
 
 def cmd_define(args: argparse.Namespace) -> None:

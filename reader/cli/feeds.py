@@ -18,6 +18,7 @@ from reader.cli.shared import (
     load_articles,
     print_json,
     seconds,
+    write_output,
 )
 
 if TYPE_CHECKING:
@@ -221,19 +222,9 @@ def _import(args: argparse.Namespace) -> None:
 
 def _export(args: argparse.Namespace) -> None:
     from reader.articles.opml import write_opml
-    from reader.system.storage import atomic_write_text
 
     subscriptions = _subscriptions(args)
-    text = write_opml(subscriptions.feeds)
-    if args.output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        atomic_write_text(args.output, text)
-    except OSError as error:
-        print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    print(f"wrote {_plural(len(subscriptions.feeds), 'feed')} to {args.output}", file=sys.stderr)
+    write_output(args.output, write_opml(subscriptions.feeds), _plural(len(subscriptions.feeds), "feed"))
 
 
 # -- reader update ----------------------------------------------------------------------------------

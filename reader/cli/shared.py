@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -127,6 +128,37 @@ def find_article(corpus: Corpus, ref: str) -> Article:
             f"no article {ref!r}: give an id from `reader list` or a number from 1 to {len(corpus.articles)}"
         )
     return article
+
+
+def write_output(output: Path | None, text: str, written: str) -> None:
+    """`text` to stdout, or to the file `--output` names, saying on stderr `wrote {written} to …`;
+    a file that cannot be written is one line and status 1."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from reader.system.storage import write_named
+
+    try:
+        write_named(output, text)
+    except OSError as error:
+        print(f"reader: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    print(f"wrote {written} to {output}", file=sys.stderr)
+
+
+def whole_number(least: int, meaning: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `least`; `meaning` says why, in the error."""
+
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if number < least:
+            raise argparse.ArgumentTypeError(f"{number} is below {least} ({meaning})")
+        return number
+
+    return parse
 
 
 def print_json(data: object) -> None:

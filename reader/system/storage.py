@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,21 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False, errors: st
         raise
     if durable:
         sync_folder(path.parent)
+
+
+def write_named(path: Path, text: str) -> None:
+    """Write a file the user named (an export, `--output`): a file is replaced atomically, so a
+    full disk or a crash leaves the old one whole; a pipe or a device (`/dev/stdout`, a FIFO
+    another program reads) is written to, not replaced by a file; a link's target is replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = stat.S_IFREG
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        return
+    atomic_write_text(path, text)
 
 
 def write_temporary(path: Path, text: str, *, errors: str = "strict", durable: bool = True) -> Path:
