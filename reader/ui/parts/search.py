@@ -70,8 +70,7 @@ class SearchPart:
         if results is None or article is None or not results.indices:
             reading.notify("No search hits to step through: / searches every article.", title="Search")
             return
-        mark, position = reading.view.current_mark, reading.view.position
-        offset = mark if mark is not None else (position - 1 if forward else position)
+        offset = reading.view.walked_from(forward)
         step = step_hit(results, reading.corpus.index_of(article.id), offset, forward=forward)
         if step is None:
             reading.notify(f"“{results.query}” is only in titles: there is no hit in the text to go to.",
