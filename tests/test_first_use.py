@@ -3,7 +3,14 @@ reader is, dialogs say what they will do, the text keeps its room, the footer of
 
 from __future__ import annotations
 
-from apphelpers import SIZE, make_app
+from pathlib import Path
+
+from apphelpers import SIZE, make_app, wait_until
+from conftest import SEEDS
+
+from reader.annotations.store import AnnotationStore
+from reader.articles.corpus import CorpusCache, load_corpus
+from reader.ui.messages import CorpusChanged
 
 
 async def test_the_entity_keys_walk_on_from_the_cursor_not_from_the_last_entity(seed_corpus):
@@ -25,3 +32,47 @@ async def test_the_entity_keys_walk_on_from_the_cursor_not_from_the_last_entity(
         cursor = view.cursor
         await pilot.press("less_than_sign")  # Back from the cursor, not from the mark below it.
         assert view.current_mark == max(e.start for e in view.entities if e.start < cursor)
+
+
+async def test_removing_a_library_article_opens_its_neighbour(tmp_path: Path):
+    from reader.articles.library import add_sources
+    from reader.ui.screens.add import ConfirmScreen
+
+    library = tmp_path / "library"
+    texts = []
+    for number, title in enumerate(["第一篇", "第二篇", "第三篇"]):
+        texts.append(tmp_path / f"{number}.txt")
+        texts[-1].write_text(f"{title}\n這是{title}的正文。", encoding="utf-8")
+    assert len(add_sources(texts, library).added) == 3
+    source = (lambda: [SEEDS, library], CorpusCache(tmp_path / "cache"))
+    app = make_app(library=library, corpus_source=source, corpus=load_corpus([SEEDS, library]))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        titles = [article.title for article in app.corpus.articles]
+        app.reading.open_article(app.corpus.articles[titles.index("第二篇")].id, focus_view=True)
+        await pilot.press("minus")
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, ConfirmScreen))
+        await pilot.press("enter")
+        await app.seen.wait_for(pilot, lambda m: isinstance(m, CorpusChanged) and len(m.corpus.articles) == 9)
+        assert app.reading.view.article.title == "第三篇"  # The one after it in the list, not article 1.
+        await pilot.press("minus")
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, ConfirmScreen))
+        await pilot.press("enter")
+        await app.seen.wait_for(pilot, lambda m: isinstance(m, CorpusChanged) and len(m.corpus.articles) == 8)
+        assert app.reading.view.article.title == "第一篇"  # The last one gone: the one before it.
+
+
+async def test_v_on_an_entity_walked_to_saves_the_whole_entity(tmp_path: Path):
+    (tmp_path / "one.txt").write_text("會議\n1月26日,騰訊在深圳召開員工大會。", encoding="utf-8")
+    store = AnnotationStore(tmp_path / "notes.json")
+    app = make_app(load_corpus([tmp_path]), annotations=store)
+    async with app.run_test(size=SIZE) as pilot:
+        article = app.corpus.articles[0]
+        await app.seen.entities_found(pilot, article.id)
+        assert any(article.body[e.start : e.end] == "1月26日" for e in app.reading.view.entities)
+        await pilot.press("greater_than_sign")
+        assert app.reading.view.cursor == 0
+        await app.seen.wait_for(pilot, app.seen.ended("dictionary"))
+        await pilot.press("V")
+        await app.seen.wait_for(pilot, app.seen.said("saved to your vocabulary"))
+        assert [a.quote for a in store.all()] == ["1月26日"]

@@ -51,6 +51,14 @@ if TYPE_CHECKING:
 
 Result = TypeVar("Result")
 
+
+def still_there(before: list[Article], corpus: Corpus, article_id: str) -> str | None:
+    """The article to read in `corpus` now that it replaced the list `before`: the same one, else
+    (it was removed) the nearest after it that is left, else the nearest before it."""
+    ids = [article.id for article in before]
+    at = ids.index(article_id) if article_id in ids else 0
+    return next((i for i in [article_id, *ids[at + 1 :], *reversed(ids[:at])] if corpus.index_of(i) is not None), None)
+
 class ReadingScreen(Screen[None]):
     AUTO_FOCUS = "ArticleView"  # Focused as it mounts: focusing it later restyles the screen twice.
     BINDINGS = bindings_for("app", app_wide=False)
@@ -234,7 +242,7 @@ class ReadingScreen(Screen[None]):
         corpus = event.corpus
         if corpus.signature == self.corpus.signature:
             return
-        reading = self.current.id if self.current else None
+        reading = still_there(self.corpus.articles, corpus, self.current.id) if self.current else None
         self.corpus = corpus
         self.search.replace_corpus(corpus)
         self.results = None
@@ -243,7 +251,7 @@ class ReadingScreen(Screen[None]):
         self.sidebar.set_articles(corpus.articles)
         self.current = None
         if corpus.articles:
-            self.open_article((corpus.find(reading or "") or corpus.articles[0]).id)
+            self.open_article(reading or corpus.articles[0].id)
         self.search_part.build_index()
         self.entity_part.find()
 
