@@ -76,3 +76,37 @@ async def test_v_on_an_entity_walked_to_saves_the_whole_entity(tmp_path: Path):
         await pilot.press("V")
         await app.seen.wait_for(pilot, app.seen.said("saved to your vocabulary"))
         assert [a.quote for a in store.all()] == ["1月26日"]
+
+
+async def test_adding_a_feed_again_says_so_in_one_toast(tmp_path: Path):
+    from reader.articles.library import add_sources
+    from reader.ui.screens.add import AddScreen
+
+    library = tmp_path / "library"
+    feed = Path(__file__).parent / "fixtures" / "library" / "atom.xml"
+    assert len(add_sources([feed], library).added) == 3
+    source = (lambda: [SEEDS, library], CorpusCache(tmp_path / "cache"))
+    app = make_app(library=library, corpus_source=source, corpus=load_corpus([SEEDS, library]))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        await pilot.press("plus")
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, AddScreen))
+        app.screen.query_one("#sources").value = str(feed)
+        await pilot.press("enter")
+        await app.seen.wait_for(pilot, app.seen.ended("add"))
+        await pilot.pause()
+        [toast] = [notice for notice in app.seen.notices if notice.title not in ("Cursor", "Words")]
+        assert toast.message.startswith("Nothing added\nalready in the library (3):")
+
+
+async def test_a_folder_of_unreadable_files_is_one_toast(tmp_path: Path):
+    (tmp_path / "good.txt").write_text("標題\n正文。", encoding="utf-8")
+    for number in range(6):
+        (tmp_path / f"bad{number}.txt").write_bytes(b"\x00\x01\x02\xff" * 50)
+    corpus = load_corpus([tmp_path])
+    assert len(corpus.problems) == 6
+    app = make_app(corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        [toast] = app.seen.notices
+        assert toast.title == "Skipped 6 files" and "bad0.txt" in toast.message and "… and 3 more" in toast.message

@@ -110,8 +110,16 @@ class ReaderApp(App[None]):
         self._quit_on_signals()
 
     def report_problems(self, corpus: Corpus) -> None:
-        for problem in corpus.problems:
-            self.notify(f"{problem.path}\n{problem.message}", title="Skipped a file", severity="warning", timeout=10)
+        """The files that could not be read, in one toast (a folder of them made one each)."""
+        from reader.ui.summary import summary
+
+        problems = corpus.problems
+        if len(problems) == 1:
+            self.notify(f"{problems[0].path}\n{problems[0].message}", title="Skipped a file", severity="warning",
+                        timeout=10)
+        elif problems:
+            self.notify(summary([(os.path.basename(p.path), p.message) for p in problems]),
+                        title=f"Skipped {len(problems)} files", severity="warning", timeout=10)
 
     def _quit_on_signals(self) -> None:
         """`kill` (SIGTERM) or a closed terminal (SIGHUP) quits as `q` does: the terminal is given
