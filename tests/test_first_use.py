@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from apphelpers import SIZE, make_app, wait_until
 from conftest import SEEDS
 
-from reader.annotations.store import AnnotationStore
+from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import CorpusCache, load_corpus
+from reader.text.linebreak import cells
 from reader.ui.messages import CorpusChanged
 
 
@@ -110,3 +112,73 @@ async def test_a_folder_of_unreadable_files_is_one_toast(tmp_path: Path):
         await wait_until(pilot, lambda: app.painted)
         [toast] = app.seen.notices
         assert toast.title == "Skipped 6 files" and "bad0.txt" in toast.message and "… and 3 more" in toast.message
+
+
+async def test_the_help_scrolls_with_the_reading_keys():
+    from reader.ui.screens.help import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, HelpScreen))
+        box = app.screen.query_one(".dialog-box")
+        assert box.max_scroll_y > 20
+        await pilot.press("j", "j")
+        assert box.scroll_y == 2
+        await pilot.press("k")
+        assert box.scroll_y == 1
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("g", "space")
+        assert box.scroll_y == box.scrollable_content_region.height
+        await pilot.press("b")
+        assert box.scroll_y == 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20), (120, 35)])
+async def test_the_annotation_list_keeps_each_bullet_with_its_quote_and_inside_its_border(size, tmp_path: Path,
+                                                                                         seed_corpus):
+    from textual.widgets import OptionList
+
+    from reader.ui.screens.annotation_list import AnnotationListScreen
+
+    article = seed_corpus.articles[0]
+    store = AnnotationStore(tmp_path / "notes.json")
+    end = article.body.index("窗口。") + 3
+    note = "一個很長的筆記 with several words to see how it wraps"
+    store.add(Annotation.new(article.id, article.body, 0, end, note=note, tags=("重點", "ai")))
+    store.add(Annotation.new(article.id, article.body, 3, 5, note="short"))
+    app = make_app(annotations=store)
+    async with app.run_test(size=size) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        await pilot.press("m")
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, AnnotationListScreen))
+        await pilot.press("f2")
+        await pilot.pause()
+        notes = app.screen.query_one(OptionList)
+        rows = ["".join(segment.text for segment in notes.render_line(y)).rstrip() for y in range(notes.size.height)]
+        bullets = [row for row in rows if "●" in row]
+        assert len(bullets) == 2 and all(row.strip() != "●" for row in bullets), rows
+        assert all(cells(row) <= notes.scrollable_content_region.width for row in rows), rows
+        assert sum(1 for row in rows if row.strip()) <= 4  # A quote's line and a line of note, tags, title.
+
+
+async def test_the_word_panel_keeps_the_entity_type_after_following_a_reference_and_back(seed_corpus):
+    from reader.ui.screens.word import WordScreen
+
+    article = seed_corpus.articles[0]
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.seen.entities_found(pilot, article.id)
+        app.reading.view.move_cursor(article.body.index("騰訊"))
+        await app.seen.wait_for(pilot, app.seen.ended("dictionary"))
+        await pilot.press("d")
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, WordScreen))
+        box = app.screen.query_one(".dialog-box")
+        assert box.border_title == "騰訊 · org"
+        await pilot.press("enter")  # See 騰訊控股有限公司…
+        await pilot.pause()
+        assert app.screen.words == ["騰訊控股有限公司"] and "org" not in str(box.border_title)
+        await pilot.press("backspace")  # …and back.
+        await pilot.pause()
+        assert box.border_title == "騰訊 · org"
