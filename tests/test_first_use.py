@@ -182,3 +182,36 @@ async def test_the_word_panel_keeps_the_entity_type_after_following_a_reference_
         await pilot.press("backspace")  # …and back.
         await pilot.pause()
         assert box.border_title == "騰訊 · org"
+
+
+async def test_the_export_dialog_counts_what_it_will_write_and_starts_on_the_format_chosen_last(tmp_path: Path,
+                                                                                              seed_corpus):
+    from textual.widgets import Checkbox, Label, RadioSet
+
+    from reader.settings.state import State
+    from reader.ui.screens.export import ExportScreen
+
+    first, other = seed_corpus.articles[0], seed_corpus.articles[1]
+    path = tmp_path / "notes.json"
+    store = AnnotationStore(path)
+    store.add(Annotation.new(first.id, first.body, 0, 2))
+    store.add(Annotation.new(other.id, other.body, 0, 2))
+    state = State.load()
+    state.change(export_format="csv")
+    app = make_app(annotations=store, state=state)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        AnnotationStore(path).add(Annotation.new(first.id, first.body, 3, 5, tags=("vocab",)))  # Another reader.
+        await pilot.press("X")
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, ExportScreen))
+        screen = app.screen
+        count = screen.query_one("#count", Label)
+        assert str(count.render()) == "3 annotations (all articles). Write to:"
+        screen.query_one("#here", Checkbox).value = True
+        await pilot.pause()
+        assert str(count.render()) == "2 annotations (this article). Write to:"
+        await pilot.press("down", "enter")  # The highlight starts on CSV, the format chosen last: JSON next.
+        assert screen.query_one(RadioSet).pressed_button.id == "format-json"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert str(count.render()) == "1 vocabulary note (this article). Write to:"  # What Anki is given.

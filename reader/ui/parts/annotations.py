@@ -157,9 +157,10 @@ class AnnotationsPart:
             count = what_is_exported(request.format, annotations)
             reading.notify(f"{count} written to\n{request.path.resolve()}", title="Exported", timeout=10)
 
-        count_here = len(store.for_article(here.id)) if here else 0
-        reading.open_dialog(ExportScreen(paths.documents_dir(), len(store.all()), count_here,
-                                         here.title if here else None, state.export_format or "markdown"), chosen)
+        if store.reload_if_changed():  # Another reader wrote: count what the file holds now.
+            reading.post_message(AnnotationsChanged())
+        reading.open_dialog(ExportScreen(paths.documents_dir(), store.all(), here.id if here else None,
+                                         state.export_format or "markdown"), chosen)
 
     def list_all(self) -> None:
         from reader.ui.screens.annotation_list import AnnotationListScreen
