@@ -104,6 +104,18 @@ def test_a_preview_holds_the_lines_around_the_offset_and_is_never_kept():
     assert kept.layouts.get(("long", SIMPLIFIED, 30)) is None  # A part: never kept as the whole.
 
 
+def test_a_preview_of_a_body_of_one_line_is_a_part_of_it_around_the_offset():
+    body = "騰訊的字。" * 40_000  # 200,000 characters, not a line break among them.
+    document = ArticleDocument(Article("line", "長文", body, path="line.txt"))
+    for offset in (0, 90_000, len(body) - 1):
+        start, end = document.preview_range(offset)
+        assert start <= offset < end and end - start <= 2 * ArticleDocument.PREVIEW
+    preview = document.preview(SIMPLIFIED, 30, 90_000)
+    shown = [line for line in preview.layout.lines if line.in_body]
+    assert shown[0].start <= 90_000 < shown[-1].end
+    assert preview.texts.body[90_000:90_002] == "腾讯" and preview.texts.body[:2] == "騰訊"
+
+
 def test_markdown_markup_is_hidden_and_becomes_the_markup_layer():
     document = ArticleDocument(MARKDOWN, markup_style="md-{}")
     document.install(document.prepare(ORIGINAL, 40))

@@ -3,16 +3,19 @@ reader is, dialogs say what they will do, the text keeps its room, the footer of
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from apphelpers import SIZE, make_app, wait_until
+from apphelpers import SIZE, make_app, view_text, wait_until
 from conftest import SEEDS
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import CorpusCache, load_corpus
+from reader.reading.document import ArticleDocument
+from reader.text.conversion import convert
 from reader.text.linebreak import cells
-from reader.ui.messages import CorpusChanged
+from reader.ui.messages import Busy, CorpusChanged
 
 
 async def test_the_entity_keys_walk_on_from_the_cursor_not_from_the_last_entity(seed_corpus):
@@ -215,3 +218,52 @@ async def test_the_export_dialog_counts_what_it_will_write_and_starts_on_the_for
         await pilot.press("down", "enter")
         await pilot.pause()
         assert str(count.render()) == "1 vocabulary note (this article). Write to:"  # What Anki is given.
+
+
+def simplified_text(folder: Path, paragraphs: int) -> Path:
+    """A long Simplified text (the article view prepares one this long in the background)."""
+    paragraph = "郑伯克段于鄢。这是国家的历史，东西南北都记载着。学习历史让人们认识过去的经验与教训。" * 3
+    path = folder / "history.txt"
+    path.write_text("左传选读\n" + "\n\n".join([paragraph] * paragraphs), encoding="utf-8")
+    return path
+
+
+async def test_t_on_a_simplified_text_turns_it_traditional_at_once_and_back(tmp_path: Path, monkeypatch):
+    from reader.reading import shown as shown_text
+    from reader.search.index import SearchIndex
+    from reader.ui.widgets.status_bar import StatusBar, WordBar
+
+    release, whole_texts = threading.Event(), shown_text.article_texts
+
+    def slow_texts(article, mode):
+        """The whole text in another script, converted (in a worker) once the test says so."""
+        if mode != "original":
+            assert release.wait(30), "the test never released the conversion"
+        return whole_texts(article, mode)
+
+    monkeypatch.setattr(shown_text, "article_texts", slow_texts)
+    corpus = load_corpus([simplified_text(tmp_path, 500)])
+    article = corpus.articles[0]
+    assert article.length > ArticleDocument.BACKGROUND_FROM
+    app = make_app(corpus)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        view = app.reading.view
+        app.reading.results = SearchIndex(corpus.articles).search("郑伯")
+        view.move_cursor(article.body.index("郑伯"))
+        await app.seen.wait_for(pilot, app.seen.ended("dictionary"))
+        assert str(app.query_one(WordBar).render()).startswith("郑 ")
+        await app.workers.wait_for_complete()
+        await pilot.press("t")  # Not 简体 (the text as it is): 繁體, on the first press,
+        assert app.reading.script == "traditional"
+        assert "鄭伯克段於鄢" in "".join(view_text(view))  # shown at once (a long text: the part in view first),
+        status = app.query_one(StatusBar)
+        assert status.script == "繁體" and status.search.startswith("“鄭伯”")  # the query as the text shows it,
+        assert str(app.query_one(WordBar).render()).startswith("鄭 ")  # the word at the cursor too,
+        release.set()
+        await app.seen.wait_for(pilot, lambda m: isinstance(m, Busy) and m.task == "view" and m.what is None)
+        assert view.texts.body == convert(article.body, "traditional")  # and then the whole text.
+        await pilot.press("t")  # Back to the original, not on to 简体 by way of nothing.
+        assert app.reading.script == "original" and "郑伯克段于鄢" in "".join(view_text(view))
+        await app.seen.wait_for(pilot, lambda m: isinstance(m, Busy) and m.task == "view" and m.what is None)
+        assert str(app.query_one(WordBar).render()).startswith("郑 ") and status.search.startswith("“郑伯”")

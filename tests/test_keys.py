@@ -11,6 +11,7 @@ from textual.widgets import TextArea
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import load_corpus
+from reader.settings.state import State
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.entity_panel import EntityList, EntityPanel
@@ -93,10 +94,10 @@ async def test_editing_a_note_types_after_it(tmp_path: Path, seed_corpus):
 
 async def test_a_title_shows_in_the_chosen_script_even_when_its_body_has_no_script_of_its_own(tmp_path: Path):
     (tmp_path / "one.txt").write_text("第二篇標題\n阿里巴巴在杭州。", encoding="utf-8")
-    app = make_app(load_corpus([tmp_path]))
+    state = State.load(tmp_path / "state.json")
+    state.change(script="simplified")  # Chosen while reading a Traditional text (t goes to 繁體 on this one).
+    app = make_app(load_corpus([tmp_path]), state=state)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("t")  # 简体
         await pilot.pause()
         assert app.reading.view.texts.title == "第二篇标题"
     shown = json.loads(reader("show", "1", "--script", "simplified", "--json", "--corpus", str(tmp_path)).stdout)

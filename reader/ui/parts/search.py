@@ -63,7 +63,9 @@ class SearchPart:
     def status(self) -> str | None:
         """The status line's account of the search (None: no search)."""
         article, results = self.reading.current, self.reading.results
-        return search_status(results, article.id, self.reading.view.current_mark) if results and article else None
+        if results is None or article is None:
+            return None
+        return search_status(results, article.id, self.reading.view.current_mark, self.reading.shown.text)
 
     def step(self, forward: bool) -> None:
         reading, results, article = self.reading, self.reading.results, self.reading.current

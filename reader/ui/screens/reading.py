@@ -202,7 +202,6 @@ class ReadingScreen(Screen[None]):
         status = self.query_one(StatusBar)
         status.place = f"{(self.corpus.index_of(article.id) or 0) + 1}/{len(self.corpus.articles)}"
         self._show_script()
-        status.search = self.search_part.status()
 
     @on(OpenArticle)
     def _open(self, event: OpenArticle) -> None:
@@ -261,8 +260,12 @@ class ReadingScreen(Screen[None]):
     def _busy(self, event: Busy) -> None:
         """Work started or ended (the message goes on to the app, which tidies up after it)."""
         self.busy = self.background.said(event)
-        if event.task == "view" and event.what is None:  # The article is shown whole, perhaps in another script.
-            self.entity_part.list()
+
+    @on(ArticleView.TextShown)
+    def _text_shown(self) -> None:
+        """The word at the cursor and the panel's names, as the text shows them now."""
+        self.lookup.show_word(self.view.cursor)
+        self.entity_part.list()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.background.ended(event)
@@ -287,8 +290,11 @@ class ReadingScreen(Screen[None]):
         status.percent, status.article_title = self.view.percent_read, texts.title if texts else self.current.title
 
     def _show_script(self) -> None:
+        """The script on the status line, and the search's query in it."""
         if self.current is not None:
-            self.query_one(StatusBar).script = mode_label(self.script, known_script(self.current))
+            status = self.query_one(StatusBar)
+            status.script = mode_label(self.script, known_script(self.current))
+            status.search = self.search_part.status()
 
     def watch_results(self) -> None:
         self.search_part.show_hits()
@@ -325,15 +331,15 @@ class ReadingScreen(Screen[None]):
     # -- script and sidebar ---------------------------------------------------------------------
 
     def action_toggle_script(self) -> None:
-        """Cycle original -> 简体 -> 繁體; every offset stays valid, so nothing else moves."""
-        self.script = next_mode(self.script)
+        """The article's other script, then its original (see `next_mode`); every offset stays
+        valid, so nothing else moves."""
+        if self.current is not None:
+            self.script = next_mode(self.script, article_script(self.current))
 
     def watch_script(self, mode: str) -> None:
         self.state.change(script=mode)
         self.sidebar.set_display(self.shown.text)
         self._show_script()
-        # The word as the text shows it, once the view (bound to `script`, after this) shows it.
-        self.call_later(lambda: self.lookup.show_word(self.view.cursor))
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.sidebar
