@@ -43,6 +43,13 @@ def test_layers_are_drawn_in_order_and_replacing_one_names_the_spans_that_change
     assert layers.set("cursor", []) == [Span(8, 9, "cursor")] and layers.spans("cursor") == []
 
 
+def test_within_a_layer_a_span_inside_another_is_drawn_over_it():
+    layers = Layers()
+    layers.set("annotations", [Span(0, 2, "word"), Span(0, 20, "sentence"), Span(5, 8, "inner")])
+    assert [s.style for s in layers.overlapping(0, 1)] == ["sentence", "word"]  # Same start: the shorter on top.
+    assert [s.style for s in layers.overlapping(6, 7)] == ["sentence", "inner"]
+
+
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=30), st.integers(0, 30),
        st.integers(0, 70))
 def test_a_layer_that_arrives_in_pieces_is_the_layer_set_whole(spans, split, offset):

@@ -16,6 +16,7 @@ from reader.reading.document import ArticleDocument
 from reader.text.conversion import convert
 from reader.text.linebreak import cells
 from reader.ui.messages import Busy, CorpusChanged
+from reader.ui.widgets.article_view import ArticleView
 
 
 async def test_the_entity_keys_walk_on_from_the_cursor_not_from_the_last_entity(seed_corpus):
@@ -267,3 +268,44 @@ async def test_t_on_a_simplified_text_turns_it_traditional_at_once_and_back(tmp_
         assert app.reading.script == "original" and "郑伯克段于鄢" in "".join(view_text(view))
         await app.seen.wait_for(pilot, lambda m: isinstance(m, Busy) and m.task == "view" and m.what is None)
         assert str(app.query_one(WordBar).render()).startswith("郑 ") and status.search.startswith("“郑伯”")
+
+
+def drawn_styles(view: ArticleView, offset: int) -> set:
+    """The styles the character at body `offset` is drawn in (it must be in view)."""
+    row = view.document.layout.line_of(offset) - round(view.scroll_y)
+    line = view.layout_lines[row + round(view.scroll_y)]
+    column = cells(view.texts.body[line.start : offset]) + view.margin
+    styles, at = set(), 0
+    for segment in view.render_line(row):
+        if at <= column < at + cells(segment.text):
+            styles.add(segment.style)
+        at += cells(segment.text)
+    return styles
+
+
+@pytest.mark.parametrize("inner_colour", ["yellow", "green"])
+async def test_a_word_annotated_inside_a_sentence_annotated_later_stays_visible(inner_colour, tmp_path: Path,
+                                                                                seed_corpus):
+    from reader.ui.screens.annotate import AnnotateScreen
+
+    article = seed_corpus.articles[0]
+    body = article.body
+    store = AnnotationStore(tmp_path / "notes.json")
+    start = body.index("員工大會")
+    store.add(Annotation.new(article.id, body, start, start + 5, color=inner_colour))
+    app = make_app(annotations=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        view = app.reading.view
+        await pilot.press("E")  # No entity colours: only the annotations' own.
+        view.move_cursor(start - 3)
+        await pilot.press("A")  # The sentence around it, in yellow.
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, AnnotateScreen))
+        await pilot.press("ctrl+s")
+        await app.seen.until_screen(pilot, lambda screen: not isinstance(screen, AnnotateScreen))
+        assert len(store.all()) == 2
+        view.move_cursor(None)
+        await pilot.pause()
+        sentence, word = drawn_styles(view, start - 2), drawn_styles(view, start + 1)
+        assert sentence and word and sentence != word
+        assert drawn_styles(view, start) == word == drawn_styles(view, start + 4) != drawn_styles(view, start + 5)

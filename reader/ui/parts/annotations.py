@@ -15,6 +15,18 @@ from reader.ui.parts.context import Reading
 from reader.ui.widgets.styles import annotation_layer
 
 
+def nested(annotations: list[Annotation]) -> list[tuple[Annotation, int]]:
+    """Each annotation with how many others hold it whole (those of the same text: the older)."""
+    by_place = sorted(annotations, key=lambda a: (a.start, -a.end))
+    depths, holding = [], []  # Ends of the annotations begun and not yet over, outermost first.
+    for annotation in by_place:
+        holding = [end for end in holding if end > annotation.start]
+        depth = sum(1 for end in holding if end >= annotation.end)
+        depths.append((annotation, depth))
+        holding.append(annotation.end)
+    return depths
+
+
 class AnnotationsPart:
     def __init__(self, reading: Reading, show_line: Callable[[str | None], None]) -> None:
         """`show_line` puts a note on the note line (None: hides it)."""
@@ -26,7 +38,7 @@ class AnnotationsPart:
         article = self.reading.current
         if article is not None:
             placed = self.reading.placed.of(article.id, article.body)
-            spans = [Span(a.start, a.end, annotation_layer(a.color)) for a in placed]
+            spans = [Span(a.start, a.end, annotation_layer(a.color, depth)) for a, depth in nested(placed)]
             self.reading.view.set_layer("annotations", spans)
             self.show_note(self.reading.view.cursor)
 

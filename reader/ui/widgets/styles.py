@@ -38,9 +38,10 @@ def entity_layer(kind: str) -> str:
     return f"entity-{kind}"
 
 
-def annotation_layer(colour: str) -> str:
-    """The name a span of an annotation in this colour is drawn with (see `StyleCache`)."""
-    return f"annotation-{colour}"
+def annotation_layer(colour: str, depth: int = 0) -> str:
+    """The name a span of an annotation in this colour is drawn with (see `StyleCache`); `depth`:
+    how many annotations hold it (a word annotated inside an annotated sentence: 1)."""
+    return f"annotation-{colour}" + (f"-{depth}" if depth else "")
 
 
 class StyleCache:
@@ -67,9 +68,15 @@ class StyleCache:
             variable, text_style = ENTITY_LOOKS[value]
             colour = Color.parse(self._widget.app.theme_variables[variable])
             return (Style.parse(text_style) if text_style else Style()) + Style(color=colour.rich_color)
-        if kind == "annotation" and value in COLOR_VALUES:
-            tint = Color.parse(COLOR_VALUES[value]).with_alpha(ANNOTATION_TINT)
-            return Style(bgcolor=(self._widget.styles.background + tint).rich_color)
+        colour, _, depth = value.partition("-")
+        if kind == "annotation" and colour in COLOR_VALUES:
+            # Inside another annotation: tinted once more for each that holds it, and underlined,
+            # so a word annotated inside an annotated sentence of the same colour still shows.
+            tint = Color.parse(COLOR_VALUES[colour]).with_alpha(ANNOTATION_TINT)
+            background, held = self._widget.styles.background, int(depth) if depth.isdigit() else 0
+            for _ in range(1 + min(held, 2)):
+                background += tint
+            return Style(bgcolor=background.rich_color, underline=held > 0)
         return None
 
     def clear(self) -> None:
