@@ -18,7 +18,8 @@ from reader.ui.widgets.styles import annotation_layer
 def nested(annotations: list[Annotation]) -> list[tuple[Annotation, int]]:
     """Each annotation with how many others hold it whole (those of the same text: the older)."""
     by_place = sorted(annotations, key=lambda a: (a.start, -a.end))
-    depths, holding = [], []  # Ends of the annotations begun and not yet over, outermost first.
+    depths: list[tuple[Annotation, int]] = []
+    holding: list[int] = []  # Ends of the annotations begun and not yet over, outermost first.
     for annotation in by_place:
         holding = [end for end in holding if end > annotation.start]
         depth = sum(1 for end in holding if end >= annotation.end)

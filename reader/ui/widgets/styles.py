@@ -68,11 +68,11 @@ class StyleCache:
             variable, text_style = ENTITY_LOOKS[value]
             colour = Color.parse(self._widget.app.theme_variables[variable])
             return (Style.parse(text_style) if text_style else Style()) + Style(color=colour.rich_color)
-        colour, _, depth = value.partition("-")
-        if kind == "annotation" and colour in COLOR_VALUES:
+        colour_name, _, depth = value.partition("-")
+        if kind == "annotation" and colour_name in COLOR_VALUES:
             # Inside another annotation: tinted once more for each that holds it, and underlined,
             # so a word annotated inside an annotated sentence of the same colour still shows.
-            tint = Color.parse(COLOR_VALUES[colour]).with_alpha(ANNOTATION_TINT)
+            tint = Color.parse(COLOR_VALUES[colour_name]).with_alpha(ANNOTATION_TINT)
             background, held = self._widget.styles.background, int(depth) if depth.isdigit() else 0
             for _ in range(1 + min(held, 2)):
                 background += tint
