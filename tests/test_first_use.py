@@ -309,3 +309,42 @@ async def test_a_word_annotated_inside_a_sentence_annotated_later_stays_visible(
         sentence, word = drawn_styles(view, start - 2), drawn_styles(view, start + 1)
         assert sentence and word and sentence != word
         assert drawn_styles(view, start) == word == drawn_styles(view, start + 4) != drawn_styles(view, start + 5)
+
+
+def contrast(one, other) -> float:
+    """WCAG's contrast ratio of two Rich colours."""
+    def luminance(colour) -> float:
+        channels = [value / 255 for value in colour.get_truecolor()]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    light, dark = sorted([luminance(one), luminance(other)], reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+async def test_the_article_read_is_marked_in_the_list_and_muted_text_is_legible_in_every_theme():
+    from reader.ui.widgets.article_list import ArticleList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        articles = app.query_one(ArticleList)
+        assert app.focused is app.reading.view
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            current, other = articles.render_line(0), articles.render_line(articles.item_rows(1).start)
+            mark, title = list(current)[:2]
+            assert mark.text == ArticleList.MARK and list(other)[0].text == " ", theme
+            if theme.startswith("ansi"):
+                continue  # The terminal's own colours: the mark is what shows it.
+            plain = list(other)[1].style
+            assert contrast(mark.style.color, plain.bgcolor) >= 3, theme  # A mark that stands out (WCAG, not text),
+            assert contrast(title.style.bgcolor, plain.bgcolor) > 1.1, theme  # on a row of its own colour,
+            readable = contrast(title.style.color, title.style.bgcolor) / contrast(plain.color, plain.bgcolor)
+            assert readable >= 0.65, theme  # with a title as easy to read as the others, nearly.
+            # Muted text (the source and length under a title, the article's meta line) is muted, not white.
+            details = [list(articles.render_line(entry.stop - 1))[1] for entry in map(articles.item_rows, (0, 1))]
+            meta = next(segment for segment in app.reading.view.render_line(1) if segment.text.strip())
+            assert "字" in meta.text and all("字" in segment.text for segment in details)
+            assert all(contrast(s.style.color, s.style.bgcolor) >= 2.8 for s in [*details, meta]), theme

@@ -59,8 +59,23 @@ class StyleCache:
     def __getitem__(self, name: str) -> Style:
         """Only the attributes a component class (or a highlight) sets, to lay over the base."""
         if name not in self._styles:
-            self._styles[name] = self._highlight(name) or self._widget.get_component_rich_style(name, partial=True)
+            self._styles[name] = self._highlight(name) or self._component(name)
         return self._styles[name]
+
+    def _component(self, name: str) -> Style:
+        """A component class's own style. Its translucent colours (`$text-muted` is `auto 60%`,
+        a highlight `$primary 18%`) are laid over the widget's background, as Textual does for a
+        whole style: its partial style drops the alpha, so muted text came out white (unreadable
+        in a light theme) and highlights at full strength."""
+        style = self._widget.get_component_rich_style(name, partial=True)
+        styles = self._widget.get_component_styles(name)
+        translucent_text = style.color is not None and (styles.color.a < 1 or styles.auto_color)
+        translucent_background = style.bgcolor is not None and styles.background.a < 1
+        if translucent_text or translucent_background:
+            whole = self._widget.get_component_rich_style(name)
+            style += Style(color=whole.color if translucent_text else None,
+                           bgcolor=whole.bgcolor if translucent_background else None)
+        return style
 
     def _highlight(self, name: str) -> Style | None:
         kind, _, value = name.partition("-")
