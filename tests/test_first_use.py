@@ -348,3 +348,72 @@ async def test_the_article_read_is_marked_in_the_list_and_muted_text_is_legible_
             meta = next(segment for segment in app.reading.view.render_line(1) if segment.text.strip())
             assert "字" in meta.text and all("字" in segment.text for segment in details)
             assert all(contrast(s.style.color, s.style.bgcolor) >= 2.8 for s in [*details, meta]), theme
+
+
+def test_the_text_keeps_its_room_beside_the_side_panels():
+    from reader.ui.room import PANEL, SIDEBAR, TEXT_LEAST, Room, share
+
+    assert share(120, True, True) == Room(38, 34)  # Room for all: as wide as they like.
+    for width in (100, 80, 70, 60, 40):
+        for last in (SIDEBAR, PANEL):
+            room = share(width, True, True, last)
+            used = sum(cells for cells in room if cells is not None)
+            assert width - used >= TEXT_LEAST or room == (Room(16, None) if last == SIDEBAR else Room(None, 18))
+    assert share(80, True, True) == Room(22, 18)  # Both, narrowed.
+    assert share(60, True, True, PANEL) == Room(None, 20)  # Only the one asked for last.
+    assert share(60, True, True, SIDEBAR) == Room(20, None)
+    assert share(50, True, False, PANEL) == Room(None, None)  # The list not asked for just now: hidden.
+    assert share(50, True, False, SIDEBAR) == Room(16, None)  # Asked for: shown, narrow.
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_opening_the_entity_panel_leaves_the_text_its_room(size, seed_corpus):
+    from reader.ui.widgets.entity_panel import EntityPanel
+    from reader.ui.widgets.status_bar import StatusBar
+
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await app.seen.entities_found(pilot, seed_corpus.articles[0].id)
+        view, sidebar = app.reading.view, app.reading.sidebar
+        await pilot.press("e")
+        await pilot.pause()
+        panel = app.query_one(EntityPanel)
+        assert panel.display and view.size.width >= 40
+        if size == (60, 20):  # No room for both: the list gives way, and that is said.
+            status = app.query_one(StatusBar)
+            assert not sidebar.display and status.hidden == "list hidden: s"
+            await pilot.press("s")  # Asked for: the list comes back, the panel gives way.
+            await pilot.pause()
+            assert sidebar.display and not panel.display and view.size.width >= 40
+            assert status.hidden == "entities hidden: e" and "entities hidden: e" in str(status.render())
+            await pilot.press("e")  # And back, the focus in the panel.
+            await pilot.pause()
+            assert panel.display and not sidebar.display and panel.has_focus_within
+        else:
+            assert sidebar.display and sidebar.outer_size.width >= 16 and panel.outer_size.width >= 18
+
+
+async def test_hiding_the_list_widens_a_long_text_at_once(tmp_path: Path, monkeypatch):
+    """The first `s` left the text narrow for 2-4 s while a long text was laid out again."""
+    release, whole = threading.Event(), ArticleDocument.prepare
+
+    def slow_prepare(document, mode, width):
+        if threading.current_thread() is not threading.main_thread():  # The worker that lays out the whole.
+            assert release.wait(30), "the test never released the layout"
+        return whole(document, mode, width)
+
+    corpus = load_corpus([simplified_text(tmp_path, 500)])
+    app = make_app(corpus)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        view = app.reading.view
+        release.set()
+        await wait_until(pilot, lambda: not view.preparing)
+        narrow = max(cells(line) for line in view_text(view))
+        release.clear()
+        monkeypatch.setattr(ArticleDocument, "prepare", slow_prepare)
+        await pilot.press("s")
+        await pilot.pause()
+        assert view.preparing and max(cells(line) for line in view_text(view)) > narrow + 10
+        release.set()
+        await wait_until(pilot, lambda: not view.preparing)

@@ -39,6 +39,7 @@ from reader.ui.parts.dictionary import DictionaryPart
 from reader.ui.parts.entities import EntitiesPart
 from reader.ui.parts.library import LibraryPart
 from reader.ui.parts.search import SearchPart
+from reader.ui.room import PANEL, SIDEBAR, SidePanels
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.sidebar import Sidebar
@@ -91,6 +92,9 @@ class ReadingScreen(Screen[None]):
         self.library_part = LibraryPart(self)
         self.entity_part = EntitiesPart(self, entities_file, entity_cache)
         self.search_part = SearchPart(self)
+        self.side = SidePanels(lambda: self.sidebar, lambda: self.entity_part.panel,
+                               lambda hidden: setattr(self.query_one(StatusBar), "hidden", hidden),
+                               lambda: self.view.focus())
         self.parts: dict[str, object] = {"notes": self.notes, "dictionary": self.lookup, "entities": self.entity_part,
                                          "library": self.library_part, "search": self.search_part}
         self.set_reactive(ReadingScreen.script, state.script)
@@ -304,6 +308,7 @@ class ReadingScreen(Screen[None]):
 
     async def action_entity_panel(self) -> None:
         await self.entity_part.toggle_panel(self.query_one("#main").mount)
+        self._show_side(PANEL, bool(self.entity_part.panel and self.entity_part.panel.display))
 
     @on(EntitiesFound)
     def _entities_found(self, event: EntitiesFound) -> None:
@@ -342,11 +347,16 @@ class ReadingScreen(Screen[None]):
         self._show_script()
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.sidebar
-        sidebar.display = not sidebar.display
-        if not sidebar.display:
-            self.view.focus()
+        self._show_side(SIDEBAR, not self.sidebar.display)
 
     def action_filter(self) -> None:
-        self.sidebar.display = True
+        self._show_side(SIDEBAR, True)
         self.sidebar.focus_filter()
+
+    def _show_side(self, name: str, shown: bool) -> None:
+        """The reader shows or hides a side panel; the text keeps its room (`room.py`)."""
+        self.side.want(name, shown, self.size.width)
+
+    def on_resize(self) -> None:
+        if self.query(Sidebar):  # Not in an app that closed before the screen was shown.
+            self.side.share(self.size.width)
