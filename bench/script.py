@@ -34,7 +34,7 @@ def _timed(action) -> float:
 
 async def _settle(app: ReaderApp, pilot) -> None:
     """Let the start-up work in the background finish, as it has when a reader first presses t."""
-    while not app.query("Footer") or any(worker.is_running for worker in app.workers):
+    while not app.query("KeyHints") or any(worker.is_running for worker in app.workers):
         await pilot.pause(0.05)
 
 

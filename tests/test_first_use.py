@@ -417,3 +417,35 @@ async def test_hiding_the_list_widens_a_long_text_at_once(tmp_path: Path, monkey
         assert view.preparing and max(cells(line) for line in view_text(view)) > narrow + 10
         release.set()
         await wait_until(pilot, lambda: not view.preparing)
+
+
+async def test_the_key_hints_offer_what_acts_and_follow_the_focus_at_once(tmp_path: Path, seed_corpus):
+    from reader.ui.widgets.entity_panel import EntityPanel
+    from reader.ui.widgets.key_hints import KeyHints
+
+    article = seed_corpus.articles[0]
+    store = AnnotationStore(tmp_path / "notes.json")
+    start = article.body.index("員工大會")
+    store.add(Annotation.new(article.id, article.body, start, start + 4, note="年會"))
+    app = make_app(annotations=store)
+    async with app.run_test(size=(200, 30)) as pilot:
+        await app.seen.entities_found(pilot, article.id)
+        await wait_until(pilot, lambda: app.query(KeyHints) and app.query_one(KeyHints).labels)
+        hints = app.query_one(KeyHints)
+        assert "→ Cursor" in hints.labels and "x Delete note" not in hints.labels
+        await pilot.press("l")  # The cursor is out: the key that brings it out is not offered again.
+        assert "→ Cursor" not in hints.labels and "v Select" in hints.labels
+        app.reading.view.move_cursor(start + 1)
+        await pilot.pause()
+        assert "x Delete note" in hints.labels  # On a note: it can be deleted,
+        await pilot.press("l", "l", "l")
+        assert "x Delete note" not in hints.labels  # and past it, not.
+        await pilot.press("f")  # Straight after a key, not a fifth of a second later:
+        assert hints.labels[:2] == ["f1 Keys", "esc Clear"]
+        await pilot.press("escape", "enter")
+        assert hints.labels[1] == "v Select"
+        await pilot.press("e")
+        assert app.query_one(EntityPanel).has_focus_within and "a Elsewhere" in hints.labels
+        await pilot.press("e")  # The panel closed: none of its keys.
+        assert not app.query_one(EntityPanel).display and "a Elsewhere" not in hints.labels
+        assert hints.labels[1] == "v Select"

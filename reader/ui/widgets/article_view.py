@@ -184,6 +184,21 @@ class ArticleView(DocumentView, can_focus=True):
         self.set_layer("cursor", [Span(cursor, cursor + 1, "article-view--cursor")] if cursor is not None else [])
         self.set_layer("selection", [Span(*selection, "article-view--selection")] if selection else [])
         self.post_message(self.CursorMoved(caret))
+        self.refresh_bindings()  # What the key hints offer depends on the cursor.
+
+    def offers(self, action_id: str) -> bool:
+        """Whether the key hints offer this key where the reader is: the key that brings the
+        cursor out until it is out, the one that deletes a note on a note."""
+        if action_id == "article.cursor_right":
+            return self.cursor is None
+        if action_id == "article.delete_annotation":
+            return self.cursor is not None and bool(self.spans_at("annotations", self.cursor))
+        return True
+
+    def set_layer(self, name: str, spans: list[Span]) -> None:
+        super().set_layer(name, spans)
+        if name == "annotations":
+            self.refresh_bindings()  # A note may be under the cursor now, or no longer.
 
     def _step_cursor(self, move: Callable[[Navigator, int], int | None]) -> None:
         """Move the cursor by `move`; the first key puts it at the top of the view (if it is not in view)."""
