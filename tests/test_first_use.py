@@ -354,14 +354,14 @@ def test_the_text_keeps_its_room_beside_the_side_panels():
     from reader.ui.room import PANEL, SIDEBAR, TEXT_LEAST, Room, share
 
     assert share(120, True, True) == Room(38, 34)  # Room for all: as wide as they like.
-    for width in (100, 80, 70, 60, 40):
+    assert share(90, True, True) == Room(24, 26)  # Both, narrowed.
+    for width in (100, 90, 80, 70, 60):
         for last in (SIDEBAR, PANEL):
             room = share(width, True, True, last)
-            used = sum(cells for cells in room if cells is not None)
-            assert width - used >= TEXT_LEAST or room == (Room(16, None) if last == SIDEBAR else Room(None, 18))
-    assert share(80, True, True) == Room(22, 18)  # Both, narrowed.
-    assert share(60, True, True, PANEL) == Room(None, 20)  # Only the one asked for last.
-    assert share(60, True, True, SIDEBAR) == Room(20, None)
+            assert width - sum(cells for cells in room if cells is not None) >= TEXT_LEAST
+            assert (room.sidebar if last == SIDEBAR else room.panel) is not None  # The one asked for last.
+    assert share(80, True, True, PANEL) == Room(None, 34)  # Too narrow for both: the one asked for last.
+    assert share(80, True, True, SIDEBAR) == Room(25, None)
     assert share(50, True, False, PANEL) == Room(None, None)  # The list not asked for just now: hidden.
     assert share(50, True, False, SIDEBAR) == Room(16, None)  # Asked for: shown, narrow.
 
@@ -374,23 +374,25 @@ async def test_opening_the_entity_panel_leaves_the_text_its_room(size, seed_corp
     app = make_app()
     async with app.run_test(size=size) as pilot:
         await app.seen.entities_found(pilot, seed_corpus.articles[0].id)
-        view, sidebar = app.reading.view, app.reading.sidebar
+        view, sidebar, status = app.reading.view, app.reading.sidebar, app.query_one(StatusBar)
         await pilot.press("e")
         await pilot.pause()
         panel = app.query_one(EntityPanel)
         assert panel.display and view.size.width >= 40
-        if size == (60, 20):  # No room for both: the list gives way, and that is said.
-            status = app.query_one(StatusBar)
-            assert not sidebar.display and status.hidden == "list hidden: s"
-            await pilot.press("s")  # Asked for: the list comes back, the panel gives way.
-            await pilot.pause()
-            assert sidebar.display and not panel.display and view.size.width >= 40
-            assert status.hidden == "entities hidden: e" and "entities hidden: e" in str(status.render())
-            await pilot.press("e")  # And back, the focus in the panel.
-            await pilot.pause()
-            assert panel.display and not sidebar.display and panel.has_focus_within
-        else:
-            assert sidebar.display and sidebar.outer_size.width >= 16 and panel.outer_size.width >= 18
+        assert not sidebar.display and status.hidden == "list hidden: s"  # No room for both: the list gives way.
+        await pilot.press("s")  # Asked for: the list comes back, the panel gives way.
+        await pilot.pause()
+        assert sidebar.display and not panel.display and view.size.width >= 40
+        assert status.hidden == "entities hidden: e" and "entities hidden: e" in str(status.render())
+        await pilot.press("e")  # And back, the focus in the panel.
+        await pilot.pause()
+        assert panel.display and not sidebar.display and panel.has_focus_within
+    wide = make_app()
+    async with wide.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert wide.reading.sidebar.display and wide.query_one(EntityPanel).display  # Room for both.
+        assert wide.reading.view.size.width >= 40
 
 
 async def test_hiding_the_list_widens_a_long_text_at_once(tmp_path: Path, monkeypatch):

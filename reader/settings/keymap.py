@@ -53,7 +53,7 @@ ACTIONS: dict[str, Action] = {
         Action("app.command_palette", "command_palette", "Command palette", priority=True),
         Action("app.toggle_sidebar", "toggle_sidebar", "Show or hide the article list"),
         Action("app.filter", "filter", "Filter the article list", "Filter"),
-        Action("app.toggle_script", "toggle_script", "Script: original, 简体, 繁體", "Script"),
+        Action("app.toggle_script", "toggle_script", "Script: the original or the other (简体, 繁體)", "Script"),
         Action("app.search", "part('search', 'search')", "Search all articles", "Search"),
         Action("app.entity_panel", "entity_panel", "Show or hide the entity panel", "Entities"),
         Action("app.annotations", "part('notes', 'list_all')", "List annotations", "Notes"),

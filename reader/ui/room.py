@@ -16,9 +16,9 @@ from textual.widget import Widget
 #: Cells the article's column keeps at least: its text is then 35 cells (17 characters) wide.
 TEXT_LEAST = 40
 #: The side panels' widths (the line between them and the text included): as wide as they like,
-#: and as narrow as they may be.
+#: and as narrow as they may be, alone and (the panel) beside the list.
 SIDEBAR_SHARE, SIDEBAR_LEAST, SIDEBAR_MOST = 0.32, 16, 40
-PANEL_WIDTH, PANEL_LEAST = 34, 18
+PANEL_WIDTH, PANEL_LEAST, PANEL_BESIDE_LIST = 34, 20, 26
 
 SIDEBAR, PANEL = "sidebar", "panel"
 #: What the status line says of a side panel hidden for the text.
@@ -34,24 +34,22 @@ class Room(NamedTuple):
 
 def share(width: int, sidebar: bool, panel: bool, last: str = PANEL) -> Room:
     """The widths of the side panels wanted (`sidebar`, `panel`) in a screen `width` cells wide,
-    the text keeping `TEXT_LEAST`; if they do not fit at their least, the one not asked for `last`
-    is hidden (the one asked for last stays, at its least: the reader wants it). The list gets
-    spare room before the panel."""
-    least = {SIDEBAR: SIDEBAR_LEAST, PANEL: PANEL_LEAST}
+    the text keeping `TEXT_LEAST`. When the two do not fit (at 80 columns they do not: both would
+    be too narrow to read), the one not asked for `last` is hidden; one alone that does not fit is
+    hidden too, unless the reader asked for it last (then the text gives way)."""
     best = {SIDEBAR: max(20, min(SIDEBAR_MOST, int(width * SIDEBAR_SHARE))), PANEL: PANEL_WIDTH}
-    shown = [name for name, wanted in ((SIDEBAR, sidebar), (PANEL, panel)) if wanted]
-
-    def spare() -> int:
-        return width - TEXT_LEAST - sum(least[name] for name in shown)
-
-    for name in (SIDEBAR, PANEL) if last == PANEL else (PANEL, SIDEBAR):
-        if spare() < 0 and name in shown and name != last:
-            shown.remove(name)
-    room, widths = spare(), {}
-    for name in shown:
-        extra = max(0, min(best[name] - least[name], room))
-        widths[name], room = least[name] + extra, room - extra
-    return Room(widths.get(SIDEBAR), widths.get(PANEL))
+    least = {SIDEBAR: SIDEBAR_LEAST, PANEL: PANEL_LEAST}
+    room = width - TEXT_LEAST
+    if sidebar and panel and room < SIDEBAR_LEAST + PANEL_BESIDE_LIST:
+        sidebar, panel = last == SIDEBAR, last == PANEL
+    if sidebar and panel:  # The list gets the room it likes first.
+        list_width = min(best[SIDEBAR], room - PANEL_BESIDE_LIST)
+        return Room(list_width, min(best[PANEL], room - list_width))
+    name = SIDEBAR if sidebar else PANEL if panel else None
+    if name is None or (room < least[name] and name != last):
+        return Room(None, None)
+    cells = max(least[name], min(best[name], room))
+    return Room(cells, None) if name == SIDEBAR else Room(None, cells)
 
 
 class SidePanels:

@@ -78,7 +78,7 @@ class EntityPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Entities", id="entities-title")
         yield EntityList(id="entity-list")
-        yield Static("enter: type on/off, or go to\nthe entity · a: other articles", id="entities-help")
+        yield Static("enter: type on/off, or go to the entity · a: other articles", id="entities-help")
 
     def focus_list(self) -> None:
         self.query_one(EntityList).focus()
