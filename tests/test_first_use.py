@@ -451,3 +451,21 @@ async def test_the_key_hints_offer_what_acts_and_follow_the_focus_at_once(tmp_pa
         await pilot.press("e")  # The panel closed: none of its keys.
         assert not app.query_one(EntityPanel).display and "a Elsewhere" not in hints.labels
         assert hints.labels[1] == "v Select"
+
+
+async def test_j_and_k_move_through_the_entity_panel_as_through_the_list(seed_corpus):
+    from reader.ui.widgets.entity_panel import EntityList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.seen.entities_found(pilot, seed_corpus.articles[0].id)
+        await pilot.press("e")
+        await pilot.pause()
+        entities = app.query_one(EntityList)
+        await pilot.press("j")
+        first = entities.highlighted
+        assert first is not None
+        await pilot.press("j", "j")
+        assert entities.highlighted == first + 2
+        await pilot.press("k")
+        assert entities.highlighted == first + 1

@@ -117,6 +117,8 @@ ACTIONS: dict[str, Action] = {
         Action("sidebar.open", "select", "Read the highlighted article", "Read"),
         Action("filter.clear", "clear_filter", "Clear the filter and go to the list", "Clear"),
         Action("filter.to_list", "to_list", "Go to the filtered list", "List"),
+        Action("entities.down", "cursor_down", "Next entity"),
+        Action("entities.up", "cursor_up", "Previous entity"),
         Action("entities.mentions_elsewhere", "mentions_elsewhere", "Which articles mention this entity", "Elsewhere"),
         Action("annotate.save", "save", "Save (annotation, export)", "Save", priority=True),
         Action("annotate.delete", "delete", "Delete the annotation", "Delete", priority=True),
