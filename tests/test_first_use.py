@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from apphelpers import SIZE, make_app, view_text, wait_until
 from conftest import SEEDS
+from rich.cells import cell_len
+from textual import events
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import CorpusCache, load_corpus
@@ -469,3 +471,23 @@ async def test_j_and_k_move_through_the_entity_panel_as_through_the_list(seed_co
         assert entities.highlighted == first + 2
         await pilot.press("k")
         assert entities.highlighted == first + 1
+
+
+async def test_n_in_a_burst_steps_once_per_key_and_the_status_line_is_cut_visibly(seed_corpus):
+    from reader.search.index import SearchIndex
+    from reader.ui.widgets.status_bar import StatusBar
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        app.reading.results = SearchIndex(app.corpus.articles).search("腾讯")
+        await pilot.press("n")
+        status = app.query_one(StatusBar)
+        assert status.search.startswith("“腾讯” 1/")
+        for _ in range(3):  # As fast as a terminal sends them (pilot.press waits after each key).
+            app.post_message(events.Key("n", "n"))
+        await pilot.pause()
+        await pilot.pause()
+        assert status.search.startswith("“腾讯” 4/")
+        line = str(status.render())
+        assert cell_len(line) <= status.content_region.width and line.endswith("…")  # No title fits: cut.

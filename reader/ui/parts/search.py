@@ -81,8 +81,11 @@ class SearchPart:
         if step.wrapped:
             reading.notify(f"Wrapped around to the {'first' if forward else 'last'} hit of “{results.query}”.",
                            title="Search")
-        hit = results.hits(step.position)[step.hit]
-        reading.post_message(OpenArticle(reading.corpus.articles[step.position].id, mark=(hit.start, hit.end)))
+        hit, target = results.hits(step.position)[step.hit], reading.corpus.articles[step.position].id
+        if target == article.id:
+            reading.view.mark(hit.start, hit.end)  # At once: the next n in a burst of keys goes on from it.
+        else:
+            reading.post_message(OpenArticle(target, mark=(hit.start, hit.end)))
 
     def clear(self) -> None:
         """Clear the hits, the mark and the entity chosen (esc)."""

@@ -41,13 +41,18 @@ class StatusBar(Static):
             parts.append(f"{' · '.join(self.busy)}…")
         if self.hidden:
             parts.append(self.hidden)
-        line = "  ·  ".join(parts)
         width, title = self.content_region.width, self.article_title
-        room = width - cell_len(line) - 5  # What the title may take, after "  ·  ".
+        gap = "  ·  "
+        if width and cell_len(gap.join(parts)) + 11 > width:  # Narrow: closer, and the scrollbar says how far.
+            gap, parts = " · ", [part for part in parts if part != f"{self.percent}%"]
+        line = gap.join(parts)
+        room = width - cell_len(line) - len(gap)  # What the title may take, after the gap.
         if room >= 6 or not width:  # Else no title at all: never a lone "·".
             if width and cell_len(title) > room:
                 title = _cut(title, room - 1) + "…"
-            line += f"  ·  {title}"
+            line += f"{gap}{title}"
+        elif cell_len(line) > width:  # Even without the title it is too long: cut visibly.
+            line = _cut(line, width - 1) + "…"
         return Content(line)
 
 
