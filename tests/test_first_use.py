@@ -491,3 +491,18 @@ async def test_n_in_a_burst_steps_once_per_key_and_the_status_line_is_cut_visibl
         assert status.search.startswith("“腾讯” 4/")
         line = str(status.render())
         assert cell_len(line) <= status.content_region.width and line.endswith("…")  # No title fits: cut.
+
+
+async def test_a_selection_annotated_in_one_burst_of_keys_is_the_text_selected(tmp_path: Path, seed_corpus):
+    """`l l l v l l a`, a note and ctrl+s sent at once (tmux send-keys, a paste): `a` ran before the
+    cursor keys, said "Move the cursor first", and the note's keys fell on the text."""
+    body = seed_corpus.articles[0].body
+    store = AnnotationStore(tmp_path / "notes.json")
+    app = make_app(annotations=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        for key in [*"lllvlla", *"note", "ctrl+s"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await wait_until(pilot, lambda: store.all())
+        [saved] = store.all()
+        assert (saved.start, saved.end, saved.quote, saved.note) == (2, 5, body[2:5], "note")
