@@ -448,7 +448,7 @@ async def test_the_key_hints_offer_what_acts_and_follow_the_focus_at_once(tmp_pa
         assert hints.labels[:2] == ["f1 Keys", "esc Clear"]
         await pilot.press("escape", "enter")
         assert hints.labels[1] == "v Select"
-        await pilot.press("e")
+        await pilot.press("e", "j", "j")  # Onto the first entity.
         assert app.query_one(EntityPanel).has_focus_within and "a Elsewhere" in hints.labels
         await pilot.press("e")  # The panel closed: none of its keys.
         assert not app.query_one(EntityPanel).display and "a Elsewhere" not in hints.labels
@@ -506,3 +506,29 @@ async def test_a_selection_annotated_in_one_burst_of_keys_is_the_text_selected(t
         await wait_until(pilot, lambda: store.all())
         [saved] = store.all()
         assert (saved.start, saved.end, saved.quote, saved.note) == (2, 5, body[2:5], "note")
+
+
+async def test_the_entity_panel_says_when_it_has_none_and_offers_a_on_an_entity_only(tmp_path: Path, seed_corpus):
+    from reader.ui.widgets.entity_panel import EntityList, EntityPanel
+    from reader.ui.widgets.key_hints import KeyHints
+
+    (tmp_path / "plain.txt").write_text("天氣\n今天天氣很好，我們去散步吧。", encoding="utf-8")
+    app = make_app(load_corpus([tmp_path]))
+    async with app.run_test(size=(200, 30)) as pilot:
+        await app.seen.entities_found(pilot)
+        await wait_until(pilot, lambda: app.query(KeyHints))
+        await pilot.press("e")
+        await pilot.pause()
+        panel = app.query_one(EntityPanel)
+        assert str(panel.query_one("#entities-title").render()) == "Entities: none found"
+        assert "a Elsewhere" not in app.query_one(KeyHints).labels
+    app = make_app()
+    async with app.run_test(size=(200, 30)) as pilot:
+        await app.seen.entities_found(pilot, seed_corpus.articles[0].id)
+        await wait_until(pilot, lambda: app.query(KeyHints))
+        await pilot.press("e", "j")  # On the first type's row: a type has no other articles.
+        hints = app.query_one(KeyHints)
+        assert app.query_one(EntityList).highlighted_option.id.startswith("type:")
+        assert "a Elsewhere" not in hints.labels
+        await pilot.press("j")  # On an entity.
+        assert "a Elsewhere" in hints.labels
