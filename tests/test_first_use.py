@@ -532,3 +532,42 @@ async def test_the_entity_panel_says_when_it_has_none_and_offers_a_on_an_entity_
         assert "a Elsewhere" not in hints.labels
         await pilot.press("j")  # On an entity.
         assert "a Elsewhere" in hints.labels
+
+
+async def test_keys_sent_in_one_burst_act_in_their_order(seed_corpus):
+    from textual.widgets import Input
+
+    from reader.ui.screens.search import SearchScreen
+    from reader.ui.widgets.entity_panel import EntityList
+
+    def burst(app, *keys: str) -> None:
+        for key in keys:
+            app.post_message(events.Key(key, key if len(key) == 1 else {"slash": "/"}.get(key)))
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await app.seen.entities_found(pilot, seed_corpus.articles[0].id)
+        burst(app, "e", "j", "j")  # The panel opens and the keys after e move in it, not in the text.
+        await wait_until(pilot, lambda: app.query(EntityList) and app.query_one(EntityList).highlighted == 1)
+        assert app.reading.view.scroll_y == 0
+        burst(app, "escape")
+        app.reading.view.focus()
+        await pilot.pause()
+        burst(app, "f", *"騰訊", "t")  # Into the filter box, t included: typed, not the script key.
+        await pilot.pause()
+        await pilot.pause()
+        assert app.reading.sidebar.filter_input.value == "騰訊t" and app.reading.script == "original"
+        burst(app, "escape", "escape", "slash", *"元寶")  # The query typed right after / is the query.
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, SearchScreen))
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "元寶"
+
+
+async def test_down_in_the_filter_box_goes_to_the_filtered_list():
+    from reader.ui.widgets.article_list import ArticleList
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        await pilot.press("f", *"紅包", "down")
+        assert isinstance(app.focused, ArticleList) and len(app.reading.sidebar.shown) == 3

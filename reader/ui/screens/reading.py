@@ -41,7 +41,7 @@ from reader.ui.parts.library import LibraryPart
 from reader.ui.parts.search import SearchPart
 from reader.ui.room import PANEL, SIDEBAR, SidePanels
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.bindings import bindings_for, focus_now
 from reader.ui.widgets.sidebar import Sidebar
 from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 
@@ -94,7 +94,7 @@ class ReadingScreen(Screen[None]):
         self.search_part = SearchPart(self)
         self.side = SidePanels(lambda: self.sidebar, lambda: self.entity_part.panel,
                                lambda hidden: setattr(self.query_one(StatusBar), "hidden", hidden),
-                               lambda: self.view.focus())
+                               lambda: focus_now(self.view))
         self.parts: dict[str, object] = {"notes": self.notes, "dictionary": self.lookup, "entities": self.entity_part,
                                          "library": self.library_part, "search": self.search_part}
         self.set_reactive(ReadingScreen.script, state.script)
@@ -183,7 +183,7 @@ class ReadingScreen(Screen[None]):
         if article is not None:
             self.current = article
             if focus_view:
-                self.view.focus()
+                focus_now(self.view)
 
     def watch_current(self, article: Article | None) -> None:
         """Everything shows the article now read; its script is named after the first paint (that
@@ -222,21 +222,18 @@ class ReadingScreen(Screen[None]):
         self.open_article(event.article_id, focus_view=event.focus_view)
 
     def action_step_article(self, step: int) -> None:
-        """The next or previous article of those the sidebar shows (its filter holds), wrapping
-        around with a word that it did."""
-        shown = self.sidebar.shown
-        if self.current is None or not shown:
-            if not shown:
-                self.notify("No article matches the filter (esc in the list clears it).", title="Articles")
-            return
-        ids = [article.id for article in shown]
-        index = ids.index(self.current.id) if self.current.id in ids else (-1 if step > 0 else len(ids))
-        target = index + step
-        if not 0 <= target < len(ids):
-            target %= len(ids)
-            if len(ids) > 1:
-                self.notify("Back to the first article." if step > 0 else "On to the last article.", title="Articles")
-        self.open_article(ids[target])
+        """The next or previous article of those the sidebar shows, saying when it wrapped around."""
+        target, said = self.sidebar.step_from(self.current.id if self.current else None, step)
+        if said:
+            self.notify(said, title="Articles")
+        if target is not None:
+            self.open_article(target)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen's keys act as they arrive (priority bindings, so a burst keeps its order),
+        but not on a key the focused field takes as typing (`t` in the filter box is a t)."""
+        key, focused = getattr(self.app, "key_arriving", None), self.focused
+        return not (key is not None and focused is not None and focused.check_consume_key(key.key, key.character))
 
     @on(CorpusChanged)
     def _corpus_changed(self, event: CorpusChanged) -> None:

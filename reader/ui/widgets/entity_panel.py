@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.entities.mentions import TYPES, Group
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.bindings import bindings_for, focus_now
 from reader.ui.widgets.styles import entity_style
 
 TYPE_NAMES = {
@@ -93,7 +93,7 @@ class EntityPanel(Vertical):
         yield Static("enter: type on/off, or go to the entity · a: other articles", id="entities-help")
 
     def focus_list(self) -> None:
-        self.query_one(EntityList).focus()
+        focus_now(self.query_one(EntityList))
 
     def show(self, groups: list[Group], texts: dict[str, str], hidden: set[str], ready: bool) -> None:
         """List `groups`; `texts` gives each key's text as shown; `ready` is False while jieba works."""
