@@ -15,18 +15,18 @@ APP_WIDE = frozenset({"app.quit", "app.help", "app.command_palette"})
 
 
 #: Contexts whose keys act as they arrive (see `bindings_for`), besides the reading screen's own.
-IN_ORDER = frozenset({"article", "filter"})
+#: Not the filter box's: its esc and down must wait for the typing queued before them.
+IN_ORDER = frozenset({"article"})
 
 
 def bindings_for(context: str, *, app_wide: bool | None = None) -> list[BindingType]:
     """The bindings of a context; of `app`, with `app_wide`, only those (or only the others).
 
-    The keys of the reading screen, the article view and the filter box are acted on as they
-    arrive (priority bindings), and what they focus takes the focus at once (`focus_now`), so a
-    burst of keys keeps its order: `l l v l a` sent at once annotated nothing (the cursor keys
-    waited in the view's queue while `a` ran), `e j` scrolled the text instead of the panel, `esc /`
-    in the filter box typed the `/`. The screen lets a text field have the keys it types
-    (`ReadingScreen.check_action`); the filter box's keys act only while it has the focus."""
+    The keys of the reading screen and the article view are acted on as they arrive (priority
+    bindings), and what they focus takes the focus at once (`focus_now`), so a burst of keys keeps
+    its order: `l l v l a` sent at once annotated nothing (the cursor keys waited in the view's
+    queue while `a` ran), `e j` scrolled the text instead of the panel. The screen lets a text
+    field have the keys it types (`ReadingScreen.check_action`)."""
     return [
         Binding(
             default_keys(action.id),
