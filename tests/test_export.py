@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from apphelpers import SIZE, make_app
+from apphelpers import SIZE, make_app, wait_until
 from conftest import REPO
 
 from reader.annotations.export import CSV_FIELDS, W3C_CONTEXT, export, export_current, read_w3c, to_w3c
@@ -321,3 +321,34 @@ def test_a_symlinked_annotations_file_stays_a_link(tmp_path, seed_corpus):
     link.symlink_to(target)
     AnnotationStore(link).add(Annotation.new(article.id, article.body, 5, 7))
     assert link.is_symlink() and len(AnnotationStore(target).all()) == 2
+
+
+async def test_an_export_from_the_app_on_a_full_disk_leaves_the_old_file_whole(tmp_path: Path, seed_corpus,
+                                                                               monkeypatch):
+    """The app wrote exports in place: on a full disk a good file became part of the new one."""
+    import errno
+
+    from reader.system import storage
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    (tmp_path / "Documents").mkdir()
+    old = tmp_path / "Documents" / "reader-annotations.md"
+    old.write_text("# my good export\n", encoding="utf-8")
+
+    def full(path, text, **options):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        article = seed_corpus.articles[0]
+        app.annotations.add(Annotation.new(article.id, article.body, 0, 2, note="筆記"))
+        monkeypatch.setattr(storage, "write_temporary", full)  # The disk fills up.
+        await pilot.press("X")
+        await pilot.pause()
+        app.screen.query_one("#format-markdown").value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s", "ctrl+s")  # It exists: the second ctrl+s replaces it.
+        await wait_until(pilot, lambda: any("No space left" in said for said in app.seen.notifications))
+        assert old.read_text(encoding="utf-8") == "# my good export\n"

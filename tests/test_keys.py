@@ -12,6 +12,7 @@ from textual.widgets import TextArea
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import load_corpus
 from reader.settings.state import State
+from reader.ui.messages import AnnotationsChanged
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.entity_panel import EntityList, EntityPanel
@@ -405,3 +406,36 @@ def test_every_action_in_the_keymap_reaches_a_method():
         if not found:
             unreachable.append(f"{action.id}: {action.action}")
     assert unreachable == []
+
+
+async def test_a_cursor_key_typed_in_the_burst_that_opens_a_note_is_kept(tmp_path):
+    """`a` on a note, home, text and ctrl+s at once: the home key was taken before the dialog put
+    the cursor at the note's end, so the text went after the old note instead of before it."""
+    from reader.annotations.store import Annotation, AnnotationStore
+
+    store = AnnotationStore(tmp_path / "notes.json")
+    app = make_app(annotations=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("l")
+        article, cursor = app.reading.view.article, app.reading.view.cursor
+        store.add(Annotation.new(article.id, article.body, cursor, cursor + 2, note="OLD NOTE"))
+        app.reading.post_message(AnnotationsChanged(article.id))
+        await pilot.pause()
+        burst_keys(app, "a", "home", *"NEW ", "ctrl+s")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AnnotateScreen))
+        assert [annotation.note for annotation in store.all()] == ["NEW OLD NOTE"]
+
+
+async def test_a_query_typed_with_corrections_in_one_burst_comes_out_as_typed():
+    """abc, backspace, d, home, x: Textual acts on a field's own keys (backspace, home) only once
+    they have bubbled up to the app, so letters typed after them were inserted first ("abcd")."""
+    from reader.ui.screens.search import SearchScreen
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        burst_keys(app, *"abc", "backspace", "d", "home", "x", "end", "left", "y")
+        await wait_until(pilot, lambda: app.screen.query_one("#query").value.startswith("x"))
+        assert app.screen.query_one("#query").value == "xabyd"

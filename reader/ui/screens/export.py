@@ -14,6 +14,7 @@ from reader.annotations.export import FORMATS, what_is_exported
 from reader.annotations.store import Annotation
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 
 EXTENSIONS = {"markdown": ".md", "csv": ".csv", "json": ".json", "anki": ".txt"}
 LABELS = {"markdown": "Markdown (notes apps, Obsidian)", "csv": "CSV (spreadsheets)", "json": "W3C Web Annotation JSON",
@@ -64,9 +65,9 @@ class ExportScreen(Dialog[ExportRequest | None]):
                     yield RadioButton(LABELS[fmt], value=fmt == self.initial_format, id=f"format-{fmt}")
             yield Checkbox("Only this article", value=False, id="here", disabled=self.article_id is None)
             yield Checkbox("CSV: start with a byte-order mark (for Excel)", value=False, id="bom")
-            yield Label(self._count(self.initial_format, False), id="count")
-            yield Input(self._suggested, id="path")
-            yield Label("", id="exists")
+            yield Label(self._count(self.initial_format, False), id="count", markup=False)
+            yield Field(self._suggested, id="path")
+            yield Label("", id="exists", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", id="save", variant="primary")

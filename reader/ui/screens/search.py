@@ -19,6 +19,7 @@ from reader.reading.shown import ShownText
 from reader.search.index import Results, SearchIndex
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 from reader.ui.widgets.result_list import ResultList
 
 
@@ -66,9 +67,9 @@ class SearchScreen(Dialog[Choice | None]):
 
     def compose(self) -> ComposeResult:
         with self.box(keys="enter: first hit · tab: the list · alt+w: whole words · esc: close"):
-            yield Input(self._initial, placeholder="Search all articles (腾讯 finds 騰訊; \"a phrase\")", id="query",
+            yield Field(self._initial, placeholder="Search all articles (腾讯 finds 騰訊; \"a phrase\")", id="query",
                         select_on_focus=False)
-            yield Static("", id="summary")
+            yield Static("", id="summary", markup=False)
             yield ResultList(id="results")
 
     def on_mount(self) -> None:

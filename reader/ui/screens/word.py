@@ -24,6 +24,7 @@ from reader.dictionary import (
 )
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 
 #: Entries a look-up lists at most.
 FOUND = 30
@@ -75,7 +76,7 @@ class WordScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         keys = "enter: follow · tab: look up · backspace: back · esc: close"
         with self.box(self._title(), keys):
-            yield Input(placeholder="Look up: 馬, mǎ, ma3, ma, horse", id="query", select_on_focus=False)
+            yield Field(placeholder="Look up: 馬, mǎ, ma3, ma, horse", id="query", select_on_focus=False)
             yield VerticalScroll(id="entries")
             yield OptionList(id="references")
 

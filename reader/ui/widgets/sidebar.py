@@ -23,6 +23,7 @@ from reader.articles.corpus import Article
 from reader.text.conversion import fold
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bindings import bindings_for, focus_now
+from reader.ui.widgets.fields import Field
 
 
 class Sidebar(Vertical):
@@ -82,7 +83,7 @@ class Sidebar(Vertical):
     def put_in_filter(self) -> None:
         """Swap the look-alike for the real filter box."""
         if self._filter is None and self.is_attached:  # Not into an app that quit before painting.
-            self._filter = Input(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
+            self._filter = Field(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
             hint = self.query_one("#filter-hint")
             self.mount(self._filter, before=hint)
             hint.remove()
