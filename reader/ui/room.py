@@ -32,12 +32,18 @@ class Room(NamedTuple):
     panel: int | None
 
 
+def natural_width(name: str, width: int) -> int:
+    """A side panel's width with room to spare, as its CSS gives it (the list 32% of the screen,
+    from 20 to 40 columns; the panel 34)."""
+    return max(20, min(SIDEBAR_MOST, int(width * SIDEBAR_SHARE))) if name == SIDEBAR else PANEL_WIDTH
+
+
 def share(width: int, sidebar: bool, panel: bool, last: str = PANEL) -> Room:
     """The widths of the side panels wanted (`sidebar`, `panel`) in a screen `width` cells wide,
     the text keeping `TEXT_LEAST`. When the two do not fit (at 80 columns they do not: both would
     be too narrow to read), the one not asked for `last` is hidden; one alone that does not fit is
     hidden too, unless the reader asked for it last (then the text gives way)."""
-    best = {SIDEBAR: max(20, min(SIDEBAR_MOST, int(width * SIDEBAR_SHARE))), PANEL: PANEL_WIDTH}
+    best = {name: natural_width(name, width) for name in (SIDEBAR, PANEL)}
     least = {SIDEBAR: SIDEBAR_LEAST, PANEL: PANEL_LEAST}
     room = width - TEXT_LEAST
     if sidebar and panel and room < SIDEBAR_LEAST + PANEL_BESIDE_LIST:
@@ -66,6 +72,9 @@ class SidePanels:
         """Which side panels the reader asked for (shown where there is room)."""
         self.last = PANEL
         """The side panel the reader showed last (kept if the two do not fit)."""
+        self._widths: dict[str, int] = {}
+        """The widths given the side panels, once one was other than its CSS's (setting one
+        lays the screen out again: not on the way to the first paint)."""
 
     def want(self, name: str, shown: bool, width: int) -> None:
         """The reader shows (or hides) a side panel: shown, it is the one kept."""
@@ -85,7 +94,8 @@ class SidePanels:
                 continue
             widget.display = cells is not None
             if cells is not None:
-                widget.styles.width = cells
+                if cells != self._widths.get(name, natural_width(name, width)):  # Else as the CSS has it.
+                    widget.styles.width = self._widths[name] = cells
                 continue
             if widget.has_focus_within:
                 self._focus_text()
