@@ -212,3 +212,13 @@ async def test_brackets_in_titles_notes_and_paths_are_text_not_markup(tmp_path: 
         shown = app.seen.notices[-1]
         assert "[draft].txt" in shown.message and not shown.markup
     assert app.return_code in (0, None)
+
+
+def test_an_annotation_held_by_others_knows_how_deep_it_is():
+    from reader.ui.parts.annotations import nested
+
+    body = "近期,騰訊一年一度的員工大會如期而至。"
+    sentence, word, letter, crossing = (Annotation.new("a", body, s, e) for s, e in [(0, 19), (10, 14), (10, 11),
+                                                                                        (12, 17)])
+    depths = {a.quote: depth for a, depth in nested([letter, crossing, word, sentence])}
+    assert depths == {sentence.quote: 0, word.quote: 1, letter.quote: 2, crossing.quote: 1}

@@ -231,6 +231,6 @@ async def test_details_too_long_for_a_narrow_list_end_in_an_ellipsis():
     async with app.run_test(size=(70, 20)) as pilot:
         await pilot.pause()
         article_list = app.query_one(ArticleList)
-        rows = [article_list.render_line(y).text.strip() for y in range(article_list.size.height)]
+        rows = [article_list.render_line(y).text.strip(" " + ArticleList.MARK) for y in range(article_list.size.height)]
         assert "湧現觀察 · 2,326字" in rows  # What fits is whole,
         assert "財富中文網 ·…" in rows  # what does not is cut visibly.

@@ -43,6 +43,13 @@ def test_layers_are_drawn_in_order_and_replacing_one_names_the_spans_that_change
     assert layers.set("cursor", []) == [Span(8, 9, "cursor")] and layers.spans("cursor") == []
 
 
+def test_within_a_layer_a_span_inside_another_is_drawn_over_it():
+    layers = Layers()
+    layers.set("annotations", [Span(0, 2, "word"), Span(0, 20, "sentence"), Span(5, 8, "inner")])
+    assert [s.style for s in layers.overlapping(0, 1)] == ["sentence", "word"]  # Same start: the shorter on top.
+    assert [s.style for s in layers.overlapping(6, 7)] == ["sentence", "inner"]
+
+
 @given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=30), st.integers(0, 30),
        st.integers(0, 70))
 def test_a_layer_that_arrives_in_pieces_is_the_layer_set_whole(spans, split, offset):
@@ -102,6 +109,18 @@ def test_a_preview_holds_the_lines_around_the_offset_and_is_never_kept():
     assert preview.texts.body[4:6] == "騰訊"  # and left alone elsewhere (the same length all the same).
     document.install(preview)
     assert kept.layouts.get(("long", SIMPLIFIED, 30)) is None  # A part: never kept as the whole.
+
+
+def test_a_preview_of_a_body_of_one_line_is_a_part_of_it_around_the_offset():
+    body = "騰訊的字。" * 40_000  # 200,000 characters, not a line break among them.
+    document = ArticleDocument(Article("line", "長文", body, path="line.txt"))
+    for offset in (0, 90_000, len(body) - 1):
+        start, end = document.preview_range(offset)
+        assert start <= offset < end and end - start <= 2 * ArticleDocument.PREVIEW
+    preview = document.preview(SIMPLIFIED, 30, 90_000)
+    shown = [line for line in preview.layout.lines if line.in_body]
+    assert shown[0].start <= 90_000 < shown[-1].end
+    assert preview.texts.body[90_000:90_002] == "腾讯" and preview.texts.body[:2] == "騰訊"
 
 
 def test_markdown_markup_is_hidden_and_becomes_the_markup_layer():

@@ -107,6 +107,13 @@ class ArticleDocument:
         """Whether what is installed is for this script and width."""
         return self.prepared is not None and (self.prepared.texts.mode, self.prepared.layout.width) == (mode, width)
 
+    def kept_for(self, mode: str, width: int) -> bool:
+        """Whether the whole article was prepared for this script and width before (preparing it
+        again is instant)."""
+        article_id = self.article.id
+        return self.kept.texts.get((article_id, mode)) is not None and \
+            self.kept.layouts.get((article_id, mode, width)) is not None
+
     def prepare(self, mode: str, width: int) -> Prepared:
         """The whole article for `mode` and `width` (safe in a thread: reads what is kept, never writes)."""
         article, kept = self.article, self.kept
@@ -124,9 +131,7 @@ class ArticleDocument:
     def preview(self, mode: str, width: int, offset: int) -> Prepared:
         """Just the lines around `offset`, quick to make while the whole is prepared."""
         article, body = self.article, self.article.body
-        start = body.rfind("\n", 0, max(0, offset - self.PREVIEW // 4)) + 1
-        end = body.find("\n", min(len(body), start + self.PREVIEW))
-        end = len(body) if end == -1 else end
+        start, end = self.preview_range(offset)
         blocks = [Block(b.kind, b.start + start, b.end + start) for b in split_blocks(body[start:end])]
         part = body[start:end] if mode == ORIGINAL else display_text(body[start:end], mode, article_script(article))
         shown = ShownText(mode)
@@ -134,6 +139,17 @@ class ArticleDocument:
         texts = with_markup(article, texts, start, end)
         blocks = article_blocks(article, blocks, texts)
         return Prepared(texts, blocks, Layout(texts.title, texts.meta, texts.body, blocks, width), whole=False)
+
+    def preview_range(self, offset: int) -> tuple[int, int]:
+        """About `PREVIEW` characters around `offset`, from and to a paragraph's end where one is
+        near (in a body of one long line, wherever: it was converted and laid out whole)."""
+        body, size = self.article.body, self.PREVIEW
+        low = max(0, offset - size // 4)
+        newline = body.rfind("\n", max(0, low - size), low)
+        start = newline + 1 if newline >= 0 else 0 if low <= size else low
+        high = min(len(body), start + size)
+        newline = body.find("\n", high, high + size)
+        return start, newline if newline >= 0 else min(len(body), high)
 
     def install(self, prepared: Prepared) -> None:
         """Show `prepared` from now on (the drawing thread's call): kept unless it is a preview; its

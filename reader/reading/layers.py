@@ -77,8 +77,11 @@ class Layers:
         return found.overlapping(offset, offset + 1) if found else []
 
     def overlapping(self, start: int, end: int) -> list[Span]:
-        """The spans of every layer that overlap `start`-`end`, in drawing order."""
-        return [span for layer in self._layers.values() for span in layer.overlapping(start, end)]
+        """The spans of every layer that overlap `start`-`end`, in drawing order: within a layer
+        the longer first, so a span inside another (a word annotated in an annotated sentence)
+        is drawn over it."""
+        return [span for layer in self._layers.values()
+                for span in sorted(layer.overlapping(start, end), key=lambda span: span.start - span.end)]
 
     def _order(self) -> None:
         def rank(name: str) -> int:

@@ -149,8 +149,9 @@ def article_blocks(article: Article, blocks: list[Block], texts: Texts) -> list[
 
 
 def article_script(article: Article) -> str:
-    """SIMPLIFIED or TRADITIONAL, from the body (remembered per text)."""
-    return _remembered(_SCRIPTS, article.body, detect, 4096)
+    """SIMPLIFIED or TRADITIONAL, from the body (remembered per text); a body of characters both
+    scripts share is in its title's script."""
+    return _remembered(_SCRIPTS, article.body, lambda body: detect(body, tie=detect(article.title)), 4096)
 
 
 def known_script(article: Article) -> str | None:

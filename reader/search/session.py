@@ -40,14 +40,15 @@ def step_hit(results: Results, here: int | None, offset: int, *, forward: bool) 
     return HitStep(target, 0 if forward else len(results.hits(target)) - 1, target not in later)
 
 
-def search_status(results: Results, article_id: str, mark: int | None) -> str:
-    """The status line's account of a search: the query, which hit is marked, a title hit."""
+def search_status(results: Results, article_id: str, mark: int | None, shown: Callable[[str], str] = str) -> str:
+    """The status line's account of a search: the query (`shown` in the script the text is read
+    in), which hit is marked, a title hit."""
     hits = results.hits_for(article_id)
     number = next((i + 1 for i, h in enumerate(hits) if h.start == mark), None)
     index = results.index.index_of(article_id)
     in_title = index is not None and index in results.indices and results.title_hits(index)
     where = f"{number}/{len(hits)}" if number else f"{len(hits)} hit{'' if len(hits) == 1 else 's'}"
-    return f"“{results.query}” {where}" + (" · in the title" if in_title else "")
+    return f"“{shown(results.query)}” {where}" + (" · in the title" if in_title else "")
 
 
 class SearchSession:

@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -81,11 +81,25 @@ class ReaderApp(App[None]):
         self._frozen_after: set[str] = set()
         """Background tasks whose results were frozen out of the garbage collector (see `work_done`)."""
         self._previous_handlers: dict[int, _SignalHandler] = {}
+        self.key_arriving: events.Key | None = None
+        """The key being dispatched to priority bindings (see `on_event`), else None."""
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Messages quote file paths, errors and the reader's text: shown as they are, not as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keep the key being dispatched in `key_arriving` while priority bindings are looked up
+        (the reading screen's keys give way to a text field that types them)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        self.key_arriving = event
+        try:
+            await super().on_event(event)
+        finally:
+            self.key_arriving = None
 
     def action_help_quit(self) -> None:
         """ctrl+c: name the keys that quit, as plain text (Textual's own message is markup, and
@@ -110,8 +124,16 @@ class ReaderApp(App[None]):
         self._quit_on_signals()
 
     def report_problems(self, corpus: Corpus) -> None:
-        for problem in corpus.problems:
-            self.notify(f"{problem.path}\n{problem.message}", title="Skipped a file", severity="warning", timeout=10)
+        """The files that could not be read, in one toast (a folder of them made one each)."""
+        from reader.ui.summary import summary
+
+        problems = corpus.problems
+        if len(problems) == 1:
+            self.notify(f"{problems[0].path}\n{problems[0].message}", title="Skipped a file", severity="warning",
+                        timeout=10)
+        elif problems:
+            self.notify(summary([(os.path.basename(p.path), p.message) for p in problems]),
+                        title=f"Skipped {len(problems)} files", severity="warning", timeout=10)
 
     def _quit_on_signals(self) -> None:
         """`kill` (SIGTERM) or a closed terminal (SIGHUP) quits as `q` does: the terminal is given

@@ -15,6 +15,19 @@ from reader.ui.parts.context import Reading
 from reader.ui.widgets.styles import annotation_layer
 
 
+def nested(annotations: list[Annotation]) -> list[tuple[Annotation, int]]:
+    """Each annotation with how many others hold it whole (those of the same text: the older)."""
+    by_place = sorted(annotations, key=lambda a: (a.start, -a.end))
+    depths: list[tuple[Annotation, int]] = []
+    holding: list[int] = []  # Ends of the annotations begun and not yet over, outermost first.
+    for annotation in by_place:
+        holding = [end for end in holding if end > annotation.start]
+        depth = sum(1 for end in holding if end >= annotation.end)
+        depths.append((annotation, depth))
+        holding.append(annotation.end)
+    return depths
+
+
 class AnnotationsPart:
     def __init__(self, reading: Reading, show_line: Callable[[str | None], None]) -> None:
         """`show_line` puts a note on the note line (None: hides it)."""
@@ -26,7 +39,7 @@ class AnnotationsPart:
         article = self.reading.current
         if article is not None:
             placed = self.reading.placed.of(article.id, article.body)
-            spans = [Span(a.start, a.end, annotation_layer(a.color)) for a in placed]
+            spans = [Span(a.start, a.end, annotation_layer(a.color, depth)) for a, depth in nested(placed)]
             self.reading.view.set_layer("annotations", spans)
             self.show_note(self.reading.view.cursor)
 
@@ -157,9 +170,10 @@ class AnnotationsPart:
             count = what_is_exported(request.format, annotations)
             reading.notify(f"{count} written to\n{request.path.resolve()}", title="Exported", timeout=10)
 
-        count_here = len(store.for_article(here.id)) if here else 0
-        reading.open_dialog(ExportScreen(paths.documents_dir(), len(store.all()), count_here,
-                                         here.title if here else None, state.export_format or "markdown"), chosen)
+        if store.reload_if_changed():  # Another reader wrote: count what the file holds now.
+            reading.post_message(AnnotationsChanged())
+        reading.open_dialog(ExportScreen(paths.documents_dir(), store.all(), here.id if here else None,
+                                         state.export_format or "markdown"), chosen)
 
     def list_all(self) -> None:
         from reader.ui.screens.annotation_list import AnnotationListScreen

@@ -111,19 +111,20 @@ class DictionaryPart:
         reading.open_dialog(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity))
 
     def save_word(self) -> None:
-        """Keep the word at the cursor (or the selection) as vocabulary: an annotation tagged
-        `vocab`, which `reader export --format anki` turns into a note with its sentence."""
+        """Keep the word or name at the cursor (or the selection) as vocabulary: an annotation
+        tagged `vocab`, which `reader export --format anki` turns into a note with its sentence."""
         reading = self.reading
         view, article = reading.view, reading.current
         if article is None or view.cursor is None or view.texts is None:
             reading.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Vocabulary")
             return
+        cursor = view.cursor
         if view.selection is not None:
             start, end = view.selection
-        elif self.dictionary is not None and (matches := self._words_at(view.cursor)):
-            start, end = matches[0].start, matches[0].end
-        else:
-            start, end = view.cursor, view.cursor + 1
+        else:  # The longest of the word and a name starting at the cursor (`>` puts it there): 1月26日, not 1.
+            words = [(m.start, m.end) for m in self._words_at(cursor)] if self.dictionary is not None else []
+            names = [(s.start, s.end) for s in view.spans_at("entities", cursor) if s.start == cursor]
+            start, end = max([*words[:1], *names, (cursor, cursor + 1)], key=lambda span: span[1])
         word = reading.shown.text(article.body[start:end])
         if any(a.start == start and a.end == end and "vocab" in a.tags
                for a in reading.placed.of(article.id, article.body)):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from reader.entities.mentions import TYPES, group
 from reader.ui.messages import Busy, EntitiesFound, OpenArticle
 from reader.ui.parts.context import Reading
+from reader.ui.widgets.bindings import focus_now
 
 if TYPE_CHECKING:
     from reader.articles.corpus import Article
@@ -119,7 +120,7 @@ class EntitiesPart:
             await mount(panel)
         elif panel.display and panel.has_focus_within:
             panel.display = False
-            self.reading.view.focus()
+            focus_now(self.reading.view)
             return
         panel.display = True
         self.show()
@@ -137,7 +138,7 @@ class EntitiesPart:
     def choose(self, key: str) -> None:
         """The text takes the keys at once: `.` and `,` walk the chosen entity's mentions."""
         self.reading.view.choose_entity(key)
-        self.reading.view.focus()
+        focus_now(self.reading.view)
 
     def show_articles(self, key: str) -> None:
         """Which articles mention the entity, named as the text shows it; one chosen opens at it."""

@@ -42,20 +42,25 @@ class LibraryPart:
         return report, self.reading.read_corpus()
 
     def _added(self, result: tuple[AddReport, Corpus]) -> None:
+        """Open the first article added, and say what happened in one toast (not one per item)."""
+        from reader.ui.summary import summary
+
         reading, (report, corpus) = self.reading, result
         reading.post_message(CorpusChanged(corpus))
-        for failed in report.failed:
-            reading.notify(f"{failed.what}\n{failed.reason}", title="Not added", severity="error", timeout=15)
-        for skipped in report.skipped:
-            reading.notify(f"{skipped.what}\n{skipped.reason}", title="Skipped", severity="warning", timeout=8)
-        for extra in sorted(report.missing_extras):
-            reading.notify(f"pip install 'reader[{extra}]' to add these.", title="Needs an extra", severity="warning")
         shown = [added for added in report.added if corpus.find(added.article_id)]
         if shown:
             reading.post_message(OpenArticle(shown[0].article_id, focus_view=True))
-        if report.added:
-            note = "" if len(shown) == len(report.added) else "\nNot shown here: reader was started with --corpus."
-            reading.notify(report.summary() + note, title="Library", timeout=8)
+        problems = [*report.failed, *report.skipped]
+        lines = [f"{len(report.added)} added" if report.added else "Nothing added", summary(problems)]
+        if report.error:
+            lines.append(f"Stopped: {report.error}")
+        lines += [f"pip install 'reader[{extra}]' to add these." for extra in sorted(report.missing_extras)]
+        if len(shown) < len(report.added):
+            lines.append("Not shown here: reader was started with --corpus.")
+        failed = report.failed or report.error or report.missing_extras
+        reading.notify("\n".join(line for line in lines if line), title="Library",
+                       severity="error" if failed else "information" if report.added else "warning",
+                       timeout=15 if failed else 8)
 
     def remove(self) -> None:
         """Remove the article being read from the library, after asking; its annotations stay."""

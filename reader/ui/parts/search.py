@@ -63,15 +63,16 @@ class SearchPart:
     def status(self) -> str | None:
         """The status line's account of the search (None: no search)."""
         article, results = self.reading.current, self.reading.results
-        return search_status(results, article.id, self.reading.view.current_mark) if results and article else None
+        if results is None or article is None:
+            return None
+        return search_status(results, article.id, self.reading.view.current_mark, self.reading.shown.text)
 
     def step(self, forward: bool) -> None:
         reading, results, article = self.reading, self.reading.results, self.reading.current
         if results is None or article is None or not results.indices:
             reading.notify("No search hits to step through: / searches every article.", title="Search")
             return
-        mark, position = reading.view.current_mark, reading.view.position
-        offset = mark if mark is not None else (position - 1 if forward else position)
+        offset = reading.view.walked_from(forward)
         step = step_hit(results, reading.corpus.index_of(article.id), offset, forward=forward)
         if step is None:
             reading.notify(f"“{results.query}” is only in titles: there is no hit in the text to go to.",
@@ -80,8 +81,11 @@ class SearchPart:
         if step.wrapped:
             reading.notify(f"Wrapped around to the {'first' if forward else 'last'} hit of “{results.query}”.",
                            title="Search")
-        hit = results.hits(step.position)[step.hit]
-        reading.post_message(OpenArticle(reading.corpus.articles[step.position].id, mark=(hit.start, hit.end)))
+        hit, target = results.hits(step.position)[step.hit], reading.corpus.articles[step.position].id
+        if target == article.id:
+            reading.view.mark(hit.start, hit.end)  # At once: the next n in a burst of keys goes on from it.
+        else:
+            reading.post_message(OpenArticle(target, mark=(hit.start, hit.end)))
 
     def clear(self) -> None:
         """Clear the hits, the mark and the entity chosen (esc)."""

@@ -39,8 +39,9 @@ from reader.ui.parts.dictionary import DictionaryPart
 from reader.ui.parts.entities import EntitiesPart
 from reader.ui.parts.library import LibraryPart
 from reader.ui.parts.search import SearchPart
+from reader.ui.room import PANEL, SIDEBAR, SidePanels
 from reader.ui.widgets.article_view import ArticleView
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.bindings import bindings_for, focus_now
 from reader.ui.widgets.sidebar import Sidebar
 from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 
@@ -50,6 +51,14 @@ if TYPE_CHECKING:
     from reader.ui.widgets.entity_panel import EntityPanel
 
 Result = TypeVar("Result")
+
+
+def still_there(before: list[Article], corpus: Corpus, article_id: str) -> str | None:
+    """The article to read in `corpus` now that it replaced the list `before`: the same one, else
+    (it was removed) the nearest after it that is left, else the nearest before it."""
+    ids = [article.id for article in before]
+    at = ids.index(article_id) if article_id in ids else 0
+    return next((i for i in [article_id, *ids[at + 1 :], *reversed(ids[:at])] if corpus.index_of(i) is not None), None)
 
 class ReadingScreen(Screen[None]):
     AUTO_FOCUS = "ArticleView"  # Focused as it mounts: focusing it later restyles the screen twice.
@@ -83,6 +92,9 @@ class ReadingScreen(Screen[None]):
         self.library_part = LibraryPart(self)
         self.entity_part = EntitiesPart(self, entities_file, entity_cache)
         self.search_part = SearchPart(self)
+        self.side = SidePanels(lambda: self.sidebar, lambda: self.entity_part.panel,
+                               lambda hidden: setattr(self.query_one(StatusBar), "hidden", hidden),
+                               lambda: focus_now(self.view))
         self.parts: dict[str, object] = {"notes": self.notes, "dictionary": self.lookup, "entities": self.entity_part,
                                          "library": self.library_part, "search": self.search_part}
         self.set_reactive(ReadingScreen.script, state.script)
@@ -171,7 +183,7 @@ class ReadingScreen(Screen[None]):
         if article is not None:
             self.current = article
             if focus_view:
-                self.view.focus()
+                focus_now(self.view)
 
     def watch_current(self, article: Article | None) -> None:
         """Everything shows the article now read; its script is named after the first paint (that
@@ -194,7 +206,6 @@ class ReadingScreen(Screen[None]):
         status = self.query_one(StatusBar)
         status.place = f"{(self.corpus.index_of(article.id) or 0) + 1}/{len(self.corpus.articles)}"
         self._show_script()
-        status.search = self.search_part.status()
 
     @on(OpenArticle)
     def _open(self, event: OpenArticle) -> None:
@@ -211,21 +222,18 @@ class ReadingScreen(Screen[None]):
         self.open_article(event.article_id, focus_view=event.focus_view)
 
     def action_step_article(self, step: int) -> None:
-        """The next or previous article of those the sidebar shows (its filter holds), wrapping
-        around with a word that it did."""
-        shown = self.sidebar.shown
-        if self.current is None or not shown:
-            if not shown:
-                self.notify("No article matches the filter (esc in the list clears it).", title="Articles")
-            return
-        ids = [article.id for article in shown]
-        index = ids.index(self.current.id) if self.current.id in ids else (-1 if step > 0 else len(ids))
-        target = index + step
-        if not 0 <= target < len(ids):
-            target %= len(ids)
-            if len(ids) > 1:
-                self.notify("Back to the first article." if step > 0 else "On to the last article.", title="Articles")
-        self.open_article(ids[target])
+        """The next or previous article of those the sidebar shows, saying when it wrapped around."""
+        target, said = self.sidebar.step_from(self.current.id if self.current else None, step)
+        if said:
+            self.notify(said, title="Articles")
+        if target is not None:
+            self.open_article(target)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen's keys act as they arrive (priority bindings, so a burst keeps its order),
+        but not on a key the focused field takes as typing (`t` in the filter box is a t)."""
+        key, focused = getattr(self.app, "key_arriving", None), self.focused
+        return not (key is not None and focused is not None and focused.check_consume_key(key.key, key.character))
 
     @on(CorpusChanged)
     def _corpus_changed(self, event: CorpusChanged) -> None:
@@ -234,7 +242,7 @@ class ReadingScreen(Screen[None]):
         corpus = event.corpus
         if corpus.signature == self.corpus.signature:
             return
-        reading = self.current.id if self.current else None
+        reading = still_there(self.corpus.articles, corpus, self.current.id) if self.current else None
         self.corpus = corpus
         self.search.replace_corpus(corpus)
         self.results = None
@@ -243,7 +251,7 @@ class ReadingScreen(Screen[None]):
         self.sidebar.set_articles(corpus.articles)
         self.current = None
         if corpus.articles:
-            self.open_article((corpus.find(reading or "") or corpus.articles[0]).id)
+            self.open_article(reading or corpus.articles[0].id)
         self.search_part.build_index()
         self.entity_part.find()
 
@@ -253,8 +261,12 @@ class ReadingScreen(Screen[None]):
     def _busy(self, event: Busy) -> None:
         """Work started or ended (the message goes on to the app, which tidies up after it)."""
         self.busy = self.background.said(event)
-        if event.task == "view" and event.what is None:  # The article is shown whole, perhaps in another script.
-            self.entity_part.list()
+
+    @on(ArticleView.TextShown)
+    def _text_shown(self) -> None:
+        """The word at the cursor and the panel's names, as the text shows them now."""
+        self.lookup.show_word(self.view.cursor)
+        self.entity_part.list()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.background.ended(event)
@@ -279,8 +291,11 @@ class ReadingScreen(Screen[None]):
         status.percent, status.article_title = self.view.percent_read, texts.title if texts else self.current.title
 
     def _show_script(self) -> None:
+        """The script on the status line, and the search's query in it."""
         if self.current is not None:
-            self.query_one(StatusBar).script = mode_label(self.script, known_script(self.current))
+            status = self.query_one(StatusBar)
+            status.script = mode_label(self.script, known_script(self.current))
+            status.search = self.search_part.status()
 
     def watch_results(self) -> None:
         self.search_part.show_hits()
@@ -290,6 +305,7 @@ class ReadingScreen(Screen[None]):
 
     async def action_entity_panel(self) -> None:
         await self.entity_part.toggle_panel(self.query_one("#main").mount)
+        self._show_side(PANEL, bool(self.entity_part.panel and self.entity_part.panel.display))
 
     @on(EntitiesFound)
     def _entities_found(self, event: EntitiesFound) -> None:
@@ -317,22 +333,27 @@ class ReadingScreen(Screen[None]):
     # -- script and sidebar ---------------------------------------------------------------------
 
     def action_toggle_script(self) -> None:
-        """Cycle original -> 简体 -> 繁體; every offset stays valid, so nothing else moves."""
-        self.script = next_mode(self.script)
+        """The article's other script, then its original (see `next_mode`); every offset stays
+        valid, so nothing else moves."""
+        if self.current is not None:
+            self.script = next_mode(self.script, article_script(self.current))
 
     def watch_script(self, mode: str) -> None:
         self.state.change(script=mode)
         self.sidebar.set_display(self.shown.text)
         self._show_script()
-        # The word as the text shows it, once the view (bound to `script`, after this) shows it.
-        self.call_later(lambda: self.lookup.show_word(self.view.cursor))
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.sidebar
-        sidebar.display = not sidebar.display
-        if not sidebar.display:
-            self.view.focus()
+        self._show_side(SIDEBAR, not self.sidebar.display)
 
     def action_filter(self) -> None:
-        self.sidebar.display = True
+        self._show_side(SIDEBAR, True)
         self.sidebar.focus_filter()
+
+    def _show_side(self, name: str, shown: bool) -> None:
+        """The reader shows or hides a side panel; the text keeps its room (`room.py`)."""
+        self.side.want(name, shown, self.size.width)
+
+    def on_resize(self) -> None:
+        if self.query(Sidebar):  # Not in an app that closed before the screen was shown.
+            self.side.share(self.size.width)

@@ -131,8 +131,8 @@ class ArticleView(DocumentView, can_focus=True):
 
     def action_mention(self, forward: bool, any_entity: bool = False) -> None:
         """Mark the next (or previous) mention of the chosen entity, or of any entity."""
-        mark, key = self.current_mark, None if any_entity else self.chosen_entity
-        offset = mark if mark is not None else (self.position - 1 if forward else self.position)
+        key = None if any_entity else self.chosen_entity
+        offset = self.walked_from(forward)
         mention = self.document.mention(offset, forward=forward, key=key) if self.document else None
         if mention is None:
             self.app.bell()
@@ -144,6 +144,15 @@ class ArticleView(DocumentView, can_focus=True):
         scrolls = {"down": self.scroll_down, "up": self.scroll_up, "page_down": self.scroll_page_down,
                    "page_up": self.scroll_page_up, "top": self.scroll_home, "bottom": self.scroll_end}
         scrolls[where](animate=False)
+
+    def walked_from(self, forward: bool) -> int:
+        """Where the keys that walk to the next (or previous) thing start from: the cursor while it
+        is in view (a mention or hit walked to puts it there), else the top of the view."""
+        top, height = round(self.scroll_y), self.scrollable_content_region.height
+        cursor = self._navigator.cursor_or_top(self.cursor, top, height) if self._navigator else None
+        if cursor is not None and cursor == self.cursor:
+            return cursor
+        return self.position - 1 if forward else self.position
 
     # -- cursor and selection -------------------------------------------------------------------
 
@@ -175,6 +184,21 @@ class ArticleView(DocumentView, can_focus=True):
         self.set_layer("cursor", [Span(cursor, cursor + 1, "article-view--cursor")] if cursor is not None else [])
         self.set_layer("selection", [Span(*selection, "article-view--selection")] if selection else [])
         self.post_message(self.CursorMoved(caret))
+        self.refresh_bindings()  # What the key hints offer depends on the cursor.
+
+    def offers(self, action_id: str) -> bool:
+        """Whether the key hints offer this key where the reader is: the key that brings the
+        cursor out until it is out, the one that deletes a note on a note."""
+        if action_id == "article.cursor_right":
+            return self.cursor is None
+        if action_id == "article.delete_annotation":
+            return self.cursor is not None and bool(self.spans_at("annotations", self.cursor))
+        return True
+
+    def set_layer(self, name: str, spans: list[Span]) -> None:
+        super().set_layer(name, spans)
+        if name == "annotations":
+            self.refresh_bindings()  # A note may be under the cursor now, or no longer.
 
     def _step_cursor(self, move: Callable[[Navigator, int], int | None]) -> None:
         """Move the cursor by `move`; the first key puts it at the top of the view (if it is not in view)."""
