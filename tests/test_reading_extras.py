@@ -10,7 +10,8 @@ from apphelpers import SIZE, make_app, wait_until
 from conftest import SEEDS
 
 from reader.annotations.store import AnnotationStore
-from reader.articles.corpus import CorpusCache, load_corpus
+from reader.articles.corpus import load_corpus
+from reader.articles.indexed import CorpusCache
 from reader.settings.state import State
 from reader.ui.screens.add import AddScreen, ConfirmScreen
 from reader.ui.screens.annotate import AnnotateScreen

@@ -12,29 +12,33 @@ Three formats are understood:
 An article's `body` is its original text and the only text every offset in the app points into.
 A file that cannot be read becomes a `LoadProblem`; the other files still load.
 
-A listing cache (`CorpusCache`) remembers each file's articles with where their bodies are, keyed
-by a digest of the file's bytes: a file whose bytes are unchanged is not parsed again, and one
-that changed in any way is (whatever its size and modification time say). The app starts from
-the cached listing without reading the files at all, then checks them in the background; each
-body is read when first needed.
+The index (`reader.articles.indexed`, `reader.articles.catalog`) remembers each file's articles
+with where their bodies are, so a start lists them without reading the files; each body is read
+when first needed, from the file (parsed again if its bytes are not those the index was made from).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.articles.header import FENCE, parse_header, parse_tags
 from reader.text.controls import visible_controls
 from reader.text.decoding import UTF8, DecodeError, decode
 from reader.text.markdown import is_markdown, plain, shown_length
 from reader.text.paragraphs import strip_span
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from reader.articles.indexed import CorpusCache
+
+    Progress = Callable[[int, int], None]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
@@ -48,16 +52,18 @@ class Article:
     """One article. `body` is read from its file when first asked for if the listing came from
     the cache; `length` is known without reading it."""
 
-    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "encoding", "problem", "_body",
-                 "_file")
+    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "encoding", "date", "problem",
+                 "_body", "_file")
 
     def __init__(
         self, id: str, title: str, body: str | None = None, source: str = "", tags: tuple[str, ...] = (),
         path: str = "", *, span: tuple[int, int] | None = None, length: int | None = None,
-        stamp: str | None = None, encoding: str = UTF8,
+        stamp: str | None = None, encoding: str = UTF8, date: str = "",
     ) -> None:
         self.id, self.title, self.source, self.tags, self.path = id, title, source, tuple(tags), path
         self.encoding = encoding
+        self.date = date
+        """The date its header gives (`date`, else `added`), as written; empty if none."""
         """The file's encoding (UTF-8, GB18030, Big5, UTF-16 …)."""
         self.problem: str | None = None
         """Why the body could not be read when it was asked for (it is then empty), or None."""
@@ -71,14 +77,14 @@ class Article:
         """The digest of the file's bytes when it was listed (for a body read later)."""
 
     @classmethod
-    def listed(cls, id: str, title: str, source: str, tags: list, file: _SourceFile, start: int, end: int,
-               stamp: str, encoding: str, length: int) -> Article:
-        """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
+    def listed(cls, id: str, title: str, source: str, tags: tuple[str, ...], file: _SourceFile, start: int, end: int,
+               stamp: str, encoding: str, length: int, date: str = "") -> Article:
+        """An article from the index, body unread (the quick way: a start builds thousands)."""
         article = cls.__new__(cls)
-        article.id, article.title, article.source, article.tags = id, title, source, tuple(tags)
+        article.id, article.title, article.source, article.tags = id, title, source, tags
         article.path, article._file = file.path, file
         article.span, article.length, article.stamp, article._body = (start, end), length, stamp, None
-        article.encoding, article.problem = encoding, None
+        article.encoding, article.date, article.problem = encoding, date, None
         return article
 
     @property
@@ -109,7 +115,7 @@ class _SourceFile:
 
     __slots__ = ("path", "unread", "_checked", "_lock", "_text", "_fresh")
 
-    def __init__(self, path: str, articles: int, checked: tuple[tuple[int, int, int], str] | None = None) -> None:
+    def __init__(self, path: str, articles: int, checked: tuple[tuple[int, int, int, int], str] | None = None) -> None:
         """`checked`: the stat and digest of the file as the listing was checked against it in
         this process, so reading it again does not digest it again while its stat is the same."""
         self.path = path
@@ -154,12 +160,12 @@ class LoadProblem(NamedTuple):
 
 @dataclass
 class Corpus:
-    articles: list[Article] = field(default_factory=list)
+    articles: Sequence[Article] = field(default_factory=list)
     problems: list[LoadProblem] = field(default_factory=list)
     listing: dict[str, list] = field(default_factory=dict)
-    """Each file's digest and articles, as the listing cache keeps them."""
+    """Each file's digest (first in a list), to tell one version of the corpus from another."""
     trusted: bool = False
-    """Listed from the cache without looking at the files: check them before relying on it."""
+    """Listed from the index without looking at the files: check them before relying on it."""
     _positions: dict[str, int] = field(default_factory=dict, repr=False)
 
     def index_of(self, article_id: str) -> int | None:
@@ -198,13 +204,14 @@ def article_id(path: Path, title: str) -> str:
     return f"{stem}-{digest}"
 
 
-def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int]]:
-    """The file's bytes and the (inode, size, modification time) of what was read (the stat of
-    the open file, taken before reading); `CorpusError` with a readable reason otherwise."""
+def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int, int]]:
+    """The file's bytes and the (inode, size, modification time, change time) of what was read
+    (the stat of the open file, taken before reading: any write moves the change time, even one
+    that sets the size and modification time back); `CorpusError` with a readable reason otherwise."""
     try:
         with open(path, "rb") as file:
             info = os.fstat(file.fileno())
-            return file.read(), (info.st_ino, info.st_size, info.st_mtime_ns)
+            return file.read(), (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     except FileNotFoundError:
         raise CorpusError("no such file or folder") from None
     except IsADirectoryError:
@@ -237,6 +244,7 @@ class _Parsed(NamedTuple):
     body: tuple[int, int]
     source: str = ""
     tags: tuple[str, ...] = ()
+    date: str = ""
 
 
 def parse_seed(text: str) -> tuple[tuple[str, ...], list[tuple[str, str, str]]] | None:
@@ -291,11 +299,12 @@ def _parse_with_header(text: str) -> _Parsed | None:
     values, start = found
     tags = parse_tags(values.get("tags", ""))
     title = values.get("title", "")
+    date = values.get("date") or values.get("added", "")
     if not title:
         single = _parse_single(text, True, start)
-        return single._replace(source=values.get("source", ""), tags=tags)
+        return single._replace(source=values.get("source", ""), tags=tags, date=date)
     body = strip_span(text, start, len(text))
-    return _Parsed(title, (_line_start(text, body[0]), body[1]), values.get("source", ""), tags)
+    return _Parsed(title, (_line_start(text, body[0]), body[1]), values.get("source", ""), tags, date)
 
 
 def _line_start(text: str, position: int) -> int:
@@ -317,7 +326,7 @@ def parse_text(path: Path, text: str, digest: str | None = None, encoding: str =
         if not body.strip():
             raise CorpusError("the article has a title but no text")
         articles.append(Article(article_id(path, item.title), item.title, body, item.source, item.tags,
-                                display_path, span=item.body, stamp=digest, encoding=encoding))
+                                display_path, span=item.body, stamp=digest, encoding=encoding, date=item.date))
     return articles
 
 
@@ -362,120 +371,31 @@ def expand(paths: list[Path]) -> tuple[list[str], list[LoadProblem]]:
     return files, problems
 
 
-class CorpusCache:
-    """What each file of a corpus holds, so the next start lists it without reading it.
-
-    An entry is used only while its file's bytes have the digest they had when parsed, so an
-    edited file is parsed again. A cache that cannot be read is ignored and rewritten.
-    """
-
-    VERSION = 7
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def _path(self, paths: list[Path]) -> Path:
-        key = hashlib.sha1("\n".join(str(p.resolve()) for p in paths).encode("utf-8")).hexdigest()[:20]
-        return self.folder / f"{key}.json"
-
-    def read(self, paths: list[Path]) -> dict[str, Any]:
-        """Each file's entry as the JSON holds it (see `_entry`), checked where it is used."""
-        try:
-            data = json.loads(self._path(paths).read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != self.VERSION or not isinstance(data.get("files"), dict):
-            return {}
-        return data["files"]
-
-    def write(self, paths: list[Path], files: dict[str, list]) -> None:
-        """Paths and ids made from file names that are not UTF-8 are kept as `\\uXXXX` escapes."""
-        from reader.system.storage import atomic_write_text, dumps_json
-
-        try:
-            atomic_write_text(self._path(paths), dumps_json({"version": self.VERSION, "files": files}))
-        except OSError:
-            pass  # Only the next start is slower.
-
-
 def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
 
-def _from_entry(
-    path: str, entry: list, checked: tuple[tuple[int, int, int], str] | None = None
-) -> list[Article] | None:
-    try:
-        file = _SourceFile(path, len(entry[1]), checked)
-        articles = [
-            Article.listed(id_, title, source, tags, file, start, end, entry[0], entry[2], length)
-            for id_, title, source, tags, start, end, length in entry[1]
-        ]
-    except (IndexError, KeyError, TypeError, ValueError):
-        return None
-    if not isinstance(entry[2], str) or not all(_as_listed(article) for article in articles):
-        return None  # Not what `_entry` writes: the file is parsed again.
-    return articles
-
-
-def _as_listed(article: Article) -> bool:
-    """Whether an article from the listing cache has the types `_entry` wrote."""
-    start, end = article.span or (0, 0)
-    return (all(isinstance(text, str) for text in (article.id, article.title, article.source, *article.tags))
-            and all(type(number) is int for number in (start, end, article.length)) and 0 <= start <= end)
-
-
-def _entry(digest: str, articles: list[Article], encoding: str) -> list:
-    """[digest, [[id, title, source, tags, body start, body end, length], …], encoding]: lists,
-    not objects, because they parse faster and the cache is read at every start."""
-    rows = []
-    for a in articles:
-        assert a.span is not None, "a parsed article knows where its body is"
-        rows.append([a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1], a.length])
-    return [digest, rows, encoding]
-
-
-def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False) -> Corpus:
-    """The articles of `paths`. With `trust_cache`, the cached listing as it is, without looking
-    at the files (the app starts so, then checks the files in the background: `Corpus.trusted`)."""
-    if trust_cache and cache is not None:
-        trusted = _from_listing(cache.read(paths))
-        if trusted is not None:
-            return trusted
+def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False,
+                progress: Progress | None = None) -> Corpus:
+    """The articles of `paths`. With a `cache` (the index: `reader.articles.indexed`), listed from
+    it after indexing what changed, with `progress(bytes done, bytes to do)` while it does; with
+    `trust_cache` too, as the index holds them without looking at the files (the app starts so,
+    then checks the files in the background: `Corpus.trusted`). Without, every file is read."""
+    if cache is not None:
+        return cache.corpus(paths, check=not trust_cache, progress=progress)
     files, problems = expand(paths)
-    listed = cache.read(paths) if cache else {}
-    fresh: dict[str, list] = {}
+    listing: dict[str, list] = {}
     articles: list[Article] = []
     taken: set[str] = set()
     for path in files:
-        cached = listed.get(path)
         try:
-            data, key = _read_bytes(path)
+            data, _ = _read_bytes(path)
             digest = _digest(data)
-            entry = cached if isinstance(cached, list) and cached[:1] == [digest] else None
-            found = _from_entry(path, entry, (key, digest)) if entry is not None else None
-            if entry is None or found is None:  # Not listed as it is now, or the entry is unreadable.
-                text, encoding = _decode(data)
-                found = parse_text(Path(path), text, digest, encoding)
-                entry = _entry(digest, found, encoding)
+            text, encoding = _decode(data)
+            found = parse_text(Path(path), text, digest, encoding)
         except CorpusError as error:
             problems.append(LoadProblem(path, str(error)))
             continue
-        fresh[path] = entry
+        listing[path] = [digest]
         articles.extend(_with_unique_ids(found, taken))
-    if cache is not None and fresh != listed:
-        cache.write(paths, fresh)
-    return Corpus(articles, problems, fresh)
-
-
-def _from_listing(listed: dict[str, Any]) -> Corpus | None:
-    if not listed:
-        return None
-    articles: list[Article] = []
-    taken: set[str] = set()
-    for path, entry in listed.items():
-        found = _from_entry(path, entry)
-        if found is None:
-            return None
-        articles.extend(_with_unique_ids(found, taken))
-    return Corpus(articles, [], listed, trusted=True)
+    return Corpus(articles, problems, listing)

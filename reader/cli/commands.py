@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, write_export
@@ -24,17 +25,8 @@ from reader.articles.corpus import Article, Corpus
 from reader.cli import dictionary, library
 from reader.cli.shared import UsageError, load_articles
 from reader.entities.mentions import TYPES
-from reader.search.index import (
-    FoldedCache,
-    Scanned,
-    SearchIndex,
-    folded_texts,
-    parse_query,
-    scan,
-    snippet,
-)
+from reader.search.index import Results, Scanned, SearchIndex, parse_query, scan, snippet
 from reader.settings.keymap import keys_markdown, load_keymap
-from reader.system import paths
 from reader.text.controls import json_for_terminal
 from reader.text.conversion import (
     MODES,
@@ -140,7 +132,7 @@ def _article(corpus: Corpus, ref: str) -> Article:
     return article
 
 
-def _unreadable(articles: list[Article]) -> None:
+def _unreadable(articles: Iterable[Article]) -> None:
     """Say which articles' files could not be read when their bodies were needed (their text
     then counts as empty: not shown as if the article had none)."""
     for article in articles:
@@ -242,7 +234,7 @@ def cmd_search(args: argparse.Namespace) -> None:
     if not parse_query(args.query):
         raise UsageError("the query is empty: give the words to find")
     corpus = load_articles(args)
-    found = _whole_words(corpus, args.query) if args.word else scan(corpus.articles, args.query)
+    found, read = _found(corpus, args.query, args.word)
     rows = []
     for _, article, hits, title_hits in found:
         for hit in title_hits:  # Offsets into the title.
@@ -252,7 +244,7 @@ def cmd_search(args: argparse.Namespace) -> None:
             context = snippet(article.body, hit)[0]
             rows.append({"article": article.id, "in": "body", "start": hit.start, "end": hit.end,
                          "text": article.body[hit.start : hit.end], "snippet": context})
-    _unreadable(corpus.articles)
+    _unreadable(read)
     if args.json:
         _print_json(rows)
         return
@@ -270,10 +262,27 @@ def cmd_search(args: argparse.Namespace) -> None:
             print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
 
 
-def _whole_words(corpus: Corpus, query: str) -> list[Scanned]:
-    """Whole-word matches need the index (and jieba); other queries read each text once (`scan`)."""
-    folded = folded_texts(corpus.articles, corpus.signature, FoldedCache(paths.cache_dir() / "folded"))
-    results = SearchIndex(corpus.articles, folded).search(query, word_mode=True)
+def _found(corpus: Corpus, query: str, word_mode: bool) -> tuple[list[Scanned], Sequence[Article]]:
+    """The articles holding every word of `query` with their hits, and the articles whose texts
+    were read (to name those that could not be). A corpus listed from the index reads only the
+    articles the index matches; one made in memory is scanned whole."""
+    from reader.articles.indexed import IndexedCorpus
+
+    if isinstance(corpus, IndexedCorpus):
+        from reader.search.indexed import IndexedSearch
+
+        search = IndexedSearch(corpus.indexed)
+        if word_mode:
+            results = search.search(query, word_mode=True)
+            return _scanned(results), results.articles
+        read: list[Article] = []
+        return list(search.scan(parse_query(query), read)), read
+    if word_mode:
+        return _scanned(SearchIndex(corpus.articles).search(query, word_mode=True)), corpus.articles
+    return scan(list(corpus.articles), query), corpus.articles
+
+
+def _scanned(results: Results) -> list[Scanned]:
     return [Scanned(position, article, hits, results.title_hits(position))
             for position, (article, hits) in zip(results.indices, results.rows())]
 
@@ -329,11 +338,11 @@ def cmd_annotations(args: argparse.Namespace) -> None:
     corpus = load_articles(args)
     store = _readable_store(args)
     chosen = _article(corpus, args.article) if args.article else None
-    bodies = {a.id: a.body for a in corpus.articles}
     annotations = [a for a in store.all() if chosen is None or a.article == chosen.id]
     if args.tag:
         annotations = [a for a in annotations if args.tag in a.tags]
-    placed, orphans = place_all(annotations, bodies)
+    annotated = [corpus.find(article_id) for article_id in {a.article for a in annotations}]
+    placed, orphans = place_all(annotations, {article.id: article.body for article in annotated if article})
     if args.json:
         _print_json(
             [{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans]

@@ -99,7 +99,7 @@ def run_app(args: argparse.Namespace) -> int:
     until the app has painted (ReaderApp freezes what exists then and turns it back on)."""
     gc.disable()
     from reader.annotations.store import AnnotationStore
-    from reader.articles.corpus import CorpusCache
+    from reader.articles.indexed import CorpusCache
 
     keymap = load_keymap(args.keymap)
     gazetteer = paths.user_gazetteer(args.entities)
@@ -114,7 +114,7 @@ def run_app(args: argparse.Namespace) -> int:
     from reader.ui.app import ReaderApp
 
     store = AnnotationStore(args.annotations)
-    source = (partial(corpus_paths, args), CorpusCache(paths.cache_dir() / "corpus"))
+    source = (partial(corpus_paths, args), CorpusCache(paths.cache_dir() / "index"))
     app = ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source,
                     library=library_folder(args))
     app.run()

@@ -22,7 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.annotations.store import AnnotationStore
-from reader.articles.corpus import Corpus, CorpusCache
+from reader.articles.corpus import Corpus
 from reader.settings.keymap import load_keymap, textual_keymap
 from reader.settings.state import State
 from reader.ui import terminal_guard
@@ -32,8 +32,8 @@ from reader.ui.widgets.bindings import bindings_for
 if TYPE_CHECKING:  # Loaded on first use: none of them is needed for the first paint.
     from types import FrameType
 
+    from reader.articles.indexed import CorpusCache
     from reader.entities.detect import EntityCache
-    from reader.search.index import FoldedCache
 
     #: What `signal.signal` takes and gives back.
     _SignalHandler: TypeAlias = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
@@ -57,7 +57,6 @@ class ReaderApp(App[None]):
         entities_file: Path | None = None,
         entity_cache: EntityCache | None = None,
         annotations: AnnotationStore | None = None,
-        folded_cache: FoldedCache | None = None,
         corpus_source: tuple[Callable[[], list[Path]], CorpusCache] | None = None,
         library: Path | None = None,
     ) -> None:
@@ -75,7 +74,7 @@ class ReaderApp(App[None]):
         """Detection results on disk (the default folder's, made on first use, if not given)."""
         self.corpus_source = corpus_source
         self.library = library
-        self.reading = ReadingScreen(corpus, self.annotations, folded_cache)
+        self.reading = ReadingScreen(corpus, self.annotations)
         self.painted = False
         """Whether the first paint is done (and the work kept off its way has started)."""
         self._state_dirty = False

@@ -26,7 +26,6 @@ from reader.entities.mentions import TYPES, Entity, group
 from reader.entities.session import EntitySession
 from reader.reading.layout import article_script, known_script
 from reader.search.session import SearchSession, search_status, step_hit
-from reader.system import paths
 from reader.text.conversion import ORIGINAL, in_script, mode_label, next_mode, warm_up
 from reader.ui.parts.annotations import AnnotationsPart
 from reader.ui.parts.dictionary import DictionaryPart
@@ -38,7 +37,6 @@ from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 from reader.ui.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:
-    from reader.search.index import FoldedCache
     from reader.ui.app import ReaderApp
     from reader.ui.widgets.entity_panel import EntityPanel
 
@@ -57,12 +55,12 @@ class ReadingScreen(Screen[None]):
                   "dictionary": "Loading the dictionary", "add": "Adding to the library",
                   "remove": "Removing from the library"}
 
-    def __init__(self, corpus: Corpus, annotations: AnnotationStore, folded_cache: FoldedCache | None = None) -> None:
+    def __init__(self, corpus: Corpus, annotations: AnnotationStore) -> None:
         super().__init__(id="_default")
         self.corpus = corpus
         self.current: Article | None = None
         self.entities = EntitySession()
-        self.search = SearchSession(corpus, paths.cache_dir() / "folded", folded_cache)
+        self.search = SearchSession(corpus)
         self.placed = PlacedAnnotations(annotations)
         self._busy: dict[str, str] = {}
         self._entity_panel: EntityPanel | None = None
@@ -418,20 +416,9 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, group="index", exit_on_error=False)
     def _index_in_background(self) -> None:
-        """Build the search index after the first paint, so a search never waits for it."""
-        total = len(self.corpus.articles)
-        large = total >= LARGE_CORPUS
-
-        def progress(done: int) -> None:
-            self.app.call_from_thread(self.set_busy, "index", f"Indexing {done:,}/{total:,}")
-
-        if large:
-            progress(0)
-        index = self.search.index(progress if large else None)
-        if large:
-            self.app.call_from_thread(self.set_busy, "index", "Preparing search")
-            index.warm_up()
-            self.app.call_from_thread(self.set_busy, "index", None)
+        """Make the search index after the first paint, so a search never waits for it (for a
+        corpus listed from the on-disk index, there is nothing to make)."""
+        self.search.index().warm_up()
 
     def action_search(self) -> None:
         from reader.ui.screens.search import Choice, SearchScreen

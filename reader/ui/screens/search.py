@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from reader.search.index import Results, SearchIndex
+from reader.search.index import Results, Searchable
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.result_list import ResultList
@@ -45,7 +45,7 @@ class SearchScreen(Dialog[Choice | None]):
 
     def __init__(
         self,
-        index: Callable[[], SearchIndex],
+        index: Callable[[], Searchable],
         history: list[str],
         display: Callable[[str], str],
         *,
