@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.annotations.store import AnnotationStore, PlacedAnnotations
 from reader.articles.corpus import Article, Corpus, load_corpus
+from reader.articles.indexed import position_in
 from reader.entities.mentions import TYPES, Entity, group
 from reader.entities.session import EntitySession
 from reader.reading.layout import article_script, known_script
@@ -167,14 +168,13 @@ class ReadingScreen(Screen[None]):
             if not shown:
                 self.notify("No article matches the filter (esc in the list clears it).", title="Articles")
             return
-        ids = [article.id for article in shown]
-        index = ids.index(self.current.id) if self.current.id in ids else (-1 if step > 0 else len(ids))
-        target = index + step
-        if not 0 <= target < len(ids):
-            target %= len(ids)
-            if len(ids) > 1:
+        index = position_in(shown, self.current.id)
+        target = (index if index is not None else (-1 if step > 0 else len(shown))) + step
+        if not 0 <= target < len(shown):
+            target %= len(shown)
+            if len(shown) > 1:
                 self.notify("Back to the first article." if step > 0 else "On to the last article.", title="Articles")
-        self.open_article(ids[target])
+        self.open_article(shown[target].id)
 
     def action_next_article(self) -> None:
         self._step_article(+1)

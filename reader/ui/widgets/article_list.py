@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from reader.articles.corpus import Article
+from reader.articles.indexed import position_in, title_widths
 from reader.text.linebreak import clip, quick_width
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.lines import RowList
@@ -73,7 +74,7 @@ class ArticleList(RowList, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[Article] = []
+        self.entries: Sequence[Article] = []
         self._starts: list[int] = [0]
         self._measured_width = 0
         self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
@@ -81,13 +82,13 @@ class ArticleList(RowList, can_focus=True):
 
     # -- content --------------------------------------------------------------------------------
 
-    def set_entries(self, entries: list[Article], highlight: str | None) -> None:
+    def set_entries(self, entries: Sequence[Article], highlight: str | None) -> None:
         self.entries = entries
         self._starts = [0]
         self._measured_width = 0
         if self.scrollable_content_region.width:  # Else the first resize measures them.
             self._measure()
-        index = next((i for i, entry in enumerate(entries) if entry.id == highlight), None)
+        index = position_in(entries, highlight) if highlight is not None else None
         self.set_reactive(ArticleList.highlighted, index)
         self.redraw()
         self.scroll_to_highlight()
@@ -103,7 +104,7 @@ class ArticleList(RowList, can_focus=True):
 
     def highlight(self, article_id: str) -> None:
         """Highlight an entry without announcing it (the app already shows that article)."""
-        index = next((i for i, entry in enumerate(self.entries) if entry.id == article_id), None)
+        index = position_in(self.entries, article_id)
         if index is not None and index != self.highlighted:
             old = self.highlighted
             self.set_reactive(ArticleList.highlighted, index)
@@ -121,12 +122,13 @@ class ArticleList(RowList, can_focus=True):
     def _measure(self, everything: bool = False) -> None:
         """Row where each entry starts: its title's rows plus one for the details."""
         width = self._measured_width = self._width
-        entries = self.entries if everything else self.entries[: self.MEASURED_AT_ONCE]
-        rows = [1 if quick_width(entry.title) <= width else TITLE_LINES for entry in entries]
+        widths = (title_widths(self.entries) if everything
+                  else [quick_width(entry.title) for entry in self.entries[: self.MEASURED_AT_ONCE]])
+        rows = [1 if title_width <= width else TITLE_LINES for title_width in widths]
         rows += [TITLE_LINES] * (len(self.entries) - len(rows))  # A guess, until measured.
         self._starts = [0, *accumulate(title_rows + 1 for title_rows in rows)]
         self.virtual_size = Size(width, self._starts[-1])
-        if len(entries) < len(self.entries):
+        if len(widths) < len(self.entries):
             self.call_after_refresh(self._measure_the_rest, width)
 
     def _measure_the_rest(self, width: int) -> None:

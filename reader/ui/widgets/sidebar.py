@@ -10,7 +10,7 @@ need them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from textual import on
@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from reader.articles.corpus import Article
-from reader.text.conversion import fold
+from reader.search.indexed import TitleFilter
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bindings import bindings_for
 
@@ -52,11 +52,11 @@ class Sidebar(Vertical):
         article_id: str
         focus_view: bool = False
 
-    def __init__(self, articles: list[Article], *, id: str | None = None) -> None:
+    def __init__(self, articles: Sequence[Article], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.articles = articles
-        self._folded: dict[str, str] = {}  # Built on the first filter: not on the way to first paint.
-        self._shown: list[Article] = list(articles)
+        self._matching = TitleFilter(articles)
+        self._shown: Sequence[Article] = articles
         self._current: str | None = None
         self._filter: Input | None = None
 
@@ -88,7 +88,7 @@ class Sidebar(Vertical):
             hint.remove()
 
     @property
-    def shown(self) -> list[Article]:
+    def shown(self) -> Sequence[Article]:
         """The articles the list shows: all, or those the filter keeps."""
         return self._shown
 
@@ -107,10 +107,10 @@ class Sidebar(Vertical):
         if self.is_mounted:
             self.article_list.highlight(article_id)
 
-    def set_articles(self, articles: list[Article]) -> None:
+    def set_articles(self, articles: Sequence[Article]) -> None:
         """A new list (the corpus changed on disk); the filter typed so far still applies."""
         self.articles = articles
-        self._folded = {}
+        self._matching = TitleFilter(articles)
         self.apply_filter(self.filter_input.value)
 
     def set_display(self, display: Callable[[str], str]) -> None:
@@ -118,10 +118,7 @@ class Sidebar(Vertical):
         self.article_list.set_display(display)
 
     def apply_filter(self, text: str) -> None:
-        words = fold(text).split()
-        if words and not self._folded:
-            self._folded = {a.id: fold(f"{a.title}\n{a.source}") for a in self.articles}
-        self._shown = [a for a in self.articles if all(word in self._folded[a.id] for word in words)]
+        self._shown = self._matching(text)
         self._refill()
 
     def focus_filter(self, initial: str = "") -> None:
