@@ -101,9 +101,12 @@ class SearchScreen(Dialog[Choice | None]):
             self.app.call_from_thread(self._summary, self._describe(results, total))
 
     def _describe(self, results: Results, total: int | None) -> str:
-        articles = f"{len(results):,} article{'s' if len(results) != 1 else ''}"
+        found = results.found  # None while the articles after the first screen are being listed.
+        if found is None:
+            return "counting hits…"
+        articles = f"{found:,} article{'s' if found != 1 else ''}"
         hits = f"{total:,} hit{'s' if total != 1 else ''}" if total is not None else "counting hits…"
-        return f"{hits} in {articles}" if len(results) else "No article holds every word."
+        return f"{hits} in {articles}" if found else "No article holds every word."
 
     def _show(self, results: Results | None) -> None:
         self.results = results
