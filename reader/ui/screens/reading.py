@@ -10,6 +10,7 @@ Dialogs are imported when first opened.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING, cast
@@ -38,6 +39,7 @@ from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 from reader.ui.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:
+    from reader.articles.catalog import Progress
     from reader.ui.app import ReaderApp
     from reader.ui.widgets.entity_panel import EntityPanel
 
@@ -184,21 +186,37 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
     def _check_corpus(self) -> None:
-        """Look at the files behind a corpus listed from the cache; take the changes if any."""
-        checked = self.load_corpus_again()
+        """Bring the index up to date with the files behind a corpus listed from it (a stat of
+        each; on a first start, indexing them all, the list growing every few seconds, the status
+        bar saying how far it is); take the changes if any."""
+        shown = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            self.app.call_from_thread(self.set_busy, "corpus", f"Indexing {done >> 20:,}/{total >> 20:,} MB")
+            if time.monotonic() - shown > self.GROWING_EVERY:
+                shown = time.monotonic()
+                self.app.call_from_thread(self.replace_corpus, self.load_corpus_again(trust=True), report=False)
+
+        checked = self.load_corpus_again(progress)
         if checked.signature != self.corpus.signature or checked.problems:
             self.app.call_from_thread(self.replace_corpus, checked)
 
-    def load_corpus_again(self) -> Corpus:
-        """The corpus as the files hold it now (what the command line named, the library as it is)."""
+    #: Seconds between showing what a first build has indexed so far.
+    GROWING_EVERY = 3.0
+
+    def load_corpus_again(self, progress: Progress | None = None, *, trust: bool = False) -> Corpus:
+        """The corpus as the files hold it now (what the command line named, the library as it
+        is), or with `trust`, as the index holds it now."""
         source = self.reader.corpus_source
         assert source is not None, "only a corpus that came from files is loaded again"
         corpus_paths, cache = source
-        return load_corpus(corpus_paths(), cache)
+        return load_corpus(corpus_paths(), cache, trust_cache=trust, progress=progress)
 
-    def replace_corpus(self, corpus: Corpus) -> None:
+    def replace_corpus(self, corpus: Corpus, *, report: bool = True) -> None:
         """Show another version of the corpus: the same article stays open if it still exists."""
-        self.reader.report_problems(corpus)
+        if report:
+            self.reader.report_problems(corpus)
         if corpus.signature == self.corpus.signature:
             return
         reading = self.current.id if self.current else None
