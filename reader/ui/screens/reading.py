@@ -319,8 +319,8 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def _find_entities(self) -> None:
         """Detect entities in every article, the current one first, from the disk cache if it can.
-        A large corpus gets the gazetteer and patterns only (the model would take a while), on the
-        search index's folded texts."""
+        In a large corpus, only in the articles opened: reading every text would keep a core busy
+        for minutes after each start."""
         from reader.entities.detect import EntityCache, Gazetteer, GazetteerError, detect_articles
 
         worker = get_current_worker()
@@ -331,17 +331,11 @@ class ReadingScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(error), title="Entities", severity="error")
             return
         first = self.current if self.current is not None and self.current.id not in self.entities.complete else None
-        others = [a for a in self.corpus.articles if a.id not in self.entities.found and a is not first]
-        large = len(self.corpus.articles) >= LARGE_CORPUS
-        index = self.search.index() if large else None
-
-        def folded(article: Article) -> str | None:
-            position = index.index_of(article.id) if index else None
-            return index.folded[position] if index and position is not None else None
-
+        articles = self.corpus.articles
+        others = [] if len(articles) >= LARGE_CORPUS else [a for a in articles
+                                                            if a.id not in self.entities.found and a is not first]
         self.app.call_from_thread(self.set_busy, "entities", "Finding entities")
-        for found in detect_articles(first, others, gazetteer, cache, quick=large,
-                                     folded=folded if index else None):
+        for found in detect_articles(first, others, gazetteer, cache):
             if worker.is_cancelled:
                 return
             if found.done % 50 == 1:
