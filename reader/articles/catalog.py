@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import queue
 import sqlite3
 import threading
 from array import array
@@ -47,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from reader.articles.corpus import TEXT_SUFFIXES, Article, CorpusError, _decode, _digest, _read_bytes, parse_text
+from reader.text.controls import visible_controls
 from reader.text.conversion import FOLD_VERSION, fold, fold_table
 
 if TYPE_CHECKING:
@@ -103,17 +105,21 @@ class Listed(NamedTuple):
     digest: str
     encoding: str
     stat: Stat
+    clean: bool
+    """Whether the file's text held no control character (made visible when read)."""
 
 
-class Snapshot(NamedTuple):
-    """The articles of a root at one version of its index: their rowids in order."""
+class State(NamedTuple):
+    """What a root's index holds, in brief."""
 
     version: int
-    rowids: array
-    problems: list[tuple[str, str]]
+    """Counts the changes written: another version, other contents."""
     complete: bool
     """Whether every file was indexed at least once (a first build may stop half way)."""
     files: int
+    articles: int
+    problems: list[tuple[str, str]]
+    """(path, why) of the files that hold no article."""
 
 
 class _Prepared(NamedTuple):
@@ -123,6 +129,7 @@ class _Prepared(NamedTuple):
     stat: Stat
     digest: str
     encoding: str
+    clean: bool
     articles: list[Article] | None
     problem: str | None
     texts: list[tuple[str, str, str]]
@@ -206,7 +213,7 @@ CREATE TABLE IF NOT EXISTS files(
     key INTEGER PRIMARY KEY,
     path BLOB NOT NULL UNIQUE,
     inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL, changed INTEGER NOT NULL,
-    digest TEXT NOT NULL, encoding TEXT NOT NULL, problem TEXT,
+    digest TEXT NOT NULL, encoding TEXT NOT NULL, clean INTEGER NOT NULL, problem TEXT,
     next_slot INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS retired(key INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS articles(
@@ -340,16 +347,21 @@ class Catalog:
     # -- reading ------------------------------------------------------------------------------
 
     @_remade_if_damaged
-    def snapshot(self) -> Snapshot:
-        """The rowids of every article, in order, at the current version."""
+    def state(self) -> State:
         with self.reading() as db, _transaction(db, "BEGIN"):
             meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('version', 'complete')"))
-            rowids = array("q", [rowid for (rowid,) in db.execute("SELECT rowid FROM articles ORDER BY rowid")])
             problems = [(self._path_of(path), problem)
                         for path, problem in db.execute("SELECT path, problem FROM files WHERE problem IS NOT NULL "
                                                         "ORDER BY path")]
-            (files,) = db.execute("SELECT count(*) FROM files").fetchone()
-        return Snapshot(int(meta["version"]), rowids, problems, bool(meta["complete"]), files)
+            (files,), (articles,) = (db.execute(f"SELECT count(*) FROM {table}").fetchone()
+                                     for table in ("files", "articles"))
+        return State(int(meta["version"]), bool(meta["complete"]), files, articles, problems)
+
+    @_remade_if_damaged
+    def rowids(self) -> array:
+        """The rowid of every article, in order (31 ms for 100,000 articles)."""
+        with self.reading() as db:
+            return array("q", [rowid for (rowid,) in db.execute("SELECT rowid FROM articles ORDER BY rowid")])
 
     @_remade_if_damaged
     def complete(self) -> bool:
@@ -361,7 +373,7 @@ class Catalog:
         return os.path.join(self.root, _decoded(relative)) if relative else self.root
 
     _LISTED = ("SELECT a.rowid, a.id, a.title, a.source, a.tags, a.date, a.body_start, a.body_end, a.length, f.path, "
-               "f.digest, f.encoding, f.inode, f.size, f.modified, f.changed "
+               "f.digest, f.encoding, f.inode, f.size, f.modified, f.changed, f.clean "
                "FROM articles a JOIN files f ON f.key = a.rowid >> 16 ")
 
     @_remade_if_damaged
@@ -371,10 +383,26 @@ class Catalog:
             rows = db.execute(self._LISTED + "WHERE a.rowid BETWEEN ? AND ? ORDER BY a.rowid", (first, last)).fetchall()
         return [self._listed(row) for row in rows]
 
+    @_remade_if_damaged
+    def listed_matching(self, query: str) -> list[Listed]:
+        """The articles the FTS5 `query` matches, in order: those the index holds now (no snapshot
+        of rowids needed: for a command that reads what matches once). Each file's row is read
+        once, not once per article: 88,000 articles come in a third of a second."""
+        with self.reading() as db:
+            files = {key: (self._path_of(path), digest, encoding, Stat(*stat), bool(clean))
+                     for key, path, digest, encoding, clean, *stat in db.execute(
+                         "SELECT key, path, digest, encoding, clean, inode, size, modified, changed FROM files")}
+            rows = db.execute("SELECT rowid, id, title, source, tags, date, body_start, body_end, length FROM articles "
+                              "WHERE rowid IN (SELECT rowid FROM text WHERE text MATCH ?) ORDER BY rowid",
+                              (query,)).fetchall()
+        return [Listed(rowid, _decoded(id_), title, source, tuple(tags.split("\n")) if tags else (), date, start, end,
+                       length, *files[rowid >> SLOT_BITS])
+                for rowid, id_, title, source, tags, date, start, end, length in rows]
+
     def _listed(self, row: tuple) -> Listed:
-        rowid, id_, title, source, tags, date, start, end, length, path, digest, encoding, *stat = row
+        rowid, id_, title, source, tags, date, start, end, length, path, digest, encoding, *stat, clean = row
         return Listed(rowid, _decoded(id_), title, source, tuple(tags.split("\n")) if tags else (), date, start, end,
-                      length, self._path_of(path), digest, encoding, Stat(*stat))
+                      length, self._path_of(path), digest, encoding, Stat(*stat), bool(clean))
 
     @_remade_if_damaged
     def rowid_of(self, article_id: str) -> int | None:
@@ -461,19 +489,18 @@ class Catalog:
                     for relative in plan.gone:
                         self._forget(writer, relative)
                     _bump(writer)
+            digests = dict(writer.execute("SELECT path, digest FROM files"))
             done = 0
-            batch: list[tuple[bytes, str, int]] = []
-            for item in plan.todo:
-                batch.append(item)
-                if sum(size for _, _, size in batch) >= min(BATCH_BYTES, budget or BATCH_BYTES):
-                    done += self._write(writer, batch)
-                    batch = []
-                    if progress is not None:
-                        progress(done, plan.size)
-                    if budget is not None and done >= budget:
-                        return done
-            if batch:
-                done += self._write(writer, batch)
+            for batch, prepared in _prepared(plan.todo, digests, min(BATCH_BYTES, budget or BATCH_BYTES)):
+                with _transaction(writer):
+                    for item in prepared:
+                        self._store(writer, item)
+                    _bump(writer)
+                done += sum(size for _, _, size in batch)
+                if progress is not None:
+                    progress(done, plan.size)
+                if budget is not None and done >= budget:
+                    return done
             with _transaction(writer):
                 writer.execute("UPDATE meta SET value = 1 WHERE key = 'complete'")
             if progress is not None:
@@ -482,6 +509,7 @@ class Catalog:
             if sizes["garbage"] > max(sizes["live"], GARBAGE_FLOOR):
                 self._reset(writer)
                 return done + self._refresh(self.plan(), progress, None)
+            writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # The log holds a batch's pages: give them back.
             return done
         except NoRoom:
             self._reset(writer)
@@ -498,26 +526,6 @@ class Catalog:
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
                            [*_META.items(), ("complete", 0), ("live", 0), ("garbage", 0)])
             _bump(db)
-
-    def _write(self, db: sqlite3.Connection, batch: list[tuple[bytes, str, int]]) -> int:
-        digests = {path: digest for path, digest in db.execute(
-                f"SELECT path, digest FROM files WHERE path IN ({','.join('?' * len(batch))})",
-            [relative for relative, _, _ in batch])}
-        prepared = [_prepare(relative, path, digests.get(relative)) for relative, path, _ in batch]
-        texts = tokens_of_many([text for item in prepared for article in item.articles or ()
-                                for text in (article.title, article.source, article.body)])
-        position = 0
-        for index, item in enumerate(prepared):
-            count = 3 * len(item.articles or ())
-            triples = list(zip(texts[position : position + count : 3], texts[position + 1 : position + count : 3],
-                               texts[position + 2 : position + count : 3]))
-            prepared[index] = item._replace(texts=triples)
-            position += count
-        with _transaction(db):
-            for item in prepared:
-                self._store(db, item)
-            _bump(db)
-        return sum(size for _, _, size in batch)
 
     def _store(self, db: sqlite3.Connection, item: _Prepared) -> None:
         row = db.execute("SELECT key, inode, size, modified, changed, digest, next_slot FROM files WHERE path = ?",
@@ -540,9 +548,10 @@ class Catalog:
             db.execute("DELETE FROM files WHERE key = ?", (key,))
             db.execute("INSERT OR IGNORE INTO retired VALUES (?)", (key,))
             key, slot = self._new_key(db, item.relative), 0
-        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   (key, item.relative, *item.stat, item.digest, item.encoding, item.problem, slot + len(articles)))
-        rows, texts, live, taken = [], [], 0, set()
+        db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   (key, item.relative, *item.stat, item.digest, item.encoding, item.clean, item.problem,
+                    slot + len(articles)))
+        rows, texts, live, taken = [], [], 0, set[str]()
         for number, (article, (title, source, body)) in enumerate(zip(articles, item.texts)):
             rowid = key << SLOT_BITS | (slot + number)
             start, end = article.span or (0, 0)
@@ -603,6 +612,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = NORMAL")  # A cache: a power cut may lose the last batch, never the rest.
+    connection.execute("PRAGMA journal_size_limit = 4194304")  # The log shrinks back after each batch.
     return connection
 
 
@@ -663,22 +673,76 @@ def _walk(root: str) -> list[tuple[bytes, str, Stat]]:
     return found
 
 
+def _prepared(todo: list[tuple[bytes, str, int]], digests: dict[bytes, str], size: int
+              ) -> Iterator[tuple[list[tuple[bytes, str, int]], list[_Prepared]]]:
+    """The files to index in batches of about `size` bytes, each read, parsed and tokenized in a
+    thread of its own while the batch before is written: SQLite lets go of the interpreter while it
+    works, so both cores are busy (a first build of 479 MB takes two thirds of the time)."""
+    batches: list[list[tuple[bytes, str, int]]] = [[]]
+    for item in todo:
+        if sum(file_size for _, _, file_size in batches[-1]) >= size:
+            batches.append([])
+        batches[-1].append(item)
+    handed: queue.Queue = queue.Queue(maxsize=1)
+    stop = threading.Event()
+
+    def prepare_all() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set() or not batch:
+                    break
+                handed.put((batch, _prepare_batch(batch, digests)))
+        except BaseException as error:
+            handed.put(error)
+        handed.put(None)
+
+    worker = threading.Thread(target=prepare_all, name="reader-index", daemon=True)
+    worker.start()
+    try:
+        while (handed_over := handed.get()) is not None:
+            if isinstance(handed_over, BaseException):
+                raise handed_over
+            yield handed_over
+    finally:
+        stop.set()
+        while worker.is_alive():  # Let it finish the batch in hand (it never waits on a full queue).
+            try:
+                handed.get(timeout=0.05)
+            except queue.Empty:
+                pass
+
+
+def _prepare_batch(batch: list[tuple[bytes, str, int]], digests: dict[bytes, str]) -> list[_Prepared]:
+    prepared = [_prepare(relative, path, digests.get(relative)) for relative, path, _ in batch]
+    texts = tokens_of_many([text for item in prepared for article in item.articles or ()
+                            for text in (article.title, article.source, article.body)])
+    position = 0
+    for index, item in enumerate(prepared):
+        count = 3 * len(item.articles or ())
+        triples = list(zip(texts[position : position + count : 3], texts[position + 1 : position + count : 3],
+                           texts[position + 2 : position + count : 3]))
+        prepared[index] = item._replace(texts=triples)
+        position += count
+    return prepared
+
+
 def _prepare(relative: bytes, path: str, digest_before: str | None) -> _Prepared:
     """Read and parse a file (not parsed if its bytes are those indexed already)."""
     try:
         data, key = _read_bytes(path)
     except CorpusError as error:
-        return _Prepared(relative, Stat(0, 0, 0, 0), "", "", [], str(error), [])
+        return _Prepared(relative, Stat(0, 0, 0, 0), "", "", False, [], str(error), [])
     stat = Stat(*key)
     digest = _digest(data)
     if digest == digest_before:
-        return _Prepared(relative, stat, digest, "", None, None, [])
+        return _Prepared(relative, stat, digest, "", False, None, None, [])
     try:
-        text, encoding = _decode(data)
-        articles = parse_text(Path(path), text, digest, encoding)
+        text, encoding = _decode(data, clean=True)
+        shown = visible_controls(text)
+        articles = parse_text(Path(path), shown, digest, encoding)
     except CorpusError as error:
-        return _Prepared(relative, stat, digest, "", [], str(error), [])
-    return _Prepared(relative, stat, digest, encoding, articles, None, [])
+        return _Prepared(relative, stat, digest, "", False, [], str(error), [])
+    return _Prepared(relative, stat, digest, encoding, shown is text, articles, None, [])
 
 
 def _title_width(title: str) -> int:

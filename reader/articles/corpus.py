@@ -109,15 +109,24 @@ def _length(body: str, path: str) -> int:
     return shown_length(body) if is_markdown(path) else len(body)
 
 
+class Checked(NamedTuple):
+    """What the index knows of a file's bytes as it last read them: while the file's stat is this
+    one, they are the same bytes, so they need not be digested (nor their text scanned for control
+    characters, when it had none) again."""
+
+    stat: tuple[int, int, int, int]
+    digest: str
+    clean: bool
+    """Whether its text held no control character to make visible."""
+
+
 class _SourceFile:
-    """The file behind articles listed from the cache: read, decoded and checked once for all of
+    """The file behind articles listed from the index: read, decoded and checked once for all of
     them (a seed-format file holds a hundred), then let go once every one has its body."""
 
     __slots__ = ("path", "unread", "_checked", "_lock", "_text", "_fresh")
 
-    def __init__(self, path: str, articles: int, checked: tuple[tuple[int, int, int, int], str] | None = None) -> None:
-        """`checked`: the stat and digest of the file as the listing was checked against it in
-        this process, so reading it again does not digest it again while its stat is the same."""
+    def __init__(self, path: str, articles: int, checked: Checked | None = None) -> None:
         self.path = path
         self.unread = articles
         self._checked = checked
@@ -132,9 +141,9 @@ class _SourceFile:
         with self._lock:
             if self._text is None:
                 data, key = _read_bytes(self.path)
-                checked = self._checked
-                digest = checked[1] if checked is not None and checked[0] == key else _digest(data)
-                self._text = (_decode(data)[0], digest)
+                checked = self._checked if self._checked is not None and self._checked.stat == key else None
+                digest = checked.digest if checked is not None else _digest(data)
+                self._text = (_decode(data, clean=checked is not None and checked.clean)[0], digest)
             text, digest = self._text
             if digest != article.stamp and self._fresh is None:  # Parsed once for all its articles.
                 self._fresh = {a.id: a.body for a in parse_text(Path(self.path), text)}
@@ -222,15 +231,17 @@ def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int, int]]:
         raise CorpusError(error.strerror or str(error)) from None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, *, clean: bool = False) -> tuple[str, str]:
     """A file's text with newlines normalised and control characters made visible (`␛` for ESC:
     a file must not write to the terminal; the length is kept, so offsets into it hold), and its
-    encoding; `CorpusError` if it is empty, binary, or in no encoding reader can tell."""
+    encoding; `CorpusError` if it is empty, binary, or in no encoding reader can tell. `clean`:
+    these bytes are known to hold no control character (looking for them takes as long as the
+    decoding)."""
     try:
         text, encoding = decode(data)
     except DecodeError as error:
         raise CorpusError(str(error)) from None
-    return visible_controls(text), encoding
+    return (text if clean else visible_controls(text)), encoding
 
 
 def _lines(text: str, offset: int = 0) -> list[tuple[int, int]]:

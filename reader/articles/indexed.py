@@ -22,22 +22,23 @@ from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple, overload
 
-from reader.articles.catalog import Catalog, Listed, Progress, Snapshot
-from reader.articles.corpus import Article, Corpus, LoadProblem, _SourceFile, load_corpus
+from reader.articles.catalog import Catalog, Listed, Progress, State
+from reader.articles.corpus import Article, Checked, Corpus, LoadProblem, _SourceFile, load_corpus
 
 
 class _Part(NamedTuple):
-    """One root's articles in a corpus: its catalog, the snapshot listed, and the ids its
+    """One root's articles in a corpus: its catalog, its state when listed, and the ids its
     articles take in this corpus where an earlier root has the id already (rowid -> id)."""
 
     catalog: Catalog
-    snapshot: Snapshot
+    state: State
     renamed: dict[int, str]
 
 
 class IndexedArticles(Sequence[Article]):
     """The articles of a corpus in order, read from the index a page at a time (the pages read
-    last are kept). Articles are made afresh once their page is dropped: compare them by id."""
+    last are kept). Articles are made afresh once their page is dropped: compare them by id.
+    Their rowids are read when a position is first asked for (what `reader search` never does)."""
 
     PAGE = 128
     PAGES_KEPT = 32
@@ -46,10 +47,22 @@ class IndexedArticles(Sequence[Article]):
 
     def __init__(self, parts: list[_Part]) -> None:
         self.parts = parts
-        self._starts = list(accumulate((len(part.snapshot.rowids) for part in parts), initial=0))
+        self._listed: tuple[list[array], list[int]] | None = None
         self._pages: OrderedDict[tuple[int, int], list[Article]] = OrderedDict()
         self._positions: OrderedDict[str, int | None] = OrderedDict()
         self._lock = threading.Lock()
+
+    def _rowids(self) -> tuple[list[array], list[int]]:
+        """Each root's rowids, and where each root's articles start."""
+        with self._lock:
+            if self._listed is None:
+                rowids = [part.catalog.rowids() for part in self.parts]
+                self._listed = (rowids, list(accumulate((len(each) for each in rowids), initial=0)))
+            return self._listed
+
+    @property
+    def _starts(self) -> list[int]:
+        return self._rowids()[1]
 
     def __len__(self) -> int:
         return self._starts[-1]
@@ -72,10 +85,16 @@ class IndexedArticles(Sequence[Article]):
 
     def __iter__(self) -> Iterator[Article]:
         """Every article, a chunk of rows at a time (not kept: for commands that go through all)."""
-        for part in self.parts:
-            rowids = part.snapshot.rowids
+        for part, rowids in zip(self.parts, self._rowids()[0]):
             for first in range(0, len(rowids), self.CHUNK):
                 yield from _articles(part, rowids[first : first + self.CHUNK])
+
+    def matching(self, query: str) -> Iterator[Article]:
+        """The articles the FTS5 `query` matches, in order, those of one file sharing one read of
+        it (for a command that reads what matches once: no position is worked out)."""
+        for part in self.parts:
+            listed = part.catalog.listed_matching(query)
+            yield from _made(part, listed, [row.rowid for row in listed])
 
     def _page(self, part: int, page: int) -> list[Article]:
         key = (part, page)
@@ -84,7 +103,7 @@ class IndexedArticles(Sequence[Article]):
             if found is not None:
                 self._pages.move_to_end(key)
                 return found
-        rowids = self.parts[part].snapshot.rowids
+        rowids = self._rowids()[0][part]
         articles = _articles(self.parts[part], rowids[page * self.PAGE : (page + 1) * self.PAGE])
         with self._lock:
             self._pages[key] = articles
@@ -99,6 +118,7 @@ class IndexedArticles(Sequence[Article]):
                 self._positions.move_to_end(article_id)
                 return self._positions[article_id]
         found = None
+        all_rowids, starts = self._rowids()
         for number, part in enumerate(self.parts):
             rowid = next((r for r, renamed in part.renamed.items() if renamed == article_id), None)
             if rowid is None:
@@ -106,9 +126,9 @@ class IndexedArticles(Sequence[Article]):
                 if rowid in part.renamed:
                     rowid = None  # Its id here is another: an earlier root has this one.
             if rowid is not None:
-                local = _locate(part.snapshot.rowids, rowid)
+                local = _locate(all_rowids[number], rowid)
                 if local is not None:
-                    found = self._starts[number] + local
+                    found = starts[number] + local
                     break
         with self._lock:
             self._positions[article_id] = found
@@ -120,8 +140,7 @@ class IndexedArticles(Sequence[Article]):
         """Each title's width in cells, in order (what the article list needs to lay out all its
         rows), from the index: no article is made."""
         widths: list[int] = []
-        for part in self.parts:
-            rowids = part.snapshot.rowids
+        for part, rowids in zip(self.parts, self._rowids()[0]):
             found = part.catalog.widths()
             if [rowid for rowid, _ in found] == list(rowids):
                 widths += [width for _, width in found]
@@ -132,7 +151,8 @@ class IndexedArticles(Sequence[Article]):
 
     def rowids(self) -> list[tuple[Catalog, array, int]]:
         """Each root's catalog, its articles' rowids, and the position of its first article."""
-        return [(part.catalog, part.snapshot.rowids, start) for part, start in zip(self.parts, self._starts)]
+        rowids, starts = self._rowids()
+        return [(part.catalog, each, start) for part, each, start in zip(self.parts, rowids, starts)]
 
 
 def _locate(rowids: Sequence[int], rowid: int) -> int | None:
@@ -145,8 +165,12 @@ def _articles(part: _Part, rowids: Sequence[int]) -> list[Article]:
     since the snapshot, in another process) has no text and says so."""
     if not rowids:
         return []
-    listed = {row.rowid: row for row in part.catalog.listed(rowids[0], rowids[-1])}
-    counts = Counter(row.path for row in listed.values())
+    return _made(part, part.catalog.listed(rowids[0], rowids[-1]), rowids)
+
+
+def _made(part: _Part, rows: list[Listed], rowids: Sequence[int]) -> list[Article]:
+    listed = {row.rowid: row for row in rows}
+    counts = Counter(row.path for row in rows)
     files: dict[str, _SourceFile] = {}
     articles = []
     for rowid in rowids:
@@ -156,7 +180,7 @@ def _articles(part: _Part, rowids: Sequence[int]) -> list[Article]:
             continue
         file = files.get(row.path)
         if file is None:
-            file = files[row.path] = _SourceFile(row.path, counts[row.path], (row.stat, row.digest))
+            file = files[row.path] = _SourceFile(row.path, counts[row.path], Checked(row.stat, row.digest, row.clean))
         articles.append(_article(row, file, part.renamed.get(rowid, row.id)))
     return articles
 
@@ -187,13 +211,13 @@ class IndexedCorpus(Corpus):
         """Changes whenever the index of any root changes (and with the roots)."""
         digest = hashlib.sha1()
         for part in self.indexed.parts:
-            digest.update(f"{part.catalog.root}\t{part.snapshot.version}\n".encode("utf-8", "surrogateescape"))
+            digest.update(f"{part.catalog.root}\t{part.state.version}\n".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()[:20]
 
     @property
     def complete(self) -> bool:
         """Whether every root's index has been built whole at least once."""
-        return all(part.snapshot.complete for part in self.indexed.parts)
+        return all(part.state.complete for part in self.indexed.parts)
 
 
 class CorpusCache:
@@ -258,15 +282,15 @@ class CorpusCache:
                 catalog.refresh(catalog.plan(), budget=self.FIRST_BATCH)
 
     def _assemble(self, paths: list[Path], catalogs: list[Catalog], *, trusted: bool) -> Corpus:
-        snapshots = [catalog.snapshot() for catalog in catalogs]
+        states = [catalog.state() for catalog in catalogs]
         problems = []
-        for given, catalog, snapshot in zip(paths, catalogs, snapshots):
+        for given, catalog, state in zip(paths, catalogs, states):
             if not os.path.exists(catalog.root):
                 problems.append(LoadProblem(str(given), "no such file or folder"))
-            elif snapshot.complete and snapshot.files == 0:
+            elif state.complete and state.files == 0:
                 problems.append(LoadProblem(str(given), "the folder holds no .txt or .md files"))
-            problems += [LoadProblem(path, message) for path, message in snapshot.problems]
-        parts = [_Part(catalog, snapshot, {}) for catalog, snapshot in zip(catalogs, snapshots)]
+            problems += [LoadProblem(path, message) for path, message in state.problems]
+        parts = [_Part(catalog, state, {}) for catalog, state in zip(catalogs, states)]
         for later in range(1, len(parts)):
             parts[later] = parts[later]._replace(renamed=_renamed(parts[:later], parts[later]))
         return IndexedCorpus(IndexedArticles(parts), problems, trusted=trusted)
@@ -277,7 +301,7 @@ def _renamed(earlier: list[_Part], part: _Part) -> dict[int, str]:
     within a root). Looked up from the smaller side: usually the seven seeds."""
     renamed: dict[int, str] = {}
     for other in earlier:
-        if len(other.snapshot.rowids) <= len(part.snapshot.rowids):
+        if other.state.articles <= part.state.articles:
             pairs = [(id_, part.catalog.rowid_of(id_)) for id_ in other.catalog.ids()]
         else:
             pairs = [(id_, rowid) for id_, rowid in part.catalog.ids().items() if other.catalog.rowid_of(id_)]
@@ -318,3 +342,9 @@ def title_widths(articles: Sequence[Article]) -> list[int]:
     from reader.text.linebreak import quick_width
 
     return [quick_width(article.title) for article in articles]
+
+
+def indexing_progress(done: int, total: int) -> str:
+    """How far indexing has gone, in words: `indexing 479 MB of text: 45%`."""
+    size = f"{total / 1e6:,.0f} MB" if total >= 10**6 else f"{max(1, total // 1000):,} KB"
+    return f"indexing {size} of text: {100 * done // max(total, 1)}%"

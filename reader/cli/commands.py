@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, write_export
@@ -27,7 +27,7 @@ from reader.cli.shared import UsageError, load_articles
 from reader.entities.mentions import TYPES
 from reader.search.index import Results, Scanned, SearchIndex, parse_query, scan, snippet
 from reader.settings.keymap import keys_markdown, load_keymap
-from reader.text.controls import json_for_terminal
+from reader.text.controls import json_escaped_for_terminal, json_for_terminal
 from reader.text.conversion import (
     MODES,
     ORIGINAL,
@@ -234,52 +234,83 @@ def cmd_search(args: argparse.Namespace) -> None:
     if not parse_query(args.query):
         raise UsageError("the query is empty: give the words to find")
     corpus = load_articles(args)
-    found, read = _found(corpus, args.query, args.word)
-    rows = []
-    for _, article, hits, title_hits in found:
-        for hit in title_hits:  # Offsets into the title.
-            rows.append({"article": article.id, "in": "title", "start": hit.start, "end": hit.end,
-                         "text": article.title[hit.start : hit.end], "snippet": article.title})
-        for hit in hits:
-            context = snippet(article.body, hit)[0]
-            rows.append({"article": article.id, "in": "body", "start": hit.start, "end": hit.end,
-                         "text": article.body[hit.start : hit.end], "snippet": context})
-    _unreadable(read)
+    unreadable: list[Article] = []
+    found = _found(corpus, args.query, args.word, unreadable)
     if args.json:
-        _print_json(rows)
+        _print_json_rows(_json_rows(found))  # Written as found: 228,000 hits need not all be in memory.
+        _unreadable(unreadable)
         return
-    if not rows:
+    found = list(found)
+    _unreadable(unreadable)
+    hits = sum(len(scanned.hits) + len(scanned.title_hits) for scanned in found)
+    if not hits:
         print(f"No article holds every word of “{args.query}”.")
         return
-    print(f"{_count(len(rows), 'hit')} in {_count(len(found), 'article')}")
-    for _, article, hits, title_hits in found:
-        print(f"\n{article.title} ({article.id}): {len(hits) + len(title_hits)}")
+    print(f"{_count(hits, 'hit')} in {_count(len(found), 'article')}")
+    for _, article, body_hits, title_hits in found:
+        print(f"\n{article.title} ({article.id}): {len(body_hits) + len(title_hits)}")
         for hit in title_hits:
             title = article.title
             print(f"  {'title':>6}  {title[:hit.start]}[{title[hit.start:hit.end]}]{title[hit.end:]}")
-        for hit in hits:
+        for hit in body_hits:
             text, start, end = snippet(article.body, hit)
             print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
 
 
-def _found(corpus: Corpus, query: str, word_mode: bool) -> tuple[list[Scanned], Sequence[Article]]:
-    """The articles holding every word of `query` with their hits, and the articles whose texts
-    were read (to name those that could not be). A corpus listed from the index reads only the
-    articles the index matches; one made in memory is scanned whole."""
+def _json_rows(found: Iterable[Scanned]) -> Iterator[str]:
+    """Each hit as a JSON object (as `_print_json` writes a dict: the same keys, in order; the
+    characters `json_for_terminal` escapes are escaped where the rows are written)."""
+    from json.encoder import encode_basestring as string
+
+    for _, article, hits, title_hits in found:
+        article_id, title = string(article.id), string(article.title)
+        for hit in title_hits:  # Offsets into the title.
+            yield (f'{{"article": {article_id}, "in": "title", "start": {hit.start}, "end": {hit.end}, '
+                   f'"text": {string(article.title[hit.start : hit.end])}, "snippet": {title}}}')
+        body = article.body
+        for hit in hits:
+            yield (f'{{"article": {article_id}, "in": "body", "start": {hit.start}, "end": {hit.end}, '
+                   f'"text": {string(body[hit.start : hit.end])}, "snippet": {string(snippet(body, hit)[0])}}}')
+
+
+def _print_json_rows(rows: Iterable[str], chunk: int = 2000) -> None:
+    """A JSON array of objects already written as JSON, one a line, as they come (a chunk of
+    rows at a time: a write each would take longer than making them)."""
+    written = False
+    pending: list[str] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) == chunk:
+            sys.stdout.write(("[\n  " if not written else ",\n  ") + json_escaped_for_terminal(",\n  ".join(pending)))
+            written, pending = True, []
+    if pending:
+        sys.stdout.write(("[\n  " if not written else ",\n  ") + json_escaped_for_terminal(",\n  ".join(pending)))
+        written = True
+    print("\n]" if written else "[]")
+
+
+def _found(corpus: Corpus, query: str, word_mode: bool, unreadable: list[Article]) -> Iterable[Scanned]:
+    """The articles holding every word of `query` with their hits; `unreadable` gets those whose
+    text could not be read. A corpus listed from the index reads only the articles the index
+    matches, as it goes; one made in memory is scanned whole."""
     from reader.articles.indexed import IndexedCorpus
 
+    read: Sequence[Article]
     if isinstance(corpus, IndexedCorpus):
         from reader.search.indexed import IndexedSearch
 
         search = IndexedSearch(corpus.indexed)
-        if word_mode:
-            results = search.search(query, word_mode=True)
-            return _scanned(results), results.articles
-        read: list[Article] = []
-        return list(search.scan(parse_query(query), read)), read
-    if word_mode:
-        return _scanned(SearchIndex(corpus.articles).search(query, word_mode=True)), corpus.articles
-    return scan(list(corpus.articles), query), corpus.articles
+        if not word_mode:
+            return search.scan(parse_query(query), unreadable)
+        results = search.search(query, word_mode=True)
+        found, read = _scanned(results), results.articles
+    elif word_mode:
+        results = SearchIndex(corpus.articles).search(query, word_mode=True)
+        found, read = _scanned(results), results.articles
+    else:
+        found, read = scan(list(corpus.articles), query), corpus.articles
+    unreadable += [article for article in read if article.problem]
+    return found
 
 
 def _scanned(results: Results) -> list[Scanned]:

@@ -80,6 +80,8 @@ class IndexingProgress:
         self._started = 0.0
 
     def __call__(self, done: int, total: int) -> None:
+        from reader.articles.indexed import indexing_progress
+
         if total < self.QUIET_BELOW:
             return
         if self.shown < 0:
@@ -89,8 +91,9 @@ class IndexingProgress:
         if not terminal and tenth == self.shown:
             return
         self.shown = tenth
-        rate = done / max(time.monotonic() - self._started, 1e-3) / 1e6
-        line = f"reader: indexing {total / 1e6:,.0f} MB of text: {100 * done // total}% ({rate:.0f} MB/s)"
+        elapsed = time.monotonic() - self._started
+        rate = f" ({done / elapsed / 1e6:.0f} MB/s)" if done and elapsed > 0.5 else ""
+        line = f"reader: {indexing_progress(done, total)}{rate}"
         self.stream.write(f"\r{line}" if terminal else f"{line}\n")
         self.stream.flush()
 

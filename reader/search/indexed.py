@@ -13,7 +13,7 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 
 from reader.articles.catalog import phrase_query
@@ -122,24 +122,33 @@ class IndexedSearch:
             return sum(results.count(i) for i in results.indices)
         return sum(len(found.hits) + len(found.title_hits) for found in self._scan(results.words, results.indices))
 
-    def scan(self, words: list[str], read: list[Article] | None = None) -> Iterator[Scanned]:
+    def scan(self, words: list[str], unreadable: list[Article] | None = None) -> Iterator[Scanned]:
         """The articles holding every word, with their hits (what `scan` finds, reading only the
-        articles the index matches); `read` gets every article whose text was read."""
-        return self._scan(words, self.matching(phrase_query(words, ("title", "body"))) if words else [], read)
+        articles the index matches, each file once); `unreadable` gets those whose text could not
+        be read. Their positions in the corpus are not worked out: each `Scanned.position` is -1."""
+        if not words:
+            return iter(())
+        articles = self.articles.matching(phrase_query(words, ("title", "body")))
+        return _scanned(words, ((-1, article) for article in articles), unreadable)
 
-    def _scan(self, words: list[str], positions: Sequence[int], read: list[Article] | None = None
-              ) -> Iterator[Scanned]:
-        """The articles at `positions` that hold every word, with their hits, found in the
-        original text with patterns that match whatever folds to each word (no folding, as
-        `scan` does). An article the index matched whose file changed since may not: left out."""
-        patterns = [_pattern_for(word) for word in words]
-        for position in positions:
-            article = self.articles[position]
-            body, title = article.body, article.title
-            if read is not None:
-                read.append(article)
-            if all(pattern.search(body) or pattern.search(title) for pattern in patterns):
-                yield Scanned(position, article, _merged(body, patterns), _merged(title, patterns))
+    def _scan(self, words: list[str], positions: Sequence[int]) -> Iterator[Scanned]:
+        return _scanned(words, ((position, self.articles[position]) for position in positions))
+
+
+def _scanned(words: list[str], articles: Iterable[tuple[int, Article]], unreadable: list[Article] | None = None
+             ) -> Iterator[Scanned]:
+    """The articles that hold every word, with their hits, found in the original text with
+    patterns that match whatever folds to each word (no folding, as `scan` does). An article the
+    index matched whose file changed since may not: left out."""
+    patterns = [_pattern_for(word) for word in words]
+    for position, article in articles:
+        body, title = article.body, article.title
+        if article.problem and unreadable is not None:
+            unreadable.append(article)
+        hits, title_hits = _merged(body, patterns), _merged(title, patterns)
+        if (hits or title_hits) if len(patterns) == 1 else all(
+                pattern.regex.search(body) or pattern.regex.search(title) for pattern in patterns):
+            yield Scanned(position, article, hits, title_hits)
 
 
 def matching(articles: IndexedArticles, expression: str, limit: int | None = None) -> list[int]:
