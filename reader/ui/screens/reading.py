@@ -23,7 +23,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.annotations.store import AnnotationStore, PlacedAnnotations
 from reader.articles.corpus import Article, Corpus, load_corpus
-from reader.articles.indexed import position_in
+from reader.articles.indexed import indexing_progress, position_in
 from reader.entities.mentions import TYPES, Entity, group
 from reader.entities.session import EntitySession
 from reader.reading.layout import article_script, known_script
@@ -193,7 +193,8 @@ class ReadingScreen(Screen[None]):
 
         def progress(done: int, total: int) -> None:
             nonlocal shown
-            self.app.call_from_thread(self.set_busy, "corpus", f"Indexing {done >> 20:,}/{total >> 20:,} MB")
+            progressed = indexing_progress(done, total)
+            self.app.call_from_thread(self.set_busy, "corpus", progressed[0].upper() + progressed[1:])
             if time.monotonic() - shown > self.GROWING_EVERY:
                 shown = time.monotonic()
                 self.app.call_from_thread(self.replace_corpus, self.load_corpus_again(trust=True), report=False)
@@ -230,6 +231,10 @@ class ReadingScreen(Screen[None]):
             self.open_article((corpus.find(reading or "") or corpus.articles[0]).id)
         self._index_in_background()
         self._find_entities()
+        from reader.ui.screens.search import SearchScreen
+
+        if isinstance(self.app.screen, SearchScreen):
+            self.app.screen.search_again()  # The query typed was answered from the corpus before.
 
     # -- the library and the dictionary (ui/parts) ------------------------------------------
 
@@ -441,13 +446,16 @@ class ReadingScreen(Screen[None]):
             self.reader.state.remember_query(choice.results.query)
             self.reader.state_changed()
             self.search.results = choice.results
-            self.open_article(self.corpus.articles[choice.position].id, focus_view=True)
+            self.open_article(choice.results.index.articles[choice.position].id, focus_view=True)
             if choice.results.hits(choice.position):
                 self._show_hits(focus=choice.hit)
             else:  # Found in the title only: the article from its top.
                 self._show_hits()
                 self.view.scroll_to(y=0, animate=False, immediate=True)
 
+        if self.reader.corpus_source is not None and not any(
+                worker.group == "corpus" and not worker.is_finished for worker in self.workers):
+            self._check_corpus()  # A file may have changed since the last look: caught up while the reader types.
         last = self.search.results
         self.app.push_screen(
             SearchScreen(self.search.index, list(self.reader.state.search_history), self.script_display(),

@@ -84,6 +84,10 @@ class SearchScreen(Dialog[Choice | None]):
     def _changed(self, event: Input.Changed) -> None:
         self._search(event.value)
 
+    def search_again(self) -> None:
+        """The corpus changed (a file was edited): the query is answered again."""
+        self._search(self.query_one(Input).value)
+
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         worker = get_current_worker()

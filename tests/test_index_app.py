@@ -1,0 +1,105 @@
+"""The app on a corpus listed from the on-disk index: a first build it stays usable through, a
+file edited while it runs, the article list and its filter answered by the index."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apphelpers import SHARED_ENTITY_CACHE, SIZE, wait_until
+
+from reader.articles import catalog as catalog_module
+from reader.articles.corpus import load_corpus
+from reader.articles.indexed import CorpusCache, IndexedCorpus
+from reader.settings.keymap import load_keymap
+from reader.ui.app import ReaderApp
+from reader.ui.screens.search import SearchScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.sidebar import Sidebar
+from reader.ui.widgets.status_bar import StatusBar
+
+
+def write_corpus(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    for number in range(count):
+        body = f"第{number}篇的正文。騰訊和元寶。" * 3
+        (folder / f"{number:03d}.txt").write_text(f"標題{number}\n{body}", encoding="utf-8")
+    return folder
+
+
+def indexed_app(folder: Path, cache: CorpusCache) -> ReaderApp:
+    """The app as `reader --corpus FOLDER` starts it: the corpus as the index holds it, checked
+    against the files after the first paint."""
+    corpus = load_corpus([folder], cache, trust_cache=True)
+    assert isinstance(corpus, IndexedCorpus)
+    return ReaderApp(corpus, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE,
+                     corpus_source=(lambda: [folder], cache))
+
+
+def count_text(app: ReaderApp) -> str:
+    return str(app.query_one(Sidebar).query_one("#count").render())
+
+
+async def test_a_first_build_lists_what_it_has_and_says_how_far_it_is(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(catalog_module, "BATCH_BYTES", 4 << 10)
+    monkeypatch.setattr(CorpusCache, "FIRST_BATCH", 4 << 10)
+    folder = write_corpus(tmp_path / "corpus", 300)
+    cache = CorpusCache(tmp_path / "index")
+    app = indexed_app(folder, cache)
+    assert 0 < len(app.corpus.articles) < 300  # The first batch, indexed before the first paint.
+    seen: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        status = app.query_one(StatusBar)
+        real = status.show
+
+        def show(**values) -> None:
+            seen.append(values.get("busy") or "")
+            real(**values)
+
+        status.show = show  # type: ignore[method-assign]
+        await wait_until(pilot, lambda: len(app.corpus.articles) == 300, timeout=60)
+        assert count_text(app) == "300 articles"
+        assert app.reading.current is not None and app.reading.current.title == "標題0"  # Kept open throughout.
+    assert any("Indexing " in line and " KB of text: " in line for line in seen), seen
+
+
+async def test_a_file_edited_while_the_app_runs_is_found_by_search(tmp_path: Path):
+    folder = write_corpus(tmp_path / "corpus", 30)
+    cache = CorpusCache(tmp_path / "index")
+    load_corpus([folder], cache)
+    app = indexed_app(folder, cache)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted and not app.reading.busy)
+        (folder / "017.txt").write_text("標題17\n後來寫進去的獨一無二的詞。", encoding="utf-8")
+        await pilot.press("slash")
+        await pilot.press(*"獨一無二")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await wait_until(pilot, lambda: str(screen.query_one("#summary").render()) == "1 hit in 1 article")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.reading.current.title == "標題17"
+        body = app.reading.current.body
+        assert app.query_one(ArticleView).current_mark == body.index("獨一無二")
+
+
+async def test_the_list_and_its_filter_come_from_the_index(tmp_path: Path):
+    folder = write_corpus(tmp_path / "corpus", 600)
+    cache = CorpusCache(tmp_path / "index")
+    load_corpus([folder], cache)
+    app = indexed_app(folder, cache)
+    async with app.run_test(size=SIZE) as pilot:
+        from reader.ui.widgets.article_list import ArticleList
+
+        await wait_until(pilot, lambda: app.painted)
+        article_list = app.query_one(ArticleList)
+        article_list.focus()
+        await pilot.press("pagedown", "pagedown", "end")
+        assert article_list.highlighted == 599 and app.reading.current.title == "標題599"
+        await pilot.press("f", *"标题42")  # Either script.
+        await pilot.pause()
+        assert count_text(app) == "11 of 600 articles"
+        await pilot.press("enter", "down")
+        await pilot.pause()
+        assert app.reading.current.title == "標題420"
+        await pilot.press("right_square_bracket")
+        assert app.reading.current.title == "標題421"
