@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "script", "entities", "ner", "search", "annotations", "large", "dictionary", "add"]
+BENCHMARKS = ["startup", "script", "entities", "ner", "search", "annotations", "large", "index", "dictionary", "add"]
 
 
 def main(names: list[str]) -> int:

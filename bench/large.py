@@ -56,15 +56,17 @@ import asyncio, resource, sys, time
 from pathlib import Path
 from reader.system import paths
 from reader.ui.app import ReaderApp
-from reader.articles.corpus import CorpusCache, load_corpus
+from reader.articles.corpus import load_corpus
+from reader.articles.indexed import CorpusCache
 
 async def run():
-    corpus = load_corpus([Path(p) for p in sys.argv[1:]], CorpusCache(paths.cache_dir() / "corpus"))
-    app = ReaderApp(corpus)
+    cache = CorpusCache(paths.cache_dir() / "index")
+    corpus = load_corpus([Path(p) for p in sys.argv[1:]], cache)
+    app = ReaderApp(corpus, corpus_source=(lambda: [Path(p) for p in sys.argv[1:]], cache))
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause(1)
         deadline = time.time() + 900
-        while time.time() < deadline and (app._busy or app._search_index is None):
+        while time.time() < deadline and app.reading.busy:
             await pilot.pause(0.5)
     print(peak_mb())
 

@@ -9,48 +9,69 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, write_export
-from reader.annotations.store import (
-    COLORS,
-    DEFAULT_COLOR,
-    Annotation,
-    AnnotationStore,
-    StoreError,
-    place_all,
-)
 from reader.articles.corpus import Article, Corpus
-from reader.cli import dictionary, library
 from reader.cli.shared import UsageError, load_articles
-from reader.entities.mentions import TYPES
-from reader.search.index import Results, Scanned, SearchIndex, parse_query, scan, snippet
-from reader.settings.keymap import keys_markdown, load_keymap
 from reader.text.controls import json_escaped_for_terminal, json_for_terminal
-from reader.text.conversion import (
-    MODES,
-    ORIGINAL,
-    SIMPLIFIED,
-    TRADITIONAL,
-    convert,
-    display_text,
-    fold,
-)
+from reader.text.conversion import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL
+
+if TYPE_CHECKING:
+    from reader.annotations.store import AnnotationStore
+    from reader.search.index import Results, Scanned
+
+#: Each subcommand, and the module of `reader.cli` that runs it: loaded when it is named (a
+#: command pays for its own imports only: `reader search` comes in a tenth of a second).
+COMMAND_MODULES = {
+    **dict.fromkeys(["list", "show", "convert", "entities", "search", "annotate", "annotations", "export", "import",
+                     "keys"], "commands"),
+    "define": "dictionary", "add": "library", "remove": "library",
+}
 
 
-def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """The subcommands, added to the `reader` parser (`commands` is its subparsers action)."""
+def command(name: str) -> Callable[[argparse.Namespace], None]:
+    module = import_module(f"reader.cli.{COMMAND_MODULES[name]}")
+    return module.COMMANDS[name]
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser, only: str | None = None
+                 ) -> None:
+    """The subcommands, added to the `reader` parser (`commands` is its subparsers action); with
+    `only`, that one (what it needs for its options is imported only then)."""
+    added = set()
+    for name, module in COMMAND_MODULES.items():
+        if only not in (None, name):
+            continue
+        if module == "commands":
+            _PARSERS[name](commands, common)
+        elif module not in added:  # It adds its commands itself.
+            added.add(module)
+            import_module(f"reader.cli.{module}").add_commands(commands, common)
+
+
+def _list_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing = commands.add_parser("list", parents=[common], help="list the articles")
     listing.add_argument("--json", action="store_true", help="print JSON")
 
+
+def _show_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     show = commands.add_parser("show", parents=[common], help="print one article")
     show.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
     show.add_argument("--json", action="store_true", help="print JSON")
     show.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script to print in")
 
+
+def _convert_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     conversion = commands.add_parser("convert", help="convert stdin to another script, on stdout")
     conversion.add_argument("--to", choices=[SIMPLIFIED, TRADITIONAL], required=True, help="target script")
+
+
+def _entities_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from reader.entities.mentions import TYPES
+
     entities = commands.add_parser("entities", parents=[common], help="named entities with their offsets")
     entities.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
     entities.add_argument("--type", action="append", choices=TYPES, dest="types", help="only this type (repeatable)")
@@ -58,10 +79,16 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                           help="your gazetteer, added to the bundled one")
     entities.add_argument("--json", action="store_true", help="print JSON")
 
+
+def _search_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     search = commands.add_parser("search", parents=[common], help="find words in every article")
     search.add_argument("query", metavar="QUERY", help='words that must all occur; "quote" a phrase')
     search.add_argument("--word", action="store_true", help="whole jieba words only")
     search.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _annotate_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from reader.annotations.store import COLORS, DEFAULT_COLOR
 
     annotate = commands.add_parser("annotate", parents=[common], help="add an annotation")
     annotate.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
@@ -79,12 +106,18 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                           help="the annotations file to use")
     annotate.add_argument("--json", action="store_true", help="print the annotation as JSON")
 
+
+def _annotations_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing_notes = commands.add_parser("annotations", parents=[common], help="list annotations")
     listing_notes.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
     listing_notes.add_argument("--tag", help="only annotations with this tag")
     listing_notes.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                                help="the annotations file to use")
     listing_notes.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _export_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from reader.annotations.export import FORMATS
 
     exporting = commands.add_parser("export", parents=[common],
                                     help="annotations as Markdown, CSV, W3C JSON or Anki notes")
@@ -100,16 +133,23 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     exporting.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                            help="the annotations file to use")
 
+
+def _import_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     importing = commands.add_parser("import", parents=[common], help="read W3C annotation JSON back in")
     importing.add_argument("file", type=Path, metavar="FILE.json")
     importing.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                            help="the annotations file to use")
 
+
+def _keys_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                       help="key bindings overriding keymap.toml")
-    dictionary.add_commands(commands, common)
-    library.add_commands(commands, common)
+
+
+_PARSERS = {"list": _list_parser, "show": _show_parser, "convert": _convert_parser, "entities": _entities_parser,
+            "search": _search_parser, "annotate": _annotate_parser, "annotations": _annotations_parser,
+            "export": _export_parser, "import": _import_parser, "keys": _keys_parser}
 
 
 def _counting(text: str) -> int:
@@ -178,6 +218,7 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_show(args: argparse.Namespace) -> None:
     from reader.reading.layout import article_script, article_texts
+    from reader.text.conversion import display_text
     from reader.text.paragraphs import split_blocks
 
     article = _article(load_articles(args), args.article)
@@ -231,6 +272,8 @@ def cmd_entities(args: argparse.Namespace) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> None:
+    from reader.search.index import parse_query, snippet
+
     if not parse_query(args.query):
         raise UsageError("the query is empty: give the words to find")
     corpus = load_articles(args)
@@ -261,6 +304,8 @@ def _json_rows(found: Iterable[Scanned]) -> Iterator[str]:
     """Each hit as a JSON object (as `_print_json` writes a dict: the same keys, in order; the
     characters `json_for_terminal` escapes are escaped where the rows are written)."""
     from json.encoder import encode_basestring as string
+
+    from reader.search.index import snippet
 
     for _, article, hits, title_hits in found:
         article_id, title = string(article.id), string(article.title)
@@ -294,6 +339,7 @@ def _found(corpus: Corpus, query: str, word_mode: bool, unreadable: list[Article
     text could not be read. A corpus listed from the index reads only the articles the index
     matches, as it goes; one made in memory is scanned whole."""
     from reader.articles.indexed import IndexedCorpus
+    from reader.search.index import SearchIndex, parse_query, scan
 
     read: Sequence[Article]
     if isinstance(corpus, IndexedCorpus):
@@ -314,6 +360,8 @@ def _found(corpus: Corpus, query: str, word_mode: bool, unreadable: list[Article
 
 
 def _scanned(results: Results) -> list[Scanned]:
+    from reader.search.index import Scanned
+
     return [Scanned(position, article, hits, results.title_hits(position))
             for position, (article, hits) in zip(results.indices, results.rows())]
 
@@ -321,6 +369,8 @@ def _scanned(results: Results) -> list[Scanned]:
 def _readable_store(args: argparse.Namespace) -> AnnotationStore:
     """The store, read whole: a file that cannot be read is an error (status 1), never an empty
     list, so a script can tell "no annotations" from "your file is broken"."""
+    from reader.annotations.store import AnnotationStore
+
     store = AnnotationStore(getattr(args, "annotations", None))
     if store.problem:
         shown = store.all()
@@ -331,6 +381,9 @@ def _readable_store(args: argparse.Namespace) -> AnnotationStore:
 
 
 def cmd_annotate(args: argparse.Namespace) -> None:
+    from reader.annotations.store import Annotation, AnnotationStore, StoreError
+    from reader.text.conversion import fold
+
     article = _article(load_articles(args), args.article)
     if args.quote is not None:
         # Matched as search matches: either script, any case and width (folding keeps offsets).
@@ -366,6 +419,8 @@ def cmd_annotate(args: argparse.Namespace) -> None:
 
 
 def cmd_annotations(args: argparse.Namespace) -> None:
+    from reader.annotations.store import place_all
+
     corpus = load_articles(args)
     store = _readable_store(args)
     chosen = _article(corpus, args.article) if args.article else None
@@ -387,6 +442,8 @@ def cmd_annotations(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    from reader.annotations.export import export_current, write_export
+
     corpus = load_articles(args)
     chosen = _article(corpus, args.article).id if args.article else None
     annotations = [
@@ -407,6 +464,9 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
+    from reader.annotations.export import W3CError, read_w3c
+    from reader.annotations.store import AnnotationStore, StoreError
+
     corpus = load_articles(args)
     try:
         result = read_w3c(args.file.read_text(encoding="utf-8"), corpus.articles)
@@ -427,16 +487,23 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_convert(args: argparse.Namespace) -> None:
+    from reader.text.conversion import convert
+
     sys.stdout.write(convert(sys.stdin.read(), args.to))
 
 
 def cmd_keys(args: argparse.Namespace) -> None:
-    print(keys_markdown(load_keymap(args.keymap)), end="")
+    from reader.settings.keymap import KeymapError, keys_markdown, load_keymap
+
+    try:
+        print(keys_markdown(load_keymap(args.keymap)), end="")
+    except KeymapError as error:
+        raise UsageError(str(error)) from None
 
 
 
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
     "annotate": cmd_annotate, "annotations": cmd_annotations, "export": cmd_export, "import": cmd_import,
-    "keys": cmd_keys, **dictionary.COMMANDS, **library.COMMANDS,
+    "keys": cmd_keys,
 }
