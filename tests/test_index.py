@@ -343,3 +343,17 @@ def test_either_script_of_a_title_is_found_by_the_filter(tmp_path: Path):
     third = corpus.articles[2].title
     simplified = convert(third[:4], SIMPLIFIED)
     assert [a.title for a in TitleFilter(corpus.articles)(simplified)] == [third]
+
+
+def test_dates_come_from_the_index(tmp_path: Path):
+    folder = tmp_path / "library"
+    folder.mkdir()
+    (folder / "a.txt").write_text("---\ntitle: 甲\ndate: 2026-03-15\nadded: 2026-07-01T12:00:00+08:00\n---\n\n正文。\n",
+                                  encoding="utf-8")
+    (folder / "b.txt").write_text("---\ntitle: 乙\nadded: 2026-07-02T08:00:00+08:00\n---\n\n正文。\n", encoding="utf-8")
+    (folder / "c.txt").write_text("丙\n正文。\n", encoding="utf-8")
+    cache = CorpusCache(tmp_path / "index")
+    load_corpus([folder], cache)
+    listed = load_corpus([folder], cache, trust_cache=True)
+    assert [a.date for a in listed.articles] == ["2026-03-15", "2026-07-02T08:00:00+08:00", ""]
+    assert [a.date for a in listed.articles] == [a.date for a in load_corpus([folder]).articles]

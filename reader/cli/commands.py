@@ -205,7 +205,7 @@ def cmd_list(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(
             [
-                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length,
+                {"id": a.id, "title": a.title, "source": a.source, "date": a.date, "path": a.path, "chars": a.length,
                  "encoding": a.encoding}
                 for a in corpus.articles
             ]
