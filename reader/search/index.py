@@ -62,17 +62,6 @@ class Hit(NamedTuple):
     end: int
 
 
-class Folded(NamedTuple):
-    """Every article's folded text, and all of them joined by a separator (what the index scans)."""
-
-    texts: list[str]
-    joined: str
-
-    @classmethod
-    def of(cls, texts: list[str]) -> Folded:
-        return cls(texts, _SEPARATOR.join(texts))
-
-
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -101,11 +90,10 @@ class SearchIndex:
     #: Below this many candidate articles, words are checked in their text directly.
     FEW = 64
 
-    def __init__(self, articles: Iterable[Article], folded: Folded | Iterable[str] | None = None) -> None:
+    def __init__(self, articles: Iterable[Article]) -> None:
         self.articles: list[Article] = list(articles)
-        if not isinstance(folded, Folded):
-            folded = Folded.of(list(folded) if folded is not None else [fold(a.body) for a in self.articles])
-        self.folded, self._joined = folded.texts, folded.joined
+        self.folded = [fold(article.body) for article in self.articles]
+        self._joined = _SEPARATOR.join(self.folded)  # What a character's articles are found in.
         self._starts = list(accumulate((len(text) + 1 for text in self.folded[:-1]), initial=0))
         self._positions = {article.id: index for index, article in enumerate(self.articles)}
         self._holding_cache: OrderedDict[str, int] = OrderedDict()
