@@ -265,11 +265,13 @@ class CorpusCache:
     def _refresh(self, catalogs: list[Catalog], progress: Progress | None) -> None:
         """Index what changed in every root, one root at a time (each under its build lock, so two
         processes never index the same files at once); progress over them all."""
-        total = sum(catalog.plan().size for catalog in catalogs)
+        planned = [(catalog.version(), catalog.plan()) for catalog in catalogs]
+        total = sum(plan.size for _, plan in planned)
         done = 0
-        for catalog in catalogs:
+        for catalog, (version, plan) in zip(catalogs, planned):
             with catalog.building():
-                plan = catalog.plan()  # Again: another process may have done some meanwhile.
+                if catalog.version() != version:
+                    plan = catalog.plan()  # Another process indexed some meanwhile.
                 step = None if progress is None or not plan.todo else partial(_shifted, progress, done, total)
                 done += catalog.refresh(plan, step)
 
