@@ -83,12 +83,13 @@ class LibraryPart:
         reading.app.push_screen(ConfirmScreen("Remove article", question, "Remove"), answered)
 
     def _remove(self, library: Path, article: Article) -> None:
-        """In a worker (finding the file reads the library): remove, then read the corpus again."""
+        """In a worker (finding the file asks the index): remove, then read the corpus again."""
         from reader.articles.library import LibraryError, remove_article
 
         call = self.reading.app.call_from_thread
+        source = self.reading.reader.corpus_source
         try:
-            removed = remove_article(library, article.id)
+            removed = remove_article(library, article.id, source[1] if source else None)
         except LibraryError as error:
             call(self.reading.notify, str(error), title="Not removed", severity="error", timeout=15)
             return
