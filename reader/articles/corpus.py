@@ -368,7 +368,7 @@ def expand(paths: list[Path]) -> tuple[list[str], list[LoadProblem]]:
     files: list[str] = []
     problems: list[LoadProblem] = []
     for given in paths:
-        # Absolute: the listing cache outlives the folder a command was started from.
+        # Absolute: the index outlives the folder a command was started from.
         path = Path(os.path.abspath(given))
         if path.is_dir():
             found = _text_files(path)

@@ -1,4 +1,4 @@
-"""A search in progress: the corpus's index, built once, and the results the hit keys walk.
+"""A search in progress: the corpus's search index, made once, and the results the hit keys walk.
 
 What the reading screen needs to step from hit to hit across articles, and to say where it is,
 without holding any of it itself.
