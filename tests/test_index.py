@@ -357,3 +357,25 @@ def test_dates_come_from_the_index(tmp_path: Path):
     listed = load_corpus([folder], cache, trust_cache=True)
     assert [a.date for a in listed.articles] == ["2026-03-15", "2026-07-02T08:00:00+08:00", ""]
     assert [a.date for a in listed.articles] == [a.date for a in load_corpus([folder]).articles]
+
+
+def test_a_start_waits_for_the_first_articles_another_process_is_indexing(tmp_path: Path):
+    import threading
+
+    folder = tmp_path / "corpus"
+    write_files(folder, [(f"{n:02d}.txt", [(f"標題{n}", f"正文{n}")]) for n in range(50)])
+    catalog = CorpusCache(tmp_path / "index").catalog(str(folder))
+    holding = threading.Event()
+
+    def build_slowly() -> None:  # As another process would: the build lock is per open file.
+        with catalog.building():
+            holding.set()
+            time.sleep(0.5)
+            catalog.refresh(catalog.plan())
+
+    builder = threading.Thread(target=build_slowly)
+    builder.start()
+    holding.wait()
+    corpus = load_corpus([folder], CorpusCache(tmp_path / "index"), trust_cache=True)
+    builder.join()
+    assert len(corpus.articles) == 50  # Not nothing, which would have ended the start.

@@ -13,6 +13,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, OrderedDict
@@ -225,6 +226,8 @@ class CorpusCache:
 
     #: Bytes a first start indexes before it shows anything; the rest follows in the background.
     FIRST_BATCH = 4 << 20
+    #: Seconds a first start waits for another process's first batch.
+    WAIT_FOR_FIRST = 30.0
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -276,12 +279,17 @@ class CorpusCache:
                 done += catalog.refresh(plan, step)
 
     def _start(self, catalog: Catalog) -> None:
-        """A root never indexed whole: index its first files, unless another process is at it."""
+        """A root never indexed whole: index its first files; if another process is at it, wait
+        for its first batch (a start with nothing to show would stop there)."""
         if catalog.complete():
             return
         with catalog.building(wait=False) as building:
             if building:
                 catalog.refresh(catalog.plan(), budget=self.FIRST_BATCH)
+                return
+        deadline = time.monotonic() + self.WAIT_FOR_FIRST
+        while not catalog.state().articles and not catalog.complete() and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def _assemble(self, paths: list[Path], catalogs: list[Catalog], *, trusted: bool) -> Corpus:
         states = [catalog.state() for catalog in catalogs]
