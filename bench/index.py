@@ -104,7 +104,8 @@ main(sys.argv[1:])
 """
 
 
-def _environment(home: str) -> dict[str, str]:
+def environment(home: str) -> dict[str, str]:
+    """Our environment with every XDG folder in `home` (no cache of the user's used or changed)."""
     homes = ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
     environment = {**os.environ, **{name: f"{home}/{name}" for name in homes}}
     environment.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -121,11 +122,13 @@ def _timed(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, f
     return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
-def _app(env: dict[str, str], folder: Path, queries: list[str], settle: float) -> dict:
+def app_figures(env: dict[str, str], corpus: list[Path], queries: list[str], settle: float) -> dict:
+    """A fresh headless app on `corpus`: seconds from its spawn to its first paint; with `settle`,
+    its memory and CPU `settle` s after, and its search of each of `queries` (see APP)."""
     env = {**env, "BENCH_QUERIES": json.dumps(queries), "BENCH_SETTLE": str(settle)}
+    arguments = [argument for path in corpus for argument in ("--corpus", str(path))]
     spawned = time.time()
-    result = subprocess.run([sys.executable, "-c", APP, "--corpus", str(folder)], cwd=REPO, env=env,
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-c", APP, *arguments], cwd=REPO, env=env, capture_output=True, text=True)
     if result.returncode:
         raise SystemExit(f"benchmark child failed:\n{result.stderr[-2000:]}")
     figures = json.loads(result.stdout.strip().splitlines()[-1])
@@ -166,19 +169,19 @@ def _measure(size: int, rg: str) -> dict:
     queries = [q for query in QUERIES for q in dict.fromkeys([query, convert(query, SIMPLIFIED)])]
     figures: dict = {"size": size, "text": text}
     with tempfile.TemporaryDirectory() as home:
-        env = _environment(home)
+        env = environment(home)
         reader = [sys.executable, "-m", "reader"]
         figures["build"] = _timed([*reader, "list", "--corpus", str(folder)], env)
         figures["rg_scan"] = _timed([rg, "-F", "-c", "這串字不在任何文章裡", str(folder)])[0]
         seeds = REPO / "seeds"
-        _app(env, seeds, [], 0)  # Caches and bytecode for the seeds too.
-        settled = _app(env, folder, queries, SETTLE)  # Warm caches from here on.
-        baseline = _app(env, seeds, queries, SETTLE)
+        app_figures(env, [seeds], [], 0)  # Caches and bytecode for the seeds too.
+        settled = app_figures(env, [folder], queries, SETTLE)  # Warm caches from here on.
+        baseline = app_figures(env, [seeds], queries, SETTLE)
         figures["disk"] = _folder_bytes(Path(home) / "XDG_CACHE_HOME" / "reader")
         paints, seed_paints = [], []
         for _ in range(PAINTS):
-            paints.append(_app(env, folder, [], 0)["paint"])
-            seed_paints.append(_app(env, seeds, [], 0)["paint"])
+            paints.append(app_figures(env, [folder], [], 0)["paint"])
+            seed_paints.append(app_figures(env, [seeds], [], 0)["paint"])
         figures.update(paint=statistics.median(paints), seed_paint=statistics.median(seed_paints), app=settled,
                        seed_app=baseline)
         figures["app_rg"] = [_timed([rg, "-F", "-c", query.strip('"'), str(folder)])[0] for query in queries]

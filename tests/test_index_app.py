@@ -26,6 +26,14 @@ def write_corpus(folder: Path, count: int) -> Path:
     return folder
 
 
+def indexed(tmp_path: Path, count: int) -> tuple[Path, CorpusCache]:
+    """A corpus of `count` files, indexed."""
+    folder = write_corpus(tmp_path / "corpus", count)
+    cache = CorpusCache(tmp_path / "index")
+    load_corpus([folder], cache)
+    return folder, cache
+
+
 def indexed_app(folder: Path, cache: CorpusCache) -> ReaderApp:
     """The app as `reader --corpus FOLDER` starts it: the corpus as the index holds it, checked
     against the files after the first paint."""
@@ -63,9 +71,7 @@ async def test_a_first_build_lists_what_it_has_and_says_how_far_it_is(tmp_path: 
 
 
 async def test_a_file_edited_while_the_app_runs_is_found_by_search(tmp_path: Path):
-    folder = write_corpus(tmp_path / "corpus", 30)
-    cache = CorpusCache(tmp_path / "index")
-    load_corpus([folder], cache)
+    folder, cache = indexed(tmp_path, 30)
     app = indexed_app(folder, cache)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.painted and not app.reading.busy)
@@ -83,10 +89,7 @@ async def test_a_file_edited_while_the_app_runs_is_found_by_search(tmp_path: Pat
 
 
 async def test_the_list_and_its_filter_come_from_the_index(tmp_path: Path):
-    folder = write_corpus(tmp_path / "corpus", 600)
-    cache = CorpusCache(tmp_path / "index")
-    load_corpus([folder], cache)
-    app = indexed_app(folder, cache)
+    app = indexed_app(*indexed(tmp_path, 600))
     async with app.run_test(size=SIZE) as pilot:
         from reader.ui.widgets.article_list import ArticleList
 
