@@ -117,6 +117,7 @@ class State(NamedTuple):
     complete: bool
     """Whether every file was indexed at least once (a first build may stop half way)."""
     files: int
+    """Whether it has files (1) or not (0)."""
     articles: int
     problems: list[tuple[str, str]]
     """(path, why) of the files that hold no article."""
@@ -215,6 +216,7 @@ CREATE TABLE IF NOT EXISTS files(
     inode INTEGER NOT NULL, size INTEGER NOT NULL, modified INTEGER NOT NULL, changed INTEGER NOT NULL,
     digest TEXT NOT NULL, encoding TEXT NOT NULL, clean INTEGER NOT NULL, problem TEXT,
     next_slot INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS problems ON files(path) WHERE problem IS NOT NULL;
 CREATE TABLE IF NOT EXISTS retired(key INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS articles(
     rowid INTEGER PRIMARY KEY,
@@ -309,7 +311,7 @@ class Catalog:
         if not found:
             connection.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
             meta = [*_META.items(), ("root", _encoded(self.root)), ("version", 0), ("complete", 0), ("live", 0),
-                    ("garbage", 0)]
+                    ("garbage", 0), ("articles", 0)]
             with _transaction(connection):
                 connection.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", meta)
             found = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'content', 'fold')"))
@@ -348,14 +350,14 @@ class Catalog:
 
     @_remade_if_damaged
     def state(self) -> State:
+        """Read without going through every row: a start takes it whatever the corpus's size."""
         with self.reading() as db, _transaction(db, "BEGIN"):
-            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('version', 'complete')"))
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('version', 'complete', 'articles')"))
             problems = [(self._path_of(path), problem)
                         for path, problem in db.execute("SELECT path, problem FROM files WHERE problem IS NOT NULL "
                                                         "ORDER BY path")]
-            (files,), (articles,) = (db.execute(f"SELECT count(*) FROM {table}").fetchone()
-                                     for table in ("files", "articles"))
-        return State(int(meta["version"]), bool(meta["complete"]), files, articles, problems)
+            (files,) = db.execute("SELECT EXISTS (SELECT 1 FROM files)").fetchone()
+        return State(int(meta["version"]), bool(meta["complete"]), files, int(meta["articles"]), problems)
 
     @_remade_if_damaged
     def version(self) -> int:
@@ -389,6 +391,33 @@ class Catalog:
         return [self._listed(row) for row in rows]
 
     @_remade_if_damaged
+    def listed_after(self, rowid: int, limit: int) -> list[Listed]:
+        """`limit` articles after the one with `rowid`, in order."""
+        with self.reading() as db:
+            rows = db.execute(self._LISTED + "WHERE a.rowid > ? ORDER BY a.rowid LIMIT ?", (rowid, limit)).fetchall()
+        return [self._listed(row) for row in rows]
+
+    @_remade_if_damaged
+    def listed_from(self, offset: int, limit: int) -> list[Listed]:
+        """`limit` articles from the `offset`th on, in order (before the rowids are read: the
+        cost grows with `offset`, a few ms at 300,000)."""
+        with self.reading() as db:
+            rows = db.execute(self._LISTED + "ORDER BY a.rowid LIMIT ? OFFSET ?", (limit, offset)).fetchall()
+        return [self._listed(row) for row in rows]
+
+    @_remade_if_damaged
+    def rank(self, rowid: int) -> int:
+        """How many articles come before the one with this rowid."""
+        with self.reading() as db:
+            return db.execute("SELECT count(*) FROM articles WHERE rowid < ?", (rowid,)).fetchone()[0]
+
+    @_remade_if_damaged
+    def title_widths(self) -> list[int]:
+        """Each title's width in cells, in order."""
+        with self.reading() as db:
+            return [width for (width,) in db.execute("SELECT width FROM articles ORDER BY rowid")]
+
+    @_remade_if_damaged
     def listed_matching(self, query: str) -> list[Listed]:
         """The articles the FTS5 `query` matches, in order: those the index holds now (no snapshot
         of rowids needed: for a command that reads what matches once). Each file's row is read
@@ -419,12 +448,6 @@ class Catalog:
     def ids(self) -> dict[str, int]:
         with self.reading() as db:
             return {_decoded(id_): rowid for id_, rowid in db.execute("SELECT id, rowid FROM articles")}
-
-    @_remade_if_damaged
-    def widths(self) -> list[tuple[int, int]]:
-        """(rowid, the title's width in cells) of every article, in order."""
-        with self.reading() as db:
-            return db.execute("SELECT rowid, width FROM articles ORDER BY rowid").fetchall()
 
     @_remade_if_damaged
     def matching(self, query: str, *, after: int | None = None, limit: int | None = None) -> list[int]:
@@ -529,7 +552,7 @@ class Catalog:
                 db.execute(f"DELETE FROM {table}")
             db.execute("INSERT INTO text(text) VALUES('delete-all')")
             db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)",
-                           [*_META.items(), ("complete", 0), ("live", 0), ("garbage", 0)])
+                           [*_META.items(), ("complete", 0), ("live", 0), ("garbage", 0), ("articles", 0)])
             _bump(db)
 
     def _store(self, db: sqlite3.Connection, item: _Prepared) -> None:
@@ -570,6 +593,7 @@ class Catalog:
         db.executemany("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT INTO text(rowid, title, source, body) VALUES (?, ?, ?, ?)", texts)
         db.execute("UPDATE meta SET value = value + ? WHERE key = 'live'", (live,))
+        db.execute("UPDATE meta SET value = value + ? WHERE key = 'articles'", (len(rows),))
 
     @staticmethod
     def _unique(db: sqlite3.Connection, wanted: str, taken: set[str]) -> str:
@@ -585,9 +609,10 @@ class Catalog:
     def _tombstone(self, db: sqlite3.Connection, key: int) -> None:
         """Drop a file's articles; their postings stay in `text` as garbage."""
         first, last = key << SLOT_BITS, ((key + 1) << SLOT_BITS) - 1
-        (dropped,) = db.execute("SELECT total(body_end - body_start) FROM articles WHERE rowid BETWEEN ? AND ?",
-                                (first, last)).fetchone()
+        dropped, count = db.execute("SELECT total(body_end - body_start), count(*) FROM articles "
+                                    "WHERE rowid BETWEEN ? AND ?", (first, last)).fetchone()
         db.execute("DELETE FROM articles WHERE rowid BETWEEN ? AND ?", (first, last))
+        db.execute("UPDATE meta SET value = value - ? WHERE key = 'articles'", (count,))
         db.execute("UPDATE meta SET value = value + ? WHERE key = 'garbage'", (int(dropped),))
         db.execute("UPDATE meta SET value = value - ? WHERE key = 'live'", (int(dropped),))
 

@@ -39,7 +39,10 @@ class _Part(NamedTuple):
 class IndexedArticles(Sequence[Article]):
     """The articles of a corpus in order, read from the index a page at a time (the pages read
     last are kept). Articles are made afresh once their page is dropped: compare them by id.
-    Their rowids are read when a position is first asked for (what `reader search` never does)."""
+
+    How many there are comes with each root's state, so a start reads the first page and nothing
+    else; the rowids of all of them (31 ms per 100,000) are read when a search first needs them,
+    and from then on pages and positions are found from them rather than counted in the index."""
 
     PAGE = 128
     PAGES_KEPT = 32
@@ -48,22 +51,11 @@ class IndexedArticles(Sequence[Article]):
 
     def __init__(self, parts: list[_Part]) -> None:
         self.parts = parts
-        self._listed: tuple[list[array], list[int]] | None = None
+        self._starts = list(accumulate((part.state.articles for part in parts), initial=0))
+        self._rowids: list[array] | None = None
         self._pages: OrderedDict[tuple[int, int], list[Article]] = OrderedDict()
         self._positions: OrderedDict[str, int | None] = OrderedDict()
         self._lock = threading.Lock()
-
-    def _rowids(self) -> tuple[list[array], list[int]]:
-        """Each root's rowids, and where each root's articles start."""
-        with self._lock:
-            if self._listed is None:
-                rowids = [part.catalog.rowids() for part in self.parts]
-                self._listed = (rowids, list(accumulate((len(each) for each in rowids), initial=0)))
-            return self._listed
-
-    @property
-    def _starts(self) -> list[int]:
-        return self._rowids()[1]
 
     def __len__(self) -> int:
         return self._starts[-1]
@@ -86,9 +78,14 @@ class IndexedArticles(Sequence[Article]):
 
     def __iter__(self) -> Iterator[Article]:
         """Every article, a chunk of rows at a time (not kept: for commands that go through all)."""
-        for part, rowids in zip(self.parts, self._rowids()[0]):
-            for first in range(0, len(rowids), self.CHUNK):
-                yield from _articles(part, rowids[first : first + self.CHUNK])
+        for part in self.parts:
+            left, after = part.state.articles, -1
+            while left > 0:
+                rows = part.catalog.listed_after(after, min(self.CHUNK, left))
+                if not rows:
+                    break
+                yield from _made(part, rows, [row.rowid for row in rows])
+                left, after = left - len(rows), rows[-1].rowid
 
     def matching(self, query: str) -> Iterator[Article]:
         """The articles the FTS5 `query` matches, in order, those of one file sharing one read of
@@ -104,8 +101,14 @@ class IndexedArticles(Sequence[Article]):
             if found is not None:
                 self._pages.move_to_end(key)
                 return found
-        rowids = self._rowids()[0][part]
-        articles = _articles(self.parts[part], rowids[page * self.PAGE : (page + 1) * self.PAGE])
+        first = page * self.PAGE
+        size = min(self.PAGE, self.parts[part].state.articles - first)
+        if self._rowids is not None:
+            articles = _articles(self.parts[part], self._rowids[part][first : first + size])
+        else:
+            rows = self.parts[part].catalog.listed_from(first, size)
+            articles = _made(self.parts[part], rows, [row.rowid for row in rows])
+        articles += [_gone(0)] * (size - len(articles))  # Rows gone since the count (another process).
         with self._lock:
             self._pages[key] = articles
             while len(self._pages) > self.PAGES_KEPT:
@@ -119,18 +122,18 @@ class IndexedArticles(Sequence[Article]):
                 self._positions.move_to_end(article_id)
                 return self._positions[article_id]
         found = None
-        all_rowids, starts = self._rowids()
         for number, part in enumerate(self.parts):
             rowid = next((r for r, renamed in part.renamed.items() if renamed == article_id), None)
             if rowid is None:
                 rowid = part.catalog.rowid_of(article_id)
                 if rowid in part.renamed:
                     rowid = None  # Its id here is another: an earlier root has this one.
-            if rowid is not None:
-                local = _locate(all_rowids[number], rowid)
-                if local is not None:
-                    found = starts[number] + local
-                    break
+            if rowid is None:
+                continue
+            local = _locate(self._rowids[number], rowid) if self._rowids is not None else part.catalog.rank(rowid)
+            if local is not None and local < part.state.articles:
+                found = self._starts[number] + local
+                break
         with self._lock:
             self._positions[article_id] = found
             while len(self._positions) > 4096:
@@ -141,19 +144,29 @@ class IndexedArticles(Sequence[Article]):
         """Each title's width in cells, in order (what the article list needs to lay out all its
         rows), from the index: no article is made."""
         widths: list[int] = []
-        for part, rowids in zip(self.parts, self._rowids()[0]):
-            found = part.catalog.widths()
-            if [rowid for rowid, _ in found] == list(rowids):
-                widths += [width for _, width in found]
-            else:  # The index changed since the snapshot.
-                by_rowid = dict(found)
-                widths += [by_rowid.get(rowid, 0) for rowid in rowids]
+        for part in self.parts:
+            found = part.catalog.title_widths()[: part.state.articles]
+            widths += found + [0] * (part.state.articles - len(found))
         return widths
 
     def rowids(self) -> list[tuple[Catalog, array, int]]:
-        """Each root's catalog, its articles' rowids, and the position of its first article."""
-        rowids, starts = self._rowids()
-        return [(part.catalog, each, start) for part, each, start in zip(self.parts, rowids, starts)]
+        """Each root's catalog, its articles' rowids, and the position of its first article (the
+        rowids read the first time they are asked for)."""
+        with self._lock:
+            if self._rowids is None:
+                self._rowids = [_counted(part.catalog.rowids(), part.state.articles) for part in self.parts]
+            rowids = self._rowids
+        return [(part.catalog, each, start) for part, each, start in zip(self.parts, rowids, self._starts)]
+
+
+def _counted(rowids: array, count: int) -> array:
+    """The rowids as many as counted: cut, or made up to it with rowids no article has (another
+    process changed the index in between: this corpus is replaced once the files are checked)."""
+    return rowids[:count] + array("q", range(_NONE, _NONE + max(0, count - len(rowids))))
+
+
+_NONE = 1 << 62
+"""Above every rowid (see `catalog.KEY_LIMIT`)."""
 
 
 def _locate(rowids: Sequence[int], rowid: int) -> int | None:
