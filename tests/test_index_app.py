@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from apphelpers import SHARED_ENTITY_CACHE, SIZE, wait_until
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.articles import catalog as catalog_module
 from reader.articles.corpus import load_corpus
@@ -106,3 +108,21 @@ async def test_the_list_and_its_filter_come_from_the_index(tmp_path: Path):
         assert app.reading.current.title == "標題420"
         await pilot.press("right_square_bracket")
         assert app.reading.current.title == "標題421"
+
+
+@settings(max_examples=200, deadline=None)
+@given(heights=st.lists(st.integers(2, 3), max_size=12), unmeasured=st.integers(0, 12))
+def test_rows_are_found_alike_in_the_measured_and_the_guessed_entries(heights, unmeasured):
+    """A long list is laid out from its first entries' measured heights and a guess for the rest
+    (nothing as long as the list is made at the first paint): every row belongs to one entry."""
+    from itertools import accumulate
+
+    from reader.ui.widgets.article_list import _RowStarts
+
+    starts = _RowStarts([0, *accumulate(heights)], len(heights) + unmeasured)
+    every = [*heights, *[_RowStarts.GUESS] * unmeasured]
+    owners = [entry for entry, height in enumerate(every) for _ in range(height)]
+    assert starts.rows == len(owners)
+    assert [starts.entry_at(row) for row in range(len(owners))] == owners
+    assert starts.entry_at(len(owners)) is None and starts.entry_at(-1) is None
+    assert [starts[entry] for entry in range(len(every) + 1)] == [0, *accumulate(every)]

@@ -28,6 +28,34 @@ from reader.ui.widgets.lines import RowList
 TITLE_LINES = 2
 
 
+class _RowStarts:
+    """Where each entry's rows start: as measured for the first entries, and for the rest as if
+    each title took two lines (a long list is measured whole after the first paint; until then
+    nothing as long as the list is made)."""
+
+    GUESS = TITLE_LINES + 1
+
+    def __init__(self, measured: list[int], entries: int) -> None:
+        self.measured = measured
+        """Where each measured entry starts, and where the last of them ends."""
+        self.entries = entries
+
+    def __getitem__(self, item: int) -> int:
+        known = len(self.measured) - 1
+        return self.measured[item] if item <= known else self.measured[-1] + (item - known) * self.GUESS
+
+    @property
+    def rows(self) -> int:
+        return self[self.entries]
+
+    def entry_at(self, row: int) -> int | None:
+        if not 0 <= row < self.rows:
+            return None
+        if row < self.measured[-1]:
+            return bisect_right(self.measured, row) - 1
+        return len(self.measured) - 1 + (row - self.measured[-1]) // self.GUESS
+
+
 def details(article: Article) -> str:
     """The line under a title: where the article is from, and how long it is."""
     return f"{article.source or os.path.basename(article.path)} · {article.length:,}字"
@@ -75,7 +103,7 @@ class ArticleList(RowList, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.entries: Sequence[Article] = []
-        self._starts: list[int] = [0]
+        self._starts = _RowStarts([0], 0)
         self._measured_width = 0
         self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
         self._display: Callable[[str], str] = str
@@ -84,7 +112,7 @@ class ArticleList(RowList, can_focus=True):
 
     def set_entries(self, entries: Sequence[Article], highlight: str | None) -> None:
         self.entries = entries
-        self._starts = [0]
+        self._starts = _RowStarts([0], 0)
         self._measured_width = 0
         if self.scrollable_content_region.width:  # Else the first resize measures them.
             self._measure()
@@ -124,10 +152,9 @@ class ArticleList(RowList, can_focus=True):
         width = self._measured_width = self._width
         widths = (title_widths(self.entries) if everything
                   else [quick_width(entry.title) for entry in self.entries[: self.MEASURED_AT_ONCE]])
-        rows = [1 if title_width <= width else TITLE_LINES for title_width in widths]
-        rows += [TITLE_LINES] * (len(self.entries) - len(rows))  # A guess, until measured.
-        self._starts = [0, *accumulate(title_rows + 1 for title_rows in rows)]
-        self.virtual_size = Size(width, self._starts[-1])
+        rows = (1 if title_width <= width else TITLE_LINES for title_width in widths)
+        self._starts = _RowStarts([0, *accumulate(title_rows + 1 for title_rows in rows)], len(self.entries))
+        self.virtual_size = Size(width, self._starts.rows)
         if len(widths) < len(self.entries):
             self.call_after_refresh(self._measure_the_rest, width)
 
@@ -144,15 +171,13 @@ class ArticleList(RowList, can_focus=True):
             self.scroll_to_highlight()
 
     def entry_at(self, row: int) -> int | None:
-        if not 0 <= row < self._starts[-1]:
-            return None
-        return bisect_right(self._starts, row) - 1
+        return self._starts.entry_at(row)
 
     # -- drawing --------------------------------------------------------------------------------
 
     @property
     def row_count(self) -> int:
-        return self._starts[-1]
+        return self._starts.rows
 
     def draw_row(self, row: int) -> Strip:
         base = self._styles.base
@@ -189,7 +214,7 @@ class ArticleList(RowList, can_focus=True):
 
     def item_rows(self, item: int) -> range:
         """The rows of an entry (none until the entries are measured: the first resize scrolls)."""
-        return range(self._starts[item], self._starts[item + 1]) if item + 1 < len(self._starts) else range(0)
+        return range(self._starts[item], self._starts[item + 1]) if item < self._starts.entries else range(0)
 
     def highlight_moved(self, item: int) -> None:
         self.post_message(self.Highlighted(self.entries[item].id))
