@@ -230,6 +230,8 @@ INSERT INTO text(text, rank) VALUES('hashsize', 16777216);
 #: version -> SQL that brings a database of the version before it up to it.
 _MIGRATIONS: dict[int, str] = {}
 _META = {"schema": SCHEMA_VERSION, "content": CONTENT_VERSION, "fold": FOLD_VERSION}
+#: The figures `meta` keeps besides: a database without one of them is made again.
+_KEPT = ("version", "complete", "live", "garbage", "articles")
 
 
 def _encoded(text: str) -> bytes:
@@ -310,17 +312,18 @@ class Catalog:
             found = {}
         if not found:
             connection.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
-            meta = [*_META.items(), ("root", _encoded(self.root)), ("version", 0), ("complete", 0), ("live", 0),
-                    ("garbage", 0), ("articles", 0)]
+            meta = [*_META.items(), ("root", _encoded(self.root)), *((key, 0) for key in _KEPT)]
             with _transaction(connection):
                 connection.executemany("INSERT OR IGNORE INTO meta VALUES (?, ?)", meta)
             found = dict(connection.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'content', 'fold')"))
-        schema = found["schema"]
+        schema = found.get("schema")
         while isinstance(schema, int) and schema < SCHEMA_VERSION and schema + 1 in _MIGRATIONS:
             connection.executescript(f"BEGIN IMMEDIATE; {_MIGRATIONS[schema + 1]} "
                                      f"UPDATE meta SET value = {schema + 1} WHERE key = 'schema'; COMMIT;")
             schema += 1
-        if schema != SCHEMA_VERSION:
+        (kept,) = connection.execute(f"SELECT count(*) FROM meta WHERE key IN ({', '.join('?' * len(_KEPT))})",
+                                     _KEPT).fetchone()
+        if schema != SCHEMA_VERSION or kept != len(_KEPT):
             raise sqlite3.DatabaseError("another version of the index")
         if found.get("content") != CONTENT_VERSION or found.get("fold") != FOLD_VERSION:
             self._reset(connection)
