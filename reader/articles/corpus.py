@@ -10,7 +10,9 @@ Three formats are understood:
   Markdown front matter): title, source and tags from the header, the rest is the body.
 
 An article's `body` is its original text and the only text every offset in the app points into.
-A file that cannot be read becomes a `LoadProblem`; the other files still load.
+A file that cannot be read becomes a `LoadProblem`; the other files still load. What parsing
+needs (Markdown, paragraphs, headers) is imported when a file is parsed: a start or a search that
+parses nothing does not load it.
 
 The index (`reader.articles.indexed`, `reader.articles.catalog`) remembers each file's articles
 with where their bodies are, so a start lists them without reading the files; each body is read
@@ -23,15 +25,11 @@ import hashlib
 import os
 import re
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from reader.articles.header import FENCE, parse_header, parse_tags
 from reader.text.controls import visible_controls
 from reader.text.decoding import UTF8, DecodeError, decode
-from reader.text.markdown import is_markdown, plain, shown_length
-from reader.text.paragraphs import strip_span
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -106,6 +104,8 @@ class Article:
 
 
 def _length(body: str, path: str) -> int:
+    from reader.text.markdown import is_markdown, shown_length
+
     return shown_length(body) if is_markdown(path) else len(body)
 
 
@@ -167,15 +167,18 @@ class LoadProblem(NamedTuple):
         return f"{self.path}: {self.message}"
 
 
-@dataclass
 class Corpus:
-    articles: Sequence[Article] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    listing: dict[str, list] = field(default_factory=dict)
-    """Each file's digest (first in a list), to tell one version of the corpus from another."""
-    trusted: bool = False
-    """Listed from the index without looking at the files: check them before relying on it."""
-    _positions: dict[str, int] = field(default_factory=dict, repr=False)
+    """Articles, in order, and the files that could not be read."""
+
+    def __init__(self, articles: Sequence[Article] | None = None, problems: list[LoadProblem] | None = None,
+                 listing: dict[str, list] | None = None, trusted: bool = False) -> None:
+        self.articles: Sequence[Article] = articles if articles is not None else []
+        self.problems = problems if problems is not None else []
+        self.listing = listing if listing is not None else {}
+        """Each file's digest (first in a list), to tell one version of the corpus from another."""
+        self.trusted = trusted
+        """Listed from the index without looking at the files: check them before relying on it."""
+        self._positions: dict[str, int] = {}
 
     def index_of(self, article_id: str) -> int | None:
         if len(self._positions) != len(self.articles):
@@ -267,6 +270,8 @@ def parse_seed(text: str) -> tuple[tuple[str, ...], list[tuple[str, str, str]]] 
 
 
 def _parse_seed(text: str) -> list[_Parsed] | None:
+    from reader.text.paragraphs import strip_span
+
     lines = _lines(text)
     tags: tuple[str, ...] = ()
     if lines and _TAG_LINE_RE.match(text[slice(*lines[0])].strip()):
@@ -287,6 +292,9 @@ def _parse_seed(text: str) -> list[_Parsed] | None:
 
 def _parse_single(text: str, markdown: bool, offset: int = 0) -> _Parsed:
     """Title and body of a single-article file (from `offset`: after a header)."""
+    from reader.text.markdown import plain
+    from reader.text.paragraphs import strip_span
+
     for start, end in _lines(text[offset:], offset):
         line = text[start:end]
         heading = _MD_HEADING_RE.match(line) if markdown else None
@@ -304,6 +312,9 @@ def _parse_single(text: str, markdown: bool, offset: int = 0) -> _Parsed:
 def _parse_with_header(text: str) -> _Parsed | None:
     """A file that starts with a metadata header (a library article, or Markdown with front
     matter): title, source and tags from it; without a title, the title as in any other file."""
+    from reader.articles.header import parse_header, parse_tags
+    from reader.text.paragraphs import strip_span
+
     found = parse_header(text)
     if found is None:
         return None
@@ -327,7 +338,7 @@ def _line_start(text: str, position: int) -> int:
 def parse_text(path: Path, text: str, digest: str | None = None, encoding: str = UTF8) -> list[Article]:
     """The articles of one file's text; `digest` (of its bytes) lets a body be re-read later."""
     display_path = str(path)
-    header = _parse_with_header(text) if text.startswith(FENCE) else None
+    header = _parse_with_header(text) if text.startswith("---") else None  # header.FENCE
     seed = _parse_seed(text) if header is None else None
     parsed = ([header] if header is not None else seed if seed is not None else
               [_parse_single(text, markdown=path.suffix.lower() in (".md", ".markdown"))])
