@@ -379,3 +379,29 @@ def test_a_start_waits_for_the_first_articles_another_process_is_indexing(tmp_pa
     corpus = load_corpus([folder], CorpusCache(tmp_path / "index"), trust_cache=True)
     builder.join()
     assert len(corpus.articles) == 50  # Not nothing, which would have ended the start.
+
+
+def test_threads_read_the_index_each_on_a_connection_of_its_own(tmp_path: Path):
+    """A search counting its matches in a worker never holds up the list read in the UI thread."""
+    import threading
+
+    cache = CorpusCache(tmp_path / "index")
+    load_corpus([SEEDS], cache)
+    catalog = cache.catalog(str(SEEDS))
+    seen: list[object] = []
+
+    def read() -> None:
+        with catalog.reading() as db:
+            seen.append(db)
+            time.sleep(0.2)  # Still inside while the other thread reads.
+
+    threads = [threading.Thread(target=read) for _ in range(2)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(db) for db in seen}) == 2 and time.perf_counter() - started < 0.35
+    cache.close()
+    with catalog.reading() as db:
+        assert db not in seen and db.execute("SELECT count(*) FROM articles").fetchone()[0] == 7

@@ -278,8 +278,9 @@ class Catalog:
     def __init__(self, root: str, folder: Path) -> None:
         self.root = root
         self.path = folder / database_name(root)
-        self._reader: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+        self._readers: list[sqlite3.Connection] = []
+        self._local = threading.local()
+        self._lock = threading.Lock()
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -337,18 +338,24 @@ class Catalog:
             Path(f"{self.path}{suffix}").unlink(missing_ok=True)
 
     def close(self) -> None:
+        """Close every thread's connection (each opens another when it next reads)."""
         with self._lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            reader.close()
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """The connection readers share (a lock around it: threads take turns)."""
+        """This thread's connection: threads read at once (a search counting its matches in a
+        worker does not hold up the list a page at a time in the UI thread)."""
+        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
         with self._lock:
-            if self._reader is None:
-                self._reader = self._open()
-            yield self._reader
+            current = reader is not None and reader in self._readers
+        if reader is None or not current:
+            reader = self._local.reader = self._open()  # Outside the lock: it may delete a damaged file.
+            with self._lock:
+                self._readers.append(reader)
+        yield reader
 
     # -- reading ------------------------------------------------------------------------------
 
