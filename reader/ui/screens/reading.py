@@ -324,8 +324,8 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
     def _find_entities(self) -> None:
         """Detect entities in every article, the current one first, from the disk cache if it can.
-        In a large corpus, only in the articles opened: reading every text would keep a core busy
-        for minutes after each start."""
+        In a large corpus (or one still being indexed), only in the articles opened: reading every
+        text would keep a core busy for minutes after each start."""
         from reader.entities.detect import EntityCache, Gazetteer, GazetteerError, detect_articles
 
         worker = get_current_worker()
@@ -337,8 +337,8 @@ class ReadingScreen(Screen[None]):
             return
         first = self.current if self.current is not None and self.current.id not in self.entities.complete else None
         articles = self.corpus.articles
-        others = [] if len(articles) >= LARGE_CORPUS else [a for a in articles
-                                                            if a.id not in self.entities.found and a is not first]
+        others = [] if not self.corpus.complete or len(articles) >= LARGE_CORPUS else [
+            a for a in articles if a.id not in self.entities.found and a is not first]
         self.app.call_from_thread(self.set_busy, "entities", "Finding entities")
         for found in detect_articles(first, others, gazetteer, cache):
             if worker.is_cancelled:
