@@ -95,7 +95,7 @@ class Sidebar(Vertical):
     def _count_text(self) -> str:
         total, shown = len(self.articles), len(self._shown)
         noun = "article" if total == 1 else "articles"
-        return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        return f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
 
     def _refill(self) -> None:
         self.article_list.set_entries(self._shown, self._current)
