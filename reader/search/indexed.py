@@ -87,7 +87,7 @@ class IndexedSearch:
         results = Results(self, query, words, word_mode, splitter)
         if not words:
             return results
-        expression = phrase_query(words, ("title", "body"))
+        expression = phrase_query(words)
         if word_mode:
             whole = []
             for position in self.matching(expression):
@@ -128,7 +128,7 @@ class IndexedSearch:
         be read. Their positions in the corpus are not worked out: each `Scanned.position` is -1."""
         if not words:
             return iter(())
-        articles = self.articles.matching(phrase_query(words, ("title", "body")))
+        articles = self.articles.matching(phrase_query(words))
         return _scanned(words, ((-1, article) for article in articles), unreadable)
 
     def _scan(self, words: list[str], positions: Sequence[int]) -> Iterator[Scanned]:
@@ -151,17 +151,19 @@ def _scanned(words: list[str], articles: Iterable[tuple[int, Article]], unreadab
             yield Scanned(position, article, hits, title_hits)
 
 
-def matching(articles: IndexedArticles, expression: str, limit: int | None = None) -> list[int]:
-    """Positions of the articles the FTS5 `expression` matches, in order (at most `limit`)."""
+def matching(articles: IndexedArticles, expression: str, limit: int | None = None, *, heads: bool = False
+             ) -> list[int]:
+    """Positions of the articles the FTS5 `expression` matches, in order (at most `limit`), in
+    their titles and bodies (with `heads`, in their titles and sources)."""
     found: list[int] = []
     for catalog, rowids, start in articles.rowids():
         if limit is None:
-            found += _positions(catalog.matching(expression), rowids, start)
+            found += _positions(catalog.matching(expression, heads=heads), rowids, start)
             continue
         after = None
         while len(found) < limit:  # Leftovers of articles gone are skipped: ask again for more.
             wanted = limit - len(found)
-            batch = catalog.matching(expression, after=after, limit=wanted)
+            batch = catalog.matching(expression, after=after, limit=wanted, heads=heads)
             found += _positions(batch, rowids, start)
             if len(batch) < wanted:
                 break
@@ -213,7 +215,7 @@ class TitleFilter:
         if not words:
             return articles
         if isinstance(articles, IndexedArticles):
-            return Selection(articles, matching(articles, phrase_query(words, ("title", "source"))))
+            return Selection(articles, matching(articles, phrase_query(words), heads=True))
         if self._folded is None:
             self._folded = {a.id: fold(f"{a.title}\n{a.source}") for a in articles}
         folded = self._folded
