@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apphelpers import SHARED_ENTITY_CACHE, SIZE, wait_until
+from apphelpers import SIZE, ObservedApp, make_app, wait_until
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.articles import catalog as catalog_module
 from reader.articles.corpus import load_corpus
 from reader.articles.indexed import CorpusCache, IndexedCorpus
-from reader.settings.keymap import load_keymap
 from reader.ui.app import ReaderApp
+from reader.ui.messages import Busy, CorpusChanged
 from reader.ui.screens.search import SearchScreen
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.sidebar import Sidebar
-from reader.ui.widgets.status_bar import StatusBar
 
 
 def write_corpus(folder: Path, count: int) -> Path:
@@ -36,13 +35,12 @@ def indexed(tmp_path: Path, count: int) -> tuple[Path, CorpusCache]:
     return folder, cache
 
 
-def indexed_app(folder: Path, cache: CorpusCache) -> ReaderApp:
+def indexed_app(folder: Path, cache: CorpusCache) -> ObservedApp:
     """The app as `reader --corpus FOLDER` starts it: the corpus as the index holds it, checked
     against the files after the first paint."""
     corpus = load_corpus([folder], cache, trust_cache=True)
     assert isinstance(corpus, IndexedCorpus)
-    return ReaderApp(corpus, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE,
-                     corpus_source=(lambda: [folder], cache))
+    return make_app(corpus, corpus_source=(lambda: [folder], cache))
 
 
 def count_text(app: ReaderApp) -> str:
@@ -56,20 +54,13 @@ async def test_a_first_build_lists_what_it_has_and_says_how_far_it_is(tmp_path: 
     cache = CorpusCache(tmp_path / "index")
     app = indexed_app(folder, cache)
     assert 0 < len(app.corpus.articles) < 300  # The first batch, indexed before the first paint.
-    seen: list[str] = []
     async with app.run_test(size=SIZE) as pilot:
-        status = app.query_one(StatusBar)
-        real = status.show
-
-        def show(**values) -> None:
-            seen.append(values.get("busy") or "")
-            real(**values)
-
-        status.show = show  # type: ignore[method-assign]
-        await wait_until(pilot, lambda: len(app.corpus.articles) == 300, timeout=60)
+        await app.seen.wait_for(pilot, lambda m: isinstance(m, CorpusChanged) and not m.growing, timeout=60)
+        assert len(app.corpus.articles) == 300
         assert count_text(app) == "300 articles"
-        assert app.reading.current is not None and app.reading.current.title == "標題0"  # Kept open throughout.
-    assert any("Indexing " in line and " KB of text: " in line for line in seen), seen
+        assert app.reading.view.article.title == "標題0"  # Kept open throughout.
+    said = [m.what for m in app.seen.messages if isinstance(m, Busy) and m.task == "corpus" and m.what]
+    assert any("Indexing " in what and " KB of text: " in what for what in said), said
 
 
 async def test_a_file_edited_while_the_app_runs_is_found_by_search(tmp_path: Path):
@@ -77,6 +68,7 @@ async def test_a_file_edited_while_the_app_runs_is_found_by_search(tmp_path: Pat
     app = indexed_app(folder, cache)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.painted and not app.reading.busy)
+        view = app.query_one(ArticleView)
         (folder / "017.txt").write_text("標題17\n後來寫進去的獨一無二的詞。", encoding="utf-8")
         await pilot.press("slash")
         await pilot.press(*"獨一無二")
@@ -84,10 +76,9 @@ async def test_a_file_edited_while_the_app_runs_is_found_by_search(tmp_path: Pat
         assert isinstance(screen, SearchScreen)
         await wait_until(pilot, lambda: str(screen.query_one("#summary").render()) == "1 hit in 1 article")
         await pilot.press("enter")
-        await pilot.pause()
-        assert app.reading.current.title == "標題17"
-        body = app.reading.current.body
-        assert app.query_one(ArticleView).current_mark == body.index("獨一無二")
+        await app.seen.until_focus(pilot, ArticleView)
+        assert view.article.title == "標題17"
+        assert view.current_mark == view.article.body.index("獨一無二")
 
 
 async def test_the_list_and_its_filter_come_from_the_index(tmp_path: Path):
@@ -99,15 +90,15 @@ async def test_the_list_and_its_filter_come_from_the_index(tmp_path: Path):
         article_list = app.query_one(ArticleList)
         article_list.focus()
         await pilot.press("pagedown", "pagedown", "end")
-        assert article_list.highlighted == 599 and app.reading.current.title == "標題599"
+        assert article_list.highlighted == 599 and app.reading.view.article.title == "標題599"
         await pilot.press("f", *"标题42")  # Either script.
         await pilot.pause()
         assert count_text(app) == "11 of 600 articles"
         await pilot.press("enter", "down")
         await pilot.pause()
-        assert app.reading.current.title == "標題420"
+        assert app.reading.view.article.title == "標題420"
         await pilot.press("right_square_bracket")
-        assert app.reading.current.title == "標題421"
+        assert app.reading.view.article.title == "標題421"
 
 
 @settings(max_examples=200, deadline=None)

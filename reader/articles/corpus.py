@@ -28,6 +28,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from reader.system.reading import read_regular
 from reader.text.controls import visible_controls
 from reader.text.decoding import UTF8, DecodeError, decode
 
@@ -226,9 +227,8 @@ def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int, int]]:
     (the stat of the open file, taken before reading: any write moves the change time, even one
     that sets the size and modification time back); `CorpusError` with a readable reason otherwise."""
     try:
-        with open(path, "rb") as file:
-            info = os.fstat(file.fileno())
-            return file.read(), (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        data, info = read_regular(path)
+        return data, (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     except FileNotFoundError:
         raise CorpusError("no such file or folder") from None
     except IsADirectoryError:

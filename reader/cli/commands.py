@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.articles.corpus import Article, Corpus
-from reader.cli.shared import UsageError, load_articles
-from reader.text.controls import json_escaped_for_terminal, json_for_terminal
+from reader.cli.shared import UsageError, find_article, load_articles, print_json, whole_number
+from reader.text.controls import json_escaped_for_terminal
 from reader.text.conversion import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL
 
 if TYPE_CHECKING:
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 COMMAND_MODULES = {
     **dict.fromkeys(["list", "show", "convert", "entities", "search", "annotate", "annotations", "export", "import",
                      "keys"], "commands"),
-    "define": "dictionary", "add": "library", "remove": "library",
+    "define": "dictionary", "add": "library", "remove": "library", "feeds": "feeds", "update": "feeds",
+    "mark": "feeds",
 }
 
 
@@ -55,6 +56,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 def _list_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing = commands.add_parser("list", parents=[common], help="list the articles")
     listing.add_argument("--json", action="store_true", help="print JSON")
+    listing.add_argument("--unread", action="store_true", help="only the articles not read yet")
 
 
 def _show_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -96,7 +98,8 @@ def _annotate_parser(commands: argparse._SubParsersAction, common: argparse.Argu
     where.add_argument("--quote", metavar="TEXT", help="the text to annotate, as it is in the article")
     where.add_argument("--start", type=int, metavar="N", help="where the text starts (code points)")
     annotate.add_argument(
-        "--occurrence", type=_counting, default=1, metavar="N", help="which occurrence of --quote (default 1)"
+        "--occurrence", type=whole_number(1, "occurrences count from 1"), default=1, metavar="N",
+        help="which occurrence of --quote (default 1)",
     )
     annotate.add_argument("--end", type=int, metavar="M", help="where the text ends (with --start)")
     annotate.add_argument("--note", default="", help="the note")
@@ -152,26 +155,6 @@ _PARSERS = {"list": _list_parser, "show": _show_parser, "convert": _convert_pars
             "export": _export_parser, "import": _import_parser, "keys": _keys_parser}
 
 
-def _counting(text: str) -> int:
-    """A number counted from 1 (an occurrence 0 or -1 would quietly mean the first)."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"{number} is not 1 or more (occurrences count from 1)")
-    return number
-
-
-def _article(corpus: Corpus, ref: str) -> Article:
-    article = corpus.find(ref)
-    if article is None:
-        raise UsageError(
-            f"no article {ref!r}: give an id from `reader list` or a number from 1 to {len(corpus.articles)}"
-        )
-    return article
-
-
 def _unreadable(articles: Iterable[Article]) -> None:
     """Say which articles' files could not be read when their bodies were needed (their text
     then counts as empty: not shown as if the article had none)."""
@@ -189,29 +172,24 @@ def _one_line(text: str) -> str:
     return re.sub(r"\s*\n\s*", " ⏎ ", text.strip())
 
 
-def _print_json(data: object) -> None:
-    """Indented JSON, control characters escaped (`json_for_terminal`); a list of rows (flat
-    objects) one row a line, encoded in one call of the C encoder (22,000 hits in a seventh of a
-    second, against a second through the indenting one). Splitting at `}, {"` is safe: inside a
-    string a quote is always escaped."""
-    if isinstance(data, list) and data and all(isinstance(row, dict) for row in data):
-        print("[\n  " + json_for_terminal(data)[1:-1].replace('}, {"', '},\n  {"') + "\n]")
-    else:
-        print(json_for_terminal(data, indent=2))
-
-
 def cmd_list(args: argparse.Namespace) -> None:
+    from reader.cli.feeds import read_state_of
+
     corpus = load_articles(args)
+    state = read_state_of(args, required=args.unread)
+    read = (lambda a: None) if state.problem else (lambda a: state.is_read(a.id))  # Unknown: not "unread".
+    # Numbered as in the whole list, --unread or not: the number is what `show` and `mark` take.
+    listed = [(number, a) for number, a in enumerate(corpus.articles, start=1) if not (args.unread and read(a))]
     if args.json:
-        _print_json(
+        print_json(
             [
                 {"id": a.id, "title": a.title, "source": a.source, "date": a.date, "path": a.path, "chars": a.length,
-                 "encoding": a.encoding}
-                for a in corpus.articles
+                 "encoding": a.encoding, "read": read(a)}
+                for _, a in listed
             ]
         )
         return
-    for number, article in enumerate(corpus.articles, start=1):
+    for number, article in listed:
         source = article.source or Path(article.path).name
         print(f"{number:>3}  {article.id}  {source}  {article.length:,}字  {article.title}")
 
@@ -221,14 +199,14 @@ def cmd_show(args: argparse.Namespace) -> None:
     from reader.text.conversion import display_text
     from reader.text.paragraphs import split_blocks
 
-    article = _article(load_articles(args), args.article)
+    article = find_article(load_articles(args), args.article)
     if not article.body and article.problem:
         print(f"reader: cannot read {article.id}: {article.problem}", file=sys.stderr)
         raise SystemExit(1)
     texts = article_texts(article, args.script)
     source = display_text(article.source, args.script, article_script(article))
     if args.json:
-        _print_json({"id": article.id, "title": texts.title, "source": source, "body": texts.body})
+        print_json({"id": article.id, "title": texts.title, "source": source, "body": texts.body})
         return
     print(texts.title)
     if source:
@@ -247,7 +225,7 @@ def cmd_entities(args: argparse.Namespace) -> None:
     )
 
     corpus = load_articles(args)
-    articles = [_article(corpus, args.article)] if args.article else corpus.articles
+    articles = [find_article(corpus, args.article)] if args.article else corpus.articles
     try:
         gazetteer = Gazetteer.load(args.entities)
     except GazetteerError as error:
@@ -262,7 +240,7 @@ def cmd_entities(args: argparse.Namespace) -> None:
                              "start": entity.start, "end": entity.end})
     _unreadable(articles)
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return
     for article in articles:
         mine = [row for row in rows if row["article"] == article.id]
@@ -280,15 +258,17 @@ def cmd_search(args: argparse.Namespace) -> None:
     unreadable: list[Article] = []
     found = _found(corpus, args.query, args.word, unreadable)
     if args.json:
-        _print_json_rows(_json_rows(found))  # Written as found: 228,000 hits need not all be in memory.
+        any_found = _print_json_rows(_json_rows(found))  # Written as found: 228,000 hits need not all be in memory.
         _unreadable(unreadable)
+        if not any_found:
+            raise SystemExit(1)  # Nothing found, as grep and `define` say it.
         return
     found = list(found)
     _unreadable(unreadable)
     hits = sum(len(scanned.hits) + len(scanned.title_hits) for scanned in found)
     if not hits:
         print(f"No article holds every word of “{args.query}”.")
-        return
+        raise SystemExit(1)
     print(f"{_count(hits, 'hit')} in {_count(len(found), 'article')}")
     for _, article, body_hits, title_hits in found:
         print(f"\n{article.title} ({article.id}): {len(body_hits) + len(title_hits)}")
@@ -301,7 +281,7 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 
 def _json_rows(found: Iterable[Scanned]) -> Iterator[str]:
-    """Each hit as a JSON object (as `_print_json` writes a dict: the same keys, in order; the
+    """Each hit as a JSON object (as `print_json` writes a dict: the same keys, in order; the
     characters `json_for_terminal` escapes are escaped where the rows are written)."""
     from json.encoder import encode_basestring as string
 
@@ -318,9 +298,9 @@ def _json_rows(found: Iterable[Scanned]) -> Iterator[str]:
                    f'"text": {string(body[hit.start : hit.end])}, "snippet": {string(snippet(body, hit)[0])}}}')
 
 
-def _print_json_rows(rows: Iterable[str], chunk: int = 2000) -> None:
+def _print_json_rows(rows: Iterable[str], chunk: int = 2000) -> bool:
     """A JSON array of objects already written as JSON, one a line, as they come (a chunk of
-    rows at a time: a write each would take longer than making them)."""
+    rows at a time: a write each would take longer than making them); whether there was any."""
     written = False
     pending: list[str] = []
     for row in rows:
@@ -332,6 +312,7 @@ def _print_json_rows(rows: Iterable[str], chunk: int = 2000) -> None:
         sys.stdout.write(("[\n  " if not written else ",\n  ") + json_escaped_for_terminal(",\n  ".join(pending)))
         written = True
     print("\n]" if written else "[]")
+    return written
 
 
 def _found(corpus: Corpus, query: str, word_mode: bool, unreadable: list[Article]) -> Iterable[Scanned]:
@@ -384,7 +365,7 @@ def cmd_annotate(args: argparse.Namespace) -> None:
     from reader.annotations.store import Annotation, AnnotationStore, StoreError
     from reader.text.conversion import fold
 
-    article = _article(load_articles(args), args.article)
+    article = find_article(load_articles(args), args.article)
     if args.quote is not None:
         # Matched as search matches: either script, any case and width (folding keeps offsets).
         body, quote = fold(article.body), fold(args.quote)
@@ -413,7 +394,7 @@ def cmd_annotate(args: argparse.Namespace) -> None:
         print(f"reader: {error}", file=sys.stderr)
         raise SystemExit(1) from None
     if args.json:
-        _print_json(annotation.to_json())
+        print_json(annotation.to_json())
     else:
         print(f"{annotation.id}  {article.id}  {start}-{end}  {_one_line(annotation.quote)}")
 
@@ -423,14 +404,14 @@ def cmd_annotations(args: argparse.Namespace) -> None:
 
     corpus = load_articles(args)
     store = _readable_store(args)
-    chosen = _article(corpus, args.article) if args.article else None
+    chosen = find_article(corpus, args.article) if args.article else None
     annotations = [a for a in store.all() if chosen is None or a.article == chosen.id]
     if args.tag:
         annotations = [a for a in annotations if args.tag in a.tags]
     annotated = [corpus.find(article_id) for article_id in {a.article for a in annotations}]
     placed, orphans = place_all(annotations, {article.id: article.body for article in annotated if article})
     if args.json:
-        _print_json(
+        print_json(
             [{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans]
         )
         return
@@ -442,25 +423,19 @@ def cmd_annotations(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from reader.annotations.export import export_current, write_export
+    from reader.annotations.export import export_current, what_is_exported
+    from reader.cli.shared import write_output
+    from reader.system.storage import without_surrogates
 
     corpus = load_articles(args)
-    chosen = _article(corpus, args.article).id if args.article else None
+    chosen = find_article(corpus, args.article).id if args.article else None
     annotations = [
         a
         for a in _readable_store(args).all()
         if (chosen is None or a.article == chosen) and (not args.tag or args.tag in a.tags)
     ]
     text = export_current(args.format, annotations, corpus.articles, args.script, bom=args.bom)
-    if args.output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        write_export(args.output, text)
-    except OSError as error:
-        print(f"reader: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
-        raise SystemExit(1) from None
-    print(f"wrote {args.output}", file=sys.stderr)
+    write_output(args.output, without_surrogates(text), what_is_exported(args.format, annotations))
 
 
 def cmd_import(args: argparse.Namespace) -> None:
