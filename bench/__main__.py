@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "script", "hints", "entities", "ner", "search", "annotations", "large", "dictionary", "add",
-              "feeds"]
+BENCHMARKS = ["startup", "script", "hints", "entities", "ner", "search", "annotations", "large", "index", "dictionary",
+              "add", "feeds"]
 
 
 def main(names: list[str]) -> int:

@@ -49,9 +49,9 @@ def generate(folder: Path, articles: int = ARTICLES, per_file: int = 1) -> Path:
     marker = folder / f".complete-{articles}-{per_file}"
     if marker.exists():
         return folder
-    made = list(_articles(articles))
+    made = _articles(articles)
     for first in range(0, articles, per_file):
-        group = made[first : first + per_file]
+        group = [next(made) for _ in range(min(per_file, articles - first))]
         lines = [line for title, body in group for line in (title, body)]
         name = f"{first + 1:05d}.txt" if per_file == 1 else f"{first // per_file + 1:03d}-news.txt"
         header = "#生成 #語料\n" if per_file > 1 else ""

@@ -11,7 +11,6 @@ Children are fresh interpreters (headless, 120x35, bytecode cached); runs interl
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -20,51 +19,29 @@ import time
 from pathlib import Path
 
 from bench.common import REPO, SHARED_CORPORA, report
+from bench.index import app_figures, environment
 from bench.search import corpus_folder
 
 ROUNDS = 5
 #: The warm first paints are compared by ratio: more rounds, as this machine's speed jumps between runs.
 WARM_ROUNDS = 11
 
-FIRST_PAINT = """
-import sys, time
-start = time.time()
-from reader.cli.main import main
-from reader.ui.app import ReaderApp
-from reader.ui.widgets.article_view import ArticleView
-
-_mount = ReaderApp.on_mount
-
-def on_mount(self):
-    _mount(self)
-    self.call_after_refresh(painted, self)
-
-def painted(app):
-    if not app.query_one(ArticleView).layout_lines:  # Not laid out yet: wait for the next refresh.
-        app.call_after_refresh(painted, app)
-        return
-    print(time.time())
-    app.exit()
-
-ReaderApp.on_mount = on_mount
-ReaderApp.run = lambda self, _run=ReaderApp.run: _run(self, headless=True, size=(120, 35))
-main(sys.argv[1:])
-"""
-
 SETTLED = """
 import asyncio, resource, sys, time
 from pathlib import Path
 from reader.system import paths
 from reader.ui.app import ReaderApp
-from reader.articles.corpus import CorpusCache, load_corpus
+from reader.articles.corpus import load_corpus
+from reader.articles.indexed import CorpusCache
 
 async def run():
-    corpus = load_corpus([Path(p) for p in sys.argv[1:]], CorpusCache(paths.cache_dir() / "corpus"))
-    app = ReaderApp(corpus)
+    cache = CorpusCache(paths.cache_dir() / "index")
+    corpus = load_corpus([Path(p) for p in sys.argv[1:]], cache)
+    app = ReaderApp(corpus, corpus_source=(lambda: [Path(p) for p in sys.argv[1:]], cache))
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause(1)
         deadline = time.time() + 900
-        while time.time() < deadline and (app._busy or app._search_index is None):
+        while time.time() < deadline and app.reading.busy:
             await pilot.pause(0.5)
     print(peak_mb())
 
@@ -81,21 +58,8 @@ asyncio.run(run())
 """
 
 
-def _environment(home: str) -> dict:
-    homes = ("XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
-    env = {**os.environ, **{v: f"{home}/{v}" for v in homes}}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
-
-
 def _paint_ms(env: dict, *corpus: Path) -> float:
-    arguments = [a for path in corpus for a in ("--corpus", str(path))]
-    spawned = time.time()
-    result = subprocess.run([sys.executable, "-c", FIRST_PAINT, *arguments], cwd=REPO, env=env,
-                            capture_output=True, text=True)
-    if result.returncode:
-        raise SystemExit(f"benchmark child failed:\n{result.stderr[-2000:]}")
-    return (float(result.stdout.split()[-1]) - spawned) * 1000
+    return app_figures(env, list(corpus), [], 0)["paint"] * 1000
 
 
 def _settled_mb(env: dict, *corpus: Path) -> float:
@@ -110,13 +74,13 @@ def _corpus_figures(big: Path, seeds: Path) -> None:
     cold, seeded = [], []
     for _ in range(ROUNDS):
         with tempfile.TemporaryDirectory() as home:  # No caches at all.
-            env = _environment(home)
+            env = environment(home)
             cold.append(_paint_ms(env, big))
             seeded.append(_paint_ms(env, seeds))
     report("10,000 articles, first paint, no caches", statistics.median(cold), statistics.median(seeded))
     print("  target <= 2000 ms; baseline: the seven seed articles")
     with tempfile.TemporaryDirectory() as home:
-        env = _environment(home)
+        env = environment(home)
         _paint_ms(env, big), _paint_ms(env, seeds)  # Fill the caches (and bytecode).
         memory = _settled_mb(env, big)
         warm, baseline = [], []
@@ -178,7 +142,7 @@ def _long_article(path: Path, seeds: Path) -> None:
     from reader.ui.widgets.article_view import ArticleView
 
     with tempfile.TemporaryDirectory() as home:
-        env = _environment(home)
+        env = environment(home)
         _paint_ms(env, path), _paint_ms(env, seeds)
         opens, baseline = [], []
         for _ in range(ROUNDS):

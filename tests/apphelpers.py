@@ -16,7 +16,8 @@ from textual.notifications import Notification, Notify
 from textual.screen import Screen
 
 from reader.annotations.store import AnnotationStore
-from reader.articles.corpus import Corpus, CorpusCache, load_corpus
+from reader.articles.corpus import Corpus, load_corpus
+from reader.articles.indexed import CorpusCache
 from reader.entities.detect import EntityCache
 from reader.settings.keymap import load_keymap
 from reader.settings.state import State

@@ -26,7 +26,7 @@ def test_list_json_on_the_seeds():
     assert [a["source"] for a in articles] == [
         "湧現觀察", "財富中文網", "36氪", "首席商業評論", "功夫財經", "華爾街見聞", "科技每日推送",
     ]
-    assert set(articles[0]) == {"id", "title", "source", "path", "chars", "encoding", "read"}
+    assert set(articles[0]) == {"id", "title", "source", "date", "path", "chars", "encoding", "read"}
     assert articles[0]["encoding"] == "UTF-8" and Path(articles[0]["path"]).is_absolute()
     assert articles[0]["chars"] == 2326
 

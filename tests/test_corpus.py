@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.articles import corpus as corpus_module
-from reader.articles.corpus import CorpusCache, article_id, load_corpus, parse_seed
+from reader.articles.corpus import article_id, load_corpus, parse_seed
+from reader.articles.indexed import CorpusCache
 from reader.reading.layout import meta_line
 from reader.text.conversion import SIMPLIFIED, convert
 from reader.text.decoding import decode

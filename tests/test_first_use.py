@@ -13,7 +13,8 @@ from rich.cells import cell_len
 from textual import events
 
 from reader.annotations.store import Annotation, AnnotationStore
-from reader.articles.corpus import CorpusCache, load_corpus
+from reader.articles.corpus import load_corpus
+from reader.articles.indexed import CorpusCache
 from reader.reading.document import ArticleDocument
 from reader.text.conversion import convert
 from reader.text.linebreak import cells

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from apphelpers import SIZE, make_app, view_text, wait_until
 
+from reader.articles import catalog as catalog_module
 from reader.articles import corpus as corpus_module
-from reader.articles.corpus import CorpusCache, load_corpus
-from reader.search.index import Folded, FoldedCache, SearchIndex, fold_all
+from reader.articles.corpus import load_corpus
+from reader.articles.indexed import CorpusCache
 from reader.ui.widgets.article_view import ArticleView
 
 
@@ -24,13 +25,14 @@ def test_the_cached_listing_lists_without_reading(tmp_path: Path, monkeypatch):
     folder = write_corpus(tmp_path / "corpus", 30)
     cache = CorpusCache(tmp_path / "cache")
     first = load_corpus([folder], cache)
+    plain = load_corpus([folder])
     reads = []
     real = corpus_module._read_bytes
     monkeypatch.setattr(corpus_module, "_read_bytes", lambda path: reads.append(path) or real(path))
     again = load_corpus([folder], cache, trust_cache=True)
-    assert reads == []  # Listed from the cache…
-    assert [(a.id, a.title, a.length) for a in again.articles] == [(a.id, a.title, a.length) for a in first.articles]
-    assert again.articles[3].body == first.articles[3].body  # …and a body is read when needed.
+    assert reads == []  # Listed from the index…
+    assert [(a.id, a.title, a.length) for a in again.articles] == [(a.id, a.title, a.length) for a in plain.articles]
+    assert again.articles[3].body == plain.articles[3].body  # …and a body is read when needed.
     assert len(reads) == 1
     assert again.signature == first.signature
 
@@ -40,8 +42,8 @@ def test_unchanged_files_are_not_parsed_again(tmp_path: Path, monkeypatch):
     cache = CorpusCache(tmp_path / "cache")
     first = load_corpus([folder], cache)
     parsed = []
-    real = corpus_module.parse_text
-    monkeypatch.setattr(corpus_module, "parse_text", lambda path, *rest: parsed.append(path) or real(path, *rest))
+    real = catalog_module.parse_text
+    monkeypatch.setattr(catalog_module, "parse_text", lambda path, *rest: parsed.append(path) or real(path, *rest))
     (folder / "007.txt").write_text("標題7\n換過的正文。", encoding="utf-8")
     again = load_corpus([folder], cache)
     assert [path.name for path in parsed] == ["007.txt"]
@@ -73,20 +75,6 @@ def test_a_damaged_cache_is_rebuilt_not_an_error(tmp_path: Path):
     for path in (tmp_path / "cache").iterdir():
         path.write_text("{\"version\": 1, \"files\": {\"x\": 3", encoding="utf-8")
     assert [a.title for a in load_corpus([folder], cache).articles] == ["標題0", "標題1", "標題2"]
-    folded = FoldedCache(tmp_path / "folded")
-    (tmp_path / "folded").mkdir()
-    (tmp_path / "folded" / "abc.txt").write_bytes(b"\xff\xfe broken")
-    assert folded.get("abc", 3) is None
-
-
-def test_folded_texts_come_back_from_disk(tmp_path: Path, seed_corpus):
-    cache = FoldedCache(tmp_path)
-    folded = fold_all(seed_corpus.articles)
-    cache.put("sig", Folded.of(folded))
-    assert cache.get("sig", len(folded)).texts == folded
-    assert cache.get("other", len(folded)) is None
-    index = SearchIndex(seed_corpus.articles, cache.get("sig", len(folded)))
-    assert len(index.search("腾讯")) == 7
 
 
 def test_a_body_whose_file_changed_after_listing_is_read_fresh(tmp_path: Path):

@@ -194,7 +194,7 @@ def test_a_markdown_article_is_shown_without_markup_and_counted_so(tmp_path: Pat
 
 
 def test_the_length_survives_the_listing_cache(tmp_path: Path):
-    from reader.articles.corpus import CorpusCache
+    from reader.articles.indexed import CorpusCache
 
     cache = CorpusCache(tmp_path / "cache")
     fresh = load_corpus([note(tmp_path)], cache).articles[0]

@@ -11,7 +11,8 @@ from conftest import SEEDS
 from textual.widgets import Input, OptionList
 
 from reader.annotations.store import AnnotationStore
-from reader.articles.corpus import CorpusCache, load_corpus
+from reader.articles.corpus import load_corpus
+from reader.articles.indexed import CorpusCache
 from reader.search.index import SearchIndex
 from reader.settings.state import State
 from reader.ui.messages import CorpusChanged, OpenArticle

@@ -12,11 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.annotations.store import Annotation, AnnotationStore, PlacedAnnotations, innermost_at
-from reader.articles.corpus import Article, Corpus
+from reader.articles.corpus import Article, Corpus, load_corpus
+from reader.articles.indexed import CorpusCache
 from reader.entities.detect import EntityCache, Found, Gazetteer, detect, detect_articles
 from reader.entities.mentions import ORG, PERSON, Entity
 from reader.entities.session import EntitySession
-from reader.search.index import FoldedCache, SearchIndex
+from reader.search.index import SearchIndex
+from reader.search.indexed import IndexedSearch
 from reader.search.session import HitStep, SearchSession, search_status, step_hit
 
 # -- stepping through hits ----------------------------------------------------------------------
@@ -145,44 +147,45 @@ def test_search_status_says_when_the_title_holds_it(cats):
 # -- the search session -------------------------------------------------------------------------
 
 
-def test_the_index_is_built_once_and_shared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def test_the_index_is_built_once_and_shared(monkeypatch: pytest.MonkeyPatch):
     import time
 
-    import reader.search.index
+    made: list[int] = []
+    real = SearchIndex.__init__
 
-    folds: list[int] = []
-    real = reader.search.index.folded_texts
-
-    def slow_folded_texts(*args, **kwargs):
-        folds.append(1)
+    def slow_index(self, *args, **kwargs):
+        made.append(1)
         time.sleep(0.05)  # Widens the window in which another thread could start a second index.
-        return real(*args, **kwargs)
+        real(self, *args, **kwargs)
 
-    monkeypatch.setattr(reader.search.index, "folded_texts", slow_folded_texts)
-    session = SearchSession(Corpus(articles=list(ARTICLES)), tmp_path / "folded")
+    monkeypatch.setattr(SearchIndex, "__init__", slow_index)
+    session = SearchSession(Corpus(articles=list(ARTICLES)))
     built: list = []
     threads = [threading.Thread(target=lambda: built.append(session.index())) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(folds) == 1  # The texts were folded once, by whichever thread came first.
+    assert len(made) == 1  # The texts were folded once, by whichever thread came first.
     assert len(built) == 4 and all(index is built[0] for index in built)
     assert session.index() is built[0]
-    assert isinstance(session.cache, FoldedCache) and session.cache.folder == tmp_path / "folded"
     assert built[0].search("貓").indices == [0, 2, 3]
 
 
-def test_a_given_folded_cache_is_used(tmp_path: Path):
-    cache = FoldedCache(tmp_path / "given")
-    session = SearchSession(Corpus(articles=list(ARTICLES)), tmp_path / "unused", cache)
-    session.index()
-    assert session.cache is cache and not (tmp_path / "unused").exists()
+def test_a_corpus_listed_from_the_index_is_searched_there(tmp_path: Path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for article in ARTICLES:
+        (folder / f"{article.id}.txt").write_text(f"{article.title}\n{article.body}", encoding="utf-8")
+    session = SearchSession(load_corpus([folder], CorpusCache(tmp_path / "index")))
+    index = session.index()
+    assert isinstance(index, IndexedSearch)
+    assert list(index.search("貓").indices) == [0, 2, 3]
 
 
-def test_replacing_the_corpus_indexes_again(tmp_path: Path):
+def test_replacing_the_corpus_indexes_again():
     """(That it ends the search is the reading screen's: tests/test_reading_extras.py.)"""
-    session = SearchSession(Corpus(articles=list(ARTICLES)), tmp_path / "folded")
+    session = SearchSession(Corpus(articles=list(ARTICLES)))
     first = session.index()
     other = Corpus(articles=[Article("b0", "新", "狗與貓")])
     session.replace_corpus(other)

@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -312,12 +312,15 @@ def export(fmt: str, annotations: Iterable[Annotation], articles: dict[str, Arti
     raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
 
 
-def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[Article], script: str = ORIGINAL,
-                   *, bom: bool = False) -> str:
-    """Annotations exported where their quotes are in the articles now, orphans marked."""
-    placed, orphans = place_all(list(annotations), {a.id: a.body for a in articles})
-    return export(fmt, placed + orphans, {a.id: a for a in articles}, script, bom=bom,
-                  orphaned=frozenset(a.id for a in orphans))
+def export_current(fmt: str, annotations: Iterable[Annotation], articles: Iterable[Article],
+                   script: str = ORIGINAL, *, bom: bool = False) -> str:
+    """Annotations exported where their quotes are in the articles now, orphans marked. Only the
+    annotated articles' texts are read (a corpus may hold a hundred thousand)."""
+    annotations = list(annotations)
+    wanted = {annotation.article for annotation in annotations}
+    annotated = {article.id: article for article in articles if article.id in wanted}
+    placed, orphans = place_all(annotations, {id_: article.body for id_, article in annotated.items()})
+    return export(fmt, placed + orphans, annotated, script, bom=bom, orphaned=frozenset(a.id for a in orphans))
 
 
 def what_is_exported(fmt: str, annotations: Iterable[Annotation]) -> str:
@@ -405,7 +408,7 @@ def _our_id(item: dict, content: list) -> str:
     return "import-" + hashlib.sha1(dumps_json(content).encode("utf-8")).hexdigest()[:16]
 
 
-def read_w3c(text: str, articles: list[Article]) -> Imported:
+def read_w3c(text: str, articles: Sequence[Article]) -> Imported:
     """Annotations from W3C JSON, placed by their quote (in either script) in the given articles.
     A field of the wrong type counts as missing; notes and tags come without control characters."""
     try:
@@ -463,7 +466,7 @@ def read_w3c(text: str, articles: list[Article]) -> Imported:
 class _FoldedBodies:
     """Each article's folded body, made when first needed."""
 
-    def __init__(self, articles: list[Article]) -> None:
+    def __init__(self, articles: Sequence[Article]) -> None:
         self.articles = articles
         self._folded: dict[str, str] = {}
 

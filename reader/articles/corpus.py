@@ -10,32 +10,34 @@ Three formats are understood:
   Markdown front matter): title, source and tags from the header, the rest is the body.
 
 An article's `body` is its original text and the only text every offset in the app points into.
-A file that cannot be read becomes a `LoadProblem`; the other files still load.
+A file that cannot be read becomes a `LoadProblem`; the other files still load. What parsing
+needs (Markdown, paragraphs, headers) is imported when a file is parsed: a start or a search that
+parses nothing does not load it.
 
-A listing cache (`CorpusCache`) remembers each file's articles with where their bodies are, keyed
-by a digest of the file's bytes: a file whose bytes are unchanged is not parsed again, and one
-that changed in any way is (whatever its size and modification time say). The app starts from
-the cached listing without reading the files at all, then checks them in the background; each
-body is read when first needed.
+The index (`reader.articles.indexed`, `reader.articles.catalog`) remembers each file's articles
+with where their bodies are, so a start lists them without reading the files; each body is read
+when first needed, from the file (parsed again if its bytes are not those the index was made from).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from reader.articles.header import FENCE, parse_header, parse_tags
 from reader.system.reading import read_regular
 from reader.text.controls import visible_controls
 from reader.text.decoding import UTF8, DecodeError, decode
-from reader.text.markdown import is_markdown, plain, shown_length
-from reader.text.paragraphs import strip_span
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from reader.articles.indexed import CorpusCache
+
+    Progress = Callable[[int, int], None]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
@@ -49,16 +51,18 @@ class Article:
     """One article. `body` is read from its file when first asked for if the listing came from
     the cache; `length` is known without reading it."""
 
-    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "encoding", "problem", "_body",
-                 "_file")
+    __slots__ = ("id", "title", "source", "tags", "path", "span", "length", "stamp", "encoding", "date", "problem",
+                 "_body", "_file")
 
     def __init__(
         self, id: str, title: str, body: str | None = None, source: str = "", tags: tuple[str, ...] = (),
         path: str = "", *, span: tuple[int, int] | None = None, length: int | None = None,
-        stamp: str | None = None, encoding: str = UTF8,
+        stamp: str | None = None, encoding: str = UTF8, date: str = "",
     ) -> None:
         self.id, self.title, self.source, self.tags, self.path = id, title, source, tuple(tags), path
         self.encoding = encoding
+        self.date = date
+        """The date its header gives (`date`, else `added`), as written; empty if none."""
         """The file's encoding (UTF-8, GB18030, Big5, UTF-16 …)."""
         self.problem: str | None = None
         """Why the body could not be read when it was asked for (it is then empty), or None."""
@@ -72,14 +76,14 @@ class Article:
         """The digest of the file's bytes when it was listed (for a body read later)."""
 
     @classmethod
-    def listed(cls, id: str, title: str, source: str, tags: list, file: _SourceFile, start: int, end: int,
-               stamp: str, encoding: str, length: int) -> Article:
-        """An article from the listing cache, body unread (the quick way: a start builds thousands)."""
+    def listed(cls, id: str, title: str, source: str, tags: tuple[str, ...], file: _SourceFile, start: int, end: int,
+               stamp: str, encoding: str, length: int, date: str = "") -> Article:
+        """An article from the index, body unread (the quick way: a start builds thousands)."""
         article = cls.__new__(cls)
-        article.id, article.title, article.source, article.tags = id, title, source, tuple(tags)
+        article.id, article.title, article.source, article.tags = id, title, source, tags
         article.path, article._file = file.path, file
         article.span, article.length, article.stamp, article._body = (start, end), length, stamp, None
-        article.encoding, article.problem = encoding, None
+        article.encoding, article.date, article.problem = encoding, date, None
         return article
 
     @property
@@ -101,18 +105,29 @@ class Article:
 
 
 def _length(body: str, path: str) -> int:
+    from reader.text.markdown import is_markdown, shown_length
+
     return shown_length(body) if is_markdown(path) else len(body)
 
 
+class Checked(NamedTuple):
+    """What the index knows of a file's bytes as it last read them: while the file's stat is this
+    one, they are the same bytes, so they need not be digested (nor their text scanned for control
+    characters, when it had none) again."""
+
+    stat: tuple[int, int, int, int]
+    digest: str
+    clean: bool
+    """Whether its text held no control character to make visible."""
+
+
 class _SourceFile:
-    """The file behind articles listed from the cache: read, decoded and checked once for all of
+    """The file behind articles listed from the index: read, decoded and checked once for all of
     them (a seed-format file holds a hundred), then let go once every one has its body."""
 
     __slots__ = ("path", "unread", "_checked", "_lock", "_text", "_fresh")
 
-    def __init__(self, path: str, articles: int, checked: tuple[tuple[int, int, int], str] | None = None) -> None:
-        """`checked`: the stat and digest of the file as the listing was checked against it in
-        this process, so reading it again does not digest it again while its stat is the same."""
+    def __init__(self, path: str, articles: int, checked: Checked | None = None) -> None:
         self.path = path
         self.unread = articles
         self._checked = checked
@@ -127,9 +142,9 @@ class _SourceFile:
         with self._lock:
             if self._text is None:
                 data, key = _read_bytes(self.path)
-                checked = self._checked
-                digest = checked[1] if checked is not None and checked[0] == key else _digest(data)
-                self._text = (_decode(data)[0], digest)
+                checked = self._checked if self._checked is not None and self._checked.stat == key else None
+                digest = checked.digest if checked is not None else _digest(data)
+                self._text = (_decode(data, clean=checked is not None and checked.clean)[0], digest)
             text, digest = self._text
             if digest != article.stamp and self._fresh is None:  # Parsed once for all its articles.
                 self._fresh = {a.id: a.body for a in parse_text(Path(self.path), text)}
@@ -153,15 +168,23 @@ class LoadProblem(NamedTuple):
         return f"{self.path}: {self.message}"
 
 
-@dataclass
 class Corpus:
-    articles: list[Article] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    listing: dict[str, list] = field(default_factory=dict)
-    """Each file's digest and articles, as the listing cache keeps them."""
-    trusted: bool = False
-    """Listed from the cache without looking at the files: check them before relying on it."""
-    _positions: dict[str, int] = field(default_factory=dict, repr=False)
+    """Articles, in order, and the files that could not be read."""
+
+    def __init__(self, articles: Sequence[Article] | None = None, problems: list[LoadProblem] | None = None,
+                 listing: dict[str, list] | None = None, trusted: bool = False) -> None:
+        self.articles: Sequence[Article] = articles if articles is not None else []
+        self.problems = problems if problems is not None else []
+        self.listing = listing if listing is not None else {}
+        """Each file's digest (first in a list), to tell one version of the corpus from another."""
+        self.trusted = trusted
+        """Listed from the index without looking at the files: check them before relying on it."""
+        self._positions: dict[str, int] = {}
+
+    @property
+    def complete(self) -> bool:
+        """Whether every file is in it (one being indexed for the first time shows what it has)."""
+        return True
 
     def index_of(self, article_id: str) -> int | None:
         if len(self._positions) != len(self.articles):
@@ -199,12 +222,13 @@ def article_id(path: Path, title: str) -> str:
     return f"{stem}-{digest}"
 
 
-def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int]]:
-    """The file's bytes and the (inode, size, modification time) of what was read (the stat of
-    the open file, taken before reading); `CorpusError` with a readable reason otherwise."""
+def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int, int]]:
+    """The file's bytes and the (inode, size, modification time, change time) of what was read
+    (the stat of the open file, taken before reading: any write moves the change time, even one
+    that sets the size and modification time back); `CorpusError` with a readable reason otherwise."""
     try:
         data, info = read_regular(path)
-        return data, (info.st_ino, info.st_size, info.st_mtime_ns)
+        return data, (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
     except FileNotFoundError:
         raise CorpusError("no such file or folder") from None
     except IsADirectoryError:
@@ -215,15 +239,17 @@ def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int]]:
         raise CorpusError(error.strerror or str(error)) from None
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def _decode(data: bytes, *, clean: bool = False) -> tuple[str, str]:
     """A file's text with newlines normalised and control characters made visible (`␛` for ESC:
     a file must not write to the terminal; the length is kept, so offsets into it hold), and its
-    encoding; `CorpusError` if it is empty, binary, or in no encoding reader can tell."""
+    encoding; `CorpusError` if it is empty, binary, or in no encoding reader can tell. `clean`:
+    these bytes are known to hold no control character (looking for them takes as long as the
+    decoding)."""
     try:
         text, encoding = decode(data)
     except DecodeError as error:
         raise CorpusError(str(error)) from None
-    return visible_controls(text), encoding
+    return (text if clean else visible_controls(text)), encoding
 
 
 def _lines(text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -237,6 +263,7 @@ class _Parsed(NamedTuple):
     body: tuple[int, int]
     source: str = ""
     tags: tuple[str, ...] = ()
+    date: str = ""
 
 
 def parse_seed(text: str) -> tuple[tuple[str, ...], list[tuple[str, str, str]]] | None:
@@ -248,6 +275,8 @@ def parse_seed(text: str) -> tuple[tuple[str, ...], list[tuple[str, str, str]]] 
 
 
 def _parse_seed(text: str) -> list[_Parsed] | None:
+    from reader.text.paragraphs import strip_span
+
     lines = _lines(text)
     tags: tuple[str, ...] = ()
     if lines and _TAG_LINE_RE.match(text[slice(*lines[0])].strip()):
@@ -268,6 +297,9 @@ def _parse_seed(text: str) -> list[_Parsed] | None:
 
 def _parse_single(text: str, markdown: bool, offset: int = 0) -> _Parsed:
     """Title and body of a single-article file (from `offset`: after a header)."""
+    from reader.text.markdown import plain
+    from reader.text.paragraphs import strip_span
+
     for start, end in _lines(text[offset:], offset):
         line = text[start:end]
         heading = _MD_HEADING_RE.match(line) if markdown else None
@@ -285,17 +317,21 @@ def _parse_single(text: str, markdown: bool, offset: int = 0) -> _Parsed:
 def _parse_with_header(text: str) -> _Parsed | None:
     """A file that starts with a metadata header (a library article, or Markdown with front
     matter): title, source and tags from it; without a title, the title as in any other file."""
+    from reader.articles.header import parse_header, parse_tags
+    from reader.text.paragraphs import strip_span
+
     found = parse_header(text)
     if found is None:
         return None
     values, start = found
     tags = parse_tags(values.get("tags", ""))
     title = values.get("title", "")
+    date = values.get("date") or values.get("added", "")
     if not title:
         single = _parse_single(text, True, start)
-        return single._replace(source=values.get("source", ""), tags=tags)
+        return single._replace(source=values.get("source", ""), tags=tags, date=date)
     body = strip_span(text, start, len(text))
-    return _Parsed(title, (_line_start(text, body[0]), body[1]), values.get("source", ""), tags)
+    return _Parsed(title, (_line_start(text, body[0]), body[1]), values.get("source", ""), tags, date)
 
 
 def _line_start(text: str, position: int) -> int:
@@ -307,7 +343,7 @@ def _line_start(text: str, position: int) -> int:
 def parse_text(path: Path, text: str, digest: str | None = None, encoding: str = UTF8) -> list[Article]:
     """The articles of one file's text; `digest` (of its bytes) lets a body be re-read later."""
     display_path = str(path)
-    header = _parse_with_header(text) if text.startswith(FENCE) else None
+    header = _parse_with_header(text) if text.startswith("---") else None  # header.FENCE
     seed = _parse_seed(text) if header is None else None
     parsed = ([header] if header is not None else seed if seed is not None else
               [_parse_single(text, markdown=path.suffix.lower() in (".md", ".markdown"))])
@@ -317,7 +353,7 @@ def parse_text(path: Path, text: str, digest: str | None = None, encoding: str =
         if not body.strip():
             raise CorpusError("the article has a title but no text")
         articles.append(Article(article_id(path, item.title), item.title, body, item.source, item.tags,
-                                display_path, span=item.body, stamp=digest, encoding=encoding))
+                                display_path, span=item.body, stamp=digest, encoding=encoding, date=item.date))
     return articles
 
 
@@ -348,7 +384,7 @@ def expand(paths: list[Path]) -> tuple[list[str], list[LoadProblem]]:
     files: list[str] = []
     problems: list[LoadProblem] = []
     for given in paths:
-        # Absolute: the listing cache outlives the folder a command was started from.
+        # Absolute: the index outlives the folder a command was started from.
         path = Path(os.path.abspath(given))
         if path.is_dir():
             found = _text_files(path)
@@ -362,120 +398,31 @@ def expand(paths: list[Path]) -> tuple[list[str], list[LoadProblem]]:
     return files, problems
 
 
-class CorpusCache:
-    """What each file of a corpus holds, so the next start lists it without reading it.
-
-    An entry is used only while its file's bytes have the digest they had when parsed, so an
-    edited file is parsed again. A cache that cannot be read is ignored and rewritten.
-    """
-
-    VERSION = 7
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def _path(self, paths: list[Path]) -> Path:
-        key = hashlib.sha1("\n".join(str(p.resolve()) for p in paths).encode("utf-8")).hexdigest()[:20]
-        return self.folder / f"{key}.json"
-
-    def read(self, paths: list[Path]) -> dict[str, Any]:
-        """Each file's entry as the JSON holds it (see `_entry`), checked where it is used."""
-        try:
-            data = json.loads(self._path(paths).read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError):
-            return {}
-        if not isinstance(data, dict) or data.get("version") != self.VERSION or not isinstance(data.get("files"), dict):
-            return {}
-        return data["files"]
-
-    def write(self, paths: list[Path], files: dict[str, list]) -> None:
-        """Paths and ids made from file names that are not UTF-8 are kept as `\\uXXXX` escapes."""
-        from reader.system.storage import atomic_write_text, dumps_json
-
-        try:
-            atomic_write_text(self._path(paths), dumps_json({"version": self.VERSION, "files": files}))
-        except OSError:
-            pass  # Only the next start is slower.
-
-
 def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
 
-def _from_entry(
-    path: str, entry: list, checked: tuple[tuple[int, int, int], str] | None = None
-) -> list[Article] | None:
-    try:
-        file = _SourceFile(path, len(entry[1]), checked)
-        articles = [
-            Article.listed(id_, title, source, tags, file, start, end, entry[0], entry[2], length)
-            for id_, title, source, tags, start, end, length in entry[1]
-        ]
-    except (IndexError, KeyError, TypeError, ValueError):
-        return None
-    if not isinstance(entry[2], str) or not all(_as_listed(article) for article in articles):
-        return None  # Not what `_entry` writes: the file is parsed again.
-    return articles
-
-
-def _as_listed(article: Article) -> bool:
-    """Whether an article from the listing cache has the types `_entry` wrote."""
-    start, end = article.span or (0, 0)
-    return (all(isinstance(text, str) for text in (article.id, article.title, article.source, *article.tags))
-            and all(type(number) is int for number in (start, end, article.length)) and 0 <= start <= end)
-
-
-def _entry(digest: str, articles: list[Article], encoding: str) -> list:
-    """[digest, [[id, title, source, tags, body start, body end, length], …], encoding]: lists,
-    not objects, because they parse faster and the cache is read at every start."""
-    rows = []
-    for a in articles:
-        assert a.span is not None, "a parsed article knows where its body is"
-        rows.append([a.id, a.title, a.source, list(a.tags), a.span[0], a.span[1], a.length])
-    return [digest, rows, encoding]
-
-
-def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False) -> Corpus:
-    """The articles of `paths`. With `trust_cache`, the cached listing as it is, without looking
-    at the files (the app starts so, then checks the files in the background: `Corpus.trusted`)."""
-    if trust_cache and cache is not None:
-        trusted = _from_listing(cache.read(paths))
-        if trusted is not None:
-            return trusted
+def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False,
+                progress: Progress | None = None) -> Corpus:
+    """The articles of `paths`. With a `cache` (the index: `reader.articles.indexed`), listed from
+    it after indexing what changed, with `progress(bytes done, bytes to do)` while it does; with
+    `trust_cache` too, as the index holds them without looking at the files (the app starts so,
+    then checks the files in the background: `Corpus.trusted`). Without, every file is read."""
+    if cache is not None:
+        return cache.corpus(paths, check=not trust_cache, progress=progress)
     files, problems = expand(paths)
-    listed = cache.read(paths) if cache else {}
-    fresh: dict[str, list] = {}
+    listing: dict[str, list] = {}
     articles: list[Article] = []
     taken: set[str] = set()
     for path in files:
-        cached = listed.get(path)
         try:
-            data, key = _read_bytes(path)
+            data, _ = _read_bytes(path)
             digest = _digest(data)
-            entry = cached if isinstance(cached, list) and cached[:1] == [digest] else None
-            found = _from_entry(path, entry, (key, digest)) if entry is not None else None
-            if entry is None or found is None:  # Not listed as it is now, or the entry is unreadable.
-                text, encoding = _decode(data)
-                found = parse_text(Path(path), text, digest, encoding)
-                entry = _entry(digest, found, encoding)
+            text, encoding = _decode(data)
+            found = parse_text(Path(path), text, digest, encoding)
         except CorpusError as error:
             problems.append(LoadProblem(path, str(error)))
             continue
-        fresh[path] = entry
+        listing[path] = [digest]
         articles.extend(_with_unique_ids(found, taken))
-    if cache is not None and fresh != listed:
-        cache.write(paths, fresh)
-    return Corpus(articles, problems, fresh)
-
-
-def _from_listing(listed: dict[str, Any]) -> Corpus | None:
-    if not listed:
-        return None
-    articles: list[Article] = []
-    taken: set[str] = set()
-    for path, entry in listed.items():
-        found = _from_entry(path, entry)
-        if found is None:
-            return None
-        articles.extend(_with_unique_ids(found, taken))
-    return Corpus(articles, [], listed, trusted=True)
+    return Corpus(articles, problems, listing)

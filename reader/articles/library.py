@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.articles.corpus import CorpusError, article_id, load_corpus, parse_text
 from reader.articles.epub import EpubError, read_epub
@@ -47,6 +47,9 @@ from reader.system.reading import read_regular
 from reader.system.storage import atomic_write_text, file_lock, sync_folder, write_temporary
 from reader.text.decoding import DecodeError, decode
 from reader.text.markdown import is_markdown
+
+if TYPE_CHECKING:
+    from reader.articles.indexed import CorpusCache
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
@@ -703,20 +706,21 @@ def add_feed_response(fetched: Fetched, url: str, library: Path, tags: Sequence[
     return adder.report
 
 
-def library_articles(library: Path):
-    """The library's corpus (no cache): what `remove_article` finds ids in."""
-    return load_corpus([library]) if library.is_dir() else None
+def library_articles(library: Path, index: CorpusCache | None = None):
+    """The library's corpus: what `remove_article` finds ids in (listed from the index if given:
+    no file is read that was read before)."""
+    return load_corpus([library], index) if library.is_dir() else None
 
 
 def _chapters(count: int) -> str:
     return f"{count} chapter" + ("" if count == 1 else "s")
 
 
-def remove_article(library: Path, ref: str) -> Removed:
+def remove_article(library: Path, ref: str, index: CorpusCache | None = None) -> Removed:
     """Delete the library file of the article `ref` (its id, or its file's name or path). Its
     annotations stay in the store, as orphans. LibraryError if it is not in the library."""
     library = Path(library)
-    corpus = library_articles(library)
+    corpus = library_articles(library, index)
     if corpus is None or not corpus.articles:
         raise LibraryError(f"no article {ref!r}: the library {library} is empty")
     found = corpus.find(ref) if not ref.isdigit() else None

@@ -9,57 +9,71 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.annotations.export import FORMATS, W3CError, export_current, read_w3c, what_is_exported
-from reader.annotations.store import (
-    COLORS,
-    DEFAULT_COLOR,
-    Annotation,
-    AnnotationStore,
-    StoreError,
-    place_all,
-)
 from reader.articles.corpus import Article, Corpus
-from reader.cli import dictionary, feeds, library
-from reader.cli.shared import UsageError, find_article, load_articles, print_json, whole_number, write_output
-from reader.entities.mentions import TYPES
-from reader.search.index import (
-    FoldedCache,
-    Scanned,
-    SearchIndex,
-    folded_texts,
-    parse_query,
-    scan,
-    snippet,
-)
-from reader.settings.keymap import keys_markdown, load_keymap
-from reader.system import paths
-from reader.system.storage import without_surrogates
-from reader.text.conversion import (
-    MODES,
-    ORIGINAL,
-    SIMPLIFIED,
-    TRADITIONAL,
-    convert,
-    display_text,
-    fold,
-)
+from reader.cli.shared import UsageError, find_article, load_articles, print_json, whole_number
+from reader.text.controls import json_escaped_for_terminal
+from reader.text.conversion import MODES, ORIGINAL, SIMPLIFIED, TRADITIONAL
+
+if TYPE_CHECKING:
+    from reader.annotations.store import AnnotationStore
+    from reader.search.index import Results, Scanned
+
+#: Each subcommand, and the module of `reader.cli` that runs it: loaded when it is named (a
+#: command pays for its own imports only: `reader search` comes in a tenth of a second).
+COMMAND_MODULES = {
+    **dict.fromkeys(["list", "show", "convert", "entities", "search", "annotate", "annotations", "export", "import",
+                     "keys"], "commands"),
+    "define": "dictionary", "add": "library", "remove": "library", "feeds": "feeds", "update": "feeds",
+    "mark": "feeds",
+}
 
 
-def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """The subcommands, added to the `reader` parser (`commands` is its subparsers action)."""
+def command(name: str) -> Callable[[argparse.Namespace], None]:
+    module = import_module(f"reader.cli.{COMMAND_MODULES[name]}")
+    return module.COMMANDS[name]
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser, only: str | None = None
+                 ) -> None:
+    """The subcommands, added to the `reader` parser (`commands` is its subparsers action); with
+    `only`, that one (what it needs for its options is imported only then)."""
+    added = set()
+    for name, module in COMMAND_MODULES.items():
+        if only not in (None, name):
+            continue
+        if module == "commands":
+            _PARSERS[name](commands, common)
+        elif module not in added:  # It adds its commands itself.
+            added.add(module)
+            import_module(f"reader.cli.{module}").add_commands(commands, common)
+
+
+def _list_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing = commands.add_parser("list", parents=[common], help="list the articles")
     listing.add_argument("--json", action="store_true", help="print JSON")
     listing.add_argument("--unread", action="store_true", help="only the articles not read yet")
 
+
+def _show_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     show = commands.add_parser("show", parents=[common], help="print one article")
     show.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
     show.add_argument("--json", action="store_true", help="print JSON")
     show.add_argument("--script", choices=MODES, default=ORIGINAL, help="the script to print in")
 
+
+def _convert_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     conversion = commands.add_parser("convert", help="convert stdin to another script, on stdout")
     conversion.add_argument("--to", choices=[SIMPLIFIED, TRADITIONAL], required=True, help="target script")
+
+
+def _entities_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from reader.entities.mentions import TYPES
+
     entities = commands.add_parser("entities", parents=[common], help="named entities with their offsets")
     entities.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
     entities.add_argument("--type", action="append", choices=TYPES, dest="types", help="only this type (repeatable)")
@@ -67,10 +81,16 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                           help="your gazetteer, added to the bundled one")
     entities.add_argument("--json", action="store_true", help="print JSON")
 
+
+def _search_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     search = commands.add_parser("search", parents=[common], help="find words in every article")
     search.add_argument("query", metavar="QUERY", help='words that must all occur; "quote" a phrase')
     search.add_argument("--word", action="store_true", help="whole jieba words only")
     search.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _annotate_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from reader.annotations.store import COLORS, DEFAULT_COLOR
 
     annotate = commands.add_parser("annotate", parents=[common], help="add an annotation")
     annotate.add_argument("article", metavar="ARTICLE", help="an article id or its 1-based position")
@@ -89,12 +109,18 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
                           help="the annotations file to use")
     annotate.add_argument("--json", action="store_true", help="print the annotation as JSON")
 
+
+def _annotations_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     listing_notes = commands.add_parser("annotations", parents=[common], help="list annotations")
     listing_notes.add_argument("article", metavar="ARTICLE", nargs="?", help="one article (default: all)")
     listing_notes.add_argument("--tag", help="only annotations with this tag")
     listing_notes.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                                help="the annotations file to use")
     listing_notes.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _export_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    from reader.annotations.export import FORMATS
 
     exporting = commands.add_parser("export", parents=[common],
                                     help="annotations as Markdown, CSV, W3C JSON or Anki notes")
@@ -110,20 +136,26 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     exporting.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                            help="the annotations file to use")
 
+
+def _import_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     importing = commands.add_parser("import", parents=[common], help="read W3C annotation JSON back in")
     importing.add_argument("file", type=Path, metavar="FILE.json")
     importing.add_argument("--annotations", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                            help="the annotations file to use")
 
+
+def _keys_parser(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     keys = commands.add_parser("keys", help="print the key bindings in effect (Markdown)")
     keys.add_argument("--keymap", type=Path, metavar="FILE", default=argparse.SUPPRESS,
                       help="key bindings overriding keymap.toml")
-    dictionary.add_commands(commands, common)
-    library.add_commands(commands, common)
-    feeds.add_commands(commands, common)
 
 
-def _unreadable(articles: list[Article]) -> None:
+_PARSERS = {"list": _list_parser, "show": _show_parser, "convert": _convert_parser, "entities": _entities_parser,
+            "search": _search_parser, "annotate": _annotate_parser, "annotations": _annotations_parser,
+            "export": _export_parser, "import": _import_parser, "keys": _keys_parser}
+
+
+def _unreadable(articles: Iterable[Article]) -> None:
     """Say which articles' files could not be read when their bodies were needed (their text
     then counts as empty: not shown as if the article had none)."""
     for article in articles:
@@ -141,15 +173,17 @@ def _one_line(text: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> None:
+    from reader.cli.feeds import read_state_of
+
     corpus = load_articles(args)
-    state = feeds.read_state_of(args, required=args.unread)
+    state = read_state_of(args, required=args.unread)
     read = (lambda a: None) if state.problem else (lambda a: state.is_read(a.id))  # Unknown: not "unread".
     # Numbered as in the whole list, --unread or not: the number is what `show` and `mark` take.
     listed = [(number, a) for number, a in enumerate(corpus.articles, start=1) if not (args.unread and read(a))]
     if args.json:
         print_json(
             [
-                {"id": a.id, "title": a.title, "source": a.source, "path": a.path, "chars": a.length,
+                {"id": a.id, "title": a.title, "source": a.source, "date": a.date, "path": a.path, "chars": a.length,
                  "encoding": a.encoding, "read": read(a)}
                 for _, a in listed
             ]
@@ -162,6 +196,7 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_show(args: argparse.Namespace) -> None:
     from reader.reading.layout import article_script, article_texts
+    from reader.text.conversion import display_text
     from reader.text.paragraphs import split_blocks
 
     article = find_article(load_articles(args), args.article)
@@ -215,43 +250,99 @@ def cmd_entities(args: argparse.Namespace) -> None:
 
 
 def cmd_search(args: argparse.Namespace) -> None:
+    from reader.search.index import parse_query, snippet
+
     if not parse_query(args.query):
         raise UsageError("the query is empty: give the words to find")
     corpus = load_articles(args)
-    found = _whole_words(corpus, args.query) if args.word else scan(corpus.articles, args.query)
-    rows = []
-    for _, article, hits, title_hits in found:
-        for hit in title_hits:  # Offsets into the title.
-            rows.append({"article": article.id, "in": "title", "start": hit.start, "end": hit.end,
-                         "text": article.title[hit.start : hit.end], "snippet": article.title})
-        for hit in hits:
-            context = snippet(article.body, hit)[0]
-            rows.append({"article": article.id, "in": "body", "start": hit.start, "end": hit.end,
-                         "text": article.body[hit.start : hit.end], "snippet": context})
-    _unreadable(corpus.articles)
+    unreadable: list[Article] = []
+    found = _found(corpus, args.query, args.word, unreadable)
     if args.json:
-        print_json(rows)
-    elif not rows:
-        print(f"No article holds every word of “{args.query}”.")
-    if not rows:
-        raise SystemExit(1)  # Nothing found, as grep and `define` say it.
-    if args.json:
+        any_found = _print_json_rows(_json_rows(found))  # Written as found: 228,000 hits need not all be in memory.
+        _unreadable(unreadable)
+        if not any_found:
+            raise SystemExit(1)  # Nothing found, as grep and `define` say it.
         return
-    print(f"{_count(len(rows), 'hit')} in {_count(len(found), 'article')}")
-    for _, article, hits, title_hits in found:
-        print(f"\n{article.title} ({article.id}): {len(hits) + len(title_hits)}")
+    found = list(found)
+    _unreadable(unreadable)
+    hits = sum(len(scanned.hits) + len(scanned.title_hits) for scanned in found)
+    if not hits:
+        print(f"No article holds every word of “{args.query}”.")
+        raise SystemExit(1)
+    print(f"{_count(hits, 'hit')} in {_count(len(found), 'article')}")
+    for _, article, body_hits, title_hits in found:
+        print(f"\n{article.title} ({article.id}): {len(body_hits) + len(title_hits)}")
         for hit in title_hits:
             title = article.title
             print(f"  {'title':>6}  {title[:hit.start]}[{title[hit.start:hit.end]}]{title[hit.end:]}")
-        for hit in hits:
+        for hit in body_hits:
             text, start, end = snippet(article.body, hit)
             print(f"  {hit.start:>6}  {text[:start]}[{text[start:end]}]{text[end:]}")
 
 
-def _whole_words(corpus: Corpus, query: str) -> list[Scanned]:
-    """Whole-word matches need the index (and jieba); other queries read each text once (`scan`)."""
-    folded = folded_texts(corpus.articles, corpus.signature, FoldedCache(paths.cache_dir() / "folded"))
-    results = SearchIndex(corpus.articles, folded).search(query, word_mode=True)
+def _json_rows(found: Iterable[Scanned]) -> Iterator[str]:
+    """Each hit as a JSON object (as `print_json` writes a dict: the same keys, in order; the
+    characters `json_for_terminal` escapes are escaped where the rows are written)."""
+    from json.encoder import encode_basestring as string
+
+    from reader.search.index import snippet
+
+    for _, article, hits, title_hits in found:
+        article_id, title = string(article.id), string(article.title)
+        for hit in title_hits:  # Offsets into the title.
+            yield (f'{{"article": {article_id}, "in": "title", "start": {hit.start}, "end": {hit.end}, '
+                   f'"text": {string(article.title[hit.start : hit.end])}, "snippet": {title}}}')
+        body = article.body
+        for hit in hits:
+            yield (f'{{"article": {article_id}, "in": "body", "start": {hit.start}, "end": {hit.end}, '
+                   f'"text": {string(body[hit.start : hit.end])}, "snippet": {string(snippet(body, hit)[0])}}}')
+
+
+def _print_json_rows(rows: Iterable[str], chunk: int = 2000) -> bool:
+    """A JSON array of objects already written as JSON, one a line, as they come (a chunk of
+    rows at a time: a write each would take longer than making them); whether there was any."""
+    written = False
+    pending: list[str] = []
+    for row in rows:
+        pending.append(row)
+        if len(pending) == chunk:
+            sys.stdout.write(("[\n  " if not written else ",\n  ") + json_escaped_for_terminal(",\n  ".join(pending)))
+            written, pending = True, []
+    if pending:
+        sys.stdout.write(("[\n  " if not written else ",\n  ") + json_escaped_for_terminal(",\n  ".join(pending)))
+        written = True
+    print("\n]" if written else "[]")
+    return written
+
+
+def _found(corpus: Corpus, query: str, word_mode: bool, unreadable: list[Article]) -> Iterable[Scanned]:
+    """The articles holding every word of `query` with their hits; `unreadable` gets those whose
+    text could not be read. A corpus listed from the index reads only the articles the index
+    matches, as it goes; one made in memory is scanned whole."""
+    from reader.articles.indexed import IndexedCorpus
+    from reader.search.index import SearchIndex, parse_query, scan
+
+    read: Sequence[Article]
+    if isinstance(corpus, IndexedCorpus):
+        from reader.search.indexed import IndexedSearch
+
+        search = IndexedSearch(corpus.indexed)
+        if not word_mode:
+            return search.scan(parse_query(query), unreadable)
+        results = search.search(query, word_mode=True)
+        found, read = _scanned(results), results.articles
+    elif word_mode:
+        results = SearchIndex(corpus.articles).search(query, word_mode=True)
+        found, read = _scanned(results), results.articles
+    else:
+        found, read = scan(list(corpus.articles), query), corpus.articles
+    unreadable += [article for article in read if article.problem]
+    return found
+
+
+def _scanned(results: Results) -> list[Scanned]:
+    from reader.search.index import Scanned
+
     return [Scanned(position, article, hits, results.title_hits(position))
             for position, (article, hits) in zip(results.indices, results.rows())]
 
@@ -259,6 +350,8 @@ def _whole_words(corpus: Corpus, query: str) -> list[Scanned]:
 def _readable_store(args: argparse.Namespace) -> AnnotationStore:
     """The store, read whole: a file that cannot be read is an error (status 1), never an empty
     list, so a script can tell "no annotations" from "your file is broken"."""
+    from reader.annotations.store import AnnotationStore
+
     store = AnnotationStore(getattr(args, "annotations", None))
     if store.problem:
         shown = store.all()
@@ -269,6 +362,9 @@ def _readable_store(args: argparse.Namespace) -> AnnotationStore:
 
 
 def cmd_annotate(args: argparse.Namespace) -> None:
+    from reader.annotations.store import Annotation, AnnotationStore, StoreError
+    from reader.text.conversion import fold
+
     article = find_article(load_articles(args), args.article)
     if args.quote is not None:
         # Matched as search matches: either script, any case and width (folding keeps offsets).
@@ -304,14 +400,16 @@ def cmd_annotate(args: argparse.Namespace) -> None:
 
 
 def cmd_annotations(args: argparse.Namespace) -> None:
+    from reader.annotations.store import place_all
+
     corpus = load_articles(args)
     store = _readable_store(args)
     chosen = find_article(corpus, args.article) if args.article else None
-    bodies = {a.id: a.body for a in corpus.articles}
     annotations = [a for a in store.all() if chosen is None or a.article == chosen.id]
     if args.tag:
         annotations = [a for a in annotations if args.tag in a.tags]
-    placed, orphans = place_all(annotations, bodies)
+    annotated = [corpus.find(article_id) for article_id in {a.article for a in annotations}]
+    placed, orphans = place_all(annotations, {article.id: article.body for article in annotated if article})
     if args.json:
         print_json(
             [{**a.to_json(), "orphaned": False} for a in placed] + [{**a.to_json(), "orphaned": True} for a in orphans]
@@ -325,6 +423,10 @@ def cmd_annotations(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
+    from reader.annotations.export import export_current, what_is_exported
+    from reader.cli.shared import write_output
+    from reader.system.storage import without_surrogates
+
     corpus = load_articles(args)
     chosen = find_article(corpus, args.article).id if args.article else None
     annotations = [
@@ -337,6 +439,9 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
+    from reader.annotations.export import W3CError, read_w3c
+    from reader.annotations.store import AnnotationStore, StoreError
+
     corpus = load_articles(args)
     try:
         result = read_w3c(args.file.read_text(encoding="utf-8"), corpus.articles)
@@ -357,16 +462,23 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_convert(args: argparse.Namespace) -> None:
+    from reader.text.conversion import convert
+
     sys.stdout.write(convert(sys.stdin.read(), args.to))
 
 
 def cmd_keys(args: argparse.Namespace) -> None:
-    print(keys_markdown(load_keymap(args.keymap)), end="")
+    from reader.settings.keymap import KeymapError, keys_markdown, load_keymap
+
+    try:
+        print(keys_markdown(load_keymap(args.keymap)), end="")
+    except KeymapError as error:
+        raise UsageError(str(error)) from None
 
 
 
 COMMANDS = {
     "list": cmd_list, "show": cmd_show, "entities": cmd_entities, "search": cmd_search, "convert": cmd_convert,
     "annotate": cmd_annotate, "annotations": cmd_annotations, "export": cmd_export, "import": cmd_import,
-    "keys": cmd_keys, **dictionary.COMMANDS, **library.COMMANDS, **feeds.COMMANDS,
+    "keys": cmd_keys,
 }

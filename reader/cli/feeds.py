@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.articles.web import DEFAULT_JOBS, DEFAULT_TIMEOUT
 from reader.cli.shared import (
     Progress,
     UsageError,
@@ -29,6 +28,8 @@ if TYPE_CHECKING:
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add this module's subcommands to the `reader` parser."""
+    from reader.articles.web import DEFAULT_JOBS, DEFAULT_TIMEOUT  # Here: `reader list` imports this module too.
+
     feeds = commands.add_parser(
         "feeds", parents=[common], help="the feeds you follow: list, remove, import or export OPML",
         description="List the feeds you follow (`reader add FEED_URL` follows one), remove one, or exchange "
@@ -105,15 +106,16 @@ def _feed(subscriptions: Subscriptions, ref: str) -> Subscription:
     return found
 
 
-def _library_articles(args: argparse.Namespace) -> list[Article]:
+def _library_articles(args: argparse.Namespace) -> Sequence[Article]:
     """The library's articles (none if there is no library)."""
-    from reader.articles.corpus import CorpusCache, load_corpus
+    from reader.articles.corpus import load_corpus
+    from reader.articles.indexed import CorpusCache
     from reader.system import paths
 
     library = library_folder(args)
     if not library.is_dir():
         return []
-    return load_corpus([library], CorpusCache(paths.cache_dir() / "corpus")).articles
+    return load_corpus([library], CorpusCache(paths.cache_dir() / "index")).articles
 
 
 def _plural(number: int, noun: str) -> str:

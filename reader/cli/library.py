@@ -54,14 +54,17 @@ def cmd_add(args: argparse.Namespace) -> None:
 
 
 def cmd_remove(args: argparse.Namespace) -> None:
+    from reader.articles.indexed import CorpusCache
     from reader.articles.library import LibraryError, remove_article
+    from reader.system import paths
 
     library = library_folder(args)
+    index = CorpusCache(paths.cache_dir() / "index")
     numbered = _numbered(args)
     failed = False
     for ref in args.articles:
         try:
-            removed = remove_article(library, numbered.get(ref, ref))
+            removed = remove_article(library, numbered.get(ref, ref), index)
         except LibraryError as error:
             print(f"reader: {error}", file=sys.stderr)
             failed = True

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from reader.cli.shared import UsageError, corpus_paths, library_folder, load_articles
-from reader.settings.keymap import KeymapError, load_keymap
 from reader.system import paths
 from reader.text.controls import visible_controls
 
@@ -49,8 +48,10 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
-def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
-    """The whole command line; without the subcommands (or help), only what starting the app takes."""
+def build_parser(*, with_commands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; without the subcommands (or help), only what starting the app
+    takes; with `only`, that subcommand alone (the command line names it: the others' modules are
+    not loaded)."""
     common = _common_options()
     parser = _Parser(
         prog="reader", parents=[common], add_help=with_commands,
@@ -69,7 +70,7 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
         parser.add_argument("--version", action="version", version=f"reader {_version()}")
 
         add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog="reader"),
-                     common)
+                     common, only)
     else:
         parser.set_defaults(command=None)
     return parser
@@ -88,20 +89,23 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """Options for the app, or (when anything is left over: a subcommand, --help, a mistake) the
     whole command line parsed by the whole parser, which also words the errors. Files and folders
     left over are what the app reads (`reader notes.txt news/`, as `--corpus` each)."""
+    from reader.cli.commands import COMMAND_MODULES
+
     args, rest = build_parser(with_commands=False).parse_known_args(argv)
     if rest and _all_paths(rest):
         args.corpus = [*getattr(args, "corpus", []), *map(Path, rest)]
         return args
-    return build_parser().parse_args(argv) if rest else args
+    named = rest[0] if rest and rest[0] in COMMAND_MODULES and "-h" not in argv and "--help" not in argv else None
+    return build_parser(only=named).parse_args(argv) if rest else args
 
 
 def _all_paths(words: list[str]) -> bool:
     """Whether every word names an existing file or folder, and none is an option or a command
     (a file called `list` is read with `--corpus list`). UsageError for a word that looks like a
     path (a `/` or `.` in it) but names nothing."""
-    from reader.cli.commands import COMMANDS
+    from reader.cli.commands import COMMAND_MODULES
 
-    if any(w.startswith("-") or w in COMMANDS for w in words):
+    if any(w.startswith("-") or w in COMMAND_MODULES for w in words):
         return False
     for word in words:
         if not Path(word).exists() and ("/" in word or "." in word):
@@ -115,9 +119,13 @@ def run_app(args: argparse.Namespace) -> int:
     until the app has painted (ReaderApp freezes what exists then and turns it back on)."""
     gc.disable()
     from reader.annotations.store import AnnotationStore
-    from reader.articles.corpus import CorpusCache
+    from reader.articles.indexed import CorpusCache
+    from reader.settings.keymap import KeymapError, load_keymap
 
-    keymap = load_keymap(args.keymap)
+    try:
+        keymap = load_keymap(args.keymap)
+    except KeymapError as error:
+        raise UsageError(str(error)) from None
     gazetteer = paths.user_gazetteer(args.entities)
     if gazetteer is not None:
         from reader.entities.detect import GazetteerError, check_file
@@ -130,7 +138,7 @@ def run_app(args: argparse.Namespace) -> int:
     from reader.ui.app import ReaderApp
 
     store = AnnotationStore(args.annotations)
-    source = (partial(corpus_paths, args), CorpusCache(paths.cache_dir() / "corpus"))
+    source = (partial(corpus_paths, args), CorpusCache(paths.cache_dir() / "index"))
     app = ReaderApp(corpus, keymap=keymap, entities_file=gazetteer, annotations=store, corpus_source=source,
                     library=library_folder(args))
     app.run()
@@ -164,10 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(sys.argv[1:] if argv is None else argv)
         if args.command is None:
             return run_app(args)
-        from reader.cli.commands import COMMANDS
+        from reader.cli.commands import command
 
-        COMMANDS[args.command](args)
-    except (UsageError, KeymapError) as error:
+        command(args.command)(args)
+    except UsageError as error:
         print(f"reader: {error}", file=sys.stderr)
         return 2
     except SystemExit as exit_:

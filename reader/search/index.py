@@ -8,11 +8,14 @@ A query is words separated by spaces, all of which must occur in an article; a q
 In word mode a hit must also start and end on jieba word boundaries (元寶 does not hit 元寶派).
 Nothing in a query is special to a regular-expression engine: it is all literal text.
 
-Speed: which articles hold a character is worked out (one fast single-character scan) the first
-time a query uses it and remembered as a bit set, so a query reads only the articles that hold
-all its characters, and each only up to its first occurrence of each word. Hits are found per
-article when asked for (`Results` are lazy), so the first screen of results never waits for the
-count of every hit in ten thousand articles.
+Two indexes answer queries the same way. `SearchIndex` holds every folded text in memory: for a
+corpus made in memory (and the reference the on-disk index is tested against). Which articles
+hold a character is worked out (one fast single-character scan) the first time a query uses it
+and remembered as a bit set, so a query reads only the articles that hold all its characters, and
+each only up to its first occurrence of each word. `reader.search.indexed.IndexedSearch` asks the
+on-disk index (`reader.articles.catalog`) which articles match, for a corpus listed from it.
+Hits are found per article when asked for (`Results` are lazy), so the first screen of results
+never waits for the count of every hit in ten thousand articles.
 """
 
 from __future__ import annotations
@@ -21,11 +24,10 @@ import re
 import threading
 from bisect import bisect_right
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import accumulate
-from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, overload
 
 from reader.articles.corpus import Article
 from reader.text.conversion import SIMPLIFIED, convert, fold, fold_table
@@ -60,72 +62,6 @@ class Hit(NamedTuple):
     end: int
 
 
-class Folded(NamedTuple):
-    """Every article's folded text, and all of them joined by a separator (what the index scans;
-    the cache file holds just that, so reading it back joins nothing again)."""
-
-    texts: list[str]
-    joined: str
-
-    @classmethod
-    def of(cls, texts: list[str]) -> Folded:
-        return cls(texts, _SEPARATOR.join(texts))
-
-
-class FoldedCache:
-    """Every article's folded text, on disk, for a corpus signature (see `Corpus.signature`):
-    folding ten thousand articles takes seconds, reading them back a fraction of one."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-
-    def get(self, signature: str, count: int) -> Folded | None:
-        try:
-            # Bytes decoded whole: read_text's newline translation doubles the time on 50 MB.
-            joined = (self.folder / f"{signature}.txt").read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-        texts = joined.split(_SEPARATOR)
-        return Folded(texts, joined) if len(texts) == count else None
-
-    def put(self, signature: str, folded: Folded) -> None:
-        from reader.system.storage import atomic_write_text
-
-        try:
-            for old in self.folder.glob("*.txt") if self.folder.exists() else []:
-                if old.stem != signature:
-                    old.unlink(missing_ok=True)  # One corpus's worth at a time: they are big.
-            atomic_write_text(self.folder / f"{signature}.txt", folded.joined)
-        except OSError:
-            pass
-
-
-#: From this many articles on, folded texts are kept on disk (folding 10,000 takes seconds).
-CACHED_FROM = 1000
-
-
-def folded_texts(articles: list[Article], signature: str, cache: FoldedCache,
-                 progress: Callable[[int], None] | None = None) -> Folded:
-    """Every article's folded body: from the disk cache when the corpus (its `signature`) is
-    unchanged, else folded now and, for a large corpus, kept for the next time."""
-    folded = cache.get(signature, len(articles))
-    if folded is None:
-        folded = Folded.of(fold_all(articles, progress))
-        if len(articles) >= CACHED_FROM:
-            cache.put(signature, folded)
-    return folded
-
-
-def fold_all(articles: list[Article], progress: Callable[[int], None] | None = None) -> list[str]:
-    """Every article's folded body; `progress(done)` every few hundred articles."""
-    folded = []
-    for number, article in enumerate(articles, start=1):
-        folded.append(fold(article.body))
-        if progress is not None and number % 500 == 0:
-            progress(number)
-    return folded
-
-
 _WHITESPACE = re.compile(r"\s")
 
 
@@ -154,11 +90,10 @@ class SearchIndex:
     #: Below this many candidate articles, words are checked in their text directly.
     FEW = 64
 
-    def __init__(self, articles: Iterable[Article], folded: Folded | Iterable[str] | None = None) -> None:
-        self.articles = list(articles)
-        if not isinstance(folded, Folded):
-            folded = Folded.of(list(folded) if folded is not None else [fold(a.body) for a in self.articles])
-        self.folded, self._joined = folded.texts, folded.joined
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self.articles: list[Article] = list(articles)
+        self.folded = [fold(article.body) for article in self.articles]
+        self._joined = _SEPARATOR.join(self.folded)  # What a character's articles are found in.
         self._starts = list(accumulate((len(text) + 1 for text in self.folded[:-1]), initial=0))
         self._positions = {article.id: index for index, article in enumerate(self.articles)}
         self._holding_cache: OrderedDict[str, int] = OrderedDict()
@@ -248,6 +183,9 @@ class SearchIndex:
             self._splitter = jieba_splitter()
         return self._splitter
 
+    def count_hits(self, results: Results) -> int:
+        return sum(results.count(i) for i in results.indices)
+
 
 def _set_bits(bits: int) -> list[int]:
     """Positions of the set bits, lowest first."""
@@ -260,23 +198,109 @@ def _set_bits(bits: int) -> list[int]:
     return found
 
 
+class Searchable(Protocol):
+    """What `Results` reads from the index that made them: the in-memory `SearchIndex`, or the
+    on-disk one (`reader.search.indexed.IndexedSearch`)."""
+
+    @property
+    def articles(self) -> Sequence[Article]: ...
+
+    @property
+    def folded(self) -> Sequence[str]:
+        """Each article's folded body, by position."""
+        ...
+
+    @property
+    def titles(self) -> Sequence[str]:
+        """Each article's folded title, by position."""
+        ...
+
+    def index_of(self, article_id: str) -> int | None: ...
+
+    def splitter(self) -> WordSplitter: ...
+
+    def count_hits(self, results: Results) -> int: ...
+
+    def search(self, query: str, *, word_mode: bool = False, cancelled: Callable[[], bool] = ...,
+               splitter: WordSplitter | None = None) -> Results: ...
+
+    def warm_up(self) -> None: ...
+
+
+class Positions(Sequence[int]):
+    """Corpus positions of the articles that match: the first few, found at once, and the rest
+    when anything past them is asked for (`rest()` runs once, in the thread that asks first), so
+    the first screen of results never waits for the thousands after it."""
+
+    def __init__(self, first: list[int], rest: Callable[[], list[int]] | None) -> None:
+        self._known = first
+        self._rest = rest
+        self._lock = threading.Lock()
+
+    @property
+    def complete(self) -> bool:
+        return self._rest is None
+
+    def _all(self) -> list[int]:
+        with self._lock:
+            if self._rest is not None:
+                self._known = self._rest()
+                self._rest = None
+            return self._known
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        known = self._known
+        if isinstance(index, slice):
+            forward = (index.step or 1) > 0 and 0 <= (index.start or 0)
+            if forward and index.stop is not None and index.stop <= len(known):
+                return known[index]
+            return self._all()[index]
+        return known[index] if 0 <= index < len(known) else self._all()[index]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
+
+    def __contains__(self, position: object) -> bool:
+        return position in self._known or (not self.complete and position in self._all())
+
+
 class Results:
     """Articles matching a query, in corpus order; their hits are found when first asked for."""
 
+    #: Articles whose hits are kept (those shown, and stepped through).
+    HITS_KEPT = 4096
+
     def __init__(
-        self, index: SearchIndex, query: str, words: list[str], word_mode: bool, splitter: WordSplitter | None
+        self, index: Searchable, query: str, words: list[str], word_mode: bool, splitter: WordSplitter | None
     ) -> None:
         self.index = index
         self.query = query
         self.words = words
         self.word_mode = word_mode
-        self.indices: list[int] = []
+        self.indices: Sequence[int] = []
         self.cancelled = False
         self._splitter = splitter
-        self._hits: dict[int, list[Hit]] = {}
+        self._hits: OrderedDict[int, list[Hit]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self.indices)
+
+    @property
+    def found(self) -> int | None:
+        """How many articles match; None while that is still being worked out (`Positions`):
+        `len` would wait for it."""
+        indices = self.indices
+        return None if isinstance(indices, Positions) and not indices.complete else len(indices)
 
     @property
     def articles(self) -> list[Article]:
@@ -284,16 +308,24 @@ class Results:
 
     def hits(self, index: int) -> list[Hit]:
         """Every hit in the article at corpus position `index`."""
-        if index not in self._hits:
-            hits = find_hits(self.index.folded[index], self.words)
-            if self.word_mode:
-                body = self.index.articles[index].body
-                splitter = self._splitter or self.index.splitter()
-                hits = [hit for hit in hits if on_word_boundaries(body, hit, splitter)]
-                if not covers_every_word(self.index.folded[index], hits, self.words):
-                    hits = []
+        with self._lock:
+            found = self._hits.get(index)
+            if found is not None:
+                self._hits.move_to_end(index)
+                return found
+        folded = self.index.folded[index]
+        hits = find_hits(folded, self.words)
+        if self.word_mode:
+            body = self.index.articles[index].body
+            splitter = self._splitter or self.index.splitter()
+            hits = [hit for hit in hits if on_word_boundaries(body, hit, splitter)]
+            if not covers_every_word(folded, hits, self.words):
+                hits = []
+        with self._lock:
             self._hits[index] = hits
-        return self._hits[index]
+            while len(self._hits) > self.HITS_KEPT:
+                self._hits.popitem(last=False)
+        return hits
 
     def title_hits(self, index: int) -> list[Hit]:
         """The query's words in the title of the article at `index` (offsets into the title)."""
@@ -307,7 +339,7 @@ class Results:
     def total(self) -> int:
         """Every hit in every matching article, titles included (reads them all: call it off the
         UI thread)."""
-        return sum(self.count(i) for i in self.indices)
+        return self.index.count_hits(self)
 
     def count(self, index: int) -> int:
         """The hits in the article at `index`: in its text and in its title."""
@@ -337,30 +369,41 @@ def scan(articles: list[Article], query: str) -> list[Scanned]:
     found = []
     for position, article in enumerate(articles):
         body, title = article.body, article.title
-        if words and all(p.search(body) or p.search(title) for p in patterns):
+        if words and all(p.regex.search(body) or p.regex.search(title) for p in patterns):
             found.append(Scanned(position, article, _merged(body, patterns), _merged(title, patterns)))
     return found
 
 
-def _pattern_for(folded_word: str) -> re.Pattern:
-    """A pattern matching every text whose folded form is `folded_word`."""
+class WordPattern(NamedTuple):
+    """A pattern matching every text whose folded form is a word, and whether two occurrences of
+    the word can overlap (元元 in 元元元: one of its starts is one of its ends)."""
+
+    regex: re.Pattern
+    overlapping: bool
+
+
+def _pattern_for(folded_word: str) -> WordPattern:
     unfold = _unfold_table()
     parts = []
     for character in folded_word:
         variants = unfold.get(character, character)
         parts.append(re.escape(variants) if len(variants) == 1 else f"[{re.escape(variants)}]")
-    return re.compile("".join(parts))
+    overlapping = any(folded_word[:size] == folded_word[-size:] for size in range(1, len(folded_word)))
+    return WordPattern(re.compile("".join(parts)), overlapping)
 
 
-def _merged(text: str, patterns: list[re.Pattern]) -> list[Hit]:
+def _merged(text: str, patterns: list[WordPattern]) -> list[Hit]:
     """Every occurrence of every pattern (overlapping ones too), merged as `find_hits` merges."""
-    found = []
-    for pattern in patterns:
-        match = pattern.search(text)
+    found: list[Hit] = []
+    for regex, overlapping in patterns:
+        if not overlapping:  # Matches found one after another are all the matches: quicker.
+            found += [Hit(*match.span()) for match in regex.finditer(text)]
+            continue
+        match = regex.search(text)
         while match:
             found.append(Hit(match.start(), match.end()))
-            match = pattern.search(text, match.start() + 1)
-    return _merge(found)
+            match = regex.search(text, match.start() + 1)
+    return found if len(patterns) == 1 and not patterns[0].overlapping else _merge(found)
 
 
 @lru_cache(maxsize=1)

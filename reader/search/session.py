@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # The index is built after the first paint; its module is not on the way.
     from reader.articles.corpus import Corpus
-    from reader.search.index import FoldedCache, Results, SearchIndex
+    from reader.search.index import Results, Searchable
 
 
 class HitStep(NamedTuple):
@@ -32,7 +31,7 @@ def step_hit(results: Results, here: int | None, offset: int, *, forward: bool) 
         after = [i for i, h in enumerate(hits) if (h.start > offset if forward else h.start < offset)]
         if after:
             return HitStep(here, after[0] if forward else after[-1], False)
-    ordered = results.indices if forward else results.indices[::-1]
+    ordered = list(results.indices) if forward else list(results.indices)[::-1]
     later = [p for p in ordered if here is not None and (p > here if forward else p < here)]
     target = next((p for p in later + ordered if results.hits(p)), None)
     if target is None:
@@ -54,22 +53,23 @@ def search_status(results: Results, article_id: str, mark: int | None, shown: Ca
 class SearchSession:
     """The search index of a corpus (made on first use, by whichever thread asks first)."""
 
-    def __init__(self, corpus: Corpus, cache_folder: Path, cache: FoldedCache | None = None) -> None:
+    def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
-        self.cache = cache
-        """Folded texts kept on disk for a large corpus (made in `cache_folder` if not given)."""
-        self._cache_folder = cache_folder
-        self._index: SearchIndex | None = None
+        self._index: Searchable | None = None
         self._lock = threading.Lock()
 
-    def index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
-        from reader.search.index import FoldedCache, SearchIndex, folded_texts
+    def index(self) -> Searchable:
+        """For a corpus listed from the on-disk index, a search of that index (nothing to build);
+        for one made in memory, its folded texts in memory (folded now, once)."""
+        from reader.articles.indexed import IndexedCorpus
+        from reader.search.index import SearchIndex
+        from reader.search.indexed import IndexedSearch
 
         with self._lock:
             if self._index is None:
-                articles = self.corpus.articles
-                cache = self.cache = self.cache or FoldedCache(self._cache_folder)
-                self._index = SearchIndex(articles, folded_texts(articles, self.corpus.signature, cache, progress))
+                corpus = self.corpus
+                self._index = (IndexedSearch(corpus.indexed) if isinstance(corpus, IndexedCorpus)
+                               else SearchIndex(corpus.articles))
             return self._index
 
     def replace_corpus(self, corpus: Corpus) -> None:

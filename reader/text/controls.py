@@ -60,4 +60,11 @@ def json_for_terminal(value: Any, **options: Any) -> str:
     return _UNSAFE_RE.sub(_escaped, json.dumps(value, ensure_ascii=False, **options))
 
 
-__all__ = ["REPLACEMENT", "UNSAFE", "has_controls", "json_for_terminal", "strip_controls", "visible_controls"]
+def json_escaped_for_terminal(json_text: str) -> str:
+    """JSON text (written with `ensure_ascii=False`) with those characters escaped, as
+    `json_for_terminal` writes them: for JSON made a piece at a time, many pieces at once."""
+    return _UNSAFE_RE.sub(_escaped, json_text)
+
+
+__all__ = ["REPLACEMENT", "UNSAFE", "has_controls", "json_for_terminal", "json_escaped_for_terminal", "strip_controls",
+           "visible_controls"]

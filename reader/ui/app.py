@@ -23,7 +23,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reader.annotations.store import AnnotationStore
-from reader.articles.corpus import Corpus, CorpusCache
+from reader.articles.corpus import Corpus
 from reader.settings.keymap import load_keymap, textual_keymap
 from reader.settings.state import State
 from reader.ui import terminal_guard
@@ -34,8 +34,8 @@ from reader.ui.widgets.bindings import bindings_for
 if TYPE_CHECKING:  # Loaded on first use: none of them is needed for the first paint.
     from types import FrameType
 
+    from reader.articles.indexed import CorpusCache
     from reader.entities.detect import EntityCache
-    from reader.search.index import FoldedCache
 
     #: What `signal.signal` takes and gives back.
     _SignalHandler: TypeAlias = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
@@ -59,7 +59,6 @@ class ReaderApp(App[None]):
         entities_file: Path | None = None,
         entity_cache: EntityCache | None = None,
         annotations: AnnotationStore | None = None,
-        folded_cache: FoldedCache | None = None,
         corpus_source: tuple[Callable[[], list[Path]], CorpusCache] | None = None,
         library: Path | None = None,
     ) -> None:
@@ -73,9 +72,8 @@ class ReaderApp(App[None]):
         self.keys = keymap if keymap is not None else load_keymap()
         self.state = state if state is not None else State.load()
         self.annotations = annotations if annotations is not None else AnnotationStore()
-        self.reading = ReadingScreen(corpus, self.annotations, self.state, folded_cache=folded_cache,
-                                     entities_file=entities_file, entity_cache=entity_cache,
-                                     corpus_source=corpus_source, library=library)
+        self.reading = ReadingScreen(corpus, self.annotations, self.state, entities_file=entities_file,
+                                     entity_cache=entity_cache, corpus_source=corpus_source, library=library)
         self.painted = False
         """Whether the first paint is done (and the work kept off its way has started)."""
         self._frozen_after: set[str] = set()
@@ -174,7 +172,8 @@ class ReaderApp(App[None]):
     @on(CorpusChanged)
     def _corpus_changed(self, event: CorpusChanged) -> None:
         """The reading screen shows the corpus as the files hold it now: say which it skipped."""
-        self.report_problems(event.corpus)
+        if not event.growing:
+            self.report_problems(event.corpus)
         self.corpus = self.reading.corpus
 
     @on(Busy)

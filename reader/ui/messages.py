@@ -45,11 +45,13 @@ class AnnotationsChanged(Message):
 
 
 class CorpusChanged(Message):
-    """The corpus as the files hold it now (after adding to the library, removing, or checking)."""
+    """The corpus as the files hold it now (after adding to the library, removing, or checking);
+    `growing`: what a first build has indexed so far (its articles stay as they are, and the files
+    it could not read are said once it is done)."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, *, growing: bool = False) -> None:
         super().__init__()
-        self.corpus = corpus
+        self.corpus, self.growing = corpus, growing
 
 
 class EntitiesFound(Message):

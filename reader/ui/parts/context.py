@@ -17,9 +17,10 @@ if TYPE_CHECKING:
 
     from reader.annotations.store import AnnotationStore, PlacedAnnotations
     from reader.articles.corpus import Article, Corpus
+    from reader.articles.indexed import CorpusCache
     from reader.entities.session import EntitySession
     from reader.reading.shown import ShownText
-    from reader.search.index import Results, SearchIndex
+    from reader.search.index import Results, Searchable
     from reader.settings.state import State
     from reader.ui.widgets.article_view import ArticleView
 
@@ -63,11 +64,19 @@ class Reading(Protocol):
     def library(self) -> Path | None:
         """Where `+` adds articles (None: this reader has no library)."""
 
+    @property
+    def corpus_index(self) -> CorpusCache | None:
+        """The on-disk index the corpus is listed from (None: it was given, not read from files)."""
+
     def read_corpus(self) -> Corpus:
         """The corpus as its files hold it now (slow: in the background)."""
 
-    def search_index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
-        """The corpus's search index, built by the first to ask (slow then: in the background)."""
+    def check_corpus(self) -> None:
+        """Look at the files in the background; the corpus comes back in a `CorpusChanged` if it
+        changed (not if it was given, not read from files)."""
+
+    def search_index(self) -> Searchable:
+        """The corpus's search index, made by the first to ask (slow then: in the background)."""
 
     def post_message(self, message: Message) -> bool:
         """Tell the screen (safe from a worker thread)."""

@@ -14,11 +14,10 @@ from reader.ui.parts.context import Reading
 from reader.ui.widgets.bindings import focus_now
 
 if TYPE_CHECKING:
-    from reader.articles.corpus import Article
     from reader.entities.detect import EntityCache
     from reader.ui.widgets.entity_panel import EntityPanel
 
-#: From this many articles on, detection keeps to what stays quick (see `_find`).
+#: From this many articles on, entities are found in the articles opened only (see `_find`).
 LARGE_CORPUS = 1000
 
 
@@ -39,9 +38,9 @@ class EntitiesPart:
         self.reading.in_background(self._find, "entities", exclusive=True)
 
     def _find(self) -> None:
-        """In a worker: from the disk cache where it can, reported article by article. A large
-        corpus gets the gazetteer and patterns only (the model would take a while), on the search
-        index's folded texts."""
+        """In a worker: from the disk cache where it can, reported article by article. In a large
+        corpus (or one still being indexed), only in the articles opened: reading every text would
+        keep a core busy for minutes after each start."""
         from textual.worker import get_current_worker
 
         from reader.entities.detect import Gazetteer, GazetteerError, detect_articles
@@ -55,26 +54,15 @@ class EntitiesPart:
             return
         session, current, articles = reading.entities, reading.current, reading.corpus.articles
         first = current if current is not None and current.id not in session.complete else None
-        others = [a for a in articles if a.id not in session.found and a is not first]
-        large = len(articles) >= LARGE_CORPUS
-        folded = self._folded_texts() if large else None
+        others = [] if not reading.corpus.complete or len(articles) >= LARGE_CORPUS else [
+            a for a in articles if a.id not in session.found and a is not first]
         reading.post_message(Busy("entities", "Finding entities"))
-        for found in detect_articles(first, others, gazetteer, cache, quick=large, folded=folded):
+        for found in detect_articles(first, others, gazetteer, cache):
             if worker.is_cancelled:
                 return
             if found.done % 50 == 1:
                 reading.post_message(Busy("entities", f"Finding entities {found.done:,}/{len(others):,}"))
             reading.post_message(EntitiesFound(found.article_id, found.entities, found.complete))
-
-    def _folded_texts(self) -> Callable[[Article], str | None]:
-        """Each article's folded text from the search index (built here if it is not yet)."""
-        index = self.reading.search_index()
-
-        def folded(article: Article) -> str | None:
-            position = index.index_of(article.id)
-            return index.folded[position] if position is not None else None
-
-        return folded
 
     def found(self, event: EntitiesFound) -> None:
         self.reading.entities.record(event.article_id, event.entities, event.complete)

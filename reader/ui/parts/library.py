@@ -81,11 +81,11 @@ class LibraryPart:
         reading.open_dialog(ConfirmScreen("Remove article", question, "Remove"), answered)
 
     def _remove(self, library: Path, article: Article) -> tuple[str, Corpus] | None:
-        """In a worker (finding the file reads the library): remove, then read the corpus again."""
+        """In a worker (finding the file asks the index): remove, then read the corpus again."""
         from reader.articles.library import LibraryError, remove_article
 
         try:
-            removed = remove_article(library, article.id)
+            removed = remove_article(library, article.id, self.reading.corpus_index)
         except LibraryError as error:
             self.reading.notify(str(error), title="Not removed", severity="error", timeout=15)
             return None

@@ -1,39 +1,29 @@
-"""Search on the reading screen: the index built after the first paint, the search dialog (`/`),
-the hits of the article read highlighted, `n` and `N` through them into the next or previous article,
-`esc` to clear them."""
+"""Search on the reading screen: the index made after the first paint (nothing to make for a
+corpus listed from the on-disk index), the search dialog (`/`), the hits of the article read
+highlighted, `n` and `N` through them into the next or previous article, `esc` to clear them."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reader.reading.layers import Span
 from reader.search.session import search_status, step_hit
-from reader.ui.messages import Busy, OpenArticle
+from reader.ui.messages import OpenArticle
 from reader.ui.parts.context import Reading
 
-#: From this many articles on, the index says how far it got (see `build_index`).
-LARGE_CORPUS = 1000
+if TYPE_CHECKING:
+    from reader.ui.screens.search import SearchScreen
 
 
 class SearchPart:
     def __init__(self, reading: Reading) -> None:
         self.reading = reading
+        self.dialog: SearchScreen | None = None
+        """The search dialog while it is open."""
 
     def build_index(self) -> None:
-        """Build the search index in the background, so a search never waits for it."""
-        self.reading.in_background(self._build_index, "index")
-
-    def _build_index(self) -> None:
-        total = len(self.reading.corpus.articles)
-        if total < LARGE_CORPUS:
-            self.reading.search_index()
-            return
-
-        def progress(done: int) -> None:
-            self.reading.post_message(Busy("index", f"Indexing {done:,}/{total:,}"))
-
-        progress(0)
-        index = self.reading.search_index(progress)
-        self.reading.post_message(Busy("index", "Preparing search"))
-        index.warm_up()
+        """Make the search index in the background, so a search never waits for it."""
+        self.reading.in_background(lambda: self.reading.search_index().warm_up(), "index")
 
     def search(self) -> None:
         from reader.ui.screens.search import Choice, SearchScreen
@@ -41,18 +31,29 @@ class SearchPart:
         reading, last = self.reading, self.reading.results
 
         def chosen(choice: Choice | None) -> None:
+            self.dialog = None
             if choice is None:
                 return
             reading.state.remember_query(choice.results.query)
             reading.results = choice.results
             hits = choice.results.hits(choice.position)
             hit = hits[min(choice.hit, len(hits) - 1)] if hits else None  # None: found in the title only.
-            reading.post_message(OpenArticle(reading.corpus.articles[choice.position].id, focus_view=True,
-                                             mark=(hit.start, hit.end) if hit else None, at_top=hit is None))
+            # The article of the results it came from: the corpus may have changed since.
+            article_id = choice.results.index.articles[choice.position].id
+            reading.post_message(OpenArticle(article_id, focus_view=True, mark=(hit.start, hit.end) if hit else None,
+                                             at_top=hit is None))
 
+        reading.check_corpus()  # A file may have changed since the last look: caught up while the reader types.
         history = list(reading.state.search_history)
-        reading.open_dialog(SearchScreen(reading.search_index, history, reading.shown, query=last.query if last else "",
-                                         word_mode=last.word_mode if last else False), chosen)
+        self.dialog = SearchScreen(reading.search_index, history, reading.shown, query=last.query if last else "",
+                                   word_mode=last.word_mode if last else False)
+        reading.open_dialog(self.dialog, chosen)
+
+    def search_again(self) -> None:
+        """The corpus changed: the query in the open dialog is answered again (it was answered
+        from the corpus before)."""
+        if self.dialog is not None and self.dialog.is_attached:
+            self.dialog.search_again()
 
     def show_hits(self) -> None:
         """Highlight the hits of the article read."""
@@ -73,7 +74,8 @@ class SearchPart:
             reading.notify("No search hits to step through: / searches every article.", title="Search")
             return
         offset = reading.view.walked_from(forward)
-        step = step_hit(results, reading.corpus.index_of(article.id), offset, forward=forward)
+        # Positions in the index the results came from (a first build adds to the corpus meanwhile).
+        step = step_hit(results, results.index.index_of(article.id), offset, forward=forward)
         if step is None:
             reading.notify(f"“{results.query}” is only in titles: there is no hit in the text to go to.",
                            title="Search")
@@ -81,7 +83,7 @@ class SearchPart:
         if step.wrapped:
             reading.notify(f"Wrapped around to the {'first' if forward else 'last'} hit of “{results.query}”.",
                            title="Search")
-        hit, target = results.hits(step.position)[step.hit], reading.corpus.articles[step.position].id
+        hit, target = results.hits(step.position)[step.hit], results.index.articles[step.position].id
         if target == article.id:
             reading.view.mark(hit.start, hit.end)  # At once: the next n in a burst of keys goes on from it.
         else:

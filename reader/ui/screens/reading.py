@@ -11,7 +11,9 @@ the screen through a narrow context (`parts/context.py`) and tell it things in m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -24,13 +26,13 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from reader.annotations.store import AnnotationStore, PlacedAnnotations
-from reader.articles.corpus import Article, Corpus, CorpusCache, load_corpus
+from reader.articles.corpus import Article, Corpus, load_corpus
+from reader.articles.indexed import indexing_progress, position_in
 from reader.entities.session import EntitySession
 from reader.reading.layout import article_script, known_script
 from reader.reading.shown import ShownText
 from reader.search.session import SearchSession
 from reader.settings.state import State
-from reader.system import paths
 from reader.text.conversion import ORIGINAL, mode_label, next_mode, warm_up
 from reader.ui.background import Background
 from reader.ui.messages import AnnotationsChanged, Busy, CorpusChanged, EntitiesFound, OpenArticle
@@ -46,19 +48,25 @@ from reader.ui.widgets.sidebar import Sidebar
 from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 
 if TYPE_CHECKING:
+    from reader.articles.catalog import Progress
+    from reader.articles.indexed import CorpusCache
     from reader.entities.detect import EntityCache
-    from reader.search.index import FoldedCache, Results, SearchIndex
+    from reader.search.index import Results, Searchable
     from reader.ui.widgets.entity_panel import EntityPanel
 
 Result = TypeVar("Result")
 
 
-def still_there(before: list[Article], corpus: Corpus, article_id: str) -> str | None:
+def still_there(before: Sequence[Article], corpus: Corpus, article_id: str) -> str | None:
     """The article to read in `corpus` now that it replaced the list `before`: the same one, else
-    (it was removed) the nearest after it that is left, else the nearest before it."""
-    ids = [article.id for article in before]
-    at = ids.index(article_id) if article_id in ids else 0
-    return next((i for i in [article_id, *ids[at + 1 :], *reversed(ids[:at])] if corpus.index_of(i) is not None), None)
+    (it was removed) the nearest after it that is left, else the nearest before it. Looked up one
+    at a time: a list from the index is not gone through."""
+    if corpus.index_of(article_id) is not None:
+        return article_id
+    at = position_in(before, article_id)
+    at = -1 if at is None else at
+    nearest = chain(range(at + 1, len(before)), range(at - 1, -1, -1))
+    return next((before[i].id for i in nearest if corpus.index_of(before[i].id) is not None), None)
 
 class ReadingScreen(Screen[None]):
     AUTO_FOCUS = "ArticleView"  # Focused as it mounts: focusing it later restyles the screen twice.
@@ -71,8 +79,7 @@ class ReadingScreen(Screen[None]):
     """What is being done in the background, as the status bar says it."""
 
     def __init__(self, corpus: Corpus, annotations: AnnotationStore, state: State, *,
-                 folded_cache: FoldedCache | None = None, entities_file: Path | None = None,
-                 entity_cache: EntityCache | None = None,
+                 entities_file: Path | None = None, entity_cache: EntityCache | None = None,
                  corpus_source: tuple[Callable[[], list[Path]], CorpusCache] | None = None,
                  library: Path | None = None) -> None:
         """`corpus_source`: which files make the corpus and their cache (to read it again after
@@ -83,7 +90,7 @@ class ReadingScreen(Screen[None]):
         self.library = library if corpus_source is not None else None
         """Where `+` adds (None: this reader has no library, or was started on other files)."""
         self.entities = EntitySession()
-        self.search = SearchSession(corpus, paths.cache_dir() / "folded", folded_cache)
+        self.search = SearchSession(corpus)
         self.placed = PlacedAnnotations(annotations)
         self.painted = False
         self.background = Background(self)
@@ -139,8 +146,7 @@ class ReadingScreen(Screen[None]):
         self.in_background(self._warm_up, "warm-up", lambda _: self._show_script())
         self.in_background(self.annotations.prepare, "annotations")
         if self.corpus.trusted and self.corpus_source is not None:
-            self.in_background(self.read_corpus, "corpus", lambda corpus: self.post_message(CorpusChanged(corpus)),
-                               exclusive=True)
+            self.check_corpus()
         self.search_part.build_index()
         self.entity_part.find()
 
@@ -164,13 +170,44 @@ class ReadingScreen(Screen[None]):
     def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
         self.app.push_screen(dialog, done)
 
-    def read_corpus(self) -> Corpus:
+    def read_corpus(self, progress: Progress | None = None, *, trust: bool = False) -> Corpus:
+        """The corpus as the files hold it now (the index brought up to date, `progress` told how
+        far), or with `trust`, as the index holds it now."""
         assert self.corpus_source is not None, "only a corpus that came from files is read again"
         corpus_paths, cache = self.corpus_source
-        return load_corpus(corpus_paths(), cache)
+        return load_corpus(corpus_paths(), cache, trust_cache=trust, progress=progress)
 
-    def search_index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
-        return self.search.index(progress)
+    @property
+    def corpus_index(self) -> CorpusCache | None:
+        return self.corpus_source[1] if self.corpus_source is not None else None
+
+    def search_index(self) -> Searchable:
+        return self.search.index()
+
+    def check_corpus(self) -> None:
+        """Bring the index up to date with the files behind a corpus listed from it, in the
+        background (a stat of each; on a first start, indexing them all: the status line says how
+        far it is and the list grows every few seconds); a corpus that changed comes back in a
+        `CorpusChanged`. Not twice at once."""
+        if self.corpus_source is not None and not self.background.running("corpus"):
+            self.in_background(self._checked_corpus, "corpus",
+                               lambda corpus: self.post_message(CorpusChanged(corpus)), exclusive=True)
+
+    #: Seconds between showing what a first build has indexed so far.
+    GROWING_EVERY = 3.0
+
+    def _checked_corpus(self) -> Corpus:
+        shown = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            nonlocal shown
+            said = indexing_progress(done, total)
+            self.post_message(Busy("corpus", said[0].upper() + said[1:]))
+            if time.monotonic() - shown > self.GROWING_EVERY:
+                shown = time.monotonic()
+                self.post_message(CorpusChanged(self.read_corpus(trust=True), growing=True))
+
+        return self.read_corpus(progress)
 
     def action_part(self, name: str, method: str, *arguments: object) -> None:
         """A key a part answers (the keymap names the part and its method)."""
@@ -245,7 +282,8 @@ class ReadingScreen(Screen[None]):
         reading = still_there(self.corpus.articles, corpus, self.current.id) if self.current else None
         self.corpus = corpus
         self.search.replace_corpus(corpus)
-        self.results = None
+        if not event.growing:  # Articles listed before keep their texts while a first build goes on.
+            self.results = None
         self.entities.clear()
         self.placed.forget()
         self.sidebar.set_articles(corpus.articles)
@@ -254,6 +292,7 @@ class ReadingScreen(Screen[None]):
             self.open_article(reading or corpus.articles[0].id)
         self.search_part.build_index()
         self.entity_part.find()
+        self.search_part.search_again()
 
     # -- the status lines and background work ---------------------------------------------------
 

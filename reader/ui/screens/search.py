@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from reader.reading.shown import ShownText
-from reader.search.index import Results, SearchIndex
+from reader.search.index import Results, Searchable
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.fields import Field
@@ -47,7 +47,7 @@ class SearchScreen(Dialog[Choice | None]):
 
     def __init__(
         self,
-        index: Callable[[], SearchIndex],
+        index: Callable[[], Searchable],
         history: list[str],
         shown: ShownText,
         *,
@@ -87,6 +87,10 @@ class SearchScreen(Dialog[Choice | None]):
     def _changed(self, event: Input.Changed) -> None:
         self._search(event.value)
 
+    def search_again(self) -> None:
+        """The corpus changed (a file was edited): the query is answered again."""
+        self._search(self.query_one(Input).value)
+
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
         worker = get_current_worker()
@@ -104,9 +108,12 @@ class SearchScreen(Dialog[Choice | None]):
             self.app.call_from_thread(self._summary, self._describe(results, total))
 
     def _describe(self, results: Results, total: int | None) -> str:
-        articles = f"{len(results):,} article{'s' if len(results) != 1 else ''}"
+        found = results.found  # None while the articles after the first screen are being listed.
+        if found is None:
+            return "counting hits…"
+        articles = f"{found:,} article{'s' if found != 1 else ''}"
         hits = f"{total:,} hit{'s' if total != 1 else ''}" if total is not None else "counting hits…"
-        return f"{hits} in {articles}" if len(results) else "No article holds every word."
+        return f"{hits} in {articles}" if found else "No article holds every word."
 
     def _show(self, results: Results | None) -> None:
         self.results = results

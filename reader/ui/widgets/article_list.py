@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -20,11 +20,40 @@ from textual.message import Message
 from textual.strip import Strip
 
 from reader.articles.corpus import Article
+from reader.articles.indexed import position_in, title_widths
 from reader.text.linebreak import clip, quick_width
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.lines import RowList
 
 TITLE_LINES = 2
+
+
+class _RowStarts:
+    """Where each entry's rows start: as measured for the first entries, and for the rest as if
+    each title took two lines (a long list is measured whole after the first paint; until then
+    nothing as long as the list is made)."""
+
+    GUESS = TITLE_LINES + 1
+
+    def __init__(self, measured: list[int], entries: int) -> None:
+        self.measured = measured
+        """Where each measured entry starts, and where the last of them ends."""
+        self.entries = entries
+
+    def __getitem__(self, item: int) -> int:
+        known = len(self.measured) - 1
+        return self.measured[item] if item <= known else self.measured[-1] + (item - known) * self.GUESS
+
+    @property
+    def rows(self) -> int:
+        return self[self.entries]
+
+    def entry_at(self, row: int) -> int | None:
+        if not 0 <= row < self.rows:
+            return None
+        if row < self.measured[-1]:
+            return bisect_right(self.measured, row) - 1
+        return len(self.measured) - 1 + (row - self.measured[-1]) // self.GUESS
 
 
 def details(article: Article) -> str:
@@ -78,21 +107,21 @@ class ArticleList(RowList, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: list[Article] = []
-        self._starts: list[int] = [0]
+        self.entries: Sequence[Article] = []
+        self._starts = _RowStarts([0], 0)
         self._measured_width = 0
         self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
         self._display: Callable[[str], str] = str
 
     # -- content --------------------------------------------------------------------------------
 
-    def set_entries(self, entries: list[Article], highlight: str | None) -> None:
+    def set_entries(self, entries: Sequence[Article], highlight: str | None) -> None:
         self.entries = entries
-        self._starts = [0]
+        self._starts = _RowStarts([0], 0)
         self._measured_width = 0
         if self.scrollable_content_region.width:  # Else the first resize measures them.
             self._measure()
-        index = next((i for i, entry in enumerate(entries) if entry.id == highlight), None)
+        index = position_in(entries, highlight) if highlight is not None else None
         self.set_reactive(ArticleList.highlighted, index)
         self.redraw()
         self.scroll_to_highlight()
@@ -108,7 +137,7 @@ class ArticleList(RowList, can_focus=True):
 
     def highlight(self, article_id: str) -> None:
         """Highlight an entry without announcing it (the app already shows that article)."""
-        index = next((i for i, entry in enumerate(self.entries) if entry.id == article_id), None)
+        index = position_in(self.entries, article_id)
         if index is not None and index != self.highlighted:
             old = self.highlighted
             self.set_reactive(ArticleList.highlighted, index)
@@ -126,12 +155,12 @@ class ArticleList(RowList, can_focus=True):
     def _measure(self, everything: bool = False) -> None:
         """Row where each entry starts: its title's rows plus one for the details."""
         width = self._measured_width = self._width
-        entries = self.entries if everything else self.entries[: self.MEASURED_AT_ONCE]
-        rows = [1 if quick_width(entry.title) <= width else TITLE_LINES for entry in entries]
-        rows += [TITLE_LINES] * (len(self.entries) - len(rows))  # A guess, until measured.
-        self._starts = [0, *accumulate(title_rows + 1 for title_rows in rows)]
-        self.virtual_size = Size(width, self._starts[-1])
-        if len(entries) < len(self.entries):
+        widths = (title_widths(self.entries) if everything
+                  else [quick_width(entry.title) for entry in self.entries[: self.MEASURED_AT_ONCE]])
+        rows = (1 if title_width <= width else TITLE_LINES for title_width in widths)
+        self._starts = _RowStarts([0, *accumulate(title_rows + 1 for title_rows in rows)], len(self.entries))
+        self.virtual_size = Size(width, self._starts.rows)
+        if len(widths) < len(self.entries):
             self.call_after_refresh(self._measure_the_rest, width)
 
     def _measure_the_rest(self, width: int) -> None:
@@ -147,15 +176,13 @@ class ArticleList(RowList, can_focus=True):
             self.scroll_to_highlight()
 
     def entry_at(self, row: int) -> int | None:
-        if not 0 <= row < self._starts[-1]:
-            return None
-        return bisect_right(self._starts, row) - 1
+        return self._starts.entry_at(row)
 
     # -- drawing --------------------------------------------------------------------------------
 
     @property
     def row_count(self) -> int:
-        return self._starts[-1]
+        return self._starts.rows
 
     def draw_row(self, row: int) -> Strip:
         base = self._styles.base
@@ -194,7 +221,7 @@ class ArticleList(RowList, can_focus=True):
 
     def item_rows(self, item: int) -> range:
         """The rows of an entry (none until the entries are measured: the first resize scrolls)."""
-        return range(self._starts[item], self._starts[item + 1]) if item + 1 < len(self._starts) else range(0)
+        return range(self._starts[item], self._starts[item + 1]) if item < self._starts.entries else range(0)
 
     def highlight_moved(self, item: int) -> None:
         self.post_message(self.Highlighted(self.entries[item].id))

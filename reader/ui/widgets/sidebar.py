@@ -10,7 +10,7 @@ need them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from textual import on
@@ -20,7 +20,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from reader.articles.corpus import Article
-from reader.text.conversion import fold
+from reader.articles.indexed import position_in
+from reader.search.indexed import TitleFilter
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.bindings import bindings_for, focus_now
 from reader.ui.widgets.fields import Field
@@ -53,11 +54,11 @@ class Sidebar(Vertical):
         article_id: str
         focus_view: bool = False
 
-    def __init__(self, articles: list[Article], *, id: str | None = None) -> None:
+    def __init__(self, articles: Sequence[Article], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.articles = articles
-        self._folded: dict[str, str] = {}  # Built on the first filter: not on the way to first paint.
-        self._shown: list[Article] = list(articles)
+        self._matching = TitleFilter(articles)
+        self._shown: Sequence[Article] = articles
         self._current: str | None = None
         self._filter: Input | None = None
 
@@ -89,29 +90,30 @@ class Sidebar(Vertical):
             hint.remove()
 
     @property
-    def shown(self) -> list[Article]:
+    def shown(self) -> Sequence[Article]:
         """The articles the list shows: all, or those the filter keeps."""
         return self._shown
 
     def step_from(self, article_id: str | None, step: int) -> tuple[str | None, str | None]:
         """The article `step` on from `article_id` among those the list shows (its filter holds),
-        wrapping around, and what to say about it (None: nothing)."""
-        ids = [article.id for article in self._shown]
-        if not ids:
+        wrapping around, and what to say about it (None: nothing). The list is not gone through:
+        the index finds the article in one it made."""
+        shown = self._shown
+        if not shown:
             return None, "No article matches the filter (esc in the list clears it)."
         if article_id is None:
             return None, None
-        index = ids.index(article_id) if article_id in ids else (-1 if step > 0 else len(ids))
-        target = index + step
-        if 0 <= target < len(ids):
-            return ids[target], None
+        index = position_in(shown, article_id)
+        target = (index if index is not None else (-1 if step > 0 else len(shown))) + step
+        if 0 <= target < len(shown):
+            return shown[target].id, None
         wrapped = "Back to the first article." if step > 0 else "On to the last article."
-        return ids[target % len(ids)], wrapped if len(ids) > 1 else None
+        return shown[target % len(shown)].id, wrapped if len(shown) > 1 else None
 
     def _count_text(self) -> str:
         total, shown = len(self.articles), len(self._shown)
         noun = "article" if total == 1 else "articles"
-        return f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        return f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
 
     def _refill(self) -> None:
         self.article_list.set_entries(self._shown, self._current)
@@ -123,10 +125,10 @@ class Sidebar(Vertical):
         if self.is_mounted:
             self.article_list.highlight(article_id)
 
-    def set_articles(self, articles: list[Article]) -> None:
+    def set_articles(self, articles: Sequence[Article]) -> None:
         """A new list (the corpus changed on disk); the filter typed so far still applies."""
         self.articles = articles
-        self._folded = {}
+        self._matching = TitleFilter(articles)
         self.apply_filter(self.filter_input.value)
 
     def set_display(self, display: Callable[[str], str]) -> None:
@@ -134,10 +136,7 @@ class Sidebar(Vertical):
         self.article_list.set_display(display)
 
     def apply_filter(self, text: str) -> None:
-        words = fold(text).split()
-        if words and not self._folded:
-            self._folded = {a.id: fold(f"{a.title}\n{a.source}") for a in self.articles}
-        self._shown = [a for a in self.articles if all(word in self._folded[a.id] for word in words)]
+        self._shown = self._matching(text)
         self._refill()
 
     def focus_filter(self, initial: str = "") -> None:
