@@ -128,6 +128,23 @@ def sequences(name: str, limit: int | None = None, templates=None, words: Lexico
                 yield features[start:end], tags[start:end]
 
 
+def common_latin() -> frozenset[str]:
+    """Latin acronyms CC-CEDICT gives as the short form of a common noun (`artificial intelligence
+    (AI)` under 人工智能, `chief executive officer (CEO)`): words, not names. Folded."""
+    import gzip
+
+    from reader.dictionary.cedict import data_file, parse_line
+
+    found = set()
+    with gzip.open(data_file(), "rt", encoding="utf-8") as handle:
+        for line in handle:
+            entry = parse_line(line)
+            if entry and not entry.pinyin[:1].isupper():  # A common word, not a proper noun.
+                for sense in entry.senses:
+                    found.update(match.lower() for match in re.findall(r"\(([A-Z]{2,5})\)", sense))
+    return frozenset(found)
+
+
 def convert(crfsuite_model: Path, out: Path, templates=None, words: Lexicon | None = None) -> None:
     """The crfsuite model as the arrays `reader.entities.model.Model` tags with."""
     import numpy as np
@@ -147,7 +164,7 @@ def convert(crfsuite_model: Path, out: Path, templates=None, words: Lexicon | No
             bias[index[label]] = weight
         else:
             by_template[attribute[0]].setdefault(attribute[1:], {})[index[label]] = weight
-    ner.Model.from_templates(labels, transitions, bias, by_template, templates, words).save(out)
+    ner.Model.from_templates(labels, transitions, bias, by_template, templates, words, common_latin()).save(out)
 
 
 def evaluate(model: Path, names: list[str]) -> None:

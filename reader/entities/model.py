@@ -226,11 +226,13 @@ class Model:
     (rows, templates, labels) with row 0 for unknown keys; label transitions; a bias."""
 
     def __init__(self, labels, transitions, bias, vocab: list, weights: list, templates=None,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, common_latin: frozenset[str] = frozenset()) -> None:
         import numpy as np
 
         self.np = np
         self.lexicon = lexicon
+        self.common_latin = common_latin
+        """Latin words that are common nouns, not names (ai, ceo, gdp), folded."""
         self.templates = [(name, source, tuple(offsets)) for name, source, offsets in templates or TEMPLATES]
         self.groups = _groups(self.templates)
         self.labels = list(labels)
@@ -243,7 +245,7 @@ class Model:
 
     @classmethod
     def from_templates(cls, labels, transitions, bias, per_template: dict[str, dict[str, dict[int, float]]],
-                       templates=None, lexicon: Lexicon | None = None):
+                       templates=None, lexicon: Lexicon | None = None, common_latin: frozenset[str] = frozenset()):
         """From weights per template: name -> key -> {label index: weight}."""
         import numpy as np
 
@@ -258,7 +260,7 @@ class Model:
                         matrix[rows[key_code(key)], column, label] = weight
             vocab.append(np.array(keys, dtype=np.int64))
             weights.append(matrix)
-        return cls(labels, transitions, bias, vocab, weights, templates, lexicon)
+        return cls(labels, transitions, bias, vocab, weights, templates, lexicon, common_latin)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Model:
@@ -274,7 +276,8 @@ class Model:
             lexicon = Lexicon.from_arrays(data)
             if lexicon is None and any(source in _LEXICON_SOURCES for _, source, _ in templates):
                 raise ValueError(f"{path or MODEL}: its templates read a word list it does not carry")
-            return cls(header["labels"], data["transitions"], data["bias"], vocab, weights, templates, lexicon)
+            return cls(header["labels"], data["transitions"], data["bias"], vocab, weights, templates, lexicon,
+                       frozenset(header.get("common_latin", ())))
 
     def save(self, path: Path) -> None:
         """Weights as 16-bit integers scaled by one factor (as exact as float16 here, and smaller)."""
@@ -282,7 +285,8 @@ class Model:
 
         largest = max(float(np.abs(w).max()) if w.size else 0.0 for w in self.weights) or 1.0
         scale = largest / 32767
-        header = json.dumps({"labels": self.labels, "scale": scale, "templates": self.templates})
+        header = json.dumps({"labels": self.labels, "scale": scale, "templates": self.templates,
+                             "common_latin": sorted(self.common_latin)})
         arrays: dict[str, np.ndarray] = {
             "header": np.frombuffer(header.encode(), dtype=np.uint8),
             "transitions": self.transitions,

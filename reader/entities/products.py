@@ -31,14 +31,17 @@ PRODUCT_WORDS = ("手机", "平板", "电脑", "笔记本", "耳机", "手表", 
 MODEL_WORDS = ("汽车", "电视")
 #: What follows a product's name without being part of it (元宝App is 元宝).
 _APP = re.compile(r" ?(?:app|客户端|小程序|应用)(?![a-z])")
-#: Latin letters and digits together, at least one of each (qwen3, su7, gpt-4o, h20, m4).
-_MODEL_NUMBER = re.compile(r"(?<![a-z0-9])(?=[a-z0-9-]*[a-z])(?=[a-z0-9-]*\d)[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?![a-z0-9])")
+#: Latin letters and digits together, at least one of each (qwen3, su7, gpt-4o, h20, m4); not a
+#: name with a year (wcg2011, cpl2011: events).
+_MODEL_NUMBER = re.compile(r"(?<![a-z0-9])(?=[a-z0-9-]*[a-z])(?=[a-z0-9-]*\d)(?![a-z-]*(?:19|20)\d\d(?![a-z0-9]))"
+                           r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*(?![a-z0-9])")
 #: A version and editions after a name: ` 3.0`, `3`, ` 17 pro`, ` 2.5 pro`, `-instruct`.
 _VERSION = re.compile(r"(?: ?\d{1,3}(?:\.\d+)*[a-z]?(?![\d.年月日号个家亿万%]))?"
                       r"(?:[ -](?:pro|max|plus|ultra|mini|air|lite|se|turbo|flash|instruct|preview|thinking|edition|"
                       r"note|fold|flip)(?![a-z]))*")
 #: Latin words for what a product is, after a brand (Apple Watch, Vision Pro).
 _LATIN_PRODUCT_WORDS = frozenset({"watch", "pad", "phone", "book", "tv", "vision", "pods", "buds", "band", "pay"})
+_YEAR_AT_END = re.compile(r"(?<!\d)(?:19|20)\d\d$")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*")
 #: Titles of what is not a product: laws, rules, reports, treaties.
 _DOCUMENT = re.compile(r"(?:法|条例|规定|办法|意见|通知|决定|决议|公约|协议|协定|条约|纲要|规划|计划|"
@@ -78,7 +81,8 @@ def find(body: str, folded: str, analysed: str | None, mentions: list[Mention]) 
     for (start, end), kind in names.items():
         if kind in (PERSON, PLACE):
             continue
-        brand = kind in (ORG, PRODUCT, "word:nz", "word:ORG")
+        # A brand: a product, a proper noun, or a short organisation (华为, not 美国海军 before F-18).
+        brand = kind in (PRODUCT, "word:nz") or (kind in (ORG, "word:ORG") and end - start <= 3)
         product_word = next((w for w in PRODUCT_WORDS + MODEL_WORDS if folded.startswith(w, end)), None)
         after_word = _model_after(folded, end + len(product_word)) if product_word else None
         model = _model_after(folded, end)
@@ -134,8 +138,8 @@ def _model_after(folded: str, end: int) -> int | None:
     ` watch`), or None."""
     position = end + 1 if folded.startswith(" ", end) else end
     latin = _LATIN_WORD.match(folded, position)
-    if latin is None:
-        return None
+    if latin is None or _YEAR_AT_END.search(latin.group()):
+        return None  # Not a model: wcg2011 is an event of a year.
     after = version(folded, latin.end())
     if re.search(r"\d", folded[latin.start() : after]) or latin.group() in _LATIN_PRODUCT_WORDS:
         return after
@@ -144,12 +148,13 @@ def _model_after(folded: str, end: int) -> int | None:
 
 def _merge(mentions: list[Mention], products: list[Mention]) -> list[Mention]:
     """Mentions and products without overlaps: a product wins over the mentions it covers and
-    over a shorter product; a mention that crosses a product's edge keeps its place."""
+    over a shorter product; a mention that crosses a product's edge or holds it keeps its place
+    (q1大厦 is a place)."""
     chosen: list[Mention] = []
     taken: set[int] = set()
     for start, end, kind in sorted(set(products), key=lambda m: (m[0] - m[1], m[0])):
         if not taken.intersection(range(start, end)) and not any(
-            s < start < e < end or start < s < end < e for s, e, _ in mentions
+            s < end and start < e and not (start <= s and e <= end) for s, e, _ in mentions
         ):
             chosen.append((start, end, kind))
             taken.update(range(start, end))

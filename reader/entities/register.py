@@ -2,11 +2,12 @@
 
 The recognisers learned names from modern news and encyclopaedia text. On classical text (左传) they
 glue verbs onto names (郑伯克, 祭伯来) and take whole clauses for organisations: its grammar is not
-theirs. A classical stretch uses the function words of the old language (曰 焉 矣 乎 哉 兮 於 弗 毋 吾
-尔 汝 盍, and 之 也 其 而 以 于 者, which modern prose uses less) and hardly any of the modern one (的 了
-们 这 那 说 没 吗 呢 着 么 在 个 被 把 很 她 它), and never Arabic digits or Latin letters. Measured on 左传:
-four of five of its original lines read as classical, one of sixty of its modern translations does;
-about one modern news sentence in a hundred does.
+theirs. A classical stretch uses the function words of the old language (曰 焉 矣 乎 哉 兮 於 弗 毋
+吾 汝 盍, and 之 也 其 而 以 于 outside modern words such as 之后 其中 可以 由于: two at least) and
+hardly any of the modern one (的 了 们 这 那 说 没 吗 呢 着 么 在 个 被 把 很 她 它), and never Arabic
+digits or Latin letters. Measured on 左传: 72% of its original lines read as classical, 1.4% of its
+modern translations do; so do 20 of the 5,000 held-out MSRA news sentences (most quote classical
+lines), none of the 1,500 held-out CLUENER ones and none of the 500 GSD dev sentences.
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ from __future__ import annotations
 import re
 
 _MODERN = frozenset("的了们这那说没吗呢着么在个被把很她它")
-_CLASSICAL = frozenset("曰焉矣乎哉兮於弗毋吾尔汝盍之也其而以于者")
+_CLASSICAL = frozenset("曰焉矣乎哉兮於弗毋吾汝盍之也其而以于")
+#: Modern words that hold those characters: they do not count (可以, 之后, 其中, 由于, 而且).
+_MODERN_WORDS = re.compile("之一|之后|之前|之间|之中|之外|之下|之上|总之|其中|其他|其它|其实|尤其|极其|"
+                           "可以|以及|所以|以后|以前|以来|以上|以下|以外|以便|难以|用以|得以|予以|加以|"
+                           "于是|关于|对于|由于|位于|等于|属于|终于|至于|基于|在于|处于|"
+                           "而且|然而|从而|因而|进而|反而|而是|也是|也有|也不|也就|也会|也要|也在|也可")
 #: Shares of the Han characters of a stretch.
 _MOST_MODERN = 0.02
 _LEAST_CLASSICAL = 0.07
@@ -29,5 +35,5 @@ def is_classical(folded: str) -> bool:
     if han < _SHORTEST or _DIGIT_OR_LATIN.search(folded):
         return False
     modern = sum(1 for char in folded if char in _MODERN)
-    classical = sum(1 for char in folded if char in _CLASSICAL)
-    return modern < _MOST_MODERN * han and classical >= _LEAST_CLASSICAL * han
+    classical = sum(1 for char in _MODERN_WORDS.sub("", folded) if char in _CLASSICAL)
+    return modern < _MOST_MODERN * han and classical >= max(2, _LEAST_CLASSICAL * han)
