@@ -249,10 +249,10 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     (Walter Damrosch) or be one the pretrained analyser names the same way (FTC, Linda): the model
     reads Latin in lower case and takes Chatbot or AI for names; products are Latin often (iPad,
     Qwen3) and have rules of their own. No Latin mention is a common noun's acronym the model file
-    lists (AI, CEO: `Model.common_latin`). A person's name is in one
-    script (讓AI當 is not a person named AI當). A name is one character over and over (哈哈哈, 汗汗汗)
-    only when the pretrained analyser names it so too (朱朱). In classical Chinese (`reader.entities.register`) only the people and places the
-    pretrained analyser names alike are kept.
+    lists (AI, CEO: `Model.common_latin`). A person's name is in one script (讓AI當 is not a person
+    named AI當). A name is one character over and over (哈哈哈, 汗汗汗) only when the pretrained
+    analyser names it so too (朱朱). In classical Chinese (`reader.entities.register`) only the
+    people and places the pretrained analyser names alike are kept.
     """
     from reader.entities import model as ner
     from reader.entities import products
