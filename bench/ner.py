@@ -39,6 +39,7 @@ from reader.entities.mentions import ORG, PERSON, PLACE, PRODUCT
 from reader.entities.training_data import (
     Score,
     analyser_entities,
+    detect_sentences,
     load,
     posseg_entities,
     shared_ner,
@@ -58,24 +59,6 @@ SCREEN = 3_000
 Found = set[tuple[int, int, str]]
 
 
-def reader_entities(texts: list[str], gazetteer: Gazetteer) -> list[Found]:
-    """reader's mentions in each text, found in one text of one line per sentence (what a line
-    holds never depends on another: `reader.entities.progressive`)."""
-    body = "\n".join(texts)
-    found = detect(body, gazetteer)
-    out: list[Found] = []
-    position, index = 0, 0
-    for text in texts:
-        mine = set()
-        while index < len(found) and found[index].start < position + len(text):
-            entity = found[index]
-            mine.add((entity.start - position, entity.end - position, entity.type))
-            index += 1
-        out.append(mine)
-        position += len(text) + 1
-    return out
-
-
 def _outside(disputed: set, found: Found) -> Found:
     """The found mentions that overlap no disputed span."""
     return {f for f in found if not any(f[0] < end and start < f[1] for start, end, _ in disputed)}
@@ -90,7 +73,7 @@ def _print(title: str, sentences: list, gazetteer: Gazetteer, ignored: list | No
     """Score the three recognisers on sentences; a found mention overlapping an `ignored` span
     of its sentence counts for none."""
     texts = [text for text, _ in sentences]
-    found = {"reader": reader_entities(texts, gazetteer), "LAC": analyser_entities(texts),
+    found = {"reader": detect_sentences(texts, gazetteer), "LAC": analyser_entities(texts),
              "jieba.posseg": [posseg_entities(text) for text in texts]}
     scores = {name: Score(TYPES) for name in COLUMNS}
     for number, (text, entities) in enumerate(sentences):
@@ -231,10 +214,11 @@ _SCREEN = """
 import time
 print(time.time())
 start = time.perf_counter()
+from pathlib import Path
 from reader.entities.detect import EntityCache, Gazetteer
 from reader.entities.progressive import ProgressiveDetection
 body = open({path!r}, encoding='utf-8').read()
-found = ProgressiveDetection(body, Gazetteer.load(), EntityCache({cache!r}))
+found = ProgressiveDetection(body, Gazetteer.load(), EntityCache(Path({cache!r})))
 screen = found.stretch(0, {screen})
 first = time.perf_counter() - start
 for _ in found.rest():

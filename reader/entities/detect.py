@@ -251,8 +251,9 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     Qwen3) and have rules of their own. No Latin mention is a common noun's acronym the model file
     lists (AI, CEO: `Model.common_latin`). A person's name is in one script (讓AI當 is not a person
     named AI當). A name is one character over and over (哈哈哈, 汗汗汗) only when the pretrained
-    analyser names it so too (朱朱). In classical Chinese (`reader.entities.register`) only the
-    people and places the pretrained analyser names alike are kept.
+    analyser names it so too (朱朱), and it never runs into one (宋茜汗汗汗 is 宋茜). In classical
+    Chinese (`reader.entities.register`) only the people and places the pretrained analyser names
+    alike are kept.
     """
     from reader.entities import model as ner
     from reader.entities import products
@@ -260,7 +261,7 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     read, analysed = ner.read(folded)
     crf = ner.model()
     common = crf.common_latin if crf is not None else frozenset()
-    read = [(s, e, kind) for s, e, kind in read
+    read = [(s, _before_a_run(folded, s, e), kind) for s, e, kind in read
             if not _repeated(folded, s, e) or _analyser_agrees(analysed, s, e, kind)]
     mentions: list[tuple[int, int, str]] = []
     for start, end in _chunks(folded):
@@ -290,6 +291,18 @@ def _repeated(folded: str, start: int, end: int) -> bool:
     """One character over and over: laughter (哈哈), a cry (汗汗汗), unless the analyser names it
     the same way (朱朱, a nickname)."""
     return end - start > 1 and folded[start:end] == folded[start] * (end - start)
+
+
+def _before_a_run(folded: str, start: int, end: int) -> int:
+    """The end of a mention that runs into one character repeated (宋茜汗|汗汗 ends before it: 宋茜)."""
+    after = end
+    while after < len(folded) and folded[after] == folded[end - 1]:
+        after += 1
+    if after - end < 2:
+        return end
+    while end - 1 > start and folded[end - 1] == folded[after - 1]:
+        end -= 1
+    return end
 
 
 def _classical_stretches(folded: str) -> list[tuple[int, int]]:

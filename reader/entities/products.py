@@ -52,21 +52,20 @@ _NAME_CLASSES = ("nz", "ORG", "nw")
 
 
 def analyser_words(analysed: str, start: int = 0, end: int | None = None) -> list[Mention]:
-    """(start, end, class) of each word the analyser read in analysed[start:end]."""
+    """(start, end, class) of each word the analyser read that starts in analysed[start:end]
+    (a word the slice cuts ends at the slice's end)."""
+    import numpy as np
+
     end = len(analysed) if end is None else end
-    words = []
-    index = start
-    while index < end:
-        if analysed[index] == pretrained.UNREAD:
-            index += 1
-            continue
-        kind, _ = pretrained.decode(analysed[index])
-        last = index + 1
-        while last < end and analysed[last] != pretrained.UNREAD and pretrained.decode(analysed[last])[1] in "ME":
-            last += 1
-        words.append((index, last, kind))
-        index = last
-    return words
+    codes = np.frombuffer(analysed[start:end].encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    read = codes != ord(pretrained.UNREAD)
+    index = np.where(read, codes - 0x100, 0)
+    place = index % len(pretrained.PLACES)
+    first = np.flatnonzero(read & (place <= pretrained.PLACES.index("B")))  # S or B: a word starts.
+    last = np.flatnonzero(read & ((place == pretrained.PLACES.index("S")) | (place == pretrained.PLACES.index("E"))))
+    ends = np.append(last + 1, len(codes))[np.searchsorted(last, first)]
+    classes = index[first] // len(pretrained.PLACES)
+    return [(int(s) + start, int(e) + start, pretrained.TAGS[c]) for s, e, c in zip(first, ends, classes)]
 
 
 def find(body: str, folded: str, analysed: str | None, mentions: list[Mention]) -> list[Mention]:
