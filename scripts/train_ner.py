@@ -94,9 +94,10 @@ _ANALYSER_CLASSES = {"PER": "p", "LOC": "l", "ORG": "o", "nz": "q"}
 
 def names_as_the_analyser_reads_them(words: dict[str, str], glossed: set[str]) -> dict[str, str]:
     """The names of the list (person, place, organisation, other proper noun) classed as the
-    pretrained analyser reads each alone, where it reads it as one name: jieba's tags are often
-    wrong for companies (沃尔玛 nr, 苏宁 and 京东 ns; LAC: ORG). Those CC-CEDICT's English classes
-    (`glossed`: 台州 a city, which LAC alone takes for an organisation) and the rest as they were."""
+    pretrained analyser reads each alone, where it reads it as one word: jieba's tags are often
+    wrong for companies (沃尔玛 nr, 苏宁 and 京东 ns; LAC: ORG) and for common words (太阳 ns, 高中生
+    nr; LAC: n). Those CC-CEDICT's English classes (`glossed`: 台州 a city, which LAC alone takes for
+    an organisation) and the rest as they were."""
     names = sorted(word for word, kind in words.items() if kind in (*NAME_CLASSES, "q") and word not in glossed)
     body = "\n".join(names)
     codes = ner.analyse(body, [(s, e) for s, e in ner.pieces(body) if not body[s:e].isspace()])
@@ -111,6 +112,8 @@ def names_as_the_analyser_reads_them(words: dict[str, str], glossed: set[str]) -
         read = analyser_words(codes, position, position + len(word))
         if len(read) == 1 and read[0][2] in _ANALYSER_CLASSES:
             relabelled[word] = _ANALYSER_CLASSES[read[0][2]]
+        elif len(read) == 1 and read[0][2] not in ("PER", "LOC", "ORG", "nz", "nw", "TIME", "?"):
+            relabelled[word] = lexicon.jieba_class(read[0][2])  # A common word (太阳, 高中生, 红领巾).
         position += len(word) + 1
     changed = sum(1 for word in names if relabelled[word] != words[word])
     print(f"{changed:,} of {len(names):,} names classed again as the analyser reads them", flush=True)

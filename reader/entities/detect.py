@@ -45,6 +45,7 @@ from reader.entities.mentions import (
     TYPES,
     Entity,
 )
+from reader.entities.register import FUNCTION_WORDS, is_classical
 from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
@@ -252,7 +253,8 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     lists (AI, CEO: `Model.common_latin`). A person's name is in one script (讓AI當 is not a person
     named AI當). A name is one character over and over (哈哈哈, 汗汗汗) only when the pretrained
     analyser names it so too (朱朱), and it never runs into one (宋茜汗汗汗 is 宋茜). In classical
-    Chinese (`reader.entities.register`) only the people and places the pretrained analyser names
+    Chinese (`reader.entities.register`) only the people and places of at most three characters,
+    neither starting nor ending with a function word (于, 曰), that the pretrained analyser names
     alike are kept.
     """
     from reader.entities import model as ner
@@ -261,11 +263,13 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     read, analysed = ner.read(folded)
     crf = ner.model()
     common = crf.common_latin if crf is not None else frozenset()
-    read = [(s, _before_a_run(folded, s, e), kind) for s, e, kind in read
+    read = [(s, _trimmed(folded, s, e, common), kind) for s, e, kind in read
             if not _repeated(folded, s, e) or _analyser_agrees(analysed, s, e, kind)]
     mentions: list[tuple[int, int, str]] = []
+    starts = [s for s, _, _ in read]  # Sorted: the model's mentions come in text order.
     for start, end in _chunks(folded):
-        inside = [(s - start, e - start, kind) for s, e, kind in read if start <= s < end]
+        first, last = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        inside = [(s - start, e - start, kind) for s, e, kind in read[first:last]]
         part = analysed[start:end] if analysed is not None else None
         shaped = products.find(body[start:end], folded[start:end], part, inside)
         mentions += [(s + start, e + start, kind) for s, e, kind in shaped]
@@ -278,8 +282,9 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
             continue
         if kind == PERSON and _LATIN.search(name) and _HAN.search(name):
             continue  # 讓AI當 is not a person named AI當.
-        if (classical and _inside(classical, start)
-                and (kind not in (PERSON, PLACE) or not _analyser_agrees(analysed, start, end, kind))):
+        if classical and _inside(classical, start) and (
+                kind not in (PERSON, PLACE) or end - start > _LONGEST_CLASSICAL_NAME
+                or {name[0], name[-1]} & FUNCTION_WORDS or not _analyser_agrees(analysed, start, end, kind)):
             continue
         entry = gazetteer.entries.get(name)
         key = entry.name if entry is not None and entry.type == kind else name
@@ -291,6 +296,20 @@ def _repeated(folded: str, start: int, end: int) -> bool:
     """One character over and over: laughter (哈哈), a cry (汗汗汗), unless the analyser names it
     the same way (朱朱, a nickname)."""
     return end - start > 1 and folded[start:end] == folded[start] * (end - start)
+
+
+_LATIN_AT_END = re.compile(r"[a-z]+$")
+
+
+def _trimmed(folded: str, start: int, end: int, common: frozenset[str]) -> int:
+    """The end of a mention before a run of one character repeated it runs into (宋茜汗汗汗 is 宋茜)
+    and before a common noun's acronym glued to it (百度AI is 百度)."""
+    end = _before_a_run(folded, start, end)
+    match = _LATIN_AT_END.search(folded, start, end)
+    after = folded[end : end + 1]
+    if match and match.start() > start and match.group() in common and not (after.isascii() and after.isalpha()):
+        return match.start()
+    return end
 
 
 def _before_a_run(folded: str, start: int, end: int) -> int:
@@ -308,7 +327,6 @@ def _before_a_run(folded: str, start: int, end: int) -> int:
 def _classical_stretches(folded: str) -> list[tuple[int, int]]:
     """The segments of the text (`model.segments`) that read as classical Chinese."""
     from reader.entities import model as ner
-    from reader.entities.register import is_classical
 
     return [(s, e) for s, e in ner.segments(folded) if is_classical(folded[s:e])]
 
@@ -319,6 +337,8 @@ def _inside(stretches: list[tuple[int, int]], offset: int) -> bool:
 
 
 _ANALYSER_TYPES = {PERSON: "PER", PLACE: "LOC", ORG: "ORG"}
+#: Names in classical text are short (郑伯, 共叔段, 颍考叔); longer ones found there are clauses.
+_LONGEST_CLASSICAL_NAME = 3
 
 
 def _one_word(analysed: str, start: int, end: int) -> str | None:
@@ -359,7 +379,8 @@ def model_digest() -> str:
 #: Listed types that may be part of a longer name the model finds: places (中国共产党 holds 中国,
 #: 香港特别行政区 香港) and organisations (国务院宗教事务局 holds 国务院, 联合国教科文组织 联合国);
 #: the gazetteer's people and products are whole names. A listed organisation's own bodies stay
-#: with it (騰訊董事會主席: 騰訊, not 騰訊董事會); model mentions are keyed by their folded text.
+#: with it (騰訊董事會主席: 騰訊, not 騰訊董事會), and so do its shops: a listed organisation is
+#: never part of a place (京东商城 is not a place); model mentions are keyed by their folded text.
 _PARTS = frozenset({PLACE, ORG})
 _ORGANS = ("董事会", "董事局", "股东大会")
 
@@ -389,7 +410,8 @@ def resolve(candidates: list[tuple[Entity, int]]) -> list[Entity]:
         for other in listed[entity.start : entity.end]:
             if other is not None and (other.type not in _PARTS or other.start < entity.start or other.end > entity.end
                                       or (other.start, other.end) == (entity.start, entity.end)
-                                      or (other.type == ORG and entity.key.endswith(_ORGANS))):
+                                      or (other.type == ORG and (entity.key.endswith(_ORGANS)
+                                                                 or entity.type == PLACE))):
                 return True
         return False
 

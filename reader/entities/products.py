@@ -9,7 +9,8 @@ Simplified, Latin in lower case):
 * a name and the word for what it is: `豆包手机`, `小米汽车 SU7`, `百度地图`;
 * a name before `App`, `客户端` or `小程序` (the name is the product, the word is not);
 * a title in 《》 that no other mention claims and that is not a law or a document;
-* a Latin word the pretrained analyser calls a proper noun (`nz`: iPad, Windows).
+* a Latin word the pretrained analyser calls a proper noun (`nz`) written as products are (iPad,
+  ChatGPT), and a website it calls one (当当网) that the model left alone.
 
 A "name" here is a mention the model found, or a word the pretrained analyser tags as a proper
 noun or organisation (`reader.entities.pretrained`), so these rules work best with it.
@@ -95,6 +96,8 @@ def find(body: str, folded: str, analysed: str | None, mentions: list[Mention]) 
             found.append((start, end, PRODUCT))  # A company's name never ends in a model number.
         elif kind == PRODUCT or (kind == "word:nz" and _product_like(body, start, end)):
             found.append((start, version(folded, end), PRODUCT))  # iPad, ChatGPT 5
+        elif kind == "word:nz" and end - start >= 3 and folded[end - 1] == "网":
+            found.append((start, end, PRODUCT))  # A website the model left alone: 当当网.
         elif brand and folded[end - 1 : end].isascii() and folded[end - 1 : end].isalpha():
             versioned = version(folded, end)  # Windows 11, 华为Mate 60 Pro
             if re.search(r"\d", folded[end:versioned]):

@@ -17,6 +17,8 @@ import re
 
 _MODERN = frozenset("的了们这那说没吗呢着么在个被把很她它")
 _CLASSICAL = frozenset("曰焉矣乎哉兮於弗毋吾汝盍卒薨弑伐之也其而以于")
+#: Function words of the old language: a classical name neither starts nor ends with one (于祝丘, 景伯曰).
+FUNCTION_WORDS = frozenset("曰焉矣乎哉兮於之也其而以于弗毋")
 #: Modern words that hold those characters: they do not count (可以, 之后, 其中, 由于, 而且).
 _MODERN_WORDS = re.compile("之一|之后|之前|之间|之中|之外|之下|之上|总之|其中|其他|其它|其实|尤其|极其|"
                            "可以|以及|所以|以后|以前|以来|以上|以下|以外|以便|难以|用以|得以|予以|加以|"
