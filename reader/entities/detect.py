@@ -255,7 +255,7 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
     analyser names it so too (朱朱), and it never runs into one (宋茜汗汗汗 is 宋茜). In classical
     Chinese (`reader.entities.register`) only the people and places of at most three characters,
     neither starting nor ending with a function word (于, 曰), that the pretrained analyser names
-    alike are kept.
+    alike are kept. A place is never inside a longer common noun (太阳 in 太阳能).
     """
     from reader.entities import model as ner
     from reader.entities import products
@@ -282,6 +282,8 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
             continue
         if kind == PERSON and _LATIN.search(name) and _HAN.search(name):
             continue  # 讓AI當 is not a person named AI當.
+        if kind == PLACE and end - start > 1 and _inside_a_noun(analysed, start, end):
+            continue  # 太阳 in 太阳能.
         if classical and _inside(classical, start) and (
                 kind not in (PERSON, PLACE) or end - start > _LONGEST_CLASSICAL_NAME
                 or {name[0], name[-1]} & FUNCTION_WORDS or not _analyser_agrees(analysed, start, end, kind)):
@@ -350,6 +352,24 @@ def _one_word(analysed: str, start: int, end: int) -> str | None:
     places = "".join(pretrained.decode(code)[1] for code in analysed[start:end])
     one_word = places == "S" or (places[0] == "B" and places[-1] == "E" and set(places[1:-1]) <= {"M"})
     return pretrained.decode(analysed[start])[0] if one_word else None
+
+
+def _inside_a_noun(analysed: str | None, start: int, end: int) -> bool:
+    """Whether [start, end) lies inside a longer word the pretrained analyser reads as a common noun
+    (太阳 in 太阳能 or 太阳穴; MSRA labels the sun a place). On the MSRA held-out slice this drops 2
+    right places (特区 in 特区政府) and 3 wrong ones; one-character places inside words are left
+    alone: they are MSRA's abbreviations (华 in 访华, 日 in 抗日)."""
+    from reader.entities import pretrained
+
+    if analysed is None or pretrained.UNREAD in analysed[start:end]:
+        return False
+    first = start
+    while first > 0 and analysed[first] != pretrained.UNREAD and pretrained.decode(analysed[first])[1] in "ME":
+        first -= 1
+    last = end
+    while last < len(analysed) and analysed[last] != pretrained.UNREAD and pretrained.decode(analysed[last])[1] in "ME":
+        last += 1
+    return (first, last) != (start, end) and _one_word(analysed, first, last) == "n"
 
 
 def _analyser_agrees(analysed: str | None, start: int, end: int, kind: str) -> bool:

@@ -9,8 +9,8 @@ Simplified, Latin in lower case):
 * a name and the word for what it is: `豆包手机`, `小米汽车 SU7`, `百度地图`;
 * a name before `App`, `客户端` or `小程序` (the name is the product, the word is not);
 * a title in 《》 that no other mention claims and that is not a law or a document;
-* a Latin word the pretrained analyser calls a proper noun (`nz`) written as products are (iPad,
-  ChatGPT), and a website it calls one (当当网) that the model left alone.
+* a Latin word written as products are and common words are not (iPad, ChatGPT), and a website
+  the pretrained analyser calls a proper noun (当当网), that the model left alone.
 
 A "name" here is a mention the model found, or a word the pretrained analyser tags as a proper
 noun or organisation (`reader.entities.pretrained`), so these rules work best with it.
@@ -44,6 +44,7 @@ _VERSION = re.compile(r"(?: ?\d{1,3}(?:\.\d+)*[a-z]?(?![\d.年月日号个家亿
 _LATIN_PRODUCT_WORDS = frozenset({"watch", "pad", "phone", "book", "tv", "vision", "pods", "buds", "band", "pay"})
 _YEAR_AT_END = re.compile(r"(?<!\d)(?:19|20)\d\d$")
 _LATIN_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-.][a-z0-9]+)*")
+_WHOLE_LATIN_WORD = re.compile(r"(?<![a-z0-9])[a-z][a-z0-9]*(?![a-z0-9])")
 #: Titles of what is not a product: laws, rules, reports, treaties.
 _DOCUMENT = re.compile(r"(?:法|条例|规定|办法|意见|通知|决定|决议|公约|协议|协定|条约|纲要|规划|计划|"
                        r"报告|方案|声明|宣言|细则|准则|标准|指南|白皮书|章程|规则|通告|公告|批复|指引|目录)$")
@@ -94,8 +95,8 @@ def find(body: str, folded: str, analysed: str | None, mentions: list[Mention]) 
             found.append((start, model, PRODUCT))  # 华为 Mate 60 Pro, Apple Watch, 小米汽车 SU7
         elif kind == ORG and _ends_in_model_number(folded, start, end):
             found.append((start, end, PRODUCT))  # A company's name never ends in a model number.
-        elif kind == PRODUCT or (kind == "word:nz" and _product_like(body, start, end)):
-            found.append((start, version(folded, end), PRODUCT))  # iPad, ChatGPT 5
+        elif kind == PRODUCT:
+            found.append((start, version(folded, end), PRODUCT))  # ChatGPT 5
         elif kind == "word:nz" and end - start >= 3 and folded[end - 1] == "网":
             found.append((start, end, PRODUCT))  # A website the model left alone: 当当网.
         elif brand and folded[end - 1 : end].isascii() and folded[end - 1 : end].isalpha():
@@ -104,6 +105,10 @@ def find(body: str, folded: str, analysed: str | None, mentions: list[Mention]) 
                 found.append((start, versioned, PRODUCT))
     for match in _MODEL_NUMBER.finditer(folded):
         found.append((match.start(), version(folded, match.end()), PRODUCT))  # Qwen3, SU7
+    for match in _WHOLE_LATIN_WORD.finditer(folded):
+        start, end = match.span()
+        if _product_like(body, start, end) and not _covered(mentions, start, end):
+            found.append((start, version(folded, end), PRODUCT))  # iPad, whatever the analyser says.
     for match in _TITLE.finditer(folded):
         start, end = match.span(1)
         names_inside = [m for m in mentions if start <= m[0] and m[1] <= end and m[2] != PRODUCT]
