@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["startup", "script", "entities", "ner", "search", "annotations", "large", "dictionary", "add"]
+BENCHMARKS = ["startup", "script", "hints", "entities", "ner", "search", "annotations", "large", "dictionary", "add",
+              "feeds"]
 
 
 def main(names: list[str]) -> int:

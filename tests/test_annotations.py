@@ -78,6 +78,10 @@ def test_two_stores_on_one_file_lose_nothing(tmp_path: Path):
         ('{"schema": 99, "annotations": []}', "schema 99 is not one this version reads"),
         ('["a list"]', "not a reader annotations file"),
         ('{"schema": 1, "annotations": [{"id": "x"}]}', "1 entries cannot be read"),
+        ('{"schema": true, "annotations": []}', "schema True is not one this version reads"),
+        ('{"schema": 1.0, "annotations": []}', "schema 1.0 is not one this version reads"),
+        ('{"schema": 1, "annotations": [], "deleted": ["a"]}', "the list of deleted annotations is not an object"),
+        ('{"schema": 1, "annotations": [], "deleted": {"a": 5}}', "1 deleted annotations without a time"),
     ],
 )
 def test_an_unreadable_file_is_never_overwritten(tmp_path: Path, content: str, reason: str):

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apphelpers import SHARED_ENTITY_CACHE, SIZE, make_app, wait_until
-from conftest import SEEDS
+from apphelpers import SIZE, make_app, wait_until
 from textual.widgets import Input, TextArea
 
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import load_corpus
 from reader.reading.navigation import jieba_splitter_if_ready
-from reader.settings.keymap import load_keymap
-from reader.ui.app import ReaderApp
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.screens.annotation_list import AnnotationListScreen
 from reader.ui.widgets.article_view import ArticleView
@@ -84,7 +81,7 @@ async def test_words_and_sentences(seed_corpus):
 async def test_annotate_the_search_hit_or_entity_under_the_cursor(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: app.reading.current.id in app.reading.entities.complete)
+        await app.seen.entities_found(pilot, seed_corpus.articles[0].id)
         view = app.query_one(ArticleView)
         body = seed_corpus.articles[0].body
         start = body.index("馬化騰")
@@ -159,7 +156,7 @@ async def test_list_filter_and_jump(seed_corpus):
         assert notes.option_count == 1
         await pilot.press("enter", "enter")
         await pilot.pause()
-        assert app.reading.current.id == seed_corpus.articles[0].id
+        assert view.article.id == seed_corpus.articles[0].id
         assert view.current_mark == 0 and view.cursor == 0
 
 
@@ -167,16 +164,14 @@ async def test_a_corrupt_file_is_reported_and_left_alone(tmp_path: Path):
     path = tmp_path / "annotations.json"
     path.write_text('{"schema": 1, "annotations": [ broken', encoding="utf-8")
     before = path.read_bytes()
-    app = ReaderApp(load_corpus([SEEDS]), keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE,
-                    annotations=AnnotationStore(path))
+    app = make_app(annotations=AnnotationStore(path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("not valid JSON" in m and "read-only" in m for m in messages)
+        assert any("not valid JSON" in m and "read-only" in m for m in app.seen.notifications)
         await pilot.press("l", "v", "l", "a")
         await pilot.pause()
         await fill_dialog(pilot, "不會存", "")
-        assert any("not writing over it" in n.message for n in app._notifications)
+        assert any("not writing over it" in message for message in app.seen.notifications)
     assert path.read_bytes() == before
 
 
@@ -205,7 +200,7 @@ async def test_brackets_in_titles_notes_and_paths_are_text_not_markup(tmp_path: 
     article = corpus.articles[0]
     store = AnnotationStore(tmp_path / "notes.json")
     store.add(Annotation.new(article.id, article.body, 0, 2, note="見 [1] 與 [/b]"))
-    app = ReaderApp(corpus, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE, annotations=store)
+    app = make_app(corpus, annotations=store)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "[AI] 新聞 [/b] 標題" in str(app.query_one(StatusBar).render())
@@ -214,6 +209,16 @@ async def test_brackets_in_titles_notes_and_paths_are_text_not_markup(tmp_path: 
         assert str(app.query_one(NoteBar).render()).endswith("見 [1] 與 [/b]")
         app.notify(f"Skipped {article_file}")
         await pilot.pause()
-        shown = list(app._notifications)[-1]
+        shown = app.seen.notices[-1]
         assert "[draft].txt" in shown.message and not shown.markup
     assert app.return_code in (0, None)
+
+
+def test_an_annotation_held_by_others_knows_how_deep_it_is():
+    from reader.ui.parts.annotations import nested
+
+    body = "近期,騰訊一年一度的員工大會如期而至。"
+    sentence, word, letter, crossing = (Annotation.new("a", body, s, e) for s, e in [(0, 19), (10, 14), (10, 11),
+                                                                                        (12, 17)])
+    depths = {a.quote: depth for a, depth in nested([letter, crossing, word, sentence])}
+    assert depths == {sentence.quote: 0, word.quote: 1, letter.quote: 2, crossing.quote: 1}

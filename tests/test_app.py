@@ -187,8 +187,7 @@ async def test_files_that_cannot_be_read_are_reported_in_the_app(tmp_path: Path)
     app = make_app(corpus)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("bad.txt" in m and "not UTF-8" in m for m in messages)
+        assert any("bad.txt" in m and "not UTF-8" in m for m in app.seen.notifications)
 
 
 async def test_sidebar_can_be_hidden_and_the_text_reflows():
@@ -232,6 +231,6 @@ async def test_details_too_long_for_a_narrow_list_end_in_an_ellipsis():
     async with app.run_test(size=(70, 20)) as pilot:
         await pilot.pause()
         article_list = app.query_one(ArticleList)
-        rows = [article_list.render_line(y).text.strip() for y in range(article_list.size.height)]
+        rows = [article_list.render_line(y).text.strip(" " + ArticleList.MARK) for y in range(article_list.size.height)]
         assert "湧現觀察 · 2,326字" in rows  # What fits is whole,
         assert "財富中文網 ·…" in rows  # what does not is cut visibly.

@@ -26,7 +26,7 @@ def test_list_json_on_the_seeds():
     assert [a["source"] for a in articles] == [
         "湧現觀察", "財富中文網", "36氪", "首席商業評論", "功夫財經", "華爾街見聞", "科技每日推送",
     ]
-    assert set(articles[0]) == {"id", "title", "source", "path", "chars", "encoding"}
+    assert set(articles[0]) == {"id", "title", "source", "path", "chars", "encoding", "read"}
     assert articles[0]["encoding"] == "UTF-8" and Path(articles[0]["path"]).is_absolute()
     assert articles[0]["chars"] == 2326
 
@@ -144,3 +144,30 @@ def test_a_path_that_names_nothing_is_one_line_and_status_2(tmp_path: Path):
     assert result.stderr == "reader: no such file or folder: no-such-folder/news.txt\n"
     typo = reader("lsit", cwd=tmp_path)  # Not a path: the command line's own error.
     assert typo.returncode == 2 and "invalid choice: 'lsit'" in typo.stderr and "Traceback" not in typo.stderr
+
+
+def test_version_and_a_usage_line_that_names_paths():
+    version = reader("--version")
+    assert version.returncode == 0 and version.stdout.startswith("reader ") and version.stdout.count("\n") == 1
+    usage = reader("--help").stdout
+    assert usage.startswith("usage: reader [PATH]...") and "reader COMMAND" in usage
+    assert reader("list", "--help").stdout.startswith("usage: reader list [-h]")  # Not the whole usage first.
+
+
+def test_a_search_that_finds_nothing_exits_1_as_define_does():
+    """One rule for "nothing found": status 1 (as grep), with a line saying so, or [] in JSON."""
+    nothing = reader("search", "沒有這個詞語啊")
+    assert nothing.returncode == 1 and "No article holds" in nothing.stdout and nothing.stderr == ""
+    as_json = reader("search", "沒有這個詞語啊", "--json")
+    assert as_json.returncode == 1 and json.loads(as_json.stdout) == []
+    assert reader("search", "騰訊").returncode == 0
+    assert reader("define", "沒有這個詞語啊").returncode == 1
+
+
+def test_a_library_that_is_a_file_is_not_read_as_an_article(tmp_path: Path):
+    not_a_folder = tmp_path / "library.txt"
+    not_a_folder.write_text("標題\n正文。\n", encoding="utf-8")
+    result = reader("list", "--library", str(not_a_folder), "--library-only")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"reader: the library {not_a_folder} is a file, not a folder\n"
+    assert reader("list", "--library", str(not_a_folder)).stdout.count("\n") == 7  # The seeds alone.

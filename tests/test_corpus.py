@@ -226,3 +226,24 @@ def test_a_body_that_cannot_be_read_says_so(tmp_path: Path):
     [article] = load_corpus([folder], cache, trust_cache=True).articles
     assert article.body == ""
     assert article.problem == f"{folder / 'one.txt'}: no such file or folder"
+
+
+def test_a_pipe_a_device_and_a_huge_file_in_a_folder_are_skipped_with_a_reason(tmp_path: Path, monkeypatch):
+    """A FIFO named like a text file hung the listing; a link to /dev/zero read until memory ran out."""
+    import os
+
+    from reader.system import reading
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    shutil.copy(SEED_FILE, folder / "seeds.txt")
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "huge.txt").write_text("標題\n" + "很長的文章。" * 20000, encoding="utf-8")
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 200 * 1024)
+    corpus = load_corpus([folder])
+    assert len(corpus.articles) == 7
+    reasons = {Path(problem.path).name: problem.message for problem in corpus.problems}
+    assert reasons == {"pipe.txt": "not a regular file (a device, a pipe or a socket)",
+                       "zero.txt": "not a regular file (a device, a pipe or a socket)",
+                       "huge.txt": "larger than 200 KB"}

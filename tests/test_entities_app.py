@@ -20,7 +20,8 @@ def entity_spans(view: ArticleView) -> list[tuple[int, int, str]]:
 
 async def ready(pilot, app) -> ArticleView:
     view = app.query_one(ArticleView)
-    await wait_until(pilot, lambda: app.reading.current.id in app.reading.entities.complete and entity_spans(view))
+    await app.seen.entities_found(pilot, view.article.id)
+    assert entity_spans(view)
     return view
 
 
@@ -100,7 +101,8 @@ async def test_which_articles_mention_an_entity(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot, app)
-        await wait_until(pilot, lambda: len(app.reading.entities.complete) == len(seed_corpus.articles))
+        await app.seen.entities_found(pilot)
+        assert len(app.reading.entities.complete) == len(seed_corpus.articles)
         await pilot.press("e")
         await pilot.pause()
         entity_list = app.query_one(EntityList)
@@ -114,9 +116,10 @@ async def test_which_articles_mention_an_entity(seed_corpus):
         assert counts == sorted(counts, reverse=True)
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert app.reading.current.id == screen.rows[1][0]
-        current = app.query_one(ArticleView).layer_spans("current")[0]
-        assert app.reading.current.body[current.start : current.end] == "馬化騰"
+        view = app.query_one(ArticleView)
+        assert view.article.id == screen.rows[1][0]
+        current = view.layer_spans("current")[0]
+        assert view.article.body[current.start : current.end] == "馬化騰"
 
 
 FIRST_PAINT = """
@@ -174,3 +177,26 @@ async def test_the_panel_names_entities_in_the_script_the_text_is_shown_in():
         await pilot.press("t")  # The seeds are Traditional: now Simplified.
         await wait_until(pilot, lambda: "马化腾" in prompts())
         assert "馬化騰" not in prompts() and "腾讯" in prompts()
+
+
+async def test_the_mentions_dialog_follows_the_script(seed_corpus):
+    """In 简体, `a` on 腾讯 in the panel opened a dialog titled 騰訊 that listed Traditional titles."""
+    from reader.reading.shown import ShownText
+    from reader.text.conversion import SIMPLIFIED
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot, app)
+        await app.seen.entities_found(pilot)
+        await pilot.press("t")  # The seeds are Traditional: now Simplified.
+        entity_list = (await open_panel(pilot, app)).query_one(EntityList)
+        entity_list.highlighted = [o.id for o in entity_list.options].index("entity:org:騰訊")
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MentionsScreen)
+        assert str(screen.query_one(".dialog-box").border_title).startswith("腾讯: ")
+        simplified = {article.id: ShownText(SIMPLIFIED).title(article) for article in seed_corpus.articles}
+        assert [title for _, title, _ in screen.rows] == [simplified[article_id] for article_id, _, _ in screen.rows]
+        listed = " ".join(str(option.prompt) for option in screen.query_one("OptionList").options)
+        assert "腾讯" in listed and "騰訊" not in listed and "馬化騰" not in listed

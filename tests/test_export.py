@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from apphelpers import SIZE, make_app
+from apphelpers import SIZE, make_app, wait_until
 from conftest import REPO
 
 from reader.annotations.export import CSV_FIELDS, W3C_CONTEXT, export, export_current, read_w3c, to_w3c
@@ -73,6 +73,24 @@ def test_w3c_json_has_the_fields_other_tools_read(store, seed_corpus):
         assert article.body[position["start"] : position["end"]] == quote["exact"]
         assert article.body[: position["start"]].endswith(quote["prefix"])
         assert article.body[position["end"] :].startswith(quote["suffix"])
+
+
+def test_markdown_keeps_a_notes_lines_and_counts_characters_as_a_person_does(tmp_path, seed_corpus):
+    article = seed_corpus.articles[0]
+    start = article.body.index("騰訊")
+    store = AnnotationStore(tmp_path / "notes.json")
+    store.add(Annotation.new(article.id, article.body, start, start + 2, note="第一行\n第二行\n\n新段落"))
+    store.add(Annotation.new(article.id, article.body, start, start + 1))
+    markdown = export_current("markdown", store.all(), seed_corpus.articles)
+    assert "第一行  \n第二行\n\n新段落\n" in markdown  # A hard break: a lone newline would join the lines.
+    assert f"characters {start + 1}–{start + 2}" in markdown and f"character {start + 1} " in markdown
+
+
+def test_vocabulary_senses_read_as_text_not_as_cedict_markup(vocab, seed_corpus):
+    for fmt in ("markdown", "csv", "anki"):
+        text = export_current(fmt, vocab.all(), seed_corpus.articles)
+        assert "騰訊控股有限公司 · 腾讯控股有限公司 (Téng xùn" in text
+        assert "|" not in text.replace("\t", " ").split("騰訊控股有限公司")[1][:20]
 
 
 def test_markdown_reads_as_is(store, seed_corpus):
@@ -195,7 +213,7 @@ async def test_export_from_the_app(tmp_path: Path, seed_corpus, monkeypatch):
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
         assert (documents / "reader-annotations.csv").read_text(encoding="utf-8") != "mine"
-        assert any("reader-annotations.csv" in n.message for n in app._notifications)
+        assert any("reader-annotations.csv" in message for message in app.seen.notifications)
 
 
 # -- vocabulary: the Anki notes -------------------------------------------------------------------
@@ -249,6 +267,7 @@ def test_anki_follows_the_script_and_the_cli_writes_it(vocab, seed_corpus, tmp_p
     )
     assert result.returncode == 0, result.stderr
     assert len(_anki_rows(output.read_text(encoding="utf-8"))) == 3
+    assert result.stderr == f"wrote 3 vocabulary notes to {output}\n"  # Not the 4 annotations of the store.
 
 
 def test_other_formats_carry_the_vocabulary_fields(vocab, seed_corpus):
@@ -265,3 +284,71 @@ def test_other_formats_carry_the_vocabulary_fields(vocab, seed_corpus):
     # Read back, a description is not a note.
     imported = read_w3c(json.dumps(items), seed_corpus.articles)
     assert all(a.note == "" for a in imported.annotations)
+
+
+def test_an_export_writes_into_a_pipe_and_through_a_link_instead_of_replacing_them(store, seed_corpus, tmp_path):
+    """Since exports became atomic they replaced what `--output` named: a FIFO another program
+    read became a file (the reader got nothing), a link to the user's file became a file."""
+    import os
+    import threading
+
+    from reader.annotations.export import write_export
+
+    target = tmp_path / "synced" / "notes.md"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / "notes.md"
+    link.symlink_to(target)
+    write_export(link, "# new\n")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "# new\n"
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[str] = []
+    reader_thread = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader_thread.start()
+    write_export(pipe, "through the pipe\n")
+    reader_thread.join(timeout=10)
+    assert received == ["through the pipe\n"] and not pipe.is_file()
+
+
+def test_a_symlinked_annotations_file_stays_a_link(tmp_path, seed_corpus):
+    target = tmp_path / "synced" / "annotations.json"
+    link = tmp_path / "annotations.json"
+    target.parent.mkdir()
+    article = seed_corpus.articles[0]
+    AnnotationStore(target).add(Annotation.new(article.id, article.body, 3, 5))
+    link.symlink_to(target)
+    AnnotationStore(link).add(Annotation.new(article.id, article.body, 5, 7))
+    assert link.is_symlink() and len(AnnotationStore(target).all()) == 2
+
+
+async def test_an_export_from_the_app_on_a_full_disk_leaves_the_old_file_whole(tmp_path: Path, seed_corpus,
+                                                                               monkeypatch):
+    """The app wrote exports in place: on a full disk a good file became part of the new one."""
+    import errno
+
+    from reader.system import storage
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    (tmp_path / "Documents").mkdir()
+    old = tmp_path / "Documents" / "reader-annotations.md"
+    old.write_text("# my good export\n", encoding="utf-8")
+
+    def full(path, text, **options):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        article = seed_corpus.articles[0]
+        app.annotations.add(Annotation.new(article.id, article.body, 0, 2, note="筆記"))
+        monkeypatch.setattr(storage, "write_temporary", full)  # The disk fills up.
+        await pilot.press("X")
+        await pilot.pause()
+        app.screen.query_one("#format-markdown").value = True
+        await pilot.pause()
+        await pilot.press("ctrl+s", "ctrl+s")  # It exists: the second ctrl+s replaces it.
+        await wait_until(pilot, lambda: any("No space left" in said for said in app.seen.notifications))
+        assert old.read_text(encoding="utf-8") == "# my good export\n"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from apphelpers import SIZE, make_app, wait_until
+from apphelpers import SIZE, make_app
 from terminal import run_in_terminal, wait_for
 from test_cli import reader
 from textual.widgets import TextArea
@@ -62,7 +62,7 @@ async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_p
     app = make_app(annotations=AnnotationStore(path))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l", "A")
-        await wait_until(pilot, lambda: isinstance(app.screen, AnnotateScreen))
+        await app.seen.until_screen(pilot, lambda screen: isinstance(screen, AnnotateScreen))
         app.screen.query_one(TextArea).text = "一條不能丟的筆記"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -160,6 +160,25 @@ def test_two_readers_keep_each_others_reading_positions(tmp_path: Path):
     assert first.positions == on_disk.positions  # Each reader now knows the other's places too.
 
 
+def test_every_change_to_the_state_is_one_call_that_marks_it_unsaved(tmp_path: Path):
+    from reader.settings.state import State
+
+    state = State.load(tmp_path / "state.json")
+    assert not state.unsaved
+    state.change(script="simplified", highlight=False)
+    assert state.unsaved and (state.script, state.highlight) == ("simplified", False)
+    state.save()
+    assert not state.unsaved and State.load(state.path).script == "simplified"
+    state.set_position("a", 0)
+    state.set_position("a", 0)
+    assert state.unsaved and state.positions == {"a": 0}
+    state.save()
+    state.set_position("a", 0)  # Where it was already: nothing to save.
+    assert not state.unsaved
+    state.remember_query("騰訊")
+    assert state.unsaved
+
+
 # -- background work that fails -----------------------------------------------------------------
 
 
@@ -174,9 +193,9 @@ async def test_entity_detection_that_fails_is_said_and_leaves_the_status_bar(mon
     monkeypatch.setattr(reader.entities.detect, "detect", broken)
     app = make_app(entity_cache=EntityCache(tmp_path / "empty-cache"))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: any("failed" in n.message for n in app._notifications))
+        await app.seen.wait_for(pilot, app.seen.said("failed"))
         await app.workers.wait_for_complete()
         await pilot.pause()
-        [message] = [n.message for n in app._notifications if "failed" in n.message]
+        [message] = [message for message in app.seen.notifications if "failed" in message]
         assert message == "Finding entities failed: RuntimeError: the model file is damaged"
         assert "Finding entities" not in str(app.query_one(StatusBar).render())

@@ -271,15 +271,50 @@ def test_a_gzip_body_is_read_inflated(server):
     assert fetched.data == page("压缩的页面")
 
 
-def test_an_epub_that_unpacks_past_the_cap_is_refused_before_it_is_read(tmp_path, library, monkeypatch):
+def test_an_epub_whose_text_unpacks_past_the_cap_is_refused(tmp_path, library, monkeypatch):
     book = make_epub(tmp_path / "book.epub")
     with zipfile.ZipFile(book, "a", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("OEBPS/padding.bin", bytes(2 * 1024 * 1024))  # 2 KiB in the zip.
+        archive.writestr("OEBPS/padding.xhtml", bytes(2 * 1024 * 1024))  # 2 KiB in the zip.
+        archive.writestr("OEBPS/picture.png", bytes(8 * 1024 * 1024))  # Never unpacked: not text.
     monkeypatch.setattr(epub, "MAX_UNPACKED", 1024 * 1024)
     report = add_sources([book], library)
-    assert report.added == [] and report.failed == [(str(book), "the book unpacks to more than 1 MB")]
+    assert report.added == [] and report.failed == [(str(book), "the book's text unpacks to more than 1 MB")]
     monkeypatch.setattr(epub, "MAX_UNPACKED", 4 * 1024 * 1024)
     assert len(add_sources([book], library).added) == 3
+
+
+def _declaring(book: Path, name: str, size: int) -> None:
+    """Make the zip declare `size` bytes for `name` (local header and central directory), whatever
+    its data inflates to."""
+    data = bytearray(book.read_bytes())
+    encoded = name.encode()
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        at = 0
+        while (at := data.find(signature, at)) != -1:
+            name_at = at + (30 if signature == b"PK\x03\x04" else 46)
+            if data[name_at : name_at + len(encoded)] == encoded:
+                data[at + offset : at + offset + 4] = size.to_bytes(4, "little")
+            at += 4
+    book.write_bytes(bytes(data))
+
+
+def test_an_epub_that_lies_about_its_sizes_is_read_in_bounded_memory(tmp_path, library):
+    """A file declared as 1,000 bytes that inflates to 64 MB: zipfile inflated all of it in one
+    call before cutting it to the declared size (a 1 GB one took 2.1 GB)."""
+    import tracemalloc
+
+    book = make_epub(tmp_path / "book.epub")
+    with zipfile.ZipFile(book, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("OEBPS/bomb.xhtml", bytes(64 * 1024 * 1024))
+    _declaring(book, "OEBPS/bomb.xhtml", 1000)
+    tracemalloc.start()
+    try:
+        report = add_sources([book], library)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert report.added == [] and report.failed[0].reason.startswith("not an EPUB ebooklib can read")
+    assert peak < 16 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
 
 
 def test_an_epub_of_too_many_files_is_refused(tmp_path, monkeypatch):
@@ -347,13 +382,13 @@ FULL_DISK = """
 import errno, sys
 import reader.articles.library as library
 from reader.cli.main import main
-write, calls = library.atomic_write_text, []
-def full_after_one(path, text):
+write, calls = library.write_temporary, []
+def full_after_one(path, text, **options):
     calls.append(path)
     if len(calls) > 1:
         raise OSError(errno.ENOSPC, "No space left on device")
-    write(path, text)
-library.atomic_write_text = full_after_one
+    return write(path, text, **options)
+library.write_temporary = full_after_one
 sys.argv[0] = "reader"
 sys.exit(main(sys.argv[1:]))
 """
@@ -362,8 +397,9 @@ sys.exit(main(sys.argv[1:]))
 def test_a_full_disk_while_adding_a_feed_still_reports_what_was_added(server, library):
     result = reader("add", f"{server}/hostile.xml", "--library", str(library), code=FULL_DISK)
     assert result.returncode == 1
-    [line] = result.stdout.splitlines()
+    line, subscribed = result.stdout.splitlines()
     assert line.startswith("added ") and line.endswith(f"  {FEED_CLEAN}  ({FEED_CLEAN} 来源)")
+    assert subscribed == f"subscribed to {server}/hostile.xml: `reader update` brings its new entries"
     assert result.stderr == f"reader: cannot write to the library {library}: No space left on device\n"
     [article] = load_corpus([library]).articles
     assert article.id == line.split()[1]
@@ -372,10 +408,10 @@ def test_a_full_disk_while_adding_a_feed_still_reports_what_was_added(server, li
 def test_an_error_writing_is_in_the_report_not_raised(server, library, monkeypatch):
     import reader.articles.library as library_module
 
-    def full(path, text):
+    def full(path, text, **options):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(library_module, "atomic_write_text", full)
+    monkeypatch.setattr(library_module, "write_temporary", full)
     report = add_sources([f"{server}/hostile.xml", f"{server}/hostile.html"], library)
     assert report.added == [] and not report.ok
     assert report.error == f"cannot write to the library {library}: No space left on device"

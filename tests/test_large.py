@@ -110,7 +110,7 @@ async def test_a_long_article_opens_at_once_and_pages_to_the_end(tmp_path: Path,
         assert view.article.length > 190_000
         await pilot.pause()
         assert view.texts is not None and view_text(view)[0].strip() == "長文"  # The preview, at once.
-        await wait_until(pilot, lambda: view._busy is None)
+        await wait_until(pilot, lambda: view.preparing is None)
         lines = len(view.layout_lines)
         pages = 0
         while view.percent_read < 100:
@@ -132,7 +132,7 @@ async def test_many_articles_list_filter_and_page(tmp_path: Path):
         article_list = app.query_one(ArticleList)
         article_list.focus()
         await pilot.press("pagedown", "pagedown", "end")
-        assert article_list.highlighted == 599 and app.reading.current.title == "標題599"
+        assert article_list.highlighted == 599 and app.reading.view.article.title == "標題599"
         await pilot.press("f", *"標題42")
         await pilot.pause()
         assert str(app.query_one(Sidebar).query_one("#count").render()) == "11 of 600 articles"
@@ -146,17 +146,13 @@ async def test_a_corpus_listed_from_the_cache_is_checked_after_the_first_paint(t
     (folder / "003.txt").write_text("新來的\n新文章。", encoding="utf-8")
     trusted = load_corpus([folder], cache, trust_cache=True)
     assert trusted.trusted and [a.title for a in trusted.articles] == ["標題0", "標題1", "標題2"]
-    from apphelpers import SHARED_ENTITY_CACHE
-
-    from reader.settings.keymap import load_keymap
-    from reader.ui.app import ReaderApp
+    from reader.ui.messages import CorpusChanged
     from reader.ui.widgets.sidebar import Sidebar
 
-    app = ReaderApp(trusted, keymap=load_keymap(), entity_cache=SHARED_ENTITY_CACHE,
-                    corpus_source=(lambda: [folder], cache))
+    app = make_app(trusted, corpus_source=(lambda: [folder], cache))
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: len(app.corpus.articles) == 4)
+        await app.seen.wait_for(pilot, lambda message: isinstance(message, CorpusChanged))
         assert [a.title for a in app.corpus.articles] == ["標題0", "改了的標題", "標題2", "新來的"]
         assert [a.title for a in app.query_one(Sidebar).article_list.entries][1] == "改了的標題"
         assert str(app.query_one(Sidebar).query_one("#count").render()) == "4 articles"
-        assert app.reading.current.title == "標題0"  # The article being read stays open.
+        assert app.reading.view.article.title == "標題0"  # The article being read stays open.

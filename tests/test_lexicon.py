@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from reader.entities import model as ner
@@ -29,14 +29,16 @@ def _expected(text: str, words: dict[str, str]) -> dict[str, list]:
     ends: list = [None] * n
     covers: list = [None] * n
     for length in range(SHORTEST, LONGEST + 1):
-        for i in range(n - length + 1):
-            kind = words.get(text[i : i + length])
-            if kind is None:
-                continue
+        found = [(i, kind) for i in range(n - length + 1) if (kind := words.get(text[i : i + length])) is not None]
+        for i, kind in found:
             starts[i] = (length, kind, 0)
             ends[i + length - 1] = (length, kind, 2)
-            for inside in range(length):
-                covers[i + inside] = (length, kind, 0 if inside == 0 else 2 if inside == length - 1 else 1)
+        # Two words of one length overlapping (11 twice in 111): a character one ends and the other
+        # begins counts as an end. Places are written in the order begin, middle, end, as `codes` does.
+        for inside in range(length):
+            place = 0 if inside == 0 else 2 if inside == length - 1 else 1
+            for i, kind in found:
+                covers[i + inside] = (length, kind, place)
     return {"s": starts, "e": ends, "x": covers}
 
 
@@ -46,6 +48,7 @@ _words = st.dictionaries(st.text(_chars, min_size=SHORTEST, max_size=LONGEST), s
 
 @settings(max_examples=150, deadline=None)
 @given(_words, st.text(_chars, max_size=40))
+@example(words={"11": "p"}, text="111")
 def test_codes_name_the_longest_word_starting_ending_and_covering_each_character(words, text):
     codes = Lexicon.from_words(words).codes(text)
     for name, meaning in _expected(text, words).items():

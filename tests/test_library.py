@@ -42,9 +42,16 @@ def paragraphs(body: str) -> list[str]:
 # -- the server ---------------------------------------------------------------------------------
 
 
+def _encoded(fixture: str, encoding: str, script: str = "original") -> bytes:
+    """A UTF-8 fixture in another encoding (and script), its charset left to the Content-Type header."""
+    from reader.text.conversion import convert
+
+    text = (FIXTURES / fixture).read_text(encoding="utf-8").replace('<meta charset="utf-8">', "")
+    return (text if script == "original" else convert(text, script)).encode(encoding)
+
+
 def _big5_page() -> bytes:
-    text = (FIXTURES / "traditional.html").read_text(encoding="utf-8").replace('<meta charset="utf-8">\n', "")
-    return text.encode("big5")
+    return _encoded("traditional.html", "big5")
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -59,6 +66,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         "/no-article.html": ("no-article.html", "text/html; charset=utf-8"),
         "/rss.xml": ("rss.xml", "application/rss+xml"),
         "/atom.xml": ("atom.xml", "application/atom+xml; charset=utf-8"),
+        "/short.html": ("short.html", "text/html; charset=utf-8"),
+        "/short-gbk.html": (_encoded("short.html", "gbk"), "text/html; charset=gbk"),
+        "/short-big5.html": (_encoded("short.html", "big5", "traditional"), "text/html; charset=big5"),
         "/picture.png": (b"\x89PNG\r\n\x1a\n" + bytes(200), "image/png"),
         "/report.pdf": (b"%PDF-1.4\n" + bytes(200), "application/pdf"),
     }
@@ -141,6 +151,40 @@ def test_traditional_simplified_big5_and_gbk_pages_come_out_right(base, library,
     entry = read_entry(report.added[0].path)
     assert paragraphs(entry.body) == expected(name)
     assert (entry.title, entry.source) == (title, source)
+
+
+@pytest.mark.parametrize("page", ["short.html", "short-gbk.html", "short-big5.html"])
+def test_a_short_news_page_keeps_its_paragraphs_and_reads_its_byline(base, library, page):
+    """Three short paragraphs under a headline and a `来源：… 作者：… 发布时间：…` line: below
+    trafilatura's English-sized minimum its fallback ran everything into one paragraph."""
+    from reader.text.conversion import SIMPLIFIED, convert
+
+    report = add_sources([f"{base}/{page}"], library)
+    assert report.failed == [], report.failed
+    entry = read_entry(report.added[0].path)
+    simplified = Entry(*(convert(value, SIMPLIFIED) for value in (entry.title, entry.body, entry.source, entry.author,
+                                                                  entry.date)))
+    assert simplified.title == "新能源汽车出口再创新高"
+    assert paragraphs(simplified.body) == [
+        "海关总署最新数据显示，今年一季度我国新能源汽车出口量同比增长，再创历史新高。",
+        "业内人士表示，中国品牌在海外市场的认可度持续提升，多家车企正在加快海外建厂步伐。",
+        "专家预计，全年新能源汽车出口有望突破四百万辆，但也需警惕贸易壁垒带来的不确定性。",
+    ]
+    assert (simplified.source, simplified.author, simplified.date) == ("经济日报", "王芳", "2026-04-10")
+
+
+@pytest.mark.parametrize("line, fields", [
+    ("来源：经济日报 作者：王芳 发布时间：2026-04-10", {"source": "经济日报", "author": "王芳", "date": "2026-04-10"}),
+    ("來源: 中央社", {"source": "中央社"}),
+    ("记者：你怎么看这次的出口数据？", {"author": "你怎么看这次的出口数据？"}),
+    ("海关总署最新数据显示，出口再创新高。", {}),
+])
+def test_byline_fields(line, fields):
+    from reader.articles.extract import _is_byline, byline_fields
+
+    assert byline_fields(line) == fields
+    # A question put by a reporter opening an interview is text, not a byline.
+    assert _is_byline(line) == (len(fields) >= 2 or set(fields) == {"source"})
 
 
 def test_a_saved_page_is_added_from_its_file(library):
@@ -306,6 +350,10 @@ def test_text_and_markdown_files_are_copied_in_with_their_titles(library):
     assert read_entry(report.added[1].path).body == (
         "折叠屏手机的价格下探到五千元左右，年轻用户开始尝鲜。\n\n续航和重量仍是主要的短板。")
     assert [a.path.suffix for a in report.added] == [".txt", ".md"]  # Markdown stays Markdown, rendered as such.
+    # Known by the name it had, not by the library's stamped file name.
+    assert [read_entry(a.path).source for a in report.added] == ["notes.txt", "notes.md"]
+    listed = {a.title: a.source for a in load_corpus([library]).articles}
+    assert listed["关于折叠屏手机的笔记"] == "notes.md"
 
 
 def test_markdown_added_to_the_library_is_shown_rendered(library, tmp_path: Path):
@@ -396,6 +444,18 @@ def test_removing_a_books_last_chapter_removes_its_folder(tmp_path, library):
     assert not folder.exists() and files_in(library) == []
 
 
+def test_a_book_added_again_with_one_new_chapter_counts_it_as_one(tmp_path, library):
+    book = make_epub(tmp_path / "book.epub")
+    report = add_sources([book], library)
+    remove_article(library, report.added[0].article_id)
+    again = add_sources([book], library)
+    assert len(again.added) == 1 and again.skipped == [(str(book), f"2 chapters {ALREADY}")]
+    remove_article(library, again.added[0].article_id)
+    remove_article(library, report.added[1].article_id)
+    once_more = add_sources([book], library)
+    assert len(once_more.added) == 2 and once_more.skipped == [(str(book), f"1 chapter {ALREADY}")]
+
+
 def test_two_adds_at_once_add_one_copy(library):
     results = []
     threads = [threading.Thread(target=lambda: results.append(add_sources([FIXTURES / "notes.txt"], library)))
@@ -465,6 +525,19 @@ def test_cli_add_list_and_remove(base, library):
     assert gone.returncode == 2 and gone.stderr.count("\n") == 1 and f"no article {article_id!r}" in gone.stderr
 
 
+def test_cli_remove_takes_the_number_that_list_and_show_take(library):
+    added = reader("add", str(FIXTURES / "notes.txt"), "--library", str(library))
+    article_id = added.stdout.split()[1]
+    listing = reader("list", "--library", str(library)).stdout.splitlines()
+    number = next(line.split()[0] for line in listing if article_id in line)
+    assert number == "8"  # After the seven seeds.
+    removed = reader("remove", number, "--library", str(library))
+    assert removed.returncode == 0 and removed.stdout.startswith(f"removed {article_id}")
+    seed = reader("remove", "1", "--library", str(library))
+    assert seed.returncode == 2 and seed.stderr.count("\n") == 1
+    assert reader("list", "--json", "--library", str(library)).stdout.count('"id"') == 7
+
+
 @pytest.mark.parametrize("path, reason", [
     ("/missing.html", "HTTP error 404 Not Found"),
     ("/picture.png", "not a web page or feed (image/png)"),
@@ -511,9 +584,13 @@ def test_a_broken_extra_is_named_with_its_own_import_error(library, tmp_path: Pa
             "lxml_html_clean directly.): pip install 'reader[web]'") in result.stderr
 
 
-def test_cli_rejects_a_bad_timeout():
-    result = reader("add", "x.html", "--timeout", "0")
-    assert result.returncode == 2 and result.stderr == "reader: --timeout must be more than 0 seconds\n"
+@pytest.mark.parametrize("command", ["add", "update"])
+@pytest.mark.parametrize("timeout", ["0", "-1", "inf", "1e300", "nan", "soon"])
+def test_cli_rejects_a_bad_timeout(command, timeout):
+    """`inf` and `1e300` made a thread's traceback (a timer past time_t); `nan` passed `> 0`."""
+    result = reader(command, "x.html", "--timeout", timeout)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("reader: argument --timeout: must be a number of seconds, more than 0")
 
 
 # -- the file format ----------------------------------------------------------------------------

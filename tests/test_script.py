@@ -68,7 +68,9 @@ def test_cli_conversion_is_the_librarys():
 
 
 def test_mode_cycle_and_labels():
-    assert [next_mode(m) for m in MODES] == [SIMPLIFIED, TRADITIONAL, ORIGINAL]
+    # From the original to the other script and back; the mode that shows the original as it is, skipped.
+    assert [next_mode(m, TRADITIONAL) for m in MODES] == [SIMPLIFIED, ORIGINAL, SIMPLIFIED]
+    assert [next_mode(m, SIMPLIFIED) for m in MODES] == [TRADITIONAL, TRADITIONAL, ORIGINAL]
     assert mode_label(ORIGINAL, TRADITIONAL) == "原文·繁"
     assert mode_label(SIMPLIFIED, TRADITIONAL) == "简体"
 

@@ -9,9 +9,10 @@ from apphelpers import SIZE, make_app, view_text, wait_until
 from conftest import shared_corpus
 
 from reader.articles.corpus import load_corpus
+from reader.reading import shown as shown_text
+from reader.reading.document import ArticleDocument
 from reader.settings.state import State
 from reader.text.conversion import ORIGINAL, SIMPLIFIED, TRADITIONAL, convert
-from reader.ui.widgets import article_view
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.article_view import ArticleView, Span
 from reader.ui.widgets.status_bar import StatusBar
@@ -42,11 +43,7 @@ async def test_toggle_keeps_highlights_position_and_returns_to_the_original(seed
         assert view.position == position
         assert view.layer_spans("test") == [Span(start, start + 3, "article-view--heading")]
         assert "简体" in str(app.query_one(StatusBar).render())
-        await pilot.press("t")
-        await pilot.pause()
-        assert view.script_mode == TRADITIONAL
-        assert view.texts.body == article.body  # The seeds are Traditional: their own text.
-        await pilot.press("t")
+        await pilot.press("t")  # The seeds are Traditional: 繁體 would show them as they are, so on to the original.
         await pilot.pause()
         assert view.script_mode == ORIGINAL
         assert view.texts.body == article.body
@@ -85,11 +82,11 @@ async def test_the_mode_is_remembered(tmp_path: Path):
     state = tmp_path / "state.json"
     app = make_app(state=State.load(state))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("t", "t")
+        await pilot.press("t")
     again = make_app(state=State.load(state))
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert again.query_one(ArticleView).script_mode == TRADITIONAL
+        assert again.query_one(ArticleView).script_mode == SIMPLIFIED
 
 
 async def test_a_simplified_document_toggles_to_traditional_and_back():
@@ -100,10 +97,7 @@ async def test_a_simplified_document_toggles_to_traditional_and_back():
         view = app.query_one(ArticleView)
         await pilot.pause()
         assert "原文·简" in str(app.query_one(StatusBar).render())
-        await pilot.press("t")  # Simplified: the original itself.
-        await pilot.pause()
-        assert view.texts.body == article.body
-        await pilot.press("t")
+        await pilot.press("t")  # Traditional at once (简体 would be the original itself).
         await pilot.pause()
         assert view.texts.title == "美利堅合眾國憲法"
         assert view.texts.body == convert(article.body, TRADITIONAL)
@@ -117,31 +111,32 @@ async def test_a_long_article_is_prepared_in_the_background(tmp_path: Path, seed
     path = tmp_path / "long.txt"
     path.write_text("長文\n" + body, encoding="utf-8")
     release = threading.Event()
-    real_texts = article_view.article_texts
+    real_texts = shown_text.article_texts
 
     def slow_texts(article, mode):
         if mode != ORIGINAL:
             assert release.wait(30), "the test never released the conversion"
         return real_texts(article, mode)
 
-    monkeypatch.setattr(article_view, "article_texts", slow_texts)
+    monkeypatch.setattr(shown_text, "article_texts", slow_texts)
     app = make_app(load_corpus([path]))
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
-        assert len(view.article.body) > view.BACKGROUND_FROM
+        assert len(view.article.body) > ArticleDocument.BACKGROUND_FROM
         await settle(pilot, view, ORIGINAL)
         assert view_text(view)[0].strip() == "長文"
         await pilot.press("t")
         await pilot.pause()
-        # While the conversion runs: the old text stays, the status says so, and keys still work.
-        assert view.texts.mode == ORIGINAL
+        # While the conversion runs: the part in view is shown converted, the status says the
+        # rest is being prepared, and keys still work.
+        assert view.texts.mode == SIMPLIFIED and view.texts.title == "长文"
+        assert view.texts.body != convert(body, SIMPLIFIED)  # Only a part of it.
         assert f"Preparing {len(view.article.body):,} characters…" in str(app.query_one(StatusBar).render())
         await pilot.press("j", "j")
         await pilot.pause()
         assert view.scroll_y == 2
         release.set()
-        await settle(pilot, view, SIMPLIFIED)
-        assert view.texts.title == "长文"
+        await wait_until(pilot, lambda: view.texts.body == convert(body, SIMPLIFIED))
         assert view.scroll_y == 2  # Where the reader went meanwhile, not where they were.
         await pilot.press("G")
         await pilot.pause()

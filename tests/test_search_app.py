@@ -41,7 +41,7 @@ async def test_results_as_you_type_and_enter_opens_the_first_hit(seed_corpus):
         await pilot.pause()
         view = app.query_one(ArticleView)
         first = next(a for a in seed_corpus.articles if "元寶派" in a.body)
-        assert app.reading.current.id == first.id
+        assert app.reading.view.article.id == first.id
         assert hit_layer(view) == [(i, i + 3) for i in range(len(first.body)) if first.body.startswith("元寶派", i)]
         assert view.current_mark == first.body.index("元寶派")
         assert app.focused is view
@@ -57,10 +57,10 @@ async def test_hit_keys_continue_into_the_next_article(seed_corpus):
         with_hits = [a for a in seed_corpus.articles if "元寶派" in a.body]
         first_count = with_hits[0].body.count("元寶派")
         await pilot.press(*["n"] * first_count)  # Past the last hit of the first article.
-        assert app.reading.current.id == with_hits[1].id
+        assert view.article.id == with_hits[1].id
         assert view.current_mark == with_hits[1].body.index("元寶派")
         await pilot.press("N")
-        assert app.reading.current.id == with_hits[0].id
+        assert view.article.id == with_hits[0].id
         assert view.current_mark == with_hits[0].body.rindex("元寶派")
         await pilot.press("escape")
         assert hit_layer(view) == [] and view.current_mark is None
@@ -78,7 +78,8 @@ async def test_choosing_a_hit_in_the_list(seed_corpus):
         await pilot.pause()
         article = seed_corpus.articles[row.position]
         hit = [i for i in range(len(article.body)) if article.body.startswith("豆包手機", i)][row.hit]
-        assert app.reading.current.id == article.id and app.query_one(ArticleView).current_mark == hit
+        view = app.query_one(ArticleView)
+        assert view.article.id == article.id and view.current_mark == hit
 
 
 async def test_word_mode_and_escape(seed_corpus):

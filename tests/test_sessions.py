@@ -180,13 +180,13 @@ def test_a_given_folded_cache_is_used(tmp_path: Path):
     assert session.cache is cache and not (tmp_path / "unused").exists()
 
 
-def test_replacing_the_corpus_ends_the_search_and_indexes_again(tmp_path: Path):
+def test_replacing_the_corpus_indexes_again(tmp_path: Path):
+    """(That it ends the search is the reading screen's: tests/test_reading_extras.py.)"""
     session = SearchSession(Corpus(articles=list(ARTICLES)), tmp_path / "folded")
     first = session.index()
-    session.results = first.search("貓")
     other = Corpus(articles=[Article("b0", "新", "狗與貓")])
     session.replace_corpus(other)
-    assert session.results is None and session.corpus is other
+    assert session.corpus is other
     again = session.index()
     assert again is not first and [a.id for a in again.articles] == ["b0"]
     assert again.search("貓").indices == [0]

@@ -16,9 +16,10 @@ from apphelpers import SIZE, make_app, wait_until
 from conftest import SEEDS
 from textual.widgets import Input, TextArea
 
-import reader.ui.widgets.article_view
+import reader.reading.shown
 from reader.annotations.store import Annotation, AnnotationStore
 from reader.articles.corpus import load_corpus
+from reader.reading.document import ArticleDocument
 from reader.ui.screens.annotate import AnnotateScreen
 from reader.ui.screens.annotation_list import AnnotationListScreen
 from reader.ui.screens.export import ExportScreen
@@ -132,7 +133,7 @@ def test_mentions_dialog(snap_compare):
 def long_article(tmp_path: Path) -> Path:
     """One article of about 86,000 characters: the seeds' texts five times over."""
     body = "\n".join(article.body for article in load_corpus([SEEDS]).articles) * 5
-    assert len(body) > ArticleView.BACKGROUND_FROM + ArticleView.PREVIEW
+    assert len(body) > ArticleDocument.BACKGROUND_FROM + ArticleDocument.PREVIEW
     path = tmp_path / "long.txt"
     path.write_text("長文\n" + body, encoding="utf-8")
     return path
@@ -142,14 +143,14 @@ def test_long_article_preview(snap_compare, tmp_path: Path, monkeypatch: pytest.
     """The preview shows while the whole article is prepared. The worker that prepares it is held
     until the picture is taken, so the picture is the preview every time."""
     release = threading.Event()
-    real = reader.ui.widgets.article_view.article_texts
+    real = reader.reading.shown.article_texts
 
     def held_article_texts(*args, **kwargs):
         if threading.current_thread() is not threading.main_thread():
             release.wait(timeout=60)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(reader.ui.widgets.article_view, "article_texts", held_article_texts)
+    monkeypatch.setattr(reader.reading.shown, "article_texts", held_article_texts)
     app = make_app(load_corpus([long_article(tmp_path)]))
     export_screenshot = app.export_screenshot
 
@@ -162,8 +163,8 @@ def test_long_article_preview(snap_compare, tmp_path: Path, monkeypatch: pytest.
     app.export_screenshot = export_then_release  # type: ignore[method-assign]
 
     def preview_shown() -> bool:
-        article = app.reading.current
-        return article is not None and app.reading.busy == [f"Preparing {article.length:,} characters"]
+        article = app.query_one(ArticleView).article
+        return article is not None and app.reading.busy == (f"Preparing {article.length:,} characters",)
 
     async def run_before(pilot) -> None:
         try:
@@ -171,7 +172,7 @@ def test_long_article_preview(snap_compare, tmp_path: Path, monkeypatch: pytest.
             view = app.query_one(ArticleView)
             assert view.article is not None and view.texts is not None
             shown = max(line.end for line in view.layout_lines if line.in_body)  # Where the preview ends:
-            assert ArticleView.PREVIEW <= shown < ArticleView.PREVIEW + 5000 < len(view.article.body)  # a part.
+            assert ArticleDocument.PREVIEW <= shown < ArticleDocument.PREVIEW + 5000 < len(view.article.body)  # a part.
             await pilot.pause()
         except BaseException:
             release.set()  # The app waits for its workers on the way out.
@@ -198,6 +199,7 @@ def test_dictionary_panel(snap_compare, seed_corpus):
     async def run_before(pilot) -> None:
         await settled(pilot)
         pilot.app.query_one(ArticleView).move_cursor(start)
+        # (snap_compare runs the app without a message hook: this one polls.)
         await wait_until(pilot, lambda: pilot.app.reading.lookup.dictionary is not None)
         await pilot.press("d")
         assert isinstance(pilot.app.screen, WordScreen)

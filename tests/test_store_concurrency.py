@@ -101,7 +101,7 @@ async def test_an_app_adding_beside_four_processes_loses_nothing(tmp_path: Path)
         for number in range(12):
             await pilot.press("J" if number else "l")  # A new line each time: a new sentence.
             await pilot.press("A")
-            await wait_until(pilot, lambda: isinstance(app.focused, TextArea))
+            await app.seen.until_focus(pilot, TextArea)
             note = f"app-{number:03d}"
             app.focused.insert(note)
             await pilot.press("ctrl+s")

@@ -34,7 +34,7 @@ from reader.annotations.store import (
     place_all,
 )
 from reader.articles.corpus import Article
-from reader.system.storage import atomic_write_text, dumps_json, without_surrogates
+from reader.system.storage import dumps_json, without_surrogates, write_named
 from reader.text.controls import strip_controls
 from reader.text.conversion import ORIGINAL, convert, fold
 from reader.text.sentences import sentence_span
@@ -105,7 +105,7 @@ def vocab_card(annotation: Annotation, article: Article | None, script: str = OR
                orphaned: bool = False) -> VocabCard:
     """The card of a vocabulary annotation: looked up as it is in the article (either script
     finds it), shown in `script`. An orphan's sentence comes from its saved context."""
-    from reader.dictionary import PinyinStyle, format_sense, guess_reading
+    from reader.dictionary import PinyinStyle, guess_reading, readable_sense
 
     word = annotation.quote
     if article is not None and not orphaned:
@@ -118,7 +118,7 @@ def vocab_card(annotation: Annotation, article: Article | None, script: str = OR
     entries = dictionary.lookup(word) if dictionary is not None else []
     if entries:
         readings = list(dict.fromkeys(entry.pinyin_as(PinyinStyle.MARKS) for entry in entries))
-        groups = ["; ".join(format_sense(sense) for sense in entry.senses) for entry in entries]
+        groups = ["; ".join(readable_sense(sense) for sense in entry.senses) for entry in entries]
         if len(entries) > 1:
             groups = [f"[{entry.pinyin_as(PinyinStyle.MARKS)}] {group}" for entry, group in zip(entries, groups)]
         pinyin, senses = " / ".join(readings), "\n".join(groups)
@@ -182,7 +182,7 @@ def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article],
             lines += [f"**{card.word}** {card.pinyin}  ", *(f"{line}  " for line in card.senses.splitlines()),
                       f"*{card.before}**{card.word}**{card.after}*", ""]
         if annotation.note:
-            lines += [annotation.note, ""]
+            lines += [_markdown_lines(annotation.note), ""]
         details = []
         if annotation.tags:
             details.append(" ".join(f"#{_markdown_tag(tag)}" for tag in annotation.tags))
@@ -190,12 +190,26 @@ def to_markdown(annotations: Iterable[Annotation], articles: dict[str, Article],
         if annotation.id in orphaned:
             details.append("orphaned: this text is no longer in the article")
         else:
-            details.append(f"characters {annotation.start}–{annotation.end}")
+            details.append(_characters(annotation.start, annotation.end))
         details.append(f"created {annotation.created}")
         if annotation.modified != annotation.created:
             details.append(f"modified {annotation.modified}")
         lines += [" · ".join(details), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_lines(text: str) -> str:
+    """Text whose line breaks stay line breaks in Markdown (a lone newline joins lines there):
+    each line but the last ends in a hard break; blank lines still part paragraphs."""
+    lines = text.splitlines()
+    return "\n".join(line + "  " if line and following else line
+                     for line, following in zip(lines, [*lines[1:], ""]))
+
+
+def _characters(start: int, end: int) -> str:
+    """Where the quote is, as a person counts: from 1, both ends included (`TextPositionSelector`
+    and CSV keep the 0-based, end-exclusive offsets)."""
+    return f"character {end}" if end - start == 1 else f"characters {start + 1}–{end}"
 
 
 def _markdown_tag(tag: str) -> str:
@@ -306,11 +320,20 @@ def export_current(fmt: str, annotations: Iterable[Annotation], articles: list[A
                   orphaned=frozenset(a.id for a in orphans))
 
 
+def what_is_exported(fmt: str, annotations: Iterable[Annotation]) -> str:
+    """What an export of `annotations` holds, for the line that says it was written: an Anki
+    file holds only the vocabulary words."""
+    if fmt == "anki":
+        count = sum(1 for annotation in annotations if is_vocab(annotation))
+        return f"{count} vocabulary note" + ("" if count == 1 else "s")
+    count = sum(1 for _ in annotations)
+    return f"{count} annotation" + ("" if count == 1 else "s")
+
+
 def write_export(path: Path, text: str) -> None:
-    """Write an export over whatever `path` held, atomically: a full disk or a crash leaves the
-    old file whole. (An article id made from a file name that is not UTF-8 is written with
-    U+FFFD, as the terminal shows it.) OSError if it cannot be written."""
-    atomic_write_text(path, without_surrogates(text))
+    """Write an export where the user said (`write_named`). (An article id made from a file name
+    that is not UTF-8 is written with U+FFFD, as the terminal shows it.) OSError if it cannot be."""
+    write_named(path, without_surrogates(text))
 
 
 # -- import ---------------------------------------------------------------------------------------

@@ -200,7 +200,7 @@ def _parse(text: str) -> tuple[_Snapshot, list[str]]:
         raise StoreError("not an annotations file (nested too deeply to read)") from None
     if not isinstance(data, dict) or not isinstance(data.get("annotations"), list):
         raise StoreError("not a reader annotations file")
-    if data.get("schema") != SCHEMA:
+    if type(data.get("schema")) is not int or data.get("schema") != SCHEMA:  # Not true, nor 1.0.
         raise StoreError(f"schema {data.get('schema')!r} is not one this version reads ({SCHEMA})")
     snapshot, skipped = _Snapshot(), []
     for number, item in enumerate(data["annotations"]):
@@ -217,8 +217,12 @@ def _parse(text: str) -> tuple[_Snapshot, list[str]]:
             continue
         snapshot.annotations[annotation.id] = annotation
     deleted = data.get("deleted", {})
-    if isinstance(deleted, dict):
-        snapshot.deleted = {key: value for key, value in deleted.items() if isinstance(value, str)}
+    if not isinstance(deleted, dict):  # Dropped, a deleted note could come back from another file.
+        skipped.append("the list of deleted annotations is not an object")
+        deleted = {}
+    snapshot.deleted = {key: value for key, value in deleted.items() if isinstance(value, str)}
+    if len(snapshot.deleted) < len(deleted):
+        skipped.append(f"{len(deleted) - len(snapshot.deleted)} deleted annotations without a time")
     return snapshot, skipped
 
 

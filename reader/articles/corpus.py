@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from reader.articles.header import FENCE, parse_header, parse_tags
+from reader.system.reading import read_regular
 from reader.text.controls import visible_controls
 from reader.text.decoding import UTF8, DecodeError, decode
 from reader.text.markdown import is_markdown, plain, shown_length
@@ -202,9 +203,8 @@ def _read_bytes(path: Path | str) -> tuple[bytes, tuple[int, int, int]]:
     """The file's bytes and the (inode, size, modification time) of what was read (the stat of
     the open file, taken before reading); `CorpusError` with a readable reason otherwise."""
     try:
-        with open(path, "rb") as file:
-            info = os.fstat(file.fileno())
-            return file.read(), (info.st_ino, info.st_size, info.st_mtime_ns)
+        data, info = read_regular(path)
+        return data, (info.st_ino, info.st_size, info.st_mtime_ns)
     except FileNotFoundError:
         raise CorpusError("no such file or folder") from None
     except IsADirectoryError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import NamedTuple
@@ -9,10 +10,13 @@ from typing import NamedTuple
 from reader.articles.extract import MissingExtra, html_to_paragraphs
 from reader.articles.header import clean_value
 
-#: The most a book may unpack to, and the most files it may hold: ebooklib reads each file whole
-#: into memory, and a zip of a few kilobytes can unpack to gigabytes.
-MAX_UNPACKED = 256 * 1024 * 1024
+#: The most a book's text files may unpack to, and the most files it may hold: a zip of a few
+#: kilobytes can unpack to gigabytes. 64 MB of XHTML is a shelf of novels.
+MAX_UNPACKED = 64 * 1024 * 1024
 MAX_MEMBERS = 10_000
+#: The files a book's text is read from (the rest, images and fonts, are never unpacked).
+_TEXT_SUFFIXES = (".xhtml", ".html", ".htm", ".xml", ".opf", ".ncx")
+_CHUNK = 1 << 20
 
 
 class EpubError(Exception):
@@ -39,9 +43,9 @@ def read_epub(path: Path) -> Book:
         from ebooklib import epub  # type: ignore[import-untyped, import-not-found, unused-ignore]
     except ImportError as error:
         raise MissingExtra("epub", "adding an EPUB", error) from None
-    _check_size(path)
+    text_only = _text_only(path)
     try:
-        book = epub.read_epub(str(path), options={"ignore_ncx": True})
+        book = epub.read_epub(text_only, options={"ignore_ncx": True})
     except Exception as error:  # ebooklib raises many kinds for a broken file.
         raise _not_an_epub(error) from None
 
@@ -73,18 +77,43 @@ def _not_an_epub(error: Exception) -> EpubError:
     return EpubError(clean_value(f"not an EPUB ebooklib can read ({type(error).__name__}: {error})"))
 
 
-def _check_size(path: Path) -> None:
-    """EpubError for a book too big once unpacked. zipfile reads a file no further than the size
-    the zip declares for it, so the declared sizes bound what ebooklib can read."""
+def _text_only(path: Path) -> io.BytesIO:
+    """The book as a zip in memory holding its text files, each unpacked here in bounded pieces,
+    and its other files empty. ebooklib reads a file whole, and zipfile inflates all a file's
+    data in one call before cutting it to the size the zip declares: a book declaring small
+    sizes could still take gigabytes. EpubError for a book of more than MAX_UNPACKED of text."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
+            if len(members) > MAX_MEMBERS:
+                raise EpubError(f"the book holds {len(members)} files, more than {MAX_MEMBERS}")
+            copy = io.BytesIO()
+            left = MAX_UNPACKED
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as text_only:
+                for member in members:
+                    data = b""
+                    if member.filename.lower().endswith(_TEXT_SUFFIXES) or member.filename == "mimetype":
+                        data = _unpacked(archive, member, left)
+                        left -= len(data)
+                    text_only.writestr(member.filename, data)
+    except EpubError:
+        raise
     except Exception as error:  # zipfile too raises several kinds for a broken file.
         raise _not_an_epub(error) from None
-    if len(members) > MAX_MEMBERS:
-        raise EpubError(f"the book holds {len(members)} files, more than {MAX_MEMBERS}")
-    if sum(member.file_size for member in members) > MAX_UNPACKED:
-        raise EpubError(f"the book unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB")
+    copy.seek(0)
+    return copy
+
+
+def _unpacked(archive: zipfile.ZipFile, member: zipfile.ZipInfo, most: int) -> bytes:
+    """A file's data, read a piece at a time; EpubError past `most` bytes."""
+    pieces, size = [], 0
+    with archive.open(member) as data:
+        while piece := data.read(_CHUNK):
+            size += len(piece)
+            if size > most:
+                raise EpubError(f"the book's text unpacks to more than {MAX_UNPACKED // (1024 * 1024)} MB")
+            pieces.append(piece)
+    return b"".join(pieces)
 
 
 def _toc_titles(toc) -> dict[str, str]:

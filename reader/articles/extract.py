@@ -58,29 +58,91 @@ def trafilatura_module():
     return trafilatura
 
 
+def _config():
+    """trafilatura's settings, but for Chinese: below `min_extracted_size` characters it drops
+    what it found for a cruder extraction that runs the paragraphs into one, and its 250
+    suit English; 250 Chinese characters are a news story of three paragraphs."""
+    from trafilatura.settings import use_config  # type: ignore[import-untyped, import-not-found, unused-ignore]
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", str(2 * _MIN_PARAGRAPH))
+    return config
+
+
 def extract_page(html: str, url: str = "") -> Extracted:
     """The article in a web page. NoArticle if it holds none; MissingExtra without trafilatura."""
     trafilatura = trafilatura_module()
     document = trafilatura.bare_extraction(
         html, url=url or None, with_metadata=True, include_comments=False, include_tables=True,
-        include_images=False, include_links=False, deduplicate=False,
+        include_images=False, include_links=False, deduplicate=False, config=_config(),
     )
     if document is None:
         raise NoArticle("no article text found")
     title = clean_value(document.title or "")
     paragraphs = [clean_value(line) for line in (document.text or "").split("\n")]
     paragraphs = [line for line in paragraphs if line]
+    if paragraphs and title and paragraphs[0] != title and _site_after(title, paragraphs[0]):
+        title = paragraphs[0]  # `标题_网站` from <title>, the bare headline on the page.
     if paragraphs and title and paragraphs[0] == title:  # The heading, kept when inside <article>.
+        paragraphs.pop(0)
+    byline: dict[str, str] = byline_fields(document.author or "")
+    while paragraphs and _is_byline(paragraphs[0]):
+        byline = byline_fields(paragraphs[0]) | byline  # `来源：经济日报 作者：王芳` above the text.
         paragraphs.pop(0)
     if not _is_article(paragraphs):
         raise NoArticle("no article text found")
     title = title or paragraphs[0][:40]
     source = clean_value(document.sitename or "")
     if not source or source in (_host(url), _host(url, keep_port=True)):  # A host name is a last resort.
-        source = site_from_title(html, title) or source or _host(url)
-    author = clean_author(document.author or "") or _meta_author(html)
-    return Extracted(title, "\n\n".join(paragraphs), source, author,
-                     clean_value(document.date or ""), clean_value(document.url or "") or url)
+        source = byline.get("source") or site_from_title(html, title) or source or _host(url)
+    title = _without_site(title, source)
+    author = byline.get("author") or clean_author(document.author or "") or _meta_author(html)
+    date = clean_value(document.date or "") or byline.get("date", "")
+    return Extracted(title, "\n\n".join(paragraphs), source, author, date,
+                     clean_value(document.url or "") or url)
+
+
+_MAX_BYLINE = 80
+_BYLINE_FIELDS = {
+    "source": r"来源|來源|出處|出处",
+    "author": r"作者|作\s*者|记者|記者|撰文",
+    "date": r"发布时间|發布時間|发表时间|發表時間|时间|時間|日期",
+}
+_BYLINE_RE = re.compile("|".join(rf"(?P<{name}>(?:{labels}))\s*[:：]\s*(?P<{name}_value>[^\s:：|｜]*)"
+                                 for name, labels in _BYLINE_FIELDS.items()))
+
+
+def byline_fields(text: str) -> dict[str, str]:
+    """The labelled values of a byline such as `来源：经济日报 作者：王芳 发布时间：2026-04-10`
+    (source, author, date), each the first given; {} if `text` has no such label."""
+    fields: dict[str, str] = {}
+    for match in _BYLINE_RE.finditer(clean_value(text)):
+        name = match.lastgroup.removesuffix("_value") if match.lastgroup else ""
+        value = match.group(f"{name}_value") if name else ""
+        if value and name not in fields:
+            fields[name] = value
+    return fields
+
+
+def _is_byline(paragraph: str) -> bool:
+    """A short line of two labelled values, or of a source or date alone: `记者：你怎么看？`
+    opening an interview is text."""
+    fields = byline_fields(paragraph)
+    return len(paragraph) <= _MAX_BYLINE and (len(fields) >= 2 or fields.keys() in ({"source"}, {"date"}))
+
+
+def _without_site(title: str, site: str) -> str:
+    """`标题_经济日报` → `标题` when the site is 经济日报."""
+    if not site or not title.endswith(site):
+        return title
+    headline = title[: -len(site)].rstrip()
+    return headline.rstrip(_SITE_SEPARATORS + " ") if headline[-1:] in _SITE_SEPARATORS else title
+
+
+def _site_after(title: str, headline: str) -> bool:
+    """Whether `title` is `headline` and a site's name after a separator (`标题_经济日报`)."""
+    rest = title.removeprefix(headline)
+    return rest != title and bool(rest) and rest.lstrip()[:1] in _SITE_SEPARATORS
 
 
 _TITLE_RE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)

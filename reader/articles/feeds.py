@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from reader.articles.extract import clean_author, html_to_text
 from reader.articles.header import clean_value
+from reader.articles.web import is_url
 
 
 class FeedError(Exception):
@@ -28,6 +29,8 @@ class FeedItem(NamedTuple):
 class Feed(NamedTuple):
     title: str
     items: list[FeedItem]
+    site: str = ""
+    """The site the feed belongs to (its `link`), "" if it names none."""
 
 
 def read_feed(data: bytes, url: str = "") -> Feed:
@@ -55,4 +58,5 @@ def read_feed(data: bytes, url: str = "") -> Feed:
         items.append(FeedItem(key, title, link, body, clean_author(entry.get("author", "") or ""),
                               clean_value(entry.get("published", "") or entry.get("updated", "") or "")))
     feed_title = clean_value(parsed.feed.get("title", "") or "")
-    return Feed(feed_title, items)
+    site = clean_value(parsed.feed.get("link", "") or "")
+    return Feed(feed_title, items, site if is_url(site) else "")

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from reader.articles.corpus import CorpusError, article_id, load_corpus, parse_text
 from reader.articles.epub import EpubError, read_epub
 from reader.articles.extract import MissingExtra, NoArticle, extract_page
-from reader.articles.feeds import FeedError, read_feed
+from reader.articles.feeds import Feed, FeedError, read_feed
 from reader.articles.header import (
     Entry,
     body_digest,
@@ -40,8 +40,11 @@ from reader.articles.header import (
     parse_entry,
     parse_header,
 )
-from reader.articles.web import DEFAULT_TIMEOUT, FetchError, decode_page, fetch, is_url, sniff
-from reader.system.storage import atomic_write_text, file_lock
+from reader.articles.subscriptions import Check, Subscription, Subscriptions
+from reader.articles.web import DEFAULT_TIMEOUT, Fetched, FetchError, decode_page, fetch, is_url, sniff
+from reader.system.datafile import DataFileError
+from reader.system.reading import read_regular
+from reader.system.storage import atomic_write_text, file_lock, sync_folder, write_temporary
 from reader.text.decoding import DecodeError, decode
 from reader.text.markdown import is_markdown
 
@@ -76,6 +79,20 @@ class Failed(NamedTuple):
     reason: str
 
 
+class FeedRead(NamedTuple):
+    """A feed read from its URL: what its subscription keeps."""
+
+    url: str
+    title: str
+    site: str
+    etag: str
+    """The response's validators; "" if some entry could not be added (the next update then
+    fetches the feed whole and tries it again)."""
+    last_modified: str
+    problem: str
+    """Why some entries could not be added ("" if none failed)."""
+
+
 @dataclass
 class AddReport:
     added: list[Added] = field(default_factory=list)
@@ -86,10 +103,16 @@ class AddReport:
     error: str = ""
     """Why the library could not be written (a full disk, a file where its folder should be), if
     it could not: adding stopped there, after what `added` holds."""
+    feeds: list[FeedRead] = field(default_factory=list)
+    """The feeds read from a URL: `add_sources` subscribes to them."""
+    subscribed: list[str] = field(default_factory=list)
+    """The URLs of the feeds subscribed to by this add (not those followed already)."""
+    subscribe_error: str = ""
+    """Why the feeds could not be subscribed to (the subscriptions file cannot be read or written)."""
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.error
+        return not self.failed and not self.error and not self.subscribe_error
 
     def summary(self) -> str:
         return f"{len(self.added)} added, {len(self.skipped)} skipped, {len(self.failed)} failed"
@@ -285,20 +308,24 @@ class _Adder:
     # -- sources
 
     def add(self, source: str) -> None:
+        if is_url(source):
+            self.attempt(source, lambda: self.add_url(source))
+        else:
+            self.attempt(source, lambda: self.add_file(Path(source).expanduser(), source))
+
+    def attempt(self, what: str, action: Callable[[], None]) -> None:
+        """Do `action`; what makes it fail is a line in the report for `what`."""
         try:
-            if is_url(source):
-                self.add_url(source)
-            else:
-                self.add_file(Path(source).expanduser(), source)
+            action()
         except MissingExtra as error:
             self.report.missing_extras.add(error.extra)
-            self.fail(source, str(error))
+            self.fail(what, str(error))
         except _Problem as error:
-            self.fail(source, str(error))
+            self.fail(what, str(error))
         except OSError:
             raise  # The library cannot be written: nothing else will be either.
         except Exception as error:  # An extractor's or parser's own failure on a strange input.
-            self.fail(source, f"unexpected error: {type(error).__name__}: {error}")
+            self.fail(what, f"unexpected error: {type(error).__name__}: {error}")
 
     def add_url(self, url: str) -> None:
         self.index.refresh()
@@ -311,7 +338,7 @@ class _Adder:
         if kind == "html":
             self.save_page(_page_text(fetched.data, fetched.charset), fetched.url, url)
         elif kind == "feed":
-            self.add_feed(fetched.data, url)
+            self.add_feed(fetched.data, url, validators=(fetched.etag, fetched.last_modified))
         elif kind == "epub":
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "book.epub"
@@ -331,7 +358,7 @@ class _Adder:
         try:
             if path.is_dir():
                 raise _Problem("is a folder (name the files to add)")
-            data = path.read_bytes()
+            data, _ = read_regular(path)
         except FileNotFoundError:
             raise _Problem("no such file") from None
         except OSError as error:
@@ -358,16 +385,41 @@ class _Adder:
                       url=url or page.url)
         self.save(entry, shown, extra_urls=(shown,) if is_url(shown) else ())
 
-    def add_feed(self, data: bytes, url: str, shown: str = "") -> None:
+    def add_fetched_feed(self, fetched: Fetched, url: str) -> None:
+        """A feed `url` gave (`reader update`): anything but a feed is its failure."""
+        kind = _kind_of(fetched.content_type, fetched.data)
+        if kind != "feed":
+            raise _Problem(f"not a feed ({fetched.content_type or 'no content type'})")
+        self.add_feed(fetched.data, url, validators=(fetched.etag, fetched.last_modified))
+
+    def add_feed(self, data: bytes, url: str, shown: str = "", validators: tuple[str, str] = ("", "")) -> None:
+        """The feed's entries not in the library. One read from a URL (`url`) goes in the
+        report's `feeds`, even without entries: it can be subscribed to, and bring some later."""
         shown = shown or url
         try:
             feed = read_feed(data, url)
         except FeedError as error:
             raise _Problem(str(error)) from None
-        if not feed.items:
+        if not feed.items and not url:
             raise _Problem("the feed has no entries")
+        failures, complete = len(self.report.failed), False
+        try:
+            self._add_items(feed, url)
+            complete = True
+        finally:  # Also when the library cannot be written: the feed is still followed.
+            if url:
+                failed = self.report.failed[failures:]
+                problem = (f"{len(failed)} {'entry' if len(failed) == 1 else 'entries'} not added "
+                           f"({failed[0].what}: {failed[0].reason})") if failed else ""
+                etag, modified = validators if complete and not failed else ("", "")
+                self.report.feeds.append(FeedRead(url, feed.title, feed.site, etag, modified, problem))
+
+    def _add_items(self, feed: Feed, url: str) -> None:
+        """Entries the feed carries whole are written together, under one lock (one look at the
+        library for the lot, not one an entry); one whose page must be fetched, by itself."""
         self.index.refresh()
         self.total += len(feed.items) - 1
+        whole: list[tuple[Entry, str]] = []
         for item in feed.items:
             what = item.url or item.title or item.key
             try:
@@ -375,10 +427,13 @@ class _Adder:
                     self.skip(what)
                     continue
                 if item.body:
-                    entry = Entry(item.title or item.body[:30], item.body, source=feed.title, author=item.author,
-                                  date=item.date, url=item.url, feed=url, entry=item.key)
-                    self.save(entry, what)
-                elif item.url:
+                    whole.append((Entry(item.title or item.body[:30], item.body, source=feed.title,
+                                        author=item.author, date=item.date, url=item.url, feed=url, entry=item.key),
+                                  what))
+                    continue
+                self.save_many(whole)  # Those before it first: files are named in the feed's order.
+                whole = []
+                if item.url:
                     self.tell(f"fetching {item.url}")
                     fetched = self._fetch(item.url)
                     if _kind_of(fetched.content_type, fetched.data) != "html":
@@ -404,6 +459,7 @@ class _Adder:
                 self.fail(what, f"unexpected error: {type(error).__name__}: {error}")
             finally:
                 self.done += 1
+        self.save_many(whole)
 
     def add_epub(self, path: Path, shown: str) -> None:
         self.tell(f"reading {shown}")
@@ -420,7 +476,7 @@ class _Adder:
             self.index.refresh()
             new = [entry for entry in entries if not self._duplicate_text(entry)]
             if not new:
-                self.skip(shown, f"{ALREADY} ({len(entries)} chapters)")
+                self.skip(shown, f"{ALREADY} ({_chapters(len(entries))})")
                 return
             folder_name = f"{self.index.stamp()}-{_safe_name(book.title)}"
             staging = Path(tempfile.mkdtemp(prefix=".book-", dir=self._ensure_library()))
@@ -443,7 +499,7 @@ class _Adder:
         for name, entry in written:
             self._added(entry, target / name, shown)
         if len(new) < len(entries):
-            self.skip(shown, f"{len(entries) - len(new)} chapters {ALREADY}")
+            self.skip(shown, f"{_chapters(len(entries) - len(new))} {ALREADY}")
 
     def add_text(self, path: Path, data: bytes, shown: str) -> None:
         try:
@@ -456,8 +512,9 @@ class _Adder:
         for article in articles:
             what = shown if len(articles) == 1 else f"{shown}: {clean_value(article.title)}"
             try:
-                self.save(Entry(article.title, article.body, source=article.source, tags=article.tags), what,
-                          suffix=suffix)
+                # A file with no source of its own is known by its name (the library's file name is a stamp).
+                self.save(Entry(article.title, article.body, source=article.source or path.name,
+                                tags=article.tags), what, suffix=suffix)
             except _Problem as error:
                 self.fail(what, str(error))
             self.done += 1
@@ -468,22 +525,62 @@ class _Adder:
         return body_digest(clean_body(entry.body)) in self.index.digests
 
     def save(self, entry: Entry, what: str, extra_urls: Iterable[str] = (), suffix: str = ".txt") -> None:
-        entry.added = entry.added or self.added_at
-        entry.tags = clean_tags(list(entry.tags) + list(self.tags))
-        entry.digest = body_digest(clean_body(entry.body))
-        try:
-            text = format_entry(entry)
-        except ValueError as error:
-            raise _Problem(str(error)) from None
-        with file_lock(self._lock_path()):
+        self.save_many([(entry, what)], extra_urls, suffix)
+
+    def save_many(self, entries: Sequence[tuple[Entry, str]], extra_urls: Iterable[str] = (),
+                  suffix: str = ".txt") -> None:
+        """Write each (entry, what it came from) the library does not hold yet. The files are
+        written and synced first, then, under the lock, what the library holds is looked at once
+        for them all and the new ones renamed into place: so the syncs of several adds or
+        updates at once overlap, and none adds what another just did. An entry that cannot be
+        written fails by itself; a library that cannot be written (OSError) stops this after
+        placing what was written before."""
+        if not entries:
+            return
+        library = self._ensure_library()
+        if not self.index.loaded:
             self.index.refresh()
+        prepared: list[tuple[Entry, str, Path]] = []
+        failure: OSError | None = None
+        for entry, what in entries:
             if self.index.duplicate(entry) or self.index.has_url(*extra_urls):
-                self.skip(what)
-                return
-            path = _unique(self._ensure_library() / f"{self.index.stamp()}-{entry.digest[:6]}{suffix}")
-            atomic_write_text(path, text)
-            self.index.written(path, entry)
-        self._added(entry, path, what)
+                self.skip(what)  # Known already: not even written (checked again under the lock).
+                continue
+            entry.added = entry.added or self.added_at
+            entry.tags = clean_tags(list(entry.tags) + list(self.tags))
+            entry.digest = body_digest(clean_body(entry.body))
+            try:
+                text = format_entry(entry)
+            except ValueError as error:
+                self.fail(what, str(error))
+                continue
+            try:
+                prepared.append((entry, what, write_temporary(library / f"article{suffix}", text)))
+            except OSError as error:
+                failure = error
+                break
+        written = []
+        try:
+            if prepared:
+                with file_lock(self._lock_path()):
+                    self.index.refresh()
+                    for entry, what, temporary in prepared:
+                        if self.index.duplicate(entry) or self.index.has_url(*extra_urls):
+                            self.skip(what)
+                            continue
+                        path = _unique(library / f"{self.index.stamp()}-{entry.digest[:6]}{suffix}")
+                        os.rename(temporary, path)
+                        self.index.written(path, entry)
+                        written.append((entry, path, what))
+                    if written:
+                        sync_folder(library)
+        finally:
+            for _, _, temporary in prepared:
+                temporary.unlink(missing_ok=True)  # Those a duplicate or a failure left unplaced.
+        for entry, path, what in written:
+            self._added(entry, path, what)
+        if failure is not None:
+            raise failure
 
     def _added(self, entry: Entry, path: Path, what: str) -> None:
         """Report the entry as the file holds it: the id is the one the corpus gives the file."""
@@ -498,6 +595,12 @@ class _Adder:
 
     def _lock_path(self) -> Path:
         return self._ensure_library() / ".library"
+
+    def finish(self) -> None:
+        """Keep the index of what the library holds for the next add."""
+        if self.index.changed:
+            with file_lock(self._lock_path()):
+                self.index.save()
 
 
 def _unique(path: Path) -> Path:
@@ -558,18 +661,55 @@ def add_sources(
             before = adder.done
             adder.add(str(source))
             adder.done = max(adder.done, before + 1)  # A feed or a text file counted its items.
-        if adder.index.changed:
-            with file_lock(adder._lock_path()):
-                adder.index.save()
+        adder.finish()
     except OSError as error:
         adder.report.error = f"cannot write to the library {library}: {error.strerror or error}"
+    _subscribe(library, adder.report, tags)
     adder.tell(adder.report.summary())
+    return adder.report
+
+
+def _subscribe(library: Path, report: AddReport, tags: Sequence[str]) -> None:
+    """Follow the feeds added by URL (as a feed reader does): `reader update` brings what they
+    publish next, tagged as this add tagged their entries."""
+    if not report.feeds:
+        return
+    subscriptions = Subscriptions.load(library)
+    try:
+        new = subscriptions.subscribe(Subscription(feed.url, feed.title, feed.site, tuple(tags))
+                                      for feed in report.feeds)
+        subscriptions.record([Check(feed.url, title=feed.title, site=feed.site, etag=feed.etag,
+                                    last_modified=feed.last_modified, problem=feed.problem)
+                              for feed in report.feeds])
+    except DataFileError as error:
+        count = len(report.feeds)
+        report.subscribe_error = f"not subscribed to {'the feed' if count == 1 else f'{count} feeds'}: {error}"
+        return
+    report.subscribed = [feed.url for feed in new]
+
+
+def add_feed_response(fetched: Fetched, url: str, library: Path, tags: Sequence[str] = (),
+                      timeout: float = DEFAULT_TIMEOUT) -> AddReport:
+    """Add the entries not in the library yet of the feed `url` gave as `fetched` (`reader
+    update`: the subscription is the caller's). A response that is not a feed fails as `url`;
+    `report.feeds` holds the feed if it could be read. Raises nothing, as `add_sources`."""
+    library = Path(library)
+    adder = _Adder(library, tags, timeout, None)
+    try:
+        adder.attempt(url, lambda: adder.add_fetched_feed(fetched, url))
+        adder.finish()
+    except OSError as error:
+        adder.report.error = f"cannot write to the library {library}: {error.strerror or error}"
     return adder.report
 
 
 def library_articles(library: Path):
     """The library's corpus (no cache): what `remove_article` finds ids in."""
     return load_corpus([library]) if library.is_dir() else None
+
+
+def _chapters(count: int) -> str:
+    return f"{count} chapter" + ("" if count == 1 else "s")
 
 
 def remove_article(library: Path, ref: str) -> Removed:

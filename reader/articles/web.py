@@ -9,6 +9,7 @@ file. The timeout bounds the whole fetch and the size cap the body, however the 
 from __future__ import annotations
 
 import codecs
+import email.message
 import http.client
 import re
 import socket
@@ -24,10 +25,13 @@ from reader.articles.header import clean_value
 from reader.text.decoding import DecodeError, decode
 
 DEFAULT_TIMEOUT = 20.0
+DEFAULT_JOBS = 8
+"""How many fetches at once, by default, when there are many (`reader update`)."""
 MAX_BYTES = 20 * 1024 * 1024
 USER_AGENT = "Mozilla/5.0 (compatible; reader/0.1; +https://pypi.org/project/reader/)"
 _HEADERS = {"User-Agent": USER_AGENT, "Accept": "*/*", "Accept-Language": "zh-CN,zh-TW;q=0.9,zh;q=0.8,en;q=0.5"}
 _CHUNK = 65536
+_MAX_VALIDATOR = 1024
 #: What a body sent compressed (though none was asked for) may be inflated from: gzip or zlib.
 _INFLATABLE = ("gzip", "x-gzip", "deflate")
 #: Legacy names read with the codec that is their superset (GB2312 and GBK pages are often GB18030).
@@ -53,6 +57,12 @@ class Fetched(NamedTuple):
     charset: str | None
     """The charset the HTTP header gave, if any."""
     data: bytes
+    etag: str = ""
+    """The response's `ETag` and `Last-Modified`, cleaned ("" if none): what a conditional
+    request gives back to ask for the resource only if it changed."""
+    last_modified: str = ""
+    not_modified: bool = False
+    """The server said 304 Not Modified to a conditional request: no body, nothing changed."""
 
 
 def is_url(text: str) -> bool:
@@ -166,15 +176,21 @@ def _opener(deadline: _Deadline) -> urllib.request.OpenerDirector:
     return opener
 
 
-def fetch(url: str, timeout: float = DEFAULT_TIMEOUT) -> Fetched:
+def fetch(url: str, timeout: float = DEFAULT_TIMEOUT, *, etag: str = "", last_modified: str = "") -> Fetched:
     """The response to a GET of `url`, an http or https URL. `timeout` bounds the whole fetch
     (connecting, redirects, headers, body; not the system's name lookup, which no socket timeout
-    reaches). FetchError for anything but a whole 2xx response."""
+    reaches). FetchError for anything but a whole 2xx response, or a 304 to a conditional request.
+
+    With `etag` or `last_modified` (as an earlier response gave them), the request is conditional
+    (If-None-Match, If-Modified-Since): a server whose resource is unchanged answers 304, and the
+    result is `not_modified`, without a body."""
     if not is_url(url):
         raise FetchError("not an http or https URL")
+    conditions = {name: value for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified))
+                  if value}
     deadline = _Deadline(timeout)
     try:
-        return _get(url, deadline)
+        return _get(url, deadline, conditions)
     except FetchError:
         raise
     except Exception as error:
@@ -183,8 +199,15 @@ def fetch(url: str, timeout: float = DEFAULT_TIMEOUT) -> Fetched:
         deadline.cancel()
 
 
-def _get(url: str, deadline: _Deadline) -> Fetched:
-    with _opener(deadline).open(urllib.request.Request(url, headers=_HEADERS)) as response:
+def _get(url: str, deadline: _Deadline, conditions: dict[str, str]) -> Fetched:
+    try:
+        opened = _opener(deadline).open(urllib.request.Request(url, headers={**_HEADERS, **conditions}))
+    except urllib.error.HTTPError as error:
+        if error.code != 304 or not conditions:
+            raise
+        error.close()
+        return Fetched(error.geturl() or url, "", None, b"", *_validators(error.headers), not_modified=True)
+    with opened as response:
         chunks: list[bytes] = []
         size = 0
         while chunk := response.read1(_CHUNK):
@@ -198,7 +221,19 @@ def _get(url: str, deadline: _Deadline) -> Fetched:
             raise FetchError("the connection closed before the whole response came")
         data = _inflated(b"".join(chunks), response.headers.get("Content-Encoding", ""))
         content_type = response.headers.get_content_type() if response.headers.get("Content-Type") else ""
-        return Fetched(response.geturl(), content_type, response.headers.get_content_charset(), data)
+        return Fetched(response.geturl(), content_type, response.headers.get_content_charset(), data,
+                       *_validators(response.headers))
+
+
+def _validators(headers: email.message.Message) -> tuple[str, str]:
+    """The response's ETag and Last-Modified: sent back in the next request's headers."""
+    return _header(headers, "ETag"), _header(headers, "Last-Modified")
+
+
+def _header(headers: email.message.Message, name: str) -> str:
+    """A header's value as one clean line; "" if absent or absurdly long."""
+    value = clean_value(headers.get(name) or "")
+    return value if len(value) <= _MAX_VALIDATOR else ""
 
 
 def _failure(error: Exception, deadline: _Deadline) -> FetchError:
@@ -288,4 +323,5 @@ def sniff(data: bytes) -> str:
     return ""
 
 
-__all__ = ["DEFAULT_TIMEOUT", "DecodeError", "FetchError", "Fetched", "decode_page", "fetch", "is_url", "sniff"]
+__all__ = ["DEFAULT_JOBS", "DEFAULT_TIMEOUT", "DecodeError", "FetchError", "Fetched", "decode_page", "fetch", "is_url",
+           "sniff"]

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 
 from reader.articles.web import DEFAULT_TIMEOUT
-from reader.cli.shared import UsageError, library_folder
+from reader.cli.shared import Progress, library_folder, seconds
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -15,48 +15,23 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     add = commands.add_parser(
         "add", parents=[common], help="add web pages, feeds, EPUBs or text files to the library",
         description="Add articles to the library: a web page (URL or saved .html file), an RSS or Atom feed "
-                    "(URL or file: every entry not added before), an EPUB (each chapter), a .txt/.md file.",
+                    "(URL or file: every entry not added before; a feed's URL is followed, see `reader feeds` and "
+                    "`reader update`), an EPUB (each chapter), a .txt/.md file.",
     )
     add.add_argument("sources", nargs="+", metavar="PATH_OR_URL", help="what to add")
     add.add_argument("--tag", action="append", default=[], dest="tags", help="tag what is added (repeatable)")
-    add.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    add.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                      help=f"give up on a URL after this long (default {DEFAULT_TIMEOUT:g})")
 
     remove = commands.add_parser("remove", parents=[common], help="delete an article from the library")
-    remove.add_argument("articles", nargs="+", metavar="ID", help="an article id from `reader list`")
-
-
-class _Progress:
-    """`[3/12] fetching …` on one line of a terminal's stderr (nothing when stderr is a file)."""
-
-    def __init__(self) -> None:
-        self.shown = False
-        self.live = sys.stderr.isatty()
-
-    def __call__(self, done: int, total: int, message: str) -> None:
-        if not self.live or total < 2:
-            return
-        import shutil
-
-        width = shutil.get_terminal_size().columns - 1
-        line = f"[{min(done + 1, total)}/{total}] {message}"
-        sys.stderr.write("\r" + line[:width].ljust(width))
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-            self.shown = False
+    remove.add_argument("articles", nargs="+", metavar="ARTICLE",
+                        help="an article id from `reader list`, or its 1-based number there")
 
 
 def cmd_add(args: argparse.Namespace) -> None:
     from reader.articles.library import add_sources
 
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
-    progress = _Progress()
+    progress = Progress()
     report = add_sources(args.sources, library_folder(args), args.tags, args.timeout, progress)
     progress.clear()
     for added in report.added:
@@ -68,6 +43,10 @@ def cmd_add(args: argparse.Namespace) -> None:
         print(f"reader: {failed.what}: {failed.reason}", file=sys.stderr)
     if report.error:
         print(f"reader: {report.error}", file=sys.stderr)
+    for url in report.subscribed:
+        print(f"subscribed to {url}: `reader update` brings its new entries")
+    if report.subscribe_error:
+        print(f"reader: {report.subscribe_error}", file=sys.stderr)
     if len(report.added) + len(report.skipped) + len(report.failed) > 1:
         print(report.summary())
     if not report.ok:
@@ -78,10 +57,11 @@ def cmd_remove(args: argparse.Namespace) -> None:
     from reader.articles.library import LibraryError, remove_article
 
     library = library_folder(args)
+    numbered = _numbered(args)
     failed = False
     for ref in args.articles:
         try:
-            removed = remove_article(library, ref)
+            removed = remove_article(library, numbered.get(ref, ref))
         except LibraryError as error:
             print(f"reader: {error}", file=sys.stderr)
             failed = True
@@ -89,6 +69,17 @@ def cmd_remove(args: argparse.Namespace) -> None:
         print(f"removed {removed.article_id}  {removed.title}  ({removed.path})")
     if failed:
         raise SystemExit(2)  # A reference that does not exist, as elsewhere.
+
+
+def _numbered(args: argparse.Namespace) -> dict[str, str]:
+    """The ids of the articles named by their number in `reader list` (as `show` takes them)."""
+    if not any(ref.isdigit() for ref in args.articles):
+        return {}
+    from reader.cli.shared import load_articles
+
+    corpus = load_articles(args)
+    found = {ref: corpus.find(ref) for ref in args.articles if ref.isdigit()}
+    return {ref: article.id for ref, article in found.items() if article is not None}
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"add": cmd_add, "remove": cmd_remove}

@@ -54,7 +54,11 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     common = _common_options()
     parser = _Parser(
         prog="reader", parents=[common], add_help=with_commands,
+        usage="reader [PATH]... [OPTIONS]   (the app, on these files and folders)\n"
+              "       reader COMMAND [ARGS]...   (reader COMMAND --help)",
         description="Read Chinese news articles in the terminal.",
+        epilog="PATH: a file or folder of articles to read in the app (as --corpus PATH; without any, "
+               "the bundled seeds and your library).",
     )
     parser.add_argument("--keymap", type=Path, metavar="FILE", help="key bindings overriding keymap.toml")
     parser.add_argument("--annotations", type=Path, metavar="FILE", help="the annotations file to use")
@@ -62,10 +66,22 @@ def build_parser(*, with_commands: bool = True) -> argparse.ArgumentParser:
     if with_commands:
         from reader.cli.commands import add_commands
 
-        add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser), common)
+        parser.add_argument("--version", action="version", version=f"reader {_version()}")
+
+        add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog="reader"),
+                     common)
     else:
         parser.set_defaults(command=None)
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("reader")
+    except PackageNotFoundError:  # Run from a checkout that was never installed.
+        return "(not installed)"
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

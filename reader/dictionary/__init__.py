@@ -2,6 +2,7 @@
 
     dictionary = Dictionary.load()            # in a worker: ~50 ms from the cache, ~1 s the first time
     dictionary.lookup("騰訊")                  # [Entry(...)] in either script
+    dictionary.find("horse", 10)              # Found(entries, more): also by pinyin (ma3, mǎ, ma) or English
     dictionary.matches_at(text, cursor)       # [Match(start, end, text, entries)], longest first
     dictionary.reading("馬化騰").pinyin_as(PinyinStyle.MARKS)   # CC-CEDICT's, else pypinyin's
 """
@@ -13,6 +14,7 @@ from reader.dictionary.cedict import (
     Dictionary,
     DictionaryError,
     Entry,
+    Found,
     Match,
     Reading,
     guess_reading,
@@ -29,7 +31,7 @@ from reader.dictionary.pinyin import (
 )
 
 __all__ = [
-    "CEDICT", "PYPINYIN", "STYLES", "CrossReference", "Dictionary", "DictionaryError", "Entry", "Match",
+    "CEDICT", "PYPINYIN", "STYLES", "CrossReference", "Dictionary", "DictionaryError", "Entry", "Found", "Match",
     "PinyinStyle", "Reading", "brief_sense", "format_pinyin", "format_sense", "guess_reading", "marks_to_numbers",
     "parse_references", "readable_sense",
 ]

@@ -16,11 +16,16 @@ import bisect
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.dictionary.pinyin import REFERENCE, PinyinStyle, format_pinyin
+
+if TYPE_CHECKING:
+    from reader.dictionary.reverse import ReverseIndex
 
 #: Bump when the cache file's layout changes.
 CACHE_VERSION = 1
@@ -29,7 +34,7 @@ PYPINYIN = "pypinyin"
 _DATA_NAME = "cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 #: What a sense says before a reference, longest first (`old variant of` before `variant of`).
-_REFERENCE_KINDS = (
+REFERENCE_KINDS = (
     "see also", "see", "old variant of", "archaic variant of", "Japanese variant of", "erhua variant of",
     "variant of", "also written", "abbr. for", "abbr. to", "same as", "used in", "also pr.", "CL:",
 )
@@ -96,6 +101,13 @@ class Match:
     entries: tuple[Entry, ...]
 
 
+class Found(NamedTuple):
+    """What a query finds: the entries, and whether more matched than the limit let through."""
+
+    entries: list[Entry]
+    more: bool
+
+
 @dataclass(frozen=True)
 class Reading:
     """The pinyin of a word: CC-CEDICT's when it has the word, else pypinyin's guess (`source`)."""
@@ -116,7 +128,7 @@ def parse_references(sense: str) -> list[CrossReference]:
     for found in REFERENCE.finditer(sense):
         before = sense[previous_end : found.start()].strip(" ,;()")
         if before or not references:
-            kind = next((k.rstrip(":") for k in _REFERENCE_KINDS if before.endswith(k)), "")
+            kind = next((k.rstrip(":") for k in REFERENCE_KINDS if before.endswith(k)), "")
         traditional = found.group(1)
         references.append(CrossReference(kind, traditional, found.group(2) or traditional, found.group(3)))
         previous_end = found.end()
@@ -130,6 +142,11 @@ def parse_line(line: str) -> Entry | None:
         return None
     traditional, simplified, pinyin, senses = found.groups()
     return Entry(traditional, simplified, pinyin, tuple(s for s in senses.split("/") if s))
+
+
+def points_elsewhere(entry: Entry) -> bool:
+    """Every sense of the entry only points to another (`variant of 嗎`, `see 騰訊控股有限公司`)."""
+    return all(sense.startswith(_POINTERS) for sense in entry.senses)
 
 
 def data_file() -> Path:
@@ -173,7 +190,13 @@ class Dictionary:
     longest: int
     """The longest key, in characters: no match can be longer."""
     stamp: str = ""
+    end: int = 0
+    """Where the entry lines end in `data` (the keys follow)."""
+    folder: Path | None = None
+    """The cache folder it was loaded with, where the reverse index is kept too."""
     _entries: dict[int, Entry] = field(default_factory=dict, repr=False)
+    _reverse: ReverseIndex | None = field(default=None, repr=False)
+    _reverse_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     # -- loading ----------------------------------------------------------------------------------
 
@@ -192,6 +215,7 @@ class Dictionary:
         except (OSError, ValueError):
             loaded = None
         if loaded is not None:
+            loaded.folder = folder
             return loaded
         import gzip
 
@@ -208,6 +232,7 @@ class Dictionary:
             pass
         built = cls._from_cache(cache.encode("utf-8"), stamp)
         assert built is not None
+        built.folder = folder
         return built
 
     @classmethod
@@ -224,7 +249,7 @@ class Dictionary:
             return None
         keys = raw[start + data_size :].decode("utf-8").split("\n")
         keys.pop()  # The last line's newline leaves an empty string.
-        return cls(raw, start, keys, longest, stamp)
+        return cls(raw, start, keys, longest, stamp, end=start + data_size)
 
     # -- look-ups ---------------------------------------------------------------------------------
 
@@ -242,10 +267,13 @@ class Dictionary:
     def _entry(self, offset: int) -> Entry:
         entry = self._entries.get(offset)
         if entry is None:
-            start = self.base + offset
-            entry = parse_line(self.data[start : self.data.index(b"\n", start)].decode("utf-8"))
-            assert entry is not None
-            self._entries[offset] = entry
+            entry = self._entries[offset] = self._parse(offset)
+        return entry
+
+    def _parse(self, offset: int) -> Entry:
+        start = self.base + offset
+        entry = parse_line(self.data[start : self.data.index(b"\n", start)].decode("utf-8"))
+        assert entry is not None
         return entry
 
     def _entries_for(self, offsets: Iterable[int], word: str) -> list[Entry]:
@@ -257,7 +285,7 @@ class Dictionary:
         entries = [self._entry(offset) for offset in dict.fromkeys(offsets)]
         return sorted(entries, key=lambda entry: (
             0 if entry.traditional == word else 1 if entry.simplified == word else 2,
-            all(sense.startswith(_POINTERS) for sense in entry.senses),
+            points_elsewhere(entry),
             entry.pinyin[:1].isupper(),
         ))
 
@@ -274,6 +302,43 @@ class Dictionary:
 
             offsets = self._offsets(fold(word))
         return self._entries_for(offsets, word)
+
+    def find(self, query: str, limit: int | None = None, building: Callable[[], object] | None = None) -> Found:
+        """What `reader define` and the word panel show for a query, at most `limit` entries (None:
+        all): the entries of the word itself (`lookup`, all of them whatever the limit), then,
+        unless the query is written in Chinese characters, the best entries whose pinyin or
+        English senses match it (`ReverseIndex.find`; `building` is called if its index must be
+        built first)."""
+        entries = self.lookup(query)
+        if _chinese(query):
+            return Found(entries, False)
+        room = None if limit is None else max(0, limit - len(entries))
+        hits = [hit for hit in self.reverse(building).find(query, None if room is None else room + len(entries) + 1)
+                if hit not in entries]
+        return Found(entries + hits[:room], room is not None and len(hits) > room)
+
+    @property
+    def reverse_loaded(self) -> bool:
+        """Whether `reverse` answers at once (else it loads or builds the index first)."""
+        return self._reverse is not None
+
+    def reverse(self, building: Callable[[], object] | None = None) -> ReverseIndex:
+        """The pinyin and English index, loaded on first use (or built, a few seconds: `building`
+        is called first)."""
+        with self._reverse_lock:
+            if self._reverse is None:
+                from reader.dictionary.reverse import ReverseIndex
+
+                folder = self.folder if self.folder is not None else _folder()
+                self._reverse = ReverseIndex.load(self, folder, building)
+            return self._reverse
+
+    def entries(self) -> Iterator[tuple[int, Entry]]:
+        """Every entry in the file's order, with its line's offset (what the index refers to)."""
+        offset = 0
+        while self.base + offset < self.end:
+            yield offset, self._parse(offset)
+            offset = self.data.index(b"\n", self.base + offset) - self.base + 1
 
     def matches_at(self, text: str, offset: int) -> list[Match]:
         """Every dictionary word starting at `offset` in `text`, longest first. A Latin word counts
@@ -354,6 +419,12 @@ def guess_reading(word: str) -> Reading:
     syllables = lazy_pinyin(word, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda chunk: "\0" + chunk)
     pinyin = [s[1:] if s.startswith("\0") else s.replace("v", "u:") for s in syllables]
     return Reading(word, " ".join(pinyin), PYPINYIN)
+
+
+def _chinese(text: str) -> bool:
+    """Written with a CJK character (or anything past the Latin, Greek and punctuation blocks):
+    a word to look up as it is, never pinyin or English."""
+    return any(ord(char) >= 0x2E80 for char in text)
 
 
 def _latin(char: str) -> bool:

@@ -105,12 +105,17 @@ class Texts(NamedTuple):
 def article_texts(article: Article, mode: str) -> Texts:
     if mode == ORIGINAL:  # No need to know the script (detecting it loads dictionaries).
         return Texts(mode, article.title, meta_line(article), article.body)
-    original = article_script(article)
-    meta, body = (display_text(text, mode, original) for text in (meta_line(article), article.body))
-    title = in_script(article.title, mode)
+    body = display_text(article.body, mode, article_script(article))
+    meta, title = shown_meta(article, mode), in_script(article.title, mode)
     if len(body) != len(article.body):
         raise AssertionError("a script conversion changed the body's length")
     return Texts(mode, title, meta, body)
+
+
+def shown_meta(article: Article, mode: str) -> str:
+    """The meta line as `article_texts` shows it, without converting the body."""
+    meta = meta_line(article)
+    return meta if mode == ORIGINAL else display_text(meta, mode, article_script(article))
 
 
 def article_markup(article: Article) -> Markup | None:
@@ -144,8 +149,9 @@ def article_blocks(article: Article, blocks: list[Block], texts: Texts) -> list[
 
 
 def article_script(article: Article) -> str:
-    """SIMPLIFIED or TRADITIONAL, from the body (remembered per text)."""
-    return _remembered(_SCRIPTS, article.body, detect, 4096)
+    """SIMPLIFIED or TRADITIONAL, from the body (remembered per text); a body of characters both
+    scripts share is in its title's script."""
+    return _remembered(_SCRIPTS, article.body, lambda body: detect(body, tie=detect(article.title)), 4096)
 
 
 def known_script(article: Article) -> str | None:

@@ -1,7 +1,5 @@
-"""A search in progress: the corpus's index, built once, and the results the hit keys walk.
-
-What the reading screen needs to step from hit to hit across articles, and to say where it is,
-without holding any of it itself.
+"""Search for the reading screen: the corpus's index, built once, and how to step from hit to hit
+across articles and say where the reader is (the results themselves are the screen's state).
 """
 
 from __future__ import annotations
@@ -42,23 +40,22 @@ def step_hit(results: Results, here: int | None, offset: int, *, forward: bool) 
     return HitStep(target, 0 if forward else len(results.hits(target)) - 1, target not in later)
 
 
-def search_status(results: Results, article_id: str, mark: int | None) -> str:
-    """The status line's account of a search: the query, which hit is marked, a title hit."""
+def search_status(results: Results, article_id: str, mark: int | None, shown: Callable[[str], str] = str) -> str:
+    """The status line's account of a search: the query (`shown` in the script the text is read
+    in), which hit is marked, a title hit."""
     hits = results.hits_for(article_id)
     number = next((i + 1 for i, h in enumerate(hits) if h.start == mark), None)
     index = results.index.index_of(article_id)
     in_title = index is not None and index in results.indices and results.title_hits(index)
     where = f"{number}/{len(hits)}" if number else f"{len(hits)} hit{'' if len(hits) == 1 else 's'}"
-    return f"“{results.query}” {where}" + (" · in the title" if in_title else "")
+    return f"“{shown(results.query)}” {where}" + (" · in the title" if in_title else "")
 
 
 class SearchSession:
-    """The search index of a corpus (made on first use, by whichever thread asks first) and the
-    results the hit keys step through (None: no search in progress)."""
+    """The search index of a corpus (made on first use, by whichever thread asks first)."""
 
     def __init__(self, corpus: Corpus, cache_folder: Path, cache: FoldedCache | None = None) -> None:
         self.corpus = corpus
-        self.results: Results | None = None
         self.cache = cache
         """Folded texts kept on disk for a large corpus (made in `cache_folder` if not given)."""
         self._cache_folder = cache_folder
@@ -76,6 +73,6 @@ class SearchSession:
             return self._index
 
     def replace_corpus(self, corpus: Corpus) -> None:
-        """Another version of the corpus: the index is made again, the search is over."""
+        """Another version of the corpus: the index is made again."""
         with self._lock:
-            self.corpus, self._index, self.results = corpus, None, None
+            self.corpus, self._index = corpus, None

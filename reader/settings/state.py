@@ -12,12 +12,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 from reader.system import paths
 from reader.system.storage import file_lock, write_json
 from reader.text.conversion import MODES, ORIGINAL
 
 HISTORY_LIMIT = 100
+
+
+class Changes(TypedDict, total=False):
+    """The settings `State.change` sets (positions and queries have calls of their own)."""
+
+    article: str | None
+    script: str
+    theme: str | None
+    highlight: bool
+    hidden_types: list[str]
+    export_format: str | None
+    pinyin: str
 
 
 @dataclass
@@ -37,6 +50,8 @@ class State:
     _saved_positions: dict[str, int] = field(default_factory=dict, repr=False)
     """The positions as last read or written: what differs from them was changed by this reader."""
     _saved_history: list[str] = field(default_factory=list, repr=False)
+    unsaved: bool = field(default=False, repr=False, compare=False)
+    """Changed since it was read or saved: the app saves it within seconds, and on quitting."""
 
     @classmethod
     def load(cls, path: Path | None = None) -> State:
@@ -85,27 +100,44 @@ class State:
             state.search_history = [q for q in history if isinstance(q, str)][-HISTORY_LIMIT:]
         return state
 
+    def change(self, **changes: Unpack[Changes]) -> None:
+        """Set these settings; the state is then `unsaved`."""
+        for name, value in changes.items():
+            setattr(self, name, value)
+        self.unsaved = True
+
+    def set_position(self, article_id: str, offset: int) -> None:
+        """Where the reader is in an article (a body offset)."""
+        if self.positions.get(article_id) != offset:
+            self.positions[article_id] = offset
+            self.unsaved = True
+
     def remember_query(self, query: str) -> None:
         query = query.strip()
         if not query:
             return
+        self.unsaved = True
         if query in self.search_history:
             self.search_history.remove(query)
         self.search_history.append(query)
         del self.search_history[:-HISTORY_LIMIT]
 
     def save(self) -> None:
-        """Write the state, merged with what another reader saved meanwhile."""
-        with file_lock(self.path):
-            theirs = State._read(self.path, set_aside=False)
-            mine = {key: value for key, value in self.positions.items() if self._saved_positions.get(key) != value}
-            self.positions = {**theirs.positions, **mine}
-            new_queries = [query for query in self.search_history if query not in self._saved_history]
-            self.search_history = theirs.search_history
-            for query in new_queries:
-                self.remember_query(query)
-            self._write()
-            self._saved_positions, self._saved_history = dict(self.positions), list(self.search_history)
+        """Write the state, merged with what another reader saved meanwhile. Once tried it is no
+        longer `unsaved`: a save that failed is tried again after the next change."""
+        try:
+            with file_lock(self.path):
+                theirs = State._read(self.path, set_aside=False)
+                mine = {key: value for key, value in self.positions.items() if self._saved_positions.get(key) != value}
+                self.positions = {**theirs.positions, **mine}
+                new_queries = [query for query in self.search_history if query not in self._saved_history]
+                self.search_history = theirs.search_history
+                for query in new_queries:
+                    self.remember_query(query)
+                self._write()
+                self._saved_positions, self._saved_history = dict(self.positions), list(self.search_history)
+        finally:
+            self.unsaved = False
 
     def _write(self) -> None:
         write_json(

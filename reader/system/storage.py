@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,8 +27,46 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False, errors: st
     A file replaced keeps its permissions; a new one gets what the umask leaves of 0666 (as
     git does). With `backup`, the previous version is kept as `path` + `.bak` (by hard link, so
     it is never missing or half written either). Without `durable`, nothing is fsynced: for
-    caches, which a crash only costs time.
+    caches, which a crash only costs time. A symbolic link stays one: the file it points to is
+    what is replaced (an annotations file kept in a synced folder and linked from here).
     """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
+    temporary = write_temporary(path, text, errors=errors, durable=durable)
+    try:
+        if backup and path.exists():
+            _replace_with_link(path, path.with_name(path.name + ".bak"))
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    if durable:
+        sync_folder(path.parent)
+
+
+def write_named(path: Path, text: str) -> None:
+    """Write a file the user named (an export, `--output`): a file is replaced atomically, so a
+    full disk or a crash leaves the old one whole; a pipe or a device (`/dev/stdout`, a FIFO
+    another program reads) is written to, not replaced by a file; a link's target is replaced."""
+    try:
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = stat.S_IFREG
+    if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode):
+        with open(path, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        return
+    atomic_write_text(path, text)
+
+
+def write_temporary(path: Path, text: str, *, errors: str = "strict", durable: bool = True) -> Path:
+    """`text` in a new temporary file beside `path` (with `path`'s permissions if it exists),
+    synced to the disk if `durable`: renamed to `path`, it appears whole; then `sync_folder`.
+
+    `atomic_write_text` does all of it. A caller that decides the name under a lock writes the
+    file before taking it: several writers' syncs then overlap, and the file system commits them
+    together (300 files synced from 8 threads took 0.04 s here, one after another 1.05 s). A
+    writer killed before the rename leaves a temporary that `sweep` removes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     _sweep_once(path.parent)
     temporary = _temporary_for(path)
@@ -43,14 +82,10 @@ def atomic_write_text(path: Path, text: str, *, backup: bool = False, errors: st
             file.flush()
             if durable:
                 os.fsync(file.fileno())
-        if backup and path.exists():
-            _replace_with_link(path, path.with_name(path.name + ".bak"))
-        os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    if durable:
-        _fsync_folder(path.parent)
+    return temporary
 
 
 def _temporary_for(path: Path) -> Path:
@@ -111,7 +146,8 @@ def _replace_with_link(source: Path, target: Path) -> None:
     os.replace(staging, target)
 
 
-def _fsync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Sync the folder's entries (files renamed into it) to the disk."""
     try:
         descriptor = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -85,14 +85,15 @@ def warm_up() -> None:
     fold_table()
 
 
-def detect(text: str, sample: int = 20_000) -> str:
-    """SIMPLIFIED or TRADITIONAL: which script's own characters the text uses more."""
+def detect(text: str, sample: int = 20_000, tie: str = SIMPLIFIED) -> str:
+    """SIMPLIFIED or TRADITIONAL: which script's own characters the text uses more (`tie` if
+    neither, as in a text of characters both share)."""
     traditional_only = _char_table("TSCharacters.txt")
     simplified_only = _char_table("STCharacters.txt")
     head = text[:sample]
     traditional = sum(1 for char in head if char in traditional_only and traditional_only[char] != char)
     simplified = sum(1 for char in head if char in simplified_only and simplified_only[char] != char)
-    return TRADITIONAL if traditional > simplified else SIMPLIFIED
+    return TRADITIONAL if traditional > simplified else SIMPLIFIED if simplified > traditional else tie
 
 
 def display_text(text: str, mode: str, original_script: str) -> str:
@@ -117,8 +118,12 @@ def mode_label(mode: str, original_script: str | None) -> str:
     return "简体" if mode == SIMPLIFIED else "繁體"
 
 
-def next_mode(mode: str) -> str:
-    return MODES[(MODES.index(mode) + 1) % len(MODES)]
+def next_mode(mode: str, original_script: str) -> str:
+    """The script `t` turns to on a text written in `original_script`: the other one, and from
+    there back to the original. The mode that shows the original as it is (简体 on a Simplified
+    text) is skipped: it looks like a key that did nothing."""
+    other = TRADITIONAL if original_script == SIMPLIFIED else SIMPLIFIED
+    return other if mode in (ORIGINAL, original_script) else ORIGINAL
 
 
 #: Bump when folding changes, so a table kept on disk is made again.

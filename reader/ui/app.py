@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -26,6 +27,7 @@ from reader.articles.corpus import Corpus, CorpusCache
 from reader.settings.keymap import load_keymap, textual_keymap
 from reader.settings.state import State
 from reader.ui import terminal_guard
+from reader.ui.messages import AnnotationsChanged, Busy, CorpusChanged
 from reader.ui.screens.reading import ReadingScreen
 from reader.ui.widgets.bindings import bindings_for
 
@@ -61,8 +63,9 @@ class ReaderApp(App[None]):
         corpus_source: tuple[Callable[[], list[Path]], CorpusCache] | None = None,
         library: Path | None = None,
     ) -> None:
-        """`corpus_source`: which files make the corpus (asked again after the library changes)
-        and their cache, to check a corpus listed from the cache; `library`: where `+` adds."""
+        """`entity_cache`: detection results on disk (the default folder's if not given);
+        `corpus_source`: which files make the corpus (asked again after the library changes) and
+        their cache, to check a corpus listed from the cache; `library`: where `+` adds."""
         gc.freeze()  # See `_after_first_paint`.
         terminal_guard.install()  # Nothing the app draws may carry a control character to the terminal.
         super().__init__()
@@ -70,23 +73,33 @@ class ReaderApp(App[None]):
         self.keys = keymap if keymap is not None else load_keymap()
         self.state = state if state is not None else State.load()
         self.annotations = annotations if annotations is not None else AnnotationStore()
-        self.entities_file = entities_file
-        self.entity_cache = entity_cache
-        """Detection results on disk (the default folder's, made on first use, if not given)."""
-        self.corpus_source = corpus_source
-        self.library = library
-        self.reading = ReadingScreen(corpus, self.annotations, folded_cache)
+        self.reading = ReadingScreen(corpus, self.annotations, self.state, folded_cache=folded_cache,
+                                     entities_file=entities_file, entity_cache=entity_cache,
+                                     corpus_source=corpus_source, library=library)
         self.painted = False
         """Whether the first paint is done (and the work kept off its way has started)."""
-        self._state_dirty = False
         self._frozen_after: set[str] = set()
         """Background tasks whose results were frozen out of the garbage collector (see `work_done`)."""
         self._previous_handlers: dict[int, _SignalHandler] = {}
+        self.key_arriving: events.Key | None = None
+        """The key being dispatched to priority bindings (see `on_event`), else None."""
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Messages quote file paths, errors and the reader's text: shown as they are, not as markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keep the key being dispatched in `key_arriving` while priority bindings are looked up
+        (the reading screen's keys give way to a text field that types them)."""
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        self.key_arriving = event
+        try:
+            await super().on_event(event)
+        finally:
+            self.key_arriving = None
 
     def action_help_quit(self) -> None:
         """ctrl+c: name the keys that quit, as plain text (Textual's own message is markup, and
@@ -111,8 +124,16 @@ class ReaderApp(App[None]):
         self._quit_on_signals()
 
     def report_problems(self, corpus: Corpus) -> None:
-        for problem in corpus.problems:
-            self.notify(f"{problem.path}\n{problem.message}", title="Skipped a file", severity="warning", timeout=10)
+        """The files that could not be read, in one toast (a folder of them made one each)."""
+        from reader.ui.summary import summary
+
+        problems = corpus.problems
+        if len(problems) == 1:
+            self.notify(f"{problems[0].path}\n{problems[0].message}", title="Skipped a file", severity="warning",
+                        timeout=10)
+        elif problems:
+            self.notify(summary([(os.path.basename(p.path), p.message) for p in problems]),
+                        title=f"Skipped {len(problems)} files", severity="warning", timeout=10)
 
     def _quit_on_signals(self) -> None:
         """`kill` (SIGTERM) or a closed terminal (SIGHUP) quits as `q` does: the terminal is given
@@ -150,6 +171,17 @@ class ReaderApp(App[None]):
             await self.reading.start_background_work()
             self.refresh_bindings()  # A footer mounted late waits for this signal to draw its keys.
 
+    @on(CorpusChanged)
+    def _corpus_changed(self, event: CorpusChanged) -> None:
+        """The reading screen shows the corpus as the files hold it now: say which it skipped."""
+        self.report_problems(event.corpus)
+        self.corpus = self.reading.corpus
+
+    @on(Busy)
+    def _work_done(self, event: Busy) -> None:
+        if event.what is None:
+            self.work_done(event.task)
+
     def work_done(self, task: str) -> None:
         """What background work loads (a long article's layout, the search index, jieba's
         dictionary) lives on: out of the collector's full passes, which walked it all in the
@@ -160,30 +192,24 @@ class ReaderApp(App[None]):
             gc.freeze()
 
     def watch_theme(self, theme: str) -> None:
-        self.state.theme = theme
-        self.state_changed()
+        self.state.change(theme=theme)
 
     def on_unmount(self) -> None:
         self._save_state()
         for number, handler in self._previous_handlers.items():
             signal.signal(number, handler)
 
-    def state_changed(self) -> None:
-        """The reading state changed: it is saved within `SAVE_INTERVAL` seconds, and on quitting."""
-        self._state_dirty = True
-
     def _save_if_changed(self) -> None:
-        if self._state_dirty:
+        if self.state.unsaved:  # Saved within `SAVE_INTERVAL` seconds of a change, and on quitting.
             self._save_state()
         if self.annotations.reload_if_changed():  # Another reader changed the file.
-            self.reading.annotations_changed()
+            self.reading.post_message(AnnotationsChanged())
 
     def _save_state(self) -> None:
         try:
             self.state.save()
         except OSError as error:
             self.notify(f"Could not save the reading state: {error}", severity="error")
-        self._state_dirty = False
 
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen
@@ -194,5 +220,7 @@ class ReaderApp(App[None]):
             self.push_screen(HelpScreen(self.keys))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from reader.ui.commands import reading_commands
+
         yield from super().get_system_commands(screen)
-        yield from self.reading.commands()
+        yield from reading_commands(self.reading)

@@ -1,2 +1,3 @@
-"""Parts of the reading screen that are features of their own: the screen routes their keys and
-messages to them, they use its widgets and the core."""
+"""Parts of the reading screen that are features of their own (annotations, the dictionary,
+entities, the library, search): the keymap reaches their keys through the screen's `part` action;
+they see the screen through `context.Reading` and tell it what happened in messages."""

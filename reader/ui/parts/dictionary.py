@@ -3,56 +3,59 @@ every entry (`d`), vocabulary (`V`), the pinyin style (`P`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.annotations.store import Annotation, StoreError
-from reader.ui.widgets.status_bar import WordBar
+from reader.ui.messages import AnnotationsChanged, Busy
+from reader.ui.parts.context import Reading
 
 if TYPE_CHECKING:
-    from reader.dictionary import Dictionary, Match, PinyinStyle
-    from reader.ui.screens.reading import ReadingScreen
+    from reader.dictionary import Dictionary, Entry, Match, PinyinStyle
 
 
 class DictionaryPart:
-    def __init__(self, reading: ReadingScreen) -> None:
+    def __init__(self, reading: Reading, show_line: Callable[[str | None], None]) -> None:
+        """`show_line` puts a word on the word line (None: hides it)."""
         self.reading = reading
+        self.show_line = show_line
         self.dictionary: Dictionary | None = None
         """CC-CEDICT, loaded in a worker when the cursor first appears."""
         self.cache: Path | None = None
         """Where the dictionary's cache lives (None: the user's cache folder)."""
         self.unavailable: str | None = None
         """Why the dictionary cannot be loaded, once that is known (said once, not tried again)."""
+        self._loading = False
 
     def pinyin_style(self) -> PinyinStyle:
         from reader.dictionary import STYLES, PinyinStyle
 
-        style = self.reading.reader.state.pinyin
+        style = self.reading.state.pinyin
         return PinyinStyle(style) if style in STYLES else PinyinStyle.MARKS
 
     def _load(self) -> None:
         """CC-CEDICT takes ~50 ms from its cache (a second or two the first time): in a worker,
         saying so, and only once the reader has a cursor to look words up with."""
-        reading = self.reading
-        if not any(worker.group == "dictionary" for worker in reading.workers):
-            reading.set_busy("dictionary", "Loading the dictionary")
-            reading.run_worker(self._read, thread=True, group="dictionary", exit_on_error=False)
+        if not self._loading:
+            self._loading = True
+            self.reading.post_message(Busy("dictionary", "Loading the dictionary"))
+            self.reading.in_background(self._read, "dictionary", self._loaded)
 
-    def _read(self) -> None:
+    def _read(self) -> Dictionary | str:
+        """The dictionary, or why it cannot be loaded."""
         from reader.dictionary import Dictionary, DictionaryError
 
         try:
-            dictionary = Dictionary.load(self.cache)
+            return Dictionary.load(self.cache)
         except DictionaryError as error:
-            self.reading.app.call_from_thread(self._cannot_load, str(error))
+            return str(error)
+
+    def _loaded(self, dictionary: Dictionary | str) -> None:
+        if isinstance(dictionary, str):
+            self.unavailable = dictionary
+            self.reading.notify(dictionary, title="Dictionary", severity="error", timeout=15)
             return
-        self.reading.app.call_from_thread(self._loaded, dictionary)
-
-    def _cannot_load(self, why: str) -> None:
-        self.unavailable = why
-        self.reading.notify(why, title="Dictionary", severity="error", timeout=15)
-
-    def _loaded(self, dictionary: Dictionary) -> None:
         self.dictionary = dictionary
         self.show_word(self.reading.view.cursor)
 
@@ -65,9 +68,8 @@ class DictionaryPart:
     def show_word(self, cursor: int | None) -> None:
         """The word at the cursor, its pinyin and first sense, on the line above the status bar."""
         view = self.reading.view
-        bar = self.reading.query_one(WordBar)
         if cursor is None or view.texts is None or self.unavailable:
-            bar.show_word(None)
+            self.show_line(None)
             return
         if self.dictionary is None:
             self._load()
@@ -76,21 +78,20 @@ class DictionaryPart:
 
         matches = self._words_at(cursor)
         if not matches:
-            bar.show_word(None)
+            self.show_line(None)
             return
         style, entry = self.pinyin_style(), matches[0].entries[0]
         more = sum(len(match.entries) for match in matches) - 1
         script = "simplified" if view.script_mode == "simplified" else "traditional"
         sense = brief_sense(entry.senses[0], script) if entry.senses else ""
-        bar.show_word(f"{matches[0].text}  {entry.pinyin_as(style)}  {sense}" + (f"  · d: {more} more" if more else ""))
+        more_words = f"  · d: {more} more" if more else ""
+        self.show_line(f"{matches[0].text}  {entry.pinyin_as(style)}  {sense}{more_words}")
 
     def define(self) -> None:
-        """The dictionary panel for the word at the cursor and the words inside it."""
+        """The dictionary panel for the word at the cursor and the words inside it; with no word
+        there, the panel's look-up field (characters, pinyin or English)."""
         reading = self.reading
         cursor, texts, article = reading.view.cursor, reading.view.texts, reading.current
-        if cursor is None or texts is None or article is None:
-            reading.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Dictionary")
-            return
         if self.unavailable:
             reading.notify(self.unavailable, title="Dictionary", severity="error")
             return
@@ -100,48 +101,48 @@ class DictionaryPart:
             return
         from reader.ui.screens.word import WordScreen
 
-        words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
-        entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
-        if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
-            words = [(texts.body[cursor], [])]
-        if not words:
-            reading.notify("No word at the cursor.", title="Dictionary")
-            return
-        reading.app.push_screen(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity))
+        words: list[tuple[str, list[Entry]]] = []
+        entity = None
+        if cursor is not None and texts is not None and article is not None:
+            words = [(match.text, list(match.entries)) for match in self._words_at(cursor)]
+            entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
+            if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
+                words = [(texts.body[cursor], [])]
+        reading.open_dialog(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity))
 
     def save_word(self) -> None:
-        """Keep the word at the cursor (or the selection) as vocabulary: an annotation tagged
-        `vocab`, which `reader export --format anki` turns into a note with its sentence."""
+        """Keep the word or name at the cursor (or the selection) as vocabulary: an annotation
+        tagged `vocab`, which `reader export --format anki` turns into a note with its sentence."""
         reading = self.reading
         view, article = reading.view, reading.current
         if article is None or view.cursor is None or view.texts is None:
             reading.notify("Move the cursor onto a word first (arrows, h l, w W).", title="Vocabulary")
             return
+        cursor = view.cursor
         if view.selection is not None:
             start, end = view.selection
-        elif self.dictionary is not None and (matches := self._words_at(view.cursor)):
-            start, end = matches[0].start, matches[0].end
-        else:
-            start, end = view.cursor, view.cursor + 1
-        word = reading.script_display()(article.body[start:end])
+        else:  # The longest of the word and a name starting at the cursor (`>` puts it there): 1月26日, not 1.
+            words = [(m.start, m.end) for m in self._words_at(cursor)] if self.dictionary is not None else []
+            names = [(s.start, s.end) for s in view.spans_at("entities", cursor) if s.start == cursor]
+            start, end = max([*words[:1], *names, (cursor, cursor + 1)], key=lambda span: span[1])
+        word = reading.shown.text(article.body[start:end])
         if any(a.start == start and a.end == end and "vocab" in a.tags
                for a in reading.placed.of(article.id, article.body)):
             reading.notify(f"“{word}” is already in your vocabulary.", title="Vocabulary")
             return
         try:
-            reading.reader.annotations.add(Annotation.new(article.id, article.body, start, end, tags=("vocab",)))
+            reading.annotations.add(Annotation.new(article.id, article.body, start, end, tags=("vocab",)))
         except StoreError as error:
             reading.notify(str(error), title="Not saved", severity="error", timeout=15)
             return
-        reading.annotations_changed(article.id)
+        reading.post_message(AnnotationsChanged(article.id))
         reading.notify(f"“{word}” saved to your vocabulary (tag vocab; X exports Anki notes).", title="Vocabulary")
 
     def next_pinyin_style(self) -> None:
         from reader.dictionary import STYLES
 
         style = STYLES[(STYLES.index(self.pinyin_style()) + 1) % len(STYLES)]
-        self.reading.reader.state.pinyin = style
-        self.reading.reader.state_changed()
+        self.reading.state.change(pinyin=style)
         self.show_word(self.reading.view.cursor)
         names = {"marks": "tone marks (mǎ)", "numbers": "tone numbers (ma3)", "zhuyin": "zhuyin (ㄇㄚˇ)"}
         self.reading.notify(f"Pinyin in {names.get(style, style)}.", title="Dictionary")

@@ -3,68 +3,68 @@ the first added; `-` removes the article being read, after asking."""
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from reader.ui.messages import Busy, CorpusChanged, OpenArticle
+from reader.ui.parts.context import Reading
 
 if TYPE_CHECKING:
     from reader.articles.corpus import Article, Corpus
     from reader.articles.library import AddReport
-    from reader.ui.screens.reading import ReadingScreen
 
 
 class LibraryPart:
-    def __init__(self, reading: ReadingScreen) -> None:
+    def __init__(self, reading: Reading) -> None:
         self.reading = reading
 
     def add(self) -> None:
-        reading = self.reading
-        library = reading.reader.library
-        if library is None or reading.reader.corpus_source is None:
+        reading, library = self.reading, self.reading.library
+        if library is None:
             reading.notify("This reader has no library to add to.", title="Add", severity="warning")
             return
         from reader.ui.screens.add import AddRequest, AddScreen
 
         def chosen(request: AddRequest | None) -> None:
             if request is not None:
-                reading.run_worker(partial(self._add, library, request.sources, request.tags),
-                                   thread=True, group="add", exit_on_error=False)
+                reading.in_background(lambda: self._add(library, request.sources, request.tags), "add", self._added)
 
-        reading.app.push_screen(AddScreen(str(library)), chosen)
+        reading.open_dialog(AddScreen(str(library)), chosen)
 
-    def _add(self, library: Path, sources: list[str], tags: tuple[str, ...]) -> None:
+    def _add(self, library: Path, sources: list[str], tags: tuple[str, ...]) -> tuple[AddReport, Corpus]:
         """In a worker: add, then read the corpus again with what was added."""
         from reader.articles.library import add_sources
 
-        call = self.reading.app.call_from_thread
-
         def progress(done: int, total: int, what: str) -> None:
-            call(self.reading.set_busy, "add", f"Adding {min(done + 1, total)}/{total}: {what}")
+            self.reading.post_message(Busy("add", f"Adding {min(done + 1, total)}/{total}: {what}"))
 
         report = add_sources(sources, library, tags, progress=progress)
-        call(self._added, report, self.reading.load_corpus_again())
+        return report, self.reading.read_corpus()
 
-    def _added(self, report: AddReport, corpus: Corpus) -> None:
-        reading = self.reading
-        reading.set_busy("add", None)
-        reading.replace_corpus(corpus)
-        for failed in report.failed:
-            reading.notify(f"{failed.what}\n{failed.reason}", title="Not added", severity="error", timeout=15)
-        for skipped in report.skipped:
-            reading.notify(f"{skipped.what}\n{skipped.reason}", title="Skipped", severity="warning", timeout=8)
-        for extra in sorted(report.missing_extras):
-            reading.notify(f"pip install 'reader[{extra}]' to add these.", title="Needs an extra", severity="warning")
+    def _added(self, result: tuple[AddReport, Corpus]) -> None:
+        """Open the first article added, and say what happened in one toast (not one per item)."""
+        from reader.ui.summary import summary
+
+        reading, (report, corpus) = self.reading, result
+        reading.post_message(CorpusChanged(corpus))
         shown = [added for added in report.added if corpus.find(added.article_id)]
         if shown:
-            reading.open_article(shown[0].article_id, focus_view=True)
-        if report.added:
-            note = "" if len(shown) == len(report.added) else "\nNot shown here: reader was started with --corpus."
-            reading.notify(report.summary() + note, title="Library", timeout=8)
+            reading.post_message(OpenArticle(shown[0].article_id, focus_view=True))
+        problems = [*report.failed, *report.skipped]
+        lines = [f"{len(report.added)} added" if report.added else "Nothing added", summary(problems)]
+        if report.error:
+            lines.append(f"Stopped: {report.error}")
+        lines += [f"pip install 'reader[{extra}]' to add these." for extra in sorted(report.missing_extras)]
+        if len(shown) < len(report.added):
+            lines.append("Not shown here: reader was started with --corpus.")
+        failed = report.failed or report.error or report.missing_extras
+        reading.notify("\n".join(line for line in lines if line), title="Library",
+                       severity="error" if failed else "information" if report.added else "warning",
+                       timeout=15 if failed else 8)
 
     def remove(self) -> None:
         """Remove the article being read from the library, after asking; its annotations stay."""
-        reading = self.reading
-        library, article = reading.reader.library, reading.current
+        reading, library, article = self.reading, self.reading.library, self.reading.current
         if article is None:
             return
         if library is None or not Path(article.path).resolve().is_relative_to(library.resolve()):
@@ -75,25 +75,24 @@ class LibraryPart:
 
         def answered(yes: bool | None) -> None:
             if yes:
-                reading.run_worker(partial(self._remove, library, article), thread=True, group="remove",
-                                   exit_on_error=False)
+                reading.in_background(lambda: self._remove(library, article), "remove", self._removed)
 
-        title = reading.script_display()(article.title)
-        question = f"Remove “{title}” from the library? Its annotations are kept."
-        reading.app.push_screen(ConfirmScreen("Remove article", question, "Remove"), answered)
+        question = f"Remove “{reading.shown.title(article)}” from the library? Its annotations are kept."
+        reading.open_dialog(ConfirmScreen("Remove article", question, "Remove"), answered)
 
-    def _remove(self, library: Path, article: Article) -> None:
+    def _remove(self, library: Path, article: Article) -> tuple[str, Corpus] | None:
         """In a worker (finding the file reads the library): remove, then read the corpus again."""
         from reader.articles.library import LibraryError, remove_article
 
-        call = self.reading.app.call_from_thread
         try:
             removed = remove_article(library, article.id)
         except LibraryError as error:
-            call(self.reading.notify, str(error), title="Not removed", severity="error", timeout=15)
-            return
-        call(self._removed, removed.title, self.reading.load_corpus_again())
+            self.reading.notify(str(error), title="Not removed", severity="error", timeout=15)
+            return None
+        return removed.title, self.reading.read_corpus()
 
-    def _removed(self, title: str, corpus: Corpus) -> None:
-        self.reading.replace_corpus(corpus)
-        self.reading.notify(f"Removed “{title}”; its annotations are kept (m lists them).", title="Library")
+    def _removed(self, result: tuple[str, Corpus] | None) -> None:
+        if result is not None:
+            title, corpus = result
+            self.reading.post_message(CorpusChanged(corpus))
+            self.reading.notify(f"Removed “{title}”; its annotations are kept (m lists them).", title="Library")

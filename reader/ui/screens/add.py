@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Static
 
 from reader.ui.screens.annotate import parse_tags
 from reader.ui.screens.dialog import Dialog
+from reader.ui.widgets.fields import Field
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,11 @@ class AddScreen(Dialog[AddRequest | None]):
 
     def compose(self) -> ComposeResult:
         with self.box("Add to the library", "enter add · esc cancel"):
-            yield Input(placeholder="https://… page or feed, or a path (.html .epub .txt .md); several: spaces",
+            yield Field(placeholder="https://… page or feed, or a path (.html .epub .txt .md); several: spaces",
                         id="sources")
-            yield Input(placeholder="tags, separated by spaces or commas", id="add-tags")
-            yield Static("", id="add-problem")
-            yield Static(f"Saved as text files in {self.library}", id="add-note")
+            yield Field(placeholder="tags, separated by spaces or commas", id="add-tags")
+            yield Static("", id="add-problem", markup=False)
+            yield Static(f"Saved as text files in {self.library}", id="add-note", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#sources", Input).focus()
@@ -84,7 +85,7 @@ class ConfirmScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with self.box(self.title_text, "enter yes · esc no"):
-            yield Static(self.question)
+            yield Static(self.question, markup=False)  # It quotes a title from outside.
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="no")
                 yield Button(self.yes, id="yes", variant="error")

@@ -23,6 +23,7 @@ from textual.widgets import (
 from reader.annotations.store import COLORS, DEFAULT_COLOR
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field, TextBox
 
 #: How much of a long quote the dialog shows.
 QUOTE_SHOWN = 160
@@ -43,6 +44,15 @@ def parse_tags(text: str) -> tuple[str, ...]:
     """Tags separated by commas, spaces or `#` (Chinese commas too); duplicates dropped."""
     tags = [tag for tag in re.split(r"[\s,，、#]+", text) if tag]
     return tuple(dict.fromkeys(tags))
+
+
+class _NoteArea(TextBox):
+    """The note: typing goes on from the end of a note being edited. The field puts its cursor
+    there when it is mounted itself, before it handles any key: the dialog's own mount came after
+    the field had taken a key typed in a burst (`a`, home, text: the text went to the end)."""
+
+    def on_mount(self) -> None:
+        self.move_cursor(self.document.end)
 
 
 class AnnotateScreen(Dialog[Edit | Deleted | None]):
@@ -87,9 +97,9 @@ class AnnotateScreen(Dialog[Edit | Deleted | None]):
             yield Static(Content(f"“{shown}”"), id="quote")
             if self.read_only:
                 yield Label(Content(f"Read-only: {self.read_only}"), id="read-only")
-            yield TextArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
-            yield Static("", id="problem")
-            yield Input(" ".join(self.tags), placeholder="tags, separated by spaces or commas", id="tags")
+            yield _NoteArea(self.note, id="note", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="problem", markup=False)
+            yield Field(" ".join(self.tags), placeholder="tags, separated by spaces or commas", id="tags")
             with RadioSet(id="colors"):
                 for colour in COLORS:
                     yield RadioButton(colour, value=colour == self.color, id=f"color-{colour}")
@@ -100,9 +110,7 @@ class AnnotateScreen(Dialog[Edit | Deleted | None]):
                 yield Button("Save", id="save", variant="primary")
 
     def on_mount(self) -> None:
-        note = self.query_one(TextArea)
-        note.focus()
-        note.move_cursor(note.document.end)  # Typing goes on from the end of a note being edited.
+        self.query_one(TextArea).focus()
 
     def _chosen_color(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -12,9 +10,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.annotations.store import COLOR_VALUES, Annotation
+from reader.reading.shown import ShownText
 from reader.text.conversion import fold
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 
 #: Rows the list shows at most; a filter narrows the rest.
 SHOWN = 500
@@ -36,19 +36,21 @@ class AnnotationListScreen(Dialog[str | None]):
     """
 
     def __init__(self, annotations: list[Annotation], orphans: set[str], titles: dict[str, str],
-                 display: Callable[[str], str], current_article: str | None) -> None:
-        """`display` shows article text (quotes, titles) in the script the reader reads in."""
+                 shown: ShownText, current_article: str | None) -> None:
+        """`shown`: article text (quotes, titles) in the script the reader reads in."""
         super().__init__()
-        self.in_script = display
+        self.shown = shown
         self.annotations = annotations
         self.orphans = orphans
         self.titles = titles
         self.current_article = current_article
         self.everything = current_article is None
+        self._width = 0
+        """Cells the rows were cut to."""
 
     def compose(self) -> ComposeResult:
         with self.box(keys="type to filter (#tag or text) · f2: this article / all · enter: go · esc: close"):
-            yield Input(placeholder="Filter: #tag words…", id="filter", select_on_focus=False)
+            yield Field(placeholder="Filter: #tag words…", id="filter", select_on_focus=False)
             yield Static("", id="counts")
             yield OptionList(id="notes")
 
@@ -72,22 +74,43 @@ class AnnotationListScreen(Dialog[str | None]):
         if len(shown) > SHOWN:
             counts += f" · showing the first {SHOWN}"
         self.query_one("#counts", Static).update(counts)
-        self.query_one(OptionList).set_options([self._option(a) for a in shown[:SHOWN]])
+        notes = self.query_one(OptionList)
+        self._width = notes.scrollable_content_region.width or self._estimated_width()
+        notes.set_options([self._option(a, self._width) for a in shown[:SHOWN]])
 
-    def _option(self, annotation: Annotation) -> Option:
-        quote = self.in_script(annotation.quote.replace("\n", " "))
-        quote = quote if len(quote) <= 40 else quote[:40] + "…"
-        parts: list = [(" ● ", COLOR_VALUES[annotation.color]), (quote, "bold")]
+    def _estimated_width(self) -> int:
+        """The list's width before it is laid out: the box (see the CSS) less its border and scrollbar."""
+        return min(100, self.app.size.width * 96 // 100) - 4
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Cut the rows again when the list turns out (or becomes) wider or narrower than they are."""
+        if self.query_one(OptionList).scrollable_content_region.width != self._width:
+            self._refill(self.query_one(Input).value)
+
+    def _option(self, annotation: Annotation, width: int) -> Option:
+        """Two lines at most, each cut to `width` cells: the bullet and the quote, then the note,
+        tags and (listing all articles) the title. Wrapped, a long quote left its bullet alone on
+        a line (it has no space to break at) and pushed the rest to a third and fourth."""
+        quote = self.shown.text(annotation.quote.replace("\n", " "))
+        first = Content.assemble((" ● ", COLOR_VALUES[annotation.color]), (quote, "bold"))
+        details: list = []
         if annotation.id in self.orphans:
-            parts.append(("  orphaned", "$text-error"))
+            details.append(("orphaned", "$text-error"))
         if annotation.note:
-            parts.append("  " + annotation.note.splitlines()[0][:60])
+            details.append(annotation.note.splitlines()[0])
         if annotation.tags:
-            parts.append(("  " + " ".join(f"#{t}" for t in annotation.tags), "$text-accent"))
+            details.append((" ".join(f"#{t}" for t in annotation.tags), "$text-accent"))
         if self.everything:
             title = self.titles.get(annotation.article)
-            parts.append((f"  · {self.in_script(title)[:30] if title else annotation.article}", "$text-muted"))
-        return Option(Content.assemble(*parts), id=annotation.id)
+            details.append((f"· {self.shown.text(title) if title else annotation.article}", "$text-muted"))
+        lines = [first.truncate(width, ellipsis=True)]
+        if details:
+            second = Content.assemble("   ", *[piece for detail in details for piece in ("  ", detail)][1:])
+            lines.append(second.truncate(width, ellipsis=True))
+        return Option(Content("\n").join(lines), id=annotation.id)
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:

@@ -10,9 +10,11 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
 
-from reader.annotations.export import FORMATS
+from reader.annotations.export import FORMATS, what_is_exported
+from reader.annotations.store import Annotation
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 
 EXTENSIONS = {"markdown": ".md", "csv": ".csv", "json": ".json", "anki": ".txt"}
 LABELS = {"markdown": "Markdown (notes apps, Obsidian)", "csv": "CSV (spreadsheets)", "json": "W3C Web Annotation JSON",
@@ -43,15 +45,15 @@ class ExportScreen(Dialog[ExportRequest | None]):
     }
     """
 
-    def __init__(self, folder: Path, count_all: int, count_here: int, article_title: str | None,
+    def __init__(self, folder: Path, annotations: list[Annotation], article_id: str | None,
                  format: str = "markdown") -> None:
-        """`format`: the one chosen last time. A file that exists is replaced only at a second
-        ctrl+s (or Export) on the same path."""
+        """`annotations`: all there are; `article_id`: the article read (None: none); `format`:
+        the one chosen last time. A file that exists is replaced only at a second ctrl+s (or
+        Export) on the same path."""
         super().__init__()
         self.folder = folder
-        self.count_all = count_all
-        self.count_here = count_here
-        self.article_title = article_title
+        self.annotations = annotations
+        self.article_id = article_id
         self.initial_format = format if format in FORMATS else "markdown"
         self._suggested = str(folder / f"reader-annotations{EXTENSIONS[self.initial_format]}")
         self._confirmed: Path | None = None
@@ -61,19 +63,33 @@ class ExportScreen(Dialog[ExportRequest | None]):
             with RadioSet(id="format"):
                 for fmt in FORMATS:
                     yield RadioButton(LABELS[fmt], value=fmt == self.initial_format, id=f"format-{fmt}")
-            label = f"Only this article ({self.count_here})" if self.article_title else "Only this article"
-            yield Checkbox(label, value=False, id="here", disabled=self.article_title is None)
+            yield Checkbox("Only this article", value=False, id="here", disabled=self.article_id is None)
             yield Checkbox("CSV: start with a byte-order mark (for Excel)", value=False, id="bom")
-            noun = "annotation" if self.count_all == 1 else "annotations"
-            yield Label(f"All articles: {self.count_all} {noun}. Write to:")
-            yield Input(self._suggested, id="path")
-            yield Label("", id="exists")
+            yield Label(self._count(self.initial_format, False), id="count", markup=False)
+            yield Field(self._suggested, id="path")
+            yield Label("", id="exists", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", id="save", variant="primary")
 
+    def _count(self, format: str, this_article_only: bool) -> str:
+        """What the export will hold (Anki: only the vocabulary), and from where."""
+        chosen = [a for a in self.annotations if not this_article_only or a.article == self.article_id]
+        return f"{what_is_exported(format, chosen)} ({'this article' if this_article_only else 'all articles'}). " \
+               "Write to:"
+
     def on_mount(self) -> None:
-        self.query_one(RadioSet).focus()
+        formats = self.query_one(RadioSet)
+        formats.focus()
+        for _ in range(formats.pressed_index):  # The highlight starts on the format pressed (RadioSet's on the first).
+            formats.action_next_button()
+
+    @on(Checkbox.Changed, "#here")
+    def _scope_changed(self) -> None:
+        self._recount()
+
+    def _recount(self) -> None:
+        self.query_one("#count", Label).update(self._count(self._format(), self.query_one("#here", Checkbox).value))
 
     def _format(self) -> str:
         pressed = self.query_one(RadioSet).pressed_button
@@ -82,6 +98,7 @@ class ExportScreen(Dialog[ExportRequest | None]):
     @on(RadioSet.Changed)
     def _format_changed(self) -> None:
         """Follow the format with the suggested file name, unless the reader typed their own."""
+        self._recount()
         path_input = self.query_one("#path", Input)
         if path_input.value == self._suggested:
             self._suggested = str(Path(self._suggested).with_suffix(EXTENSIONS[self._format()]))

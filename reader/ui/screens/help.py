@@ -9,6 +9,11 @@ from textual.widgets import Static
 
 from reader.settings.keymap import ACTIONS, CONTEXTS, display_key
 from reader.ui.screens.dialog import Dialog
+from reader.ui.widgets.bindings import bindings_for
+
+#: The article's scrolling keys scroll the help too (j k space b g G, or what the keymap gives them).
+SCROLLING = ("article.scroll_down", "article.scroll_up", "article.page_down", "article.page_up", "article.top",
+             "article.bottom")
 
 
 def keys_table(keymap: dict[str, list[str]]) -> Table:
@@ -26,6 +31,8 @@ def keys_table(keymap: dict[str, list[str]]) -> Table:
 
 
 class HelpScreen(Dialog[None]):
+    BINDINGS = [binding for binding in bindings_for("article") if getattr(binding, "id", None) in SCROLLING]
+
     DEFAULT_CSS = """
     HelpScreen {
         align: center middle;
@@ -42,6 +49,12 @@ class HelpScreen(Dialog[None]):
                "it lacks from pypinyin.")
 
     def compose(self) -> ComposeResult:
-        with self.box("Keys", "esc to close", scrolls=True):
+        with self.box("Keys", "j k space b g G scroll · esc to close", scrolls=True):
             yield Static(keys_table(self.keymap))
             yield Static(self.CREDITS, classes="credits")
+
+    def action_scroll(self, where: str) -> None:
+        box = self.query_one(".dialog-box")
+        scrolls = {"down": box.scroll_down, "up": box.scroll_up, "page_down": box.scroll_page_down,
+                   "page_up": box.scroll_page_up, "top": box.scroll_home, "bottom": box.scroll_end}
+        scrolls[where](animate=False)

@@ -8,6 +8,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.articles.corpus import Article
+from reader.reading.shown import ShownText
 from reader.ui.screens.dialog import Dialog
 
 
@@ -23,11 +25,13 @@ class MentionsScreen(Dialog[str | None]):
     }
     """
 
-    def __init__(self, name: str, rows: list[tuple[str, str, int]], pending: int) -> None:
-        """`rows`: (article id, title, mentions); `pending`: articles not searched yet."""
+    def __init__(self, name: str, mentions: list[tuple[Article, int]], pending: int, shown: ShownText) -> None:
+        """`name`: the entity as the text shows it; `mentions`: the articles that mention it and how
+        often; `pending`: articles not searched yet; `shown`: titles in the script the reader reads in."""
         super().__init__()
         self.entity_name = name
-        self.rows = rows
+        self.rows = [(article.id, shown.title(article), count) for article, count in mentions]
+        """(article id, title as shown, mentions)."""
         self.pending = pending
 
     def compose(self) -> ComposeResult:

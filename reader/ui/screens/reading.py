@@ -1,88 +1,112 @@
 """The reading screen: the article list, the article and the status lines, and what ties them.
 
-It composes the widgets and coordinates them with the core: which article is open, the entities
-found so far (`EntitySession`), the search the hit keys walk (`SearchSession`), the annotations
-placed in the text (`PlacedAnnotations`). Features with keys of their own are parts
-(`reader/ui/parts/`: annotating, the dictionary, the library) that the screen's actions hand on to.
-What is app-wide (the corpus, the stores, the reading state, the keymap) belongs to `ReaderApp`.
-Dialogs are imported when first opened.
+Its state is reactive: the article read (`current`), the script it is shown in (`script`), the
+search the hit keys walk (`results`) and the background work under way (`busy`); watchers and data
+bindings bring the widgets along, so changing one is one assignment. Features with keys of their own
+are parts (`reader/ui/parts/`: annotations, the dictionary, entities, the library, search); they see
+the screen through a narrow context (`parts/context.py`) and tell it things in messages
+(`reader/ui/messages.py`), as background work does. The keymap reaches a part's key through
+`part(name, method)`. Dialogs are imported when first opened.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from functools import partial
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
-from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual import on
+from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker
 
 from reader.annotations.store import AnnotationStore, PlacedAnnotations
-from reader.articles.corpus import Article, Corpus, load_corpus
-from reader.entities.mentions import TYPES, Entity, group
+from reader.articles.corpus import Article, Corpus, CorpusCache, load_corpus
 from reader.entities.session import EntitySession
 from reader.reading.layout import article_script, known_script
-from reader.search.session import SearchSession, search_status, step_hit
+from reader.reading.shown import ShownText
+from reader.search.session import SearchSession
+from reader.settings.state import State
 from reader.system import paths
-from reader.text.conversion import ORIGINAL, in_script, mode_label, next_mode, warm_up
+from reader.text.conversion import ORIGINAL, mode_label, next_mode, warm_up
+from reader.ui.background import Background
+from reader.ui.messages import AnnotationsChanged, Busy, CorpusChanged, EntitiesFound, OpenArticle
 from reader.ui.parts.annotations import AnnotationsPart
 from reader.ui.parts.dictionary import DictionaryPart
+from reader.ui.parts.entities import EntitiesPart
 from reader.ui.parts.library import LibraryPart
-from reader.ui.widgets.article_view import ArticleView, Caret, Span
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.parts.search import SearchPart
+from reader.ui.room import PANEL, SIDEBAR, SidePanels
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.bindings import bindings_for, focus_now
 from reader.ui.widgets.sidebar import Sidebar
 from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
-from reader.ui.widgets.styles import annotation_layer
 
 if TYPE_CHECKING:
-    from reader.search.index import FoldedCache
-    from reader.ui.app import ReaderApp
+    from reader.entities.detect import EntityCache
+    from reader.search.index import FoldedCache, Results, SearchIndex
     from reader.ui.widgets.entity_panel import EntityPanel
 
-#: From this many articles on, background work is trimmed to what stays quick (see `_find_entities`).
-LARGE_CORPUS = 1000
+Result = TypeVar("Result")
 
+
+def still_there(before: list[Article], corpus: Corpus, article_id: str) -> str | None:
+    """The article to read in `corpus` now that it replaced the list `before`: the same one, else
+    (it was removed) the nearest after it that is left, else the nearest before it."""
+    ids = [article.id for article in before]
+    at = ids.index(article_id) if article_id in ids else 0
+    return next((i for i in [article_id, *ids[at + 1 :], *reversed(ids[:at])] if corpus.index_of(i) is not None), None)
 
 class ReadingScreen(Screen[None]):
     AUTO_FOCUS = "ArticleView"  # Focused as it mounts: focusing it later restyles the screen twice.
     BINDINGS = bindings_for("app", app_wide=False)
 
-    #: What each background task is called when it fails.
-    TASK_NAMES = {"entities": "Finding entities", "words": "Loading word boundaries",
-                  "index": "Indexing for search", "corpus": "Checking the files",
-                  "warm-up": "Loading the conversion tables", "annotations": "Preparing the annotations",
-                  "dictionary": "Loading the dictionary", "add": "Adding to the library",
-                  "remove": "Removing from the library"}
+    current: reactive[Article | None] = reactive(None, init=False)
+    script: reactive[str] = reactive(ORIGINAL, init=False)
+    results: reactive[Results | None] = reactive(None, init=False)
+    busy: reactive[tuple[str, ...]] = reactive((), init=False)
+    """What is being done in the background, as the status bar says it."""
 
-    def __init__(self, corpus: Corpus, annotations: AnnotationStore, folded_cache: FoldedCache | None = None) -> None:
+    def __init__(self, corpus: Corpus, annotations: AnnotationStore, state: State, *,
+                 folded_cache: FoldedCache | None = None, entities_file: Path | None = None,
+                 entity_cache: EntityCache | None = None,
+                 corpus_source: tuple[Callable[[], list[Path]], CorpusCache] | None = None,
+                 library: Path | None = None) -> None:
+        """`corpus_source`: which files make the corpus and their cache (to read it again after
+        the library changes, or to check a corpus listed from the cache); `library`: where `+` adds."""
         super().__init__(id="_default")
-        self.corpus = corpus
-        self.current: Article | None = None
+        self.corpus, self.annotations, self.state = corpus, annotations, state
+        self.corpus_source = corpus_source
+        self.library = library if corpus_source is not None else None
+        """Where `+` adds (None: this reader has no library, or was started on other files)."""
         self.entities = EntitySession()
         self.search = SearchSession(corpus, paths.cache_dir() / "folded", folded_cache)
         self.placed = PlacedAnnotations(annotations)
-        self._busy: dict[str, str] = {}
-        self._entity_panel: EntityPanel | None = None
-        """Mounted the first time it is asked for."""
-        self.lookup = DictionaryPart(self)
+        self.painted = False
+        self.background = Background(self)
+        self.notes = AnnotationsPart(self, lambda text: self.query_one(NoteBar).show_note(text))
+        self.lookup = DictionaryPart(self, lambda text: self.query_one(WordBar).show_word(text))
         self.library_part = LibraryPart(self)
-        self.notes = AnnotationsPart(self)
-
-    @property
-    def reader(self) -> ReaderApp:
-        return cast("ReaderApp", self.app)
+        self.entity_part = EntitiesPart(self, entities_file, entity_cache)
+        self.search_part = SearchPart(self)
+        self.side = SidePanels(lambda: self.sidebar, lambda: self.entity_part.panel,
+                               lambda hidden: setattr(self.query_one(StatusBar), "hidden", hidden),
+                               lambda: focus_now(self.view))
+        self.parts: dict[str, object] = {"notes": self.notes, "dictionary": self.lookup, "entities": self.entity_part,
+                                         "library": self.library_part, "search": self.search_part}
+        self.set_reactive(ReadingScreen.script, state.script)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield Sidebar(self.corpus.articles, id="sidebar")
             with Vertical(id="reading"):
-                yield ArticleView(id="article")
+                yield ArticleView(id="article").data_bind(script_mode=ReadingScreen.script)
                 yield WordBar(id="word")
                 yield NoteBar(id="note")
-                yield StatusBar(id="status")
+                yield StatusBar(id="status").data_bind(busy=ReadingScreen.busy)
 
     @property
     def view(self) -> ArticleView:
@@ -93,506 +117,243 @@ class ReadingScreen(Screen[None]):
         return self.query_one(Sidebar)
 
     @property
-    def busy(self) -> list[str]:
-        """What is being done in the background, as the status bar says it."""
-        return list(self._busy.values())
+    def shown(self) -> ShownText:
+        return ShownText(self.script)
 
     def on_mount(self) -> None:
         if not self.query(ArticleView):
             return  # The app closed before the screen was ever shown.
-        state = self.reader.state
-        self.view.script_mode = state.script
-        if state.script != ORIGINAL:
-            self.sidebar.set_display(partial(in_script, mode=state.script))
+        if self.script != ORIGINAL:
+            self.sidebar.set_display(self.shown.text)
         if self.corpus.articles:
-            remembered = state.article if self.corpus.find(state.article or "") else None
+            remembered = self.state.article if self.corpus.find(self.state.article or "") else None
             self.open_article(remembered or self.corpus.articles[0].id)
 
     async def start_background_work(self) -> None:
         """After the first paint: the key hints, the filter box, and the slow work."""
         from reader.ui.widgets.key_hints import KeyHints
 
+        self.painted = True
         await self.mount(KeyHints())
         self.sidebar.put_in_filter()
-        self.run_worker(self._warm_up, thread=True, group="warm-up", exit_on_error=False)
-        self.run_worker(self.reader.annotations.prepare, thread=True, group="annotations", exit_on_error=False)
-        if self.corpus.trusted and self.reader.corpus_source is not None:
-            self._check_corpus()
-        self._index_in_background()
-        self._find_entities()
+        self.in_background(self._warm_up, "warm-up", lambda _: self._show_script())
+        self.in_background(self.annotations.prepare, "annotations")
+        if self.corpus.trusted and self.corpus_source is not None:
+            self.in_background(self.read_corpus, "corpus", lambda corpus: self.post_message(CorpusChanged(corpus)),
+                               exclusive=True)
+        self.search_part.build_index()
+        self.entity_part.find()
 
     def _warm_up(self) -> None:
         """Conversion tables and the current article's script, off the way to the first paint."""
         warm_up()
         if self.current is not None:
             article_script(self.current)
-            self.app.call_from_thread(self._update_status)
 
-    def script_display(self) -> Callable[[str], str]:
-        return partial(in_script, mode=self.view.script_mode)
+    # -- the context of the parts (parts/context.py) --------------------------------------------
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Messages quote file paths, errors and the reader's text: shown as they are, not as markup."""
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def in_background(self, task: Callable[[], Result], group: str, done: Callable[[Result], object] | None = None,
+                      *, exclusive: bool = False) -> None:
+        self.background.run(task, group, done, exclusive=exclusive)
+
+    def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
+        self.app.push_screen(dialog, done)
+
+    def read_corpus(self) -> Corpus:
+        assert self.corpus_source is not None, "only a corpus that came from files is read again"
+        corpus_paths, cache = self.corpus_source
+        return load_corpus(corpus_paths(), cache)
+
+    def search_index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
+        return self.search.index(progress)
+
+    def action_part(self, name: str, method: str, *arguments: object) -> None:
+        """A key a part answers (the keymap names the part and its method)."""
+        getattr(self.parts[name], method)(*arguments)
 
     # -- articles -------------------------------------------------------------------------------
 
     def open_article(self, article_id: str, *, focus_view: bool = False) -> None:
         article = self.corpus.find(article_id)
+        if article is not None:
+            self.current = article
+            if focus_view:
+                focus_now(self.view)
+
+    def watch_current(self, article: Article | None) -> None:
+        """Everything shows the article now read; its script is named after the first paint (that
+        costs a few ms) and its entities are found first."""
         if article is None:
             return
-        if self.current is None or article.id != self.current.id:
-            self.current = article
-            self.view.show(article, self.reader.state.positions.get(article.id, 0))
-            if article.problem:
-                self.notify(article.problem, title="Cannot read this article", severity="error", timeout=15)
-            self.sidebar.select(article.id)
-            self.reader.state.article = article.id
-            self.reader.state_changed()
-            self._show_entities()
-            self._show_hits()
-            self._show_annotations()
-            self.lookup.show_word(None)  # The cursor does not follow into another article.
-            if self.reader.painted:  # Not before the first paint: naming its script costs a few ms.
-                article_script(article)
-                if article.id not in self.entities.complete:
-                    self._find_entities()  # Put this article first.
-        if focus_view:
-            self.view.focus()
-        self._update_status()
+        self.view.show(article, self.state.positions.get(article.id, 0))
+        if article.problem:
+            self.notify(article.problem, title="Cannot read this article", severity="error", timeout=15)
+        self.sidebar.select(article.id)
+        self.state.change(article=article.id)
+        self.entity_part.show()
+        self.search_part.show_hits()
+        self.notes.show()
+        self.lookup.show_word(None)  # The cursor does not follow into another article.
+        if self.painted:
+            article_script(article)
+            if article.id not in self.entities.complete:
+                self.entity_part.find()
+        status = self.query_one(StatusBar)
+        status.place = f"{(self.corpus.index_of(article.id) or 0) + 1}/{len(self.corpus.articles)}"
+        self._show_script()
+
+    @on(OpenArticle)
+    def _open(self, event: OpenArticle) -> None:
+        self.open_article(event.article_id, focus_view=event.focus_view)
+        if event.mark is not None:
+            self.view.mark(*event.mark)
+        if event.entity is not None:
+            self.view.choose_entity(event.entity)
+        if event.at_top:
+            self.view.scroll_to(y=0, animate=False, immediate=True)
 
     @on(Sidebar.ArticleChosen)
     def _article_chosen(self, event: Sidebar.ArticleChosen) -> None:
         self.open_article(event.article_id, focus_view=event.focus_view)
 
-    def _step_article(self, step: int) -> None:
-        """The next or previous article of those the sidebar shows (its filter holds), wrapping
-        around with a word that it did."""
-        shown = self.sidebar.shown
-        if self.current is None or not shown:
-            if not shown:
-                self.notify("No article matches the filter (esc in the list clears it).", title="Articles")
-            return
-        ids = [article.id for article in shown]
-        index = ids.index(self.current.id) if self.current.id in ids else (-1 if step > 0 else len(ids))
-        target = index + step
-        if not 0 <= target < len(ids):
-            target %= len(ids)
-            if len(ids) > 1:
-                self.notify("Back to the first article." if step > 0 else "On to the last article.", title="Articles")
-        self.open_article(ids[target])
+    def action_step_article(self, step: int) -> None:
+        """The next or previous article of those the sidebar shows, saying when it wrapped around."""
+        target, said = self.sidebar.step_from(self.current.id if self.current else None, step)
+        if said:
+            self.notify(said, title="Articles")
+        if target is not None:
+            self.open_article(target)
 
-    def action_next_article(self) -> None:
-        self._step_article(+1)
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The screen's keys act as they arrive (priority bindings, so a burst keeps its order),
+        but not on a key the focused field takes as typing (`t` in the filter box is a t)."""
+        key, focused = getattr(self.app, "key_arriving", None), self.focused
+        return not (key is not None and focused is not None and focused.check_consume_key(key.key, key.character))
 
-    def action_previous_article(self) -> None:
-        self._step_article(-1)
-
-    @work(thread=True, exclusive=True, group="corpus", exit_on_error=False)
-    def _check_corpus(self) -> None:
-        """Look at the files behind a corpus listed from the cache; take the changes if any."""
-        checked = self.load_corpus_again()
-        if checked.signature != self.corpus.signature or checked.problems:
-            self.app.call_from_thread(self.replace_corpus, checked)
-
-    def load_corpus_again(self) -> Corpus:
-        """The corpus as the files hold it now (what the command line named, the library as it is)."""
-        source = self.reader.corpus_source
-        assert source is not None, "only a corpus that came from files is loaded again"
-        corpus_paths, cache = source
-        return load_corpus(corpus_paths(), cache)
-
-    def replace_corpus(self, corpus: Corpus) -> None:
-        """Show another version of the corpus: the same article stays open if it still exists."""
-        self.reader.report_problems(corpus)
+    @on(CorpusChanged)
+    def _corpus_changed(self, event: CorpusChanged) -> None:
+        """Show the corpus as the files hold it now, if it changed: the same article stays open if it
+        still exists (the message goes on to the app, which reports files it skipped)."""
+        corpus = event.corpus
         if corpus.signature == self.corpus.signature:
             return
-        reading = self.current.id if self.current else None
-        self.corpus = self.reader.corpus = corpus
+        reading = still_there(self.corpus.articles, corpus, self.current.id) if self.current else None
+        self.corpus = corpus
         self.search.replace_corpus(corpus)
+        self.results = None
         self.entities.clear()
         self.placed.forget()
         self.sidebar.set_articles(corpus.articles)
         self.current = None
         if corpus.articles:
-            self.open_article((corpus.find(reading or "") or corpus.articles[0]).id)
-        self._index_in_background()
-        self._find_entities()
-
-    # -- the library and the dictionary (ui/parts) ------------------------------------------
-
-    def action_add_article(self) -> None:
-        self.library_part.add()
-
-    def action_remove_article(self) -> None:
-        self.library_part.remove()
-
-    def action_define(self) -> None:
-        self.lookup.define()
-
-    def action_save_word(self) -> None:
-        self.lookup.save_word()
-
-    def action_pinyin_style(self) -> None:
-        self.lookup.next_pinyin_style()
+            self.open_article(reading or corpus.articles[0].id)
+        self.search_part.build_index()
+        self.entity_part.find()
 
     # -- the status lines and background work ---------------------------------------------------
 
-    @on(ArticleView.Busy)
-    def _view_busy(self, event: ArticleView.Busy) -> None:
-        self.set_busy("view", event.what)
-        if event.what is None:  # The article is shown whole, perhaps in another script.
-            self._list_entities()
+    @on(Busy)
+    def _busy(self, event: Busy) -> None:
+        """Work started or ended (the message goes on to the app, which tidies up after it)."""
+        self.busy = self.background.said(event)
 
-    def set_busy(self, task: str, what: str | None) -> None:
-        if what:
-            self._busy[task] = what
-        else:
-            self._busy.pop(task, None)
-            self.reader.work_done(task)
-        self._update_status()
+    @on(ArticleView.TextShown)
+    def _text_shown(self) -> None:
+        """The word at the cursor and the panel's names, as the text shows them now."""
+        self.lookup.show_word(self.view.cursor)
+        self.entity_part.list()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A task that ends, however it ends, leaves the status bar; one that fails says so in
-        one line (its indicator would otherwise say "Finding entities…" for ever)."""
-        if event.state not in (WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
-            return
-        name = event.worker.group
-        running = any(w.group == name and w is not event.worker and not w.is_finished for w in self.workers)
-        if name in self._busy and not running:
-            self.set_busy(name, None)
-        if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"{self.TASK_NAMES.get(name, name)} failed: {type(error).__name__}: {error}",
-                        title="Background work", severity="error", timeout=15)
+        self.background.ended(event)
 
     @on(ArticleView.WordsNeeded)
     def _start_word_splitter(self) -> None:
         """Words come from jieba, started here by the first word key (it costs a second and ~150 MB,
         so not before it is wanted), saying so while it loads."""
-        if not any(worker.group == "words" for worker in self.workers):
-            self.set_busy("words", "Loading word boundaries")
-            self.run_worker(self._load_word_splitter, thread=True, group="words", exit_on_error=False)
+        if not self.background.running("words"):
+            from reader.search.index import jieba_splitter  # Starts jieba, taught the gazetteer's names.
 
-    def _load_word_splitter(self) -> None:
-        from reader.search.index import jieba_splitter
-
-        jieba_splitter()  # Starts jieba, taught the gazetteer's names.
-        self.app.call_from_thread(self.notify, "Word keys (w W) now move by words.", title="Words", timeout=3)
+            self.post_message(Busy("words", "Loading word boundaries"))
+            self.in_background(jieba_splitter, "words", lambda _: self.notify(
+                "Word keys (w W) now move by words.", title="Words", timeout=3))
 
     @on(ArticleView.Moved)
     def _view_moved(self, event: ArticleView.Moved) -> None:
-        if self.current is not None and self.query(ArticleView):  # Not while shutting down.
-            self.reader.state.positions[self.current.id] = event.position
-            self.reader.state_changed()
-        self._update_status()
-
-    def _update_status(self) -> None:
-        if self.current is None or not self.query(StatusBar):
+        if self.current is None or not self.query(ArticleView):
             return  # Nothing open, or shutting down.
-        results = self.search.results
-        number = (self.corpus.index_of(self.current.id) or 0) + 1
-        self.query_one(StatusBar).show(
-            number=number,
-            total=len(self.corpus.articles),
-            title=self.view.texts.title if self.view.texts else self.current.title,
-            percent=self.view.percent_read,
-            script=mode_label(self.view.script_mode, known_script(self.current)),
-            busy=" · ".join(self._busy.values()) or None,
-            search=search_status(results, self.current.id, self.view.current_mark) if results else None,
-        )
+        self.state.set_position(self.current.id, event.position)
+        status, texts = self.query_one(StatusBar), self.view.texts
+        status.percent, status.article_title = self.view.percent_read, texts.title if texts else self.current.title
 
-    # -- entities -------------------------------------------------------------------------------
+    def _show_script(self) -> None:
+        """The script on the status line, and the search's query in it."""
+        if self.current is not None:
+            status = self.query_one(StatusBar)
+            status.script = mode_label(self.script, known_script(self.current))
+            status.search = self.search_part.status()
 
-    @work(thread=True, exclusive=True, group="entities", exit_on_error=False)
-    def _find_entities(self) -> None:
-        """Detect entities in every article, the current one first, from the disk cache if it can.
-        A large corpus gets the gazetteer and patterns only (the model would take a while), on the
-        search index's folded texts."""
-        from reader.entities.detect import EntityCache, Gazetteer, GazetteerError, detect_articles
+    def watch_results(self) -> None:
+        self.search_part.show_hits()
+        self.query_one(StatusBar).search = self.search_part.status()
 
-        worker = get_current_worker()
-        cache = self.reader.entity_cache = self.reader.entity_cache or EntityCache()
-        try:
-            gazetteer = Gazetteer.load(self.reader.entities_file)
-        except GazetteerError as error:
-            self.app.call_from_thread(self.notify, str(error), title="Entities", severity="error")
-            return
-        first = self.current if self.current is not None and self.current.id not in self.entities.complete else None
-        others = [a for a in self.corpus.articles if a.id not in self.entities.found and a is not first]
-        large = len(self.corpus.articles) >= LARGE_CORPUS
-        index = self.search.index() if large else None
-
-        def folded(article: Article) -> str | None:
-            position = index.index_of(article.id) if index else None
-            return index.folded[position] if index and position is not None else None
-
-        self.app.call_from_thread(self.set_busy, "entities", "Finding entities")
-        for found in detect_articles(first, others, gazetteer, cache, quick=large,
-                                     folded=folded if index else None):
-            if worker.is_cancelled:
-                return
-            if found.done % 50 == 1:
-                self.app.call_from_thread(self.set_busy, "entities",
-                                          f"Finding entities {found.done:,}/{len(others):,}")
-            self.app.call_from_thread(self._entities_found, found.article_id, found.entities, found.complete)
-        self.app.call_from_thread(self.set_busy, "entities", None)
-
-    def _entities_found(self, article_id: str, entities: list[Entity], complete: bool) -> None:
-        self.entities.record(article_id, entities, complete)
-        if self.current is not None and article_id == self.current.id:
-            self._show_entities()
-
-    def _show_entities(self) -> None:
-        """Give the view and the panel the current article's entities."""
-        if self.current is None:
-            return
-        state = self.reader.state
-        entities = self.entities.of(self.current.id)
-        shown = frozenset(t for t in TYPES if t not in state.hidden_types) if state.highlight else frozenset()
-        self.view.set_entities(entities, shown)
-        self._list_entities()
-
-    def _list_entities(self) -> None:
-        """The panel's list of the current article's entities, named as the text shows them now."""
-        panel = self._entity_panel
-        if panel is None or self.current is None:
-            return
-        state = self.reader.state
-        entities = self.entities.of(self.current.id)
-        body = self.view.texts.body if self.view.texts else self.current.body
-        names: dict[str, str] = {}
-        for entity in entities:
-            names.setdefault(entity.key, body[entity.start : entity.end])
-        hidden = set(state.hidden_types) if state.highlight else set(TYPES)
-        panel.show(group(entities), names, hidden, self.current.id in self.entities.complete)
+    # -- entities (the panel's messages come here on their way up; it is imported when first shown) --
 
     async def action_entity_panel(self) -> None:
-        panel = self._entity_panel
-        if panel is None:
-            from reader.ui.widgets.entity_panel import EntityPanel
+        await self.entity_part.toggle_panel(self.query_one("#main").mount)
+        self._show_side(PANEL, bool(self.entity_part.panel and self.entity_part.panel.display))
 
-            panel = self._entity_panel = EntityPanel(id="entities")
-            await self.query_one("#main").mount(panel)
-        elif panel.display and panel.has_focus_within:
-            panel.display = False
-            self.view.focus()
-            return
-        panel.display = True
-        self._show_entities()
-        panel.focus_list()
-
-    def action_toggle_highlights(self) -> None:
-        self.reader.state.highlight = not self.reader.state.highlight
-        self.reader.state_changed()
-        self._show_entities()
+    @on(EntitiesFound)
+    def _entities_found(self, event: EntitiesFound) -> None:
+        self.entity_part.found(event)
 
     def on_entity_panel_type_toggled(self, event: EntityPanel.TypeToggled) -> None:
-        state = self.reader.state
-        hidden = set(state.hidden_types) ^ {event.kind}
-        state.hidden_types = [t for t in TYPES if t in hidden]
-        state.highlight = True
-        self.reader.state_changed()
-        self._show_entities()
+        self.entity_part.toggle_type(event.kind)
 
     def on_entity_panel_entity_chosen(self, event: EntityPanel.EntityChosen) -> None:
-        """The text takes the keys at once: `.` and `,` walk the chosen entity's mentions."""
-        self.view.choose_entity(event.key)
-        self.view.focus()
+        self.entity_part.choose(event.key)
 
     def on_entity_panel_show_articles(self, event: EntityPanel.ShowArticles) -> None:
-        from reader.ui.screens.mentions import MentionsScreen
+        self.entity_part.show_articles(event.key)
 
-        key = event.key
-        titles = {article.id: article.title for article in self.corpus.articles}
-        rows = [(article_id, titles[article_id], count)
-                for article_id, count in self.entities.mentions_by_article(titles, key)]
-        pending = len(self.corpus.articles) - len(self.entities.found)
-        body = self.current.body if self.current else ""
-        name = next((body[e.start : e.end] for e in self.view.entities if e.key == key), key)
-
-        def opened(article_id: str | None) -> None:
-            if article_id:
-                self.open_article(article_id, focus_view=True)
-                self.view.choose_entity(key)
-
-        self.app.push_screen(MentionsScreen(name, rows, pending), opened)
-
-    # -- search ---------------------------------------------------------------------------------
-
-    @work(thread=True, group="index", exit_on_error=False)
-    def _index_in_background(self) -> None:
-        """Build the search index after the first paint, so a search never waits for it."""
-        total = len(self.corpus.articles)
-        large = total >= LARGE_CORPUS
-
-        def progress(done: int) -> None:
-            self.app.call_from_thread(self.set_busy, "index", f"Indexing {done:,}/{total:,}")
-
-        if large:
-            progress(0)
-        index = self.search.index(progress if large else None)
-        if large:
-            self.app.call_from_thread(self.set_busy, "index", "Preparing search")
-            index.warm_up()
-            self.app.call_from_thread(self.set_busy, "index", None)
-
-    def action_search(self) -> None:
-        from reader.ui.screens.search import Choice, SearchScreen
-
-        def chosen(choice: Choice | None) -> None:
-            if choice is None:
-                return
-            self.reader.state.remember_query(choice.results.query)
-            self.reader.state_changed()
-            self.search.results = choice.results
-            self.open_article(self.corpus.articles[choice.position].id, focus_view=True)
-            if choice.results.hits(choice.position):
-                self._show_hits(focus=choice.hit)
-            else:  # Found in the title only: the article from its top.
-                self._show_hits()
-                self.view.scroll_to(y=0, animate=False, immediate=True)
-
-        last = self.search.results
-        self.app.push_screen(
-            SearchScreen(self.search.index, list(self.reader.state.search_history), self.script_display(),
-                         query=last.query if last else "", word_mode=last.word_mode if last else False),
-            chosen,
-        )
-
-    def _show_hits(self, focus: int | None = None) -> None:
-        """Highlight the current article's hits; with `focus`, bring that hit into view."""
-        if self.current is None:
-            return
-        results = self.search.results
-        hits = results.hits_for(self.current.id) if results else []
-        self.view.set_layer("hits", [Span(h.start, h.end, "article-view--hit") for h in hits])
-        if focus is not None and hits:
-            hit = hits[min(focus, len(hits) - 1)]
-            self.view.mark(hit.start, hit.end)
-        self._update_status()
-
-    def _step_hit(self, forward: bool) -> None:
-        results = self.search.results
-        if results is None or self.current is None or not results.indices:
-            self.notify("No search hits to step through: / searches every article.", title="Search")
-            return
-        mark, position = self.view.current_mark, self.view.position
-        offset = mark if mark is not None else (position - 1 if forward else position)
-        step = step_hit(results, self.corpus.index_of(self.current.id), offset, forward=forward)
-        if step is None:
-            self.notify(f"“{results.query}” is only in titles: there is no hit in the text to go to.",
-                        title="Search")
-            return
-        if step.wrapped:
-            self.notify(f"Wrapped around to the {'first' if forward else 'last'} hit of “{results.query}”.",
-                        title="Search")
-        self.open_article(self.corpus.articles[step.position].id)
-        self._show_hits(focus=step.hit)
-
-    def action_next_hit(self) -> None:
-        self._step_hit(forward=True)
-
-    def action_previous_hit(self) -> None:
-        self._step_hit(forward=False)
-
-    def action_clear_marks(self) -> None:
-        self.view.move_cursor(self.view.cursor, extend=False)
-        self.search.results = None
-        self.view.set_layer("hits", [])
-        self.view.set_layer("current", [])
-        self.view.chosen_entity = None
-        self._update_status()
-
-    # -- annotations ----------------------------------------------------------------------------
-
-    def _show_annotations(self) -> None:
-        if self.current is None:
-            return
-        placed = self.placed.of(self.current.id, self.current.body)
-        self.view.set_layer("annotations", [Span(a.start, a.end, annotation_layer(a.color)) for a in placed])
-        self._show_note(self.view.caret)
-
-    def annotations_changed(self, article_id: str | None = None) -> None:
-        """The store changed (here or in another reader): place and draw the annotations again."""
-        self.placed.forget(article_id)
-        self._show_annotations()
+    @on(AnnotationsChanged)
+    def _annotations_changed(self, event: AnnotationsChanged) -> None:
+        self.notes.changed(event)
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self, event: ArticleView.CursorMoved) -> None:
-        self._show_note(event.caret)
+        self.notes.show_note(event.caret.cursor)
         self.lookup.show_word(event.caret.cursor)
-
-    def _show_note(self, caret: Caret) -> None:
-        annotation = self.placed.at(self.current.id, self.current.body, caret.cursor) if self.current else None
-        text = None
-        if annotation is not None:
-            tags = " ".join(f"#{t}" for t in annotation.tags)
-            note = f"● {annotation.note}" if annotation.note else "● (no note)"
-            text = "  ".join(part for part in (note, tags) if part)
-        self.query_one(NoteBar).show_note(text)
-
-    def action_annotate(self) -> None:
-        self.notes.annotate()
-
-    def action_annotate_sentence(self) -> None:
-        self.notes.annotate(sentence=True)
-
-    def action_delete_annotation(self) -> None:
-        self.notes.delete_at_cursor()
-
-    def action_undo_delete(self) -> None:
-        self.notes.undo_delete()
-
-    def action_export(self) -> None:
-        self.notes.export()
-
-    def action_annotations(self) -> None:
-        self.notes.list_all()
+        self.query_one(StatusBar).search = self.search_part.status()  # The hit marked may have changed.
 
     # -- script and sidebar ---------------------------------------------------------------------
 
     def action_toggle_script(self) -> None:
-        """Cycle original -> 简体 -> 繁體; every offset stays valid, so nothing else moves."""
-        mode = next_mode(self.view.script_mode)
-        self.view.script_mode = mode
-        self.reader.state.script = mode
-        self.reader.state_changed()
-        self.sidebar.set_display(partial(in_script, mode=mode))
-        self.lookup.show_word(self.view.cursor)  # The word as the text now shows it.
-        self._update_status()
+        """The article's other script, then its original (see `next_mode`); every offset stays
+        valid, so nothing else moves."""
+        if self.current is not None:
+            self.script = next_mode(self.script, article_script(self.current))
+
+    def watch_script(self, mode: str) -> None:
+        self.state.change(script=mode)
+        self.sidebar.set_display(self.shown.text)
+        self._show_script()
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.sidebar
-        sidebar.display = not sidebar.display
-        if not sidebar.display:
-            self.view.focus()
+        self._show_side(SIDEBAR, not self.sidebar.display)
 
     def action_filter(self) -> None:
-        self.sidebar.display = True
+        self._show_side(SIDEBAR, True)
         self.sidebar.focus_filter()
 
-    def commands(self) -> Iterable[SystemCommand]:
-        """The command palette's entries for reading."""
-        yield SystemCommand("Next article", "Open the next article in the list", self.action_next_article)
-        yield SystemCommand("Previous article", "Open the previous article", self.action_previous_article)
-        yield SystemCommand("Show or hide the article list", "Toggle the sidebar", self.action_toggle_sidebar)
-        yield SystemCommand("Filter the article list", "Type to narrow the list", self.action_filter)
-        yield SystemCommand("Search", "Find words in every article", self.action_search)
-        yield SystemCommand("Annotations", "List and filter your annotations", self.action_annotations)
-        yield SystemCommand("Undo delete", "Bring back the last deleted annotation", self.action_undo_delete)
-        yield SystemCommand("Export annotations", "Markdown, CSV or W3C Web Annotation JSON", self.action_export)
-        yield SystemCommand("Switch script", "Original, Simplified 简体, Traditional 繁體", self.action_toggle_script)
-        yield SystemCommand("Entity panel", "People, organisations, products, places… in this article",
-                            self.action_entity_panel)
-        yield SystemCommand("Entity highlighting on or off", "Colour the entities in the text",
-                            self.action_toggle_highlights)
-        yield SystemCommand("Add to the library", "Web pages, feeds, EPUBs, text files", self.action_add_article)
-        yield SystemCommand("Remove this article", "From the library (its annotations are kept)",
-                            self.action_remove_article)
-        yield SystemCommand("Look up the word at the cursor", "CC-CEDICT: pinyin and meanings", self.action_define)
-        yield SystemCommand("Pinyin style", "Tone marks, tone numbers or zhuyin", self.action_pinyin_style)
-        shown = self.script_display()
-        for number, article in enumerate(self.corpus.articles, start=1):
-            yield SystemCommand(
-                f"Open: {shown(article.title)}",
-                f"{number}. {shown(article.source) if article.source else article.path}",
-                partial(self.open_article, article.id, focus_view=True),
-                discover=False,
-            )
+    def _show_side(self, name: str, shown: bool) -> None:
+        """The reader shows or hides a side panel; the text keeps its room (`room.py`)."""
+        self.side.want(name, shown, self.size.width)
+
+    def on_resize(self) -> None:
+        if self.query(Sidebar):  # Not in an app that closed before the screen was shown.
+            self.side.share(self.size.width)

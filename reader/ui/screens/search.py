@@ -15,9 +15,11 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from reader.reading.shown import ShownText
 from reader.search.index import Results, SearchIndex
 from reader.ui.screens.dialog import Dialog
 from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.fields import Field
 from reader.ui.widgets.result_list import ResultList
 
 
@@ -47,16 +49,17 @@ class SearchScreen(Dialog[Choice | None]):
         self,
         index: Callable[[], SearchIndex],
         history: list[str],
-        display: Callable[[str], str],
+        shown: ShownText,
         *,
         query: str = "",
         word_mode: bool = False,
     ) -> None:
-        """`index` returns the search index (it may wait for it to be built)."""
+        """`index` returns the search index (it may wait for it to be built); `shown`: article text
+        in the script the reader reads in."""
         super().__init__()
         self._index = index
         self.history = history
-        self._display = display
+        self._shown = shown
         self._initial = query
         self.word_mode = word_mode
         self._recall = len(history)
@@ -64,9 +67,9 @@ class SearchScreen(Dialog[Choice | None]):
 
     def compose(self) -> ComposeResult:
         with self.box(keys="enter: first hit · tab: the list · alt+w: whole words · esc: close"):
-            yield Input(self._initial, placeholder="Search all articles (腾讯 finds 騰訊; \"a phrase\")", id="query",
+            yield Field(self._initial, placeholder="Search all articles (腾讯 finds 騰訊; \"a phrase\")", id="query",
                         select_on_focus=False)
-            yield Static("", id="summary")
+            yield Static("", id="summary", markup=False)
             yield ResultList(id="results")
 
     def on_mount(self) -> None:
@@ -113,7 +116,7 @@ class SearchScreen(Dialog[Choice | None]):
             result_list.refresh()
             self._summary("")
             return
-        result_list.show(results, self._display)
+        result_list.show(results, self._shown)
         self._summary(self._describe(results, None))
 
     def _summary(self, text: str) -> None:

@@ -35,13 +35,18 @@ def details(article: Article) -> str:
 class ArticleList(RowList, can_focus=True):
     BINDINGS = bindings_for("sidebar")
 
-    COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted"}
+    COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted", "article-list--mark"}
+
+    #: Drawn left of the article read, so it is marked in any theme (a light theme's blurred
+    #: highlight barely differs from its list; the ANSI themes' not at all).
+    MARK = "▌"
 
     DEFAULT_CSS = """
     ArticleList {
         background: $panel;
         & > .article-list--details { color: $text-muted; }
-        & > .article-list--highlighted { background: $block-cursor-blurred-background; }
+        & > .article-list--highlighted { background: $primary 18%; }
+        & > .article-list--mark { color: $text-primary; }
         &:focus > .article-list--highlighted {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
@@ -176,7 +181,9 @@ class ArticleList(RowList, can_focus=True):
             if quick_width(text) > room:
                 text = clip(text, room, 1)[0]  # Cut with "…", as titles are.
             style = base + self._styles["article-list--details"]
-        strip = Strip([Segment(" ", base), Segment(text, style)])
+        gutter = Segment(self.MARK, base + self._styles["article-list--mark"]) if index == self.highlighted \
+            else Segment(" ", base)
+        strip = Strip([gutter, Segment(text, style)])
         return strip.crop_extend(0, self.scrollable_content_region.width, base)
 
     # -- moving ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.entities.mentions import TYPES, Group
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.bindings import bindings_for, focus_now
 from reader.ui.widgets.styles import entity_style
 
 TYPE_NAMES = {
@@ -33,10 +33,22 @@ def _entity_key(option_id: str) -> str:
 class EntityList(OptionList):
     BINDINGS = bindings_for("entities")
 
-    def action_mentions_elsewhere(self) -> None:
+    def _entity_highlighted(self) -> str | None:
         option = self.highlighted_option
-        if option is not None and option.id and option.id.startswith("entity:"):
-            self.post_message(EntityPanel.ShowArticles(_entity_key(option.id)))
+        return _entity_key(option.id) if option is not None and option.id and option.id.startswith("entity:") else None
+
+    def action_mentions_elsewhere(self) -> None:
+        key = self._entity_highlighted()
+        if key is not None:
+            self.post_message(EntityPanel.ShowArticles(key))
+
+    def offers(self, action_id: str) -> bool:
+        """The key hints offer `a` on an entity only (not on a type's row, nor in an empty list)."""
+        return action_id != "entities.mentions_elsewhere" or self._entity_highlighted() is not None
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self.refresh_bindings()
 
 
 class EntityPanel(Vertical):
@@ -78,10 +90,10 @@ class EntityPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Entities", id="entities-title")
         yield EntityList(id="entity-list")
-        yield Static("enter: type on/off, or go to\nthe entity · a: other articles", id="entities-help")
+        yield Static("enter: type on/off, or go to the entity · a: other articles", id="entities-help")
 
     def focus_list(self) -> None:
-        self.query_one(EntityList).focus()
+        focus_now(self.query_one(EntityList))
 
     def show(self, groups: list[Group], texts: dict[str, str], hidden: set[str], ready: bool) -> None:
         """List `groups`; `texts` gives each key's text as shown; `ready` is False while jieba works."""
@@ -106,7 +118,7 @@ class EntityPanel(Vertical):
             if highlighted in ids:
                 option_list.highlighted = ids.index(highlighted)
         title = "Entities" if ready else "Entities (finding names…)"
-        self.query_one("#entities-title", Static).update(title)
+        self.query_one("#entities-title", Static).update(title if options or not ready else "Entities: none found")
 
     @on(OptionList.OptionSelected, "#entity-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -6,7 +6,6 @@ a query matching ten thousand articles shows its first screen at once.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -16,6 +15,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from reader.reading.shown import ShownText
 from reader.search.index import CONTEXT, Hit, Results, snippet
 from reader.ui.widgets.bindings import bindings_for
 from reader.ui.widgets.lines import RowList
@@ -61,11 +61,11 @@ class ResultList(RowList, can_focus=True):
         self.results: Results | None = None
         self.rows: list[Row] = []
         self._pages_built = 0
-        self._display: Callable[[str], str] = str
+        self._shown = ShownText()
 
-    def show(self, results: Results, display: Callable[[str], str]) -> None:
-        """List `results`; `display` converts text to the script the reader reads in."""
-        self.results, self._display = results, display
+    def show(self, results: Results, shown: ShownText) -> None:
+        """List `results`, their text in the script the reader reads in (`shown`)."""
+        self.results, self._shown = results, shown
         self.rows, self._pages_built = [], 0
         self._build_page()
         self.set_reactive(ResultList.highlighted, 1 if len(self.rows) > 1 else None)
@@ -106,13 +106,13 @@ class ResultList(RowList, can_focus=True):
             count = results.count(row.position)
             where = " · in the title" if results.title_hits(row.position) else ""
             segments = [
-                Segment(" " + self._display(article.title), base + self._styles["result-list--title"]),
+                Segment(" " + self._shown.title(article), base + self._styles["result-list--title"]),
                 Segment(f"  {count} hit{'s' if count != 1 else ''}{where}", base + self._styles["result-list--count"]),
             ]
         else:
             hit: Hit = results.hits(row.position)[row.hit]
             text, start, end = snippet(article.body, hit)
-            text = self._display(text)  # Conversions keep lengths: the hit stays where it was.
+            text = self._shown.text(text)  # Conversions keep lengths: the hit stays where it was.
             # Pad short left contexts so every hit starts in the same column, as in a concordance.
             indent = " " * (4 + max(0, 2 * CONTEXT - cell_len(text[:start])))
             segments = [

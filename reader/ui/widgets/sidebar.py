@@ -22,7 +22,8 @@ from textual.widgets import Input, Static
 from reader.articles.corpus import Article
 from reader.text.conversion import fold
 from reader.ui.widgets.article_list import ArticleList
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.bindings import bindings_for, focus_now
+from reader.ui.widgets.fields import Field
 
 
 class Sidebar(Vertical):
@@ -82,7 +83,7 @@ class Sidebar(Vertical):
     def put_in_filter(self) -> None:
         """Swap the look-alike for the real filter box."""
         if self._filter is None and self.is_attached:  # Not into an app that quit before painting.
-            self._filter = Input(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
+            self._filter = Field(placeholder=self.FILTER_PLACEHOLDER, id="filter", select_on_focus=False)
             hint = self.query_one("#filter-hint")
             self.mount(self._filter, before=hint)
             hint.remove()
@@ -91,6 +92,21 @@ class Sidebar(Vertical):
     def shown(self) -> list[Article]:
         """The articles the list shows: all, or those the filter keeps."""
         return self._shown
+
+    def step_from(self, article_id: str | None, step: int) -> tuple[str | None, str | None]:
+        """The article `step` on from `article_id` among those the list shows (its filter holds),
+        wrapping around, and what to say about it (None: nothing)."""
+        ids = [article.id for article in self._shown]
+        if not ids:
+            return None, "No article matches the filter (esc in the list clears it)."
+        if article_id is None:
+            return None, None
+        index = ids.index(article_id) if article_id in ids else (-1 if step > 0 else len(ids))
+        target = index + step
+        if 0 <= target < len(ids):
+            return ids[target], None
+        wrapped = "Back to the first article." if step > 0 else "On to the last article."
+        return ids[target % len(ids)], wrapped if len(ids) > 1 else None
 
     def _count_text(self) -> str:
         total, shown = len(self.articles), len(self._shown)
@@ -125,7 +141,7 @@ class Sidebar(Vertical):
         self._refill()
 
     def focus_filter(self, initial: str = "") -> None:
-        self.filter_input.focus()
+        focus_now(self.filter_input)
         if initial:
             self.filter_input.insert_text_at_cursor(initial)
 
@@ -136,7 +152,7 @@ class Sidebar(Vertical):
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         article_list = self.article_list
-        article_list.focus()
+        focus_now(article_list)
         if article_list.highlighted is None and article_list.entries:
             article_list.highlighted = 0
 
@@ -148,7 +164,7 @@ class Sidebar(Vertical):
 
     def action_clear_filter(self) -> None:
         self.filter_input.value = ""
-        self.article_list.focus()
+        focus_now(self.article_list)
 
     def action_to_list(self) -> None:
         self._filter_submitted()

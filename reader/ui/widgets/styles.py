@@ -38,9 +38,10 @@ def entity_layer(kind: str) -> str:
     return f"entity-{kind}"
 
 
-def annotation_layer(colour: str) -> str:
-    """The name a span of an annotation in this colour is drawn with (see `StyleCache`)."""
-    return f"annotation-{colour}"
+def annotation_layer(colour: str, depth: int = 0) -> str:
+    """The name a span of an annotation in this colour is drawn with (see `StyleCache`); `depth`:
+    how many annotations hold it (a word annotated inside an annotated sentence: 1)."""
+    return f"annotation-{colour}" + (f"-{depth}" if depth else "")
 
 
 class StyleCache:
@@ -58,8 +59,23 @@ class StyleCache:
     def __getitem__(self, name: str) -> Style:
         """Only the attributes a component class (or a highlight) sets, to lay over the base."""
         if name not in self._styles:
-            self._styles[name] = self._highlight(name) or self._widget.get_component_rich_style(name, partial=True)
+            self._styles[name] = self._highlight(name) or self._component(name)
         return self._styles[name]
+
+    def _component(self, name: str) -> Style:
+        """A component class's own style. Its translucent colours (`$text-muted` is `auto 60%`,
+        a highlight `$primary 18%`) are laid over the widget's background, as Textual does for a
+        whole style: its partial style drops the alpha, so muted text came out white (unreadable
+        in a light theme) and highlights at full strength."""
+        style = self._widget.get_component_rich_style(name, partial=True)
+        styles = self._widget.get_component_styles(name)
+        translucent_text = style.color is not None and (styles.color.a < 1 or styles.auto_color)
+        translucent_background = style.bgcolor is not None and styles.background.a < 1
+        if translucent_text or translucent_background:
+            whole = self._widget.get_component_rich_style(name)
+            style += Style(color=whole.color if translucent_text else None,
+                           bgcolor=whole.bgcolor if translucent_background else None)
+        return style
 
     def _highlight(self, name: str) -> Style | None:
         kind, _, value = name.partition("-")
@@ -67,9 +83,15 @@ class StyleCache:
             variable, text_style = ENTITY_LOOKS[value]
             colour = Color.parse(self._widget.app.theme_variables[variable])
             return (Style.parse(text_style) if text_style else Style()) + Style(color=colour.rich_color)
-        if kind == "annotation" and value in COLOR_VALUES:
-            tint = Color.parse(COLOR_VALUES[value]).with_alpha(ANNOTATION_TINT)
-            return Style(bgcolor=(self._widget.styles.background + tint).rich_color)
+        colour_name, _, depth = value.partition("-")
+        if kind == "annotation" and colour_name in COLOR_VALUES:
+            # Inside another annotation: tinted once more for each that holds it, and underlined,
+            # so a word annotated inside an annotated sentence of the same colour still shows.
+            tint = Color.parse(COLOR_VALUES[colour_name]).with_alpha(ANNOTATION_TINT)
+            background, held = self._widget.styles.background, int(depth) if depth.isdigit() else 0
+            for _ in range(1 + min(held, 2)):
+                background += tint
+            return Style(bgcolor=background.rich_color, underline=held > 0)
         return None
 
     def clear(self) -> None:

@@ -1,0 +1,85 @@
+"""What a part of the reading screen may use of it (the screen is one): the view and the article
+read in it, the text as shown, the stores, and three ways to act — messages to the screen, work in
+the background, dialogs. Nothing else: a part changes what the screen shows by telling it
+(`reader.ui.messages`), never by reaching into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.notifications import SeverityLevel
+    from textual.screen import Screen
+
+    from reader.annotations.store import AnnotationStore, PlacedAnnotations
+    from reader.articles.corpus import Article, Corpus
+    from reader.entities.session import EntitySession
+    from reader.reading.shown import ShownText
+    from reader.search.index import Results, SearchIndex
+    from reader.settings.state import State
+    from reader.ui.widgets.article_view import ArticleView
+
+Result = TypeVar("Result")
+
+
+class Reading(Protocol):
+    @property
+    def view(self) -> ArticleView: ...
+
+    @property
+    def current(self) -> Article | None:
+        """The article being read."""
+
+    results: Results | None
+    """The search the hit keys walk (None: no search); set it to change that."""
+
+    @property
+    def shown(self) -> ShownText:
+        """Article text as the reader sees it now."""
+
+    @property
+    def corpus(self) -> Corpus: ...
+
+    @property
+    def state(self) -> State:
+        """What is remembered between sessions (changed by its own calls, saved by the app)."""
+
+    @property
+    def annotations(self) -> AnnotationStore: ...
+
+    @property
+    def placed(self) -> PlacedAnnotations:
+        """The annotations where their quotes are now, by article."""
+
+    @property
+    def entities(self) -> EntitySession:
+        """The entities found so far, by article."""
+
+    @property
+    def library(self) -> Path | None:
+        """Where `+` adds articles (None: this reader has no library)."""
+
+    def read_corpus(self) -> Corpus:
+        """The corpus as its files hold it now (slow: in the background)."""
+
+    def search_index(self, progress: Callable[[int], None] | None = None) -> SearchIndex:
+        """The corpus's search index, built by the first to ask (slow then: in the background)."""
+
+    def post_message(self, message: Message) -> bool:
+        """Tell the screen (safe from a worker thread)."""
+
+    def notify(self, message: str, *, title: str = ..., severity: SeverityLevel = ...,
+               timeout: float | None = ...) -> None:
+        """Say something in a toast (safe from a worker thread); shown as it is, never as markup."""
+
+    def in_background(self, task: Callable[[], Result], group: str, done: Callable[[Result], object] | None = None,
+                      *, exclusive: bool = False) -> None:
+        """Run `task` in a worker thread of `group` (`exclusive`: cancelling the one running); `done`
+        gets its result, back on the screen's thread. A task that fails is said in one line."""
+
+    def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
+        """Show `dialog`; `done` gets what it is dismissed with."""
