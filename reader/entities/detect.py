@@ -534,6 +534,9 @@ def detect_cached(body: str, gazetteer: Gazetteer, cache: EntityCache, *, quick:
     return entities
 
 
+#: Of a long article read first, what `detect_articles` finds with the model before the rest:
+#: about a screen from its start (a 120x40 terminal shows some 2,300 Han characters).
+FIRST_STRETCH = 3_000
 #: Texts are found together up to this many characters (the model batches across them).
 TOGETHER = 50_000
 
@@ -590,13 +593,24 @@ class Found(NamedTuple):
 def detect_articles(first: Article | None, others: list[Article], gazetteer: Gazetteer, cache: EntityCache, *,
                     quick: bool = False, folded: Callable[[Article], str | None] | None = None) -> Iterator[Found]:
     """Entities article by article: `first` (the one being read) at once from the gazetteer and
-    patterns, then with the model; then `others` (found several at a time: `detect_many`), without
-    the model if `quick` (a large corpus), on their folded texts when `folded` has them."""
+    patterns, then, if it is long, its opening (FIRST_STRETCH characters) with the model, then all
+    of it with the model; then `others` (found several at a time: `detect_many`), without the
+    model if `quick` (a large corpus), on their folded texts when `folded` has them."""
     if first is not None:
         entities = cache.get(first.body, gazetteer)
         if entities is None:
-            yield Found(first.id, detect(first.body, gazetteer, use_model=False), False, 0)
-            entities = detect_cached(first.body, gazetteer, cache)
+            from reader.entities.progressive import ProgressiveDetection, bounds
+
+            listed = detect(first.body, gazetteer, use_model=False)
+            yield Found(first.id, listed, False, 0)
+            progressive = ProgressiveDetection(first.body, gazetteer, cache)
+            if len(first.body) > FIRST_STRETCH:  # Its opening with the model, the rest as listed.
+                shown = progressive.stretch(0, FIRST_STRETCH)
+                end = bounds(progressive.folded, 0, FIRST_STRETCH)[1]
+                yield Found(first.id, shown + [e for e in listed if e.start >= end], False, 0)
+            for _ in progressive.rest():
+                pass
+            entities = progressive.entities
         yield Found(first.id, entities, True, 0)
     if quick:
         for done, article in enumerate(others, start=1):
@@ -604,6 +618,6 @@ def detect_articles(first: Article | None, others: list[Article], gazetteer: Gaz
                                      folded=folded(article) if folded else None)
             yield Found(article.id, entities, False, done)
         return
-    found = detect_many([article.body for article in others], gazetteer, cache)  # The model batches across them.
-    for done, (article, entities) in enumerate(zip(others, found), start=1):
+    together = detect_many([article.body for article in others], gazetteer, cache)  # The model batches.
+    for done, (article, entities) in enumerate(zip(others, together), start=1):
         yield Found(article.id, entities, True, done)
