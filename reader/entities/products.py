@@ -6,7 +6,7 @@ Simplified, Latin in lower case):
 
 * a model number: Latin letters with digits (`Qwen3`, `SU7`, `GPT-4o`, `H20`), or a name with a
   version and an edition after it (`HunyuanImage 3.0`, `iPhone 17 Pro`, `Mate 60 Pro`);
-* a name and the word for what it is: `豆包手机`, `小米汽车 SU7`, `百度地图`;
+* a name and the word for what it is: `豆包手机`, `华为平板`, `小米汽车 SU7`;
 * a name before `App`, `客户端` or `小程序` (the name is the product, the word is not);
 * a title in 《》 that no other mention claims and that is not a law or a document;
 * a Latin word written as products are and common words are not (iPad, ChatGPT), and a website
@@ -18,6 +18,7 @@ noun or organisation (`reader.entities.pretrained`), so these rules work best wi
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from reader.entities import pretrained
@@ -73,10 +74,11 @@ def analyser_words(analysed: str, start: int = 0, end: int | None = None) -> lis
 def find(body: str, folded: str, analysed: str | None, mentions: list[Mention]) -> list[Mention]:
     """The model's mentions with the products their shape shows: new ones, and mentions turned
     into products (a name before `App`). Sorted, never overlapping."""
+    mentions = sorted(mentions)
     words = analyser_words(analysed) if analysed is not None else []
     names = {(s, e): kind for s, e, kind in mentions}
     for start, end, kind in words:
-        if kind in _NAME_CLASSES and (start, end) not in names and not _covered(mentions, start, end):
+        if kind in _NAME_CLASSES and (start, end) not in names and not _overlapping(mentions, start, end):
             names[(start, end)] = "word:" + kind
     found: list[Mention] = []
     for (start, end), kind in names.items():
@@ -107,19 +109,25 @@ def find(body: str, folded: str, analysed: str | None, mentions: list[Mention]) 
         found.append((match.start(), version(folded, match.end()), PRODUCT))  # Qwen3, SU7
     for match in _WHOLE_LATIN_WORD.finditer(folded):
         start, end = match.span()
-        if _product_like(body, start, end) and not _covered(mentions, start, end):
+        if _product_like(body, start, end) and not _overlapping(mentions, start, end):
             found.append((start, version(folded, end), PRODUCT))  # iPad, whatever the analyser says.
     for match in _TITLE.finditer(folded):
         start, end = match.span(1)
-        names_inside = [m for m in mentions if start <= m[0] and m[1] <= end and m[2] != PRODUCT]
-        if not _DOCUMENT.search(match.group(1)) and not names_inside:
+        inside = [m for m in _overlapping(mentions, start, end) if start <= m[0] and m[1] <= end and m[2] != PRODUCT]
+        if not _DOCUMENT.search(match.group(1)) and not inside:
             found.append((start, end, PRODUCT))  # 《王者荣耀》; 《上海新娘》 keeps its place.
     return _merge(mentions, found)
 
 
-def _covered(mentions: list[Mention], start: int, end: int) -> bool:
-    """Whether a mention overlaps [start, end)."""
-    return any(s < end and start < e for s, e, _ in mentions)
+def _overlapping(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    """The mentions that overlap [start, end), of sorted mentions that never overlap each other."""
+    index = max(0, bisect.bisect_left(mentions, (start,)) - 1)
+    found = []
+    while index < len(mentions) and mentions[index][0] < end:
+        if mentions[index][1] > start:
+            found.append(mentions[index])
+        index += 1
+    return found
 
 
 def _ends_in_model_number(folded: str, start: int, end: int) -> bool:
@@ -160,8 +168,8 @@ def _merge(mentions: list[Mention], products: list[Mention]) -> list[Mention]:
     chosen: list[Mention] = []
     taken: set[int] = set()
     for start, end, kind in sorted(set(products), key=lambda m: (m[0] - m[1], m[0])):
-        if not taken.intersection(range(start, end)) and not any(
-            s < end and start < e and not (start <= s and e <= end) for s, e, _ in mentions
+        if not taken.intersection(range(start, end)) and all(
+            start <= s and e <= end for s, e, _ in _overlapping(mentions, start, end)
         ):
             chosen.append((start, end, kind))
             taken.update(range(start, end))
