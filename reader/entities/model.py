@@ -25,14 +25,19 @@ import threading
 from pathlib import Path
 
 from reader.entities.lexicon import Lexicon
-from reader.entities.mentions import ORG, PERSON, PLACE
+from reader.entities.mentions import ORG, PERSON, PLACE, PRODUCT
 
 MODEL = Path(__file__).parent / "data" / "ner.npz"
-#: The types the model labels (the gazetteer adds products; patterns money, dates, percentages).
-MODEL_TYPES = (PERSON, ORG, PLACE)
+#: The model that does without the pretrained analyser, for when onnxruntime cannot load.
+PLAIN_MODEL = Path(__file__).parent / "data" / "ner-plain.npz"
+#: The types the model labels (patterns add money, dates and percentages).
+MODEL_TYPES = (PERSON, ORG, PLACE, PRODUCT)
 #: Text is tagged a sentence-like piece at a time; longer runs without a stop are cut here.
 MAX_PIECE = 200
 _PIECE_END = re.compile(r"[\n。！？!?；;]")
+#: A line longer than this is tagged as several stretches, cut where a piece ends, so that any
+#: stretch of whole segments can be tagged alone with the result the whole text gives there.
+LONGEST_SEGMENT = 2000
 #: Pieces tagged side by side in one Viterbi pass.
 BATCH = 512
 
@@ -53,6 +58,13 @@ LEXICON_TEMPLATES = [
     ("w", "s", (1,)), ("y", "e", (-1,)),
 ]
 _LEXICON_SOURCES = ("s", "e", "x")
+#: Templates over the pretrained analyser's codes (`reader.entities.pretrained`: its word class
+#: and the character's place in the word) around each character.
+ANALYSER_TEMPLATES = [
+    ("A", "a", (-2,)), ("B", "a", (-1,)), ("C", "a", (0,)), ("D", "a", (1,)), ("E", "a", (2,)),
+    ("F", "a", (-1, 0)), ("G", "a", (0, 1)),
+]
+_ANALYSER_SOURCE = "a"
 BIAS = "_"
 _PAD = 3  # Characters of padding each side: at least the widest offset.
 
@@ -90,12 +102,14 @@ def _class_table(text: str) -> dict[int, str]:
     return _classes
 
 
-def _padded(folded: str, lexicon: Lexicon | None = None) -> dict[str, str]:
+def _padded(folded: str, lexicon: Lexicon | None = None, analysed: str | None = None) -> dict[str, str]:
     """Each source of features, padded so every offset of every character is inside it."""
     folded = _ASTRAL.sub("\uffff", folded)
     sources = {"c": folded, "k": folded.translate(_class_table(folded))}
     if lexicon is not None:
         sources.update(lexicon.codes(folded))
+    if analysed is not None:
+        sources[_ANALYSER_SOURCE] = analysed
     return {name: "\x02" * _PAD + source + "\x03" * _PAD for name, source in sources.items()}
 
 
@@ -107,10 +121,12 @@ def _keys(source: str, offsets: tuple[int, ...], n: int) -> list[str]:
     return ["".join(chars) for chars in zip(*columns)]
 
 
-def features(folded: str, templates=None, lexicon: Lexicon | None = None) -> list[list[str]]:
-    """Feature strings of each character of folded text (for training)."""
+def features(folded: str, templates=None, lexicon: Lexicon | None = None,
+             analysed: str | None = None) -> list[list[str]]:
+    """Feature strings of each character of folded text (for training); `analysed` the pretrained
+    analyser's codes of it (`analyse`) when the templates read them."""
     n = len(folded)
-    sources = _padded(folded, lexicon)
+    sources = _padded(folded, lexicon, analysed)
     columns = [[BIAS] * n]
     for name, source, offsets in templates or TEMPLATES:
         columns.append([name + key for key in _keys(sources[source], offsets, n)])
@@ -130,6 +146,24 @@ def pieces(text: str) -> list[tuple[int, int]]:
         if end > start:
             spans.append((start, end))
         start = match.end()
+    return spans
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the stretches the model tags independently of each other: lines without
+    their line end, a line longer than LONGEST_SEGMENT cut at the end of a piece. Each is padded
+    alone, as a training sentence was; the pieces of `pieces` never cross them."""
+    spans: list[tuple[int, int]] = []
+    start = end = -1
+    for piece_start, piece_end in pieces(text):
+        new_line = piece_start != end  # Pieces of one line follow each other; a line end lies between lines.
+        if new_line or end - start >= LONGEST_SEGMENT:
+            if start >= 0:
+                spans.append((start, end))
+            start = piece_start
+        end = piece_end
+    if start >= 0:
+        spans.append((start, end))
     return spans
 
 
@@ -192,11 +226,13 @@ class Model:
     (rows, templates, labels) with row 0 for unknown keys; label transitions; a bias."""
 
     def __init__(self, labels, transitions, bias, vocab: list, weights: list, templates=None,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, common_latin: frozenset[str] = frozenset()) -> None:
         import numpy as np
 
         self.np = np
         self.lexicon = lexicon
+        self.common_latin = common_latin
+        """Latin words that are common nouns, not names (ai, ceo, gdp), folded."""
         self.templates = [(name, source, tuple(offsets)) for name, source, offsets in templates or TEMPLATES]
         self.groups = _groups(self.templates)
         self.labels = list(labels)
@@ -204,10 +240,12 @@ class Model:
         self.bias = np.asarray(bias, dtype=np.float32)
         self.vocab = vocab  # per group: sorted int64 array of `key_code`s; key i has row i + 1
         self.weights = weights  # per group: float32 array (rows, templates, labels)
+        self.reads_analyser = any(source == _ANALYSER_SOURCE for _, source, _ in self.templates)
+        """Whether its features need the pretrained analyser's codes (`analyse`)."""
 
     @classmethod
     def from_templates(cls, labels, transitions, bias, per_template: dict[str, dict[str, dict[int, float]]],
-                       templates=None, lexicon: Lexicon | None = None):
+                       templates=None, lexicon: Lexicon | None = None, common_latin: frozenset[str] = frozenset()):
         """From weights per template: name -> key -> {label index: weight}."""
         import numpy as np
 
@@ -222,7 +260,7 @@ class Model:
                         matrix[rows[key_code(key)], column, label] = weight
             vocab.append(np.array(keys, dtype=np.int64))
             weights.append(matrix)
-        return cls(labels, transitions, bias, vocab, weights, templates, lexicon)
+        return cls(labels, transitions, bias, vocab, weights, templates, lexicon, common_latin)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Model:
@@ -238,7 +276,8 @@ class Model:
             lexicon = Lexicon.from_arrays(data)
             if lexicon is None and any(source in _LEXICON_SOURCES for _, source, _ in templates):
                 raise ValueError(f"{path or MODEL}: its templates read a word list it does not carry")
-            return cls(header["labels"], data["transitions"], data["bias"], vocab, weights, templates, lexicon)
+            return cls(header["labels"], data["transitions"], data["bias"], vocab, weights, templates, lexicon,
+                       frozenset(header.get("common_latin", ())))
 
     def save(self, path: Path) -> None:
         """Weights as 16-bit integers scaled by one factor (as exact as float16 here, and smaller)."""
@@ -246,7 +285,8 @@ class Model:
 
         largest = max(float(np.abs(w).max()) if w.size else 0.0 for w in self.weights) or 1.0
         scale = largest / 32767
-        header = json.dumps({"labels": self.labels, "scale": scale, "templates": self.templates})
+        header = json.dumps({"labels": self.labels, "scale": scale, "templates": self.templates,
+                             "common_latin": sorted(self.common_latin)})
         arrays: dict[str, np.ndarray] = {
             "header": np.frombuffer(header.encode(), dtype=np.uint8),
             "transitions": self.transitions,
@@ -261,23 +301,32 @@ class Model:
             # mypy lets `**arrays` fill numpy 2's `allow_pickle` too; naming it would add an array in numpy 1.
             np.savez_compressed(handle, **arrays)  # type: ignore[arg-type]
 
-    def emissions(self, folded: str):
-        """Score of each label at each character: (len, labels).
+    def emissions(self, folded: str, analysed: str | None = None):
+        """Score of each label at each character: (len, labels); `analysed` the analyser's codes
+        of the text when the model reads them.
 
-        A line end stands for the end of one training sentence and the start of the next: each line
-        is padded as a training sentence was (the line ends' own rows are meaningless)."""
+        Each segment (`segments`: a line, or a stretch of a long one) is padded alone, as a training
+        sentence was: what is found in one never depends on another. Rows of characters outside
+        every segment (line ends) are meaningless."""
         np = self.np
-        if "\n" in folded:
-            separator = "\x03" * _PAD + "\x02" * _PAD
-            lines = np.cumsum(np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32) == 10)
-            where = np.arange(len(folded)) + lines * (len(separator) - 1)
-            return self._emissions(folded.replace("\n", separator))[where]
-        return self._emissions(folded)
+        stretches = segments(folded)
+        if stretches == [(0, len(folded))]:
+            return self._emissions(folded, analysed)
+        separator = "\x03" * _PAD + "\x02" * _PAD
+        joined = separator.join(folded[start:end] for start, end in stretches)
+        if analysed is not None:
+            analysed = separator.join(analysed[start:end] for start, end in stretches)
+        where = np.zeros(len(folded), dtype=np.int64)
+        offset = 0
+        for start, end in stretches:
+            where[start:end] = np.arange(offset, offset + end - start)
+            offset += end - start + len(separator)
+        return self._emissions(joined, analysed)[where]
 
-    def _emissions(self, folded: str):
+    def _emissions(self, folded: str, analysed: str | None):
         np = self.np
         n = len(folded)
-        codes = {name: _codes(source) for name, source in _padded(folded, self.lexicon).items()}
+        codes = {name: _codes(source) for name, source in _padded(folded, self.lexicon, analysed).items()}
         scores = np.tile(self.bias, (n, 1))
         for (source, shape, members), known, matrix in zip(self.groups, self.vocab, self.weights):
             keys = _all_keys(codes[source], shape)
@@ -288,12 +337,12 @@ class Model:
                 scores += matrix[ids[_PAD + first : _PAD + first + n], column]
         return scores
 
-    def tag(self, folded: str, spans: list[tuple[int, int]]) -> list[list[int]]:
+    def tag(self, folded: str, spans: list[tuple[int, int]], analysed: str | None = None) -> list[list[int]]:
         """Best label indices of each span of the text (Viterbi, many spans side by side)."""
         np = self.np
         if not spans:
             return []
-        emissions = self.emissions(folded)
+        emissions = self.emissions(folded, analysed)
         labels = len(self.labels)
         order = sorted(range(len(spans)), key=lambda i: spans[i][1] - spans[i][0])
         results: list[list[int]] = [[] for _ in spans]
@@ -327,25 +376,50 @@ class Model:
 
 
 def model() -> Model | None:
-    """The model, loaded once (thread-safe); None if it (or numpy) is missing or unusable."""
+    """The model to tag with, loaded once (thread-safe): the one that reads the pretrained analyser
+    when the analyser loads, else the plain one; None if numpy or a usable model file is missing."""
     global _model, _missing
     with _lock:
         if _model is None and not _missing:
+            from reader.entities import pretrained
+
+            # The analyser loads beside the model (onnxruntime and zlib let go of the interpreter).
+            loading = threading.Thread(target=pretrained.analyser, daemon=True)
+            loading.start()
             try:
-                _model = Model.load()
+                loaded = Model.load(MODEL)
+                loading.join()
+                _model = loaded if pretrained.analyser() is not None else Model.load(PLAIN_MODEL)
             except (ImportError, OSError, KeyError, ValueError):
                 _missing = True  # No numpy, or no usable model file: the gazetteer and patterns only.
         return _model
 
 
+def analyse(folded: str, spans: list[tuple[int, int]]) -> str | None:
+    """The pretrained analyser's codes of the spans of folded text, or None without it."""
+    from reader.entities import pretrained
+
+    analyser = pretrained.analyser()
+    return analyser.codes(folded, spans) if analyser is not None else None
+
+
 def recognise(folded: str, using: Model | None = None) -> list[tuple[int, int, str]]:
-    """(start, end, type) of the people, organisations and places in folded text."""
+    """(start, end, type) of the people, organisations, places and products in folded text."""
+    return read(folded, using)[0]
+
+
+def read(folded: str, using: Model | None = None) -> tuple[list[tuple[int, int, str]], str | None]:
+    """The model's mentions in folded text, and the pretrained analyser's codes of it when the
+    model read them (None otherwise)."""
     crf = using or model()
     if crf is None or not folded:
-        return []
+        return [], None
     spans = [(s, e) for s, e in pieces(folded) if not folded[s:e].isspace()]
+    analysed = analyse(folded, spans) if crf.reads_analyser else None
+    if crf.reads_analyser and analysed is None:
+        return [], None
     found = []
-    for (start, _), path in zip(spans, crf.tag(folded, spans)):
+    for (start, _), path in zip(spans, crf.tag(folded, spans, analysed)):
         for begin, end, kind in spans_from_labels([crf.labels[i] for i in path], start):
             while begin < end and _char_class(folded[begin]) in "ps":  # No space or punctuation
                 begin += 1  # at either end (護城河。).
@@ -353,4 +427,4 @@ def recognise(folded: str, using: Model | None = None) -> list[tuple[int, int, s
                 end -= 1
             if end > begin and not _BRACKET.search(folded, begin, end):  # Not 每州[立法会.
                 found.append((begin, end, kind))
-    return found
+    return found, analysed
