@@ -22,8 +22,9 @@ import re
 from typing import Any
 
 #: C0 but tab and newline, DEL, C1, the Arabic letter mark, left-to-right and right-to-left marks,
-#: the bidi embeddings, overrides and isolates, the interlinear annotation marks, the noncharacters U+FFFE and U+FFFF (no XML file can hold
-#: them: one in a feed's tag made the OPML export unreadable), lone surrogates.
+#: the bidi embeddings, overrides and isolates, the interlinear annotation marks, the noncharacters
+#: U+FFFE and U+FFFF (no XML file can hold them: one in a feed's tag made the OPML export
+#: unreadable), lone surrogates.
 UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufff9-\ufffb\ufffe\uffff\ud800-\udfff"
 _UNSAFE_RE = re.compile(f"[{UNSAFE}]")
 #: Each C0 control as its Control Pictures symbol (␀ … ␟), DEL as ␡; anything else as U+FFFD.
