@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 #: To add a table or column without losing the index, add a step to `_MIGRATIONS` instead.
 SCHEMA_VERSION = 2
 #: Bump when what is indexed changes (how files are parsed, how text is tokenized).
-CONTENT_VERSION = 1
+CONTENT_VERSION = 2
 SLOT_BITS = 16
 #: Articles a file can hold (its slots, until the file's key is renewed).
 SLOTS = 1 << SLOT_BITS
@@ -136,7 +136,7 @@ class _Prepared(NamedTuple):
     articles: list[Article] | None
     problem: str | None
     texts: list[tuple[str, str, str]]
-    """Each article's title, source and body as tokens (see `tokens`)."""
+    """Each article's title, source and body as tokens (see `tokens_of_many`)."""
 
 
 class Plan(NamedTuple):
@@ -156,6 +156,12 @@ class NoRoom(Exception):
 
 # -- tokens ----------------------------------------------------------------------------------------
 
+#: A run of ASCII letters and digits is indexed, at each of its characters, as the run from there
+#: on cut to this many characters (`2024` as `202 024 24 4`): a number or a Latin word is then found
+#: from a few rare tokens (`54021`: `540 402 021`) where a token per character would read every
+#: article's digits, and a query still finds any part of a run (see `phrase_query`).
+GRAM = 3
+
 
 def _token_code(code: int) -> int:
     """What a folded character is indexed as: ASCII letters and digits as they are (the `ascii`
@@ -165,12 +171,6 @@ def _token_code(code: int) -> int:
 
 
 _QUERY_TOKENS = {code: chr(_token_code(code)) for code in range(128) if not chr(code).isalnum()}
-
-
-def tokens(folded: str) -> str:
-    """Folded text as the index holds it: each character a token, followed by a space."""
-    mapped = folded.translate(_QUERY_TOKENS)
-    return "".join(char + " " for char in mapped)
 
 
 @lru_cache(maxsize=1)
@@ -184,28 +184,64 @@ def _token_table() -> numpy.ndarray:
 
 
 def tokens_of_many(texts: list[str]) -> list[str]:
-    """`tokens(fold(text))` for each text, in one pass over them all (numpy: 10 times faster than
-    folding and joining character by character, which a build does for every text it indexes)."""
+    """Each text folded and tokenized as the index holds it: every character a token followed by
+    a space, a letter or digit in a run of them as the run from there on (at most `GRAM` long; no
+    run goes on from one text into the next). In one pass over all the texts with numpy (a build
+    does it for every text it indexes: 10 times faster than character by character); the runs,
+    a small part of the text, are worked on apart."""
     import numpy as np
 
+    lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
+    text_starts = np.concatenate([[0], np.cumsum(lengths)])
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    size = len(codes)
     mapped = np.where(codes < 0x10000, _token_table()[codes & 0xFFFF], codes)
-    spaced = np.empty(2 * len(mapped), dtype=np.uint32)
-    spaced[0::2] = mapped
-    spaced[1::2] = 32
-    joined = spaced.tobytes().decode("utf-32-le")
-    result, position = [], 0
-    for text in texts:
-        result.append(joined[position : position + 2 * len(text)])
-        position += 2 * len(text)
-    return result
+    runs = np.flatnonzero(mapped < 128)  # Other ASCII is private-use by now.
+    goes_on = (runs[1:] == runs[:-1] + 1) & (np.searchsorted(text_starts, runs[1:], side="right")
+                                             == np.searchsorted(text_starts, runs[:-1], side="right"))
+    last = np.flatnonzero(np.append(~goes_on, True))  # Each run's last letter or digit, in `runs`.
+    run_of = np.concatenate([[0], np.cumsum(~goes_on)]) if len(runs) else runs
+    gram = np.minimum(last[run_of] - np.arange(len(runs)) + 1, GRAM)
+    spaced = np.empty(2 * size, dtype=np.uint32)
+    spaced[0::2], spaced[1::2] = mapped, 32
+    longer = np.repeat(runs, gram - 1)  # A run's letter or digit, once for each one after it in its token.
+    after = longer + np.arange(len(longer)) - np.repeat(np.cumsum(gram - 1) - (gram - 1), gram - 1) + 1
+    joined = np.insert(spaced, 2 * longer + 1, mapped[after]).tobytes().decode("utf-32-le")
+    bounds = (2 * text_starts + np.searchsorted(longer, text_starts)).tolist()
+    return [joined[bounds[index] : bounds[index + 1]] for index in range(len(texts))]
+
+
+def _phrase(folded: str) -> str:
+    """The FTS5 phrase for one folded word: the tokens its characters must be, in a row. Within
+    a run of letters and digits that the word ends (the text's run may go on) each token is known
+    only while `GRAM` characters are left; from there on they are implied by the tokens before, or
+    for a run shorter than `GRAM` asked for as a prefix (`ai` as `ai*`: `ai`, `ai2`, `aig` …)."""
+    mapped = folded.translate(_QUERY_TOKENS)
+    found: list[str] = []
+    position = 0
+    while position < len(mapped):
+        if mapped[position] >= "\x80":
+            found.append(mapped[position])
+            position += 1
+            continue
+        end = position
+        while end < len(mapped) and mapped[end] < "\x80":
+            end += 1
+        if end < len(mapped):
+            found += [mapped[start : min(start + GRAM, end)] for start in range(position, end)]
+        elif end - position < GRAM:
+            return f'"{" ".join(found + [mapped[position:end]])}" *'
+        else:
+            found += [mapped[start : start + GRAM] for start in range(position, end - GRAM + 1)]
+        position = end
+    return f'"{" ".join(found)}"'
 
 
 def phrase_query(words: list[str]) -> str:
     """An FTS5 query for the rows holding every folded word (as a run of characters) in any of
     their columns. Tokens hold no quote (ASCII punctuation is private-use), so nothing needs
     escaping. (A column filter would cost half as much again: a table holds only what is searched.)"""
-    return " AND ".join(f'"{tokens(word).rstrip()}"' for word in words)
+    return " AND ".join(_phrase(word) for word in words)
 
 
 # -- the database ----------------------------------------------------------------------------------
