@@ -67,7 +67,7 @@ def build_parser(*, with_commands: bool = True, only: str | None = None) -> argp
     if with_commands:
         from reader.cli.commands import add_commands
 
-        parser.add_argument("--version", action="version", version=f"reader {_version()}")
+        parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
 
         add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog="reader"),
                      common, only)
@@ -76,13 +76,19 @@ def build_parser(*, with_commands: bool = True, only: str | None = None) -> argp
     return parser
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+class _Version(argparse.Action):
+    """`--version`: the installed version, looked up only when asked for (importlib.metadata
+    takes 12 ms to import, a tenth of a `reader search`)."""
 
-    try:
-        return version("reader")
-    except PackageNotFoundError:  # Run from a checkout that was never installed.
-        return "(not installed)"
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("reader")
+        except PackageNotFoundError:  # Run from a checkout that was never installed.
+            found = "(not installed)"
+        print(f"reader {found}")
+        parser.exit()
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
