@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 #: Bump when the tables change; a database of another version is made again (it is a cache).
 #: To add a table or column without losing the index, add a step to `_MIGRATIONS` instead.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Bump when what is indexed changes (how files are parsed, how text is tokenized).
 CONTENT_VERSION = 2
 SLOT_BITS = 16
@@ -183,12 +183,26 @@ def _token_table() -> numpy.ndarray:
     return np.where(ascii_codes, private[np.minimum(folded, 127)], folded)
 
 
-def tokens_of_many(texts: list[str]) -> list[str]:
+def tokens_of_many(texts: list[str], chunk: int = 1 << 17) -> list[str]:
     """Each text folded and tokenized as the index holds it: every character a token followed by
     a space, a letter or digit in a run of them as the run from there on (at most `GRAM` long; no
-    run goes on from one text into the next). In one pass over all the texts with numpy (a build
-    does it for every text it indexes: 10 times faster than character by character); the runs,
-    a small part of the text, are worked on apart."""
+    run goes on from one text into the next). With numpy, texts of about `chunk` characters at a
+    time (a build does it for every text it indexes: 10 times faster than character by character;
+    arrays this small stay in the processor's cache and the allocator's heap, twice as fast as
+    arrays of a whole batch, whose every page is a fault)."""
+    tokens: list[str] = []
+    start, size = 0, 0
+    for end, text in enumerate(texts, 1):
+        size += len(text)
+        if size >= chunk or end == len(texts):
+            tokens += _tokens_of_some(texts[start:end])
+            start, size = end, 0
+    return tokens
+
+
+def _tokens_of_some(texts: list[str]) -> list[str]:
+    """`tokens_of_many` in one pass over all the texts; the runs, a small part of the text, are
+    worked on apart."""
     import numpy as np
 
     lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
@@ -246,6 +260,9 @@ def phrase_query(words: list[str]) -> str:
 
 # -- the database ----------------------------------------------------------------------------------
 
+#: `text` merges its segments 16 at a time (not 8) and holds 32 MB of postings in memory before it
+#: writes a segment: a first build of 100,000 articles takes 1-1.5 s less CPU (of 25), the index is
+#: 0.3 % larger, and a query reads a few more segments (no slower at 100,000 articles).
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(
@@ -262,8 +279,8 @@ CREATE TABLE IF NOT EXISTS articles(
     title TEXT NOT NULL, source TEXT NOT NULL, tags TEXT NOT NULL, date TEXT NOT NULL,
     body_start INTEGER NOT NULL, body_end INTEGER NOT NULL, length INTEGER NOT NULL, width INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS text USING fts5(title, body, content='', columnsize=0, tokenize='ascii');
-INSERT INTO text(text, rank) VALUES('automerge', 8);
-INSERT INTO text(text, rank) VALUES('hashsize', 16777216);
+INSERT INTO text(text, rank) VALUES('automerge', 16);
+INSERT INTO text(text, rank) VALUES('hashsize', 33554432);
 CREATE VIRTUAL TABLE IF NOT EXISTS heads USING fts5(title, source, content='', columnsize=0, tokenize='ascii');
 """
 #: version -> SQL that brings a database of the version before it up to it.
