@@ -433,3 +433,27 @@ def test_threads_read_the_index_each_on_a_connection_of_its_own(tmp_path: Path):
     cache.close()
     with catalog.reading() as db:
         assert db not in seen and db.execute("SELECT count(*) FROM articles").fetchone()[0] == 7
+
+
+def test_a_long_build_keeps_freed_memory_and_gives_it_back_at_the_end(monkeypatch):
+    """Builds at once (nested, as two roots indexed in two threads are) set the allocator's thresholds once, and the last
+    to end puts them back and gives back what is free; a short refresh leaves it alone."""
+    calls: list[tuple] = []
+
+    class Allocator:
+        def mallopt(self, option, value):
+            calls.append(("mallopt", option, value))
+
+        def malloc_trim(self, pad):
+            calls.append(("trim", pad))
+
+    monkeypatch.setattr(catalog_module, "_libc", lambda: Allocator())
+    with catalog_module._memory_kept(False):
+        assert calls == []
+    with catalog_module._memory_kept(True):
+        kept = list(calls)
+        with catalog_module._memory_kept(True):
+            assert calls == kept
+        assert calls == kept
+    assert [call[0] for call in kept] == ["mallopt", "mallopt"] and all(call[2] >= 32 << 20 for call in kept)
+    assert calls[2:] == [("mallopt", -1, 128 << 10), ("mallopt", -3, 128 << 10), ("trim", 0)]

@@ -570,13 +570,14 @@ class Catalog:
         """Do `plan` (with the build lock held), a batch of files per transaction. With `budget`,
         stop after about that many bytes (a first start shows the first articles at once).
         Returns the bytes read."""
-        try:
-            return self._refresh(plan, progress, budget)
-        except sqlite3.DatabaseError as error:
-            if not _damaged(error):
-                raise
-            self._delete()
-            return self._refresh(self.plan(), progress, budget)
+        with _memory_kept(plan.size >= KEEP_MEMORY_FROM):
+            try:
+                return self._refresh(plan, progress, budget)
+            except sqlite3.DatabaseError as error:
+                if not _damaged(error):
+                    raise
+                self._delete()
+                return self._refresh(self.plan(), progress, budget)
 
     def _refresh(self, plan: Plan, progress: Progress | None, budget: int | None) -> int:
         writer = self._open()
@@ -708,6 +709,57 @@ class Catalog:
         if not low < key < high:
             raise NoRoom
         return key
+
+
+#: Bytes of files to index from which a refresh keeps the memory it frees (see `_memory_kept`).
+KEEP_MEMORY_FROM = 64 << 20
+_kept_by = 0
+_kept_lock = threading.Lock()
+
+
+@contextmanager
+def _memory_kept(wanted: bool) -> Iterator[None]:
+    """While a long build runs, the C allocator (glibc's) keeps the memory freed after each batch
+    for the next, where by default it gives it back to the system and takes it again a page at a
+    time: 1.4 million page faults, 1.5-2 s of CPU in a first build of 100,000 articles (26 s). What
+    is free is given back at the end, and the allocator is left with its usual thresholds. Nothing
+    where there is no `mallopt` (another C library, another system)."""
+    global _kept_by
+    library = _libc() if wanted else None
+    if library is None:
+        yield
+        return
+    with _kept_lock:
+        _kept_by += 1
+        if _kept_by == 1:
+            library.mallopt(_M_TRIM_THRESHOLD, 1 << 30)
+            library.mallopt(_M_MMAP_THRESHOLD, 32 << 20)
+    try:
+        yield
+    finally:
+        with _kept_lock:
+            _kept_by -= 1
+            if _kept_by == 0:
+                library.mallopt(_M_TRIM_THRESHOLD, 128 << 10)
+                library.mallopt(_M_MMAP_THRESHOLD, 128 << 10)
+                library.malloc_trim(0)
+
+
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+
+
+@lru_cache(maxsize=1)
+def _libc() -> Any:
+    """glibc, to tune its allocator; None elsewhere."""
+    import ctypes
+
+    try:
+        if not os.confstr("CS_GNU_LIBC_VERSION"):
+            return None
+        library = ctypes.CDLL(None)
+    except (ValueError, OSError):
+        return None
+    return library if hasattr(library, "mallopt") and hasattr(library, "malloc_trim") else None
 
 
 def _connect(path: Path) -> sqlite3.Connection:
