@@ -436,8 +436,9 @@ def test_threads_read_the_index_each_on_a_connection_of_its_own(tmp_path: Path):
 
 
 def test_a_long_build_keeps_freed_memory_and_gives_it_back_at_the_end(monkeypatch):
-    """Builds at once (nested, as two roots indexed in two threads are) set the allocator's thresholds once, and the last
-    to end puts them back and gives back what is free; a short refresh leaves it alone."""
+    """Builds at once (nested, as two roots indexed in two threads are) set the allocator's
+    thresholds once, and the last to end puts them back and gives back what is free; a short
+    refresh leaves it alone."""
     calls: list[tuple] = []
 
     class Allocator:
