@@ -19,12 +19,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from reader.articles.header import clean_tags, clean_value, parse_header
+from reader.articles.header import clean_tags, clean_value, read_header
 from reader.system.datafile import DataFile, DataFileError
 
 FILE_NAME = ".feeds.json"
 VERSION = 1
-_HEADER_BYTES = 8192
 
 
 class Listed(Protocol):
@@ -212,14 +211,9 @@ def feeds_of(articles: Iterable[Listed]) -> list[tuple[str, str]]:
     (Stands in for the library's index, which will know them without opening the files.)"""
     found = []
     for article in articles:
-        try:
-            with open(article.path, "rb") as file:
-                head = file.read(_HEADER_BYTES).decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        parsed = parse_header(head)
-        if parsed is not None and parsed[0].get("feed"):
-            found.append((article.id, parsed[0]["feed"]))
+        feed = read_header(article.path).get("feed")
+        if feed:
+            found.append((article.id, feed))
     return found
 
 

@@ -6,7 +6,8 @@ the background, dialogs. Nothing else: a part changes what the screen shows by t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
+    from textual.timer import Timer
 
     from reader.annotations.store import AnnotationStore, PlacedAnnotations
     from reader.articles.corpus import Article, Corpus
@@ -92,3 +94,19 @@ class Reading(Protocol):
 
     def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
         """Show `dialog`; `done` gets what it is dismissed with."""
+
+    def working(self, group: str) -> bool:
+        """Whether background work of `group` is under way."""
+
+    @property
+    def listed(self) -> Sequence[Article]:
+        """The articles the list shows, in its order (its filter holds)."""
+
+    def set_timer(self, delay: float, callback: Callable[[], object]) -> Timer:
+        """Call `callback` once, `delay` seconds from now (on the screen's thread)."""
+
+    def set_interval(self, interval: float, callback: Callable[[], object]) -> Timer:
+        """Call `callback` every `interval` seconds (on the screen's thread)."""
+
+    def suspend(self) -> AbstractContextManager[None]:
+        """The terminal given to another program (a browser in the terminal) meanwhile."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -35,10 +36,19 @@ from reader.search.session import SearchSession
 from reader.settings.state import State
 from reader.text.conversion import ORIGINAL, mode_label, next_mode, warm_up
 from reader.ui.background import Background
-from reader.ui.messages import AnnotationsChanged, Busy, CorpusChanged, EntitiesFound, OpenArticle
+from reader.ui.messages import (
+    AnnotationsChanged,
+    Arranged,
+    Busy,
+    CorpusChanged,
+    EntitiesFound,
+    OpenArticle,
+    ReadStateChanged,
+)
 from reader.ui.parts.annotations import AnnotationsPart
 from reader.ui.parts.dictionary import DictionaryPart
 from reader.ui.parts.entities import EntitiesPart
+from reader.ui.parts.feeds import FeedsPart
 from reader.ui.parts.library import LibraryPart
 from reader.ui.parts.search import SearchPart
 from reader.ui.room import PANEL, SIDEBAR, SidePanels
@@ -99,11 +109,13 @@ class ReadingScreen(Screen[None]):
         self.library_part = LibraryPart(self)
         self.entity_part = EntitiesPart(self, entities_file, entity_cache)
         self.search_part = SearchPart(self)
+        self.feeds = FeedsPart(self)
         self.side = SidePanels(lambda: self.sidebar, lambda: self.entity_part.panel,
                                lambda hidden: setattr(self.query_one(StatusBar), "hidden", hidden),
                                lambda: focus_now(self.view))
         self.parts: dict[str, object] = {"notes": self.notes, "dictionary": self.lookup, "entities": self.entity_part,
-                                         "library": self.library_part, "search": self.search_part}
+                                         "library": self.library_part, "search": self.search_part,
+                                         "feeds": self.feeds}
         self.set_reactive(ReadingScreen.script, state.script)
 
     def compose(self) -> ComposeResult:
@@ -132,6 +144,10 @@ class ReadingScreen(Screen[None]):
             return  # The app closed before the screen was ever shown.
         if self.script != ORIGINAL:
             self.sidebar.set_display(self.shown.text)
+        if self.feeds.read_state is not None:
+            self.sidebar.show_read_state(self.feeds.is_read)
+        if self.state.order != "files":
+            self.sidebar.set_order(self.feeds.arranged_now(self.corpus), grouped=self.state.order == "sources")
         if self.corpus.articles:
             remembered = self.state.article if self.corpus.find(self.state.article or "") else None
             self.open_article(remembered or self.corpus.articles[0].id)
@@ -147,6 +163,8 @@ class ReadingScreen(Screen[None]):
         self.in_background(self.annotations.prepare, "annotations")
         if self.corpus.trusted and self.corpus_source is not None:
             self.check_corpus()
+        if self.corpus_source is not None:
+            self.feeds.watch([*self.corpus_source[0](), *([self.library] if self.library is not None else [])])
         self.search_part.build_index()
         self.entity_part.find()
 
@@ -169,6 +187,20 @@ class ReadingScreen(Screen[None]):
 
     def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
         self.app.push_screen(dialog, done)
+
+    def working(self, group: str) -> bool:
+        return self.background.running(group)
+
+    @property
+    def listed(self) -> Sequence[Article]:
+        return self.sidebar.shown
+
+    def suspend(self) -> AbstractContextManager[None]:
+        return self.app.suspend()
+
+    def offers(self, action_id: str) -> bool:
+        """The key hints offer the feed reader's keys where there is a library to follow feeds in."""
+        return action_id not in ("app.update_feeds", "app.next_unread") or self.feeds.read_state is not None
 
     def read_corpus(self, progress: Progress | None = None, *, trust: bool = False) -> Corpus:
         """The corpus as the files hold it now (the index brought up to date, `progress` told how
@@ -219,6 +251,7 @@ class ReadingScreen(Screen[None]):
         article = self.corpus.find(article_id)
         if article is not None:
             self.current = article
+            self.feeds.opened(article.id, at_once=focus_view)
             if focus_view:
                 focus_now(self.view)
 
@@ -286,13 +319,22 @@ class ReadingScreen(Screen[None]):
             self.results = None
         self.entities.clear()
         self.placed.forget()
-        self.sidebar.set_articles(corpus.articles)
+        self.sidebar.set_articles(corpus.articles, self.feeds.arranged_now(corpus),
+                                  grouped=self.state.order == "sources")
         self.current = None
         if corpus.articles:
             self.open_article(reading or corpus.articles[0].id)
         self.search_part.build_index()
         self.entity_part.find()
         self.search_part.search_again()
+
+    @on(ReadStateChanged)
+    def _read_state_changed(self) -> None:
+        self.sidebar.marks_changed()
+
+    @on(Arranged)
+    def _arranged(self, event: Arranged) -> None:
+        self.sidebar.set_order(event.groups, grouped=event.grouped)
 
     # -- the status lines and background work ---------------------------------------------------
 
