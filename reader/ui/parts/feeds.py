@@ -111,10 +111,15 @@ class FeedsPart:
         return changed
 
     def _no_read_state(self) -> bool:
+        """Say so if there is no read state; else bring it up to date with the file (a stat: another
+        reader may have marked articles since the last look)."""
         if self.read_state is None:
             self.reading.notify("Read state is kept with the library; this reader has none "
                                 "(started with --corpus).", title="Read state")
-        return self.read_state is None
+            return True
+        if self.read_state.refresh():
+            self.reading.post_message(ReadStateChanged())
+        return False
 
     def toggle_read(self) -> None:
         article = self.reading.current
