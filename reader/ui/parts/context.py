@@ -95,6 +95,9 @@ class Reading(Protocol):
     def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
         """Show `dialog`; `done` gets what it is dismissed with."""
 
+    def open_article(self, article_id: str, *, focus_view: bool = False) -> None:
+        """Open an article at once (a key's doing: the next key of a burst finds it open)."""
+
     def working(self, group: str) -> bool:
         """Whether background work of `group` is under way."""
 

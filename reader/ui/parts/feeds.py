@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.settings.state import ORDERS
-from reader.ui.messages import Arranged, Busy, CorpusChanged, OpenArticle, ReadStateChanged
+from reader.ui.messages import Arranged, Busy, CorpusChanged, ReadStateChanged
 from reader.ui.parts.context import Reading
 
 if TYPE_CHECKING:
@@ -144,7 +144,7 @@ class FeedsPart:
         if found is None:
             self.reading.notify("No unread article in the list.", title="Unread", timeout=3)
             return
-        self.reading.post_message(OpenArticle(found, focus_view=True))  # Chosen to read: marked read.
+        self.reading.open_article(found, focus_view=True)  # Chosen to read: marked read.
 
     def mark_all_read(self) -> None:
         """Mark every article the list shows read, after asking."""
