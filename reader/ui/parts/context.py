@@ -19,11 +19,11 @@ if TYPE_CHECKING:
 
     from reader.annotations.store import AnnotationStore, PlacedAnnotations
     from reader.articles.corpus import Article, Corpus
-    from reader.articles.indexed import CorpusCache
     from reader.entities.session import EntitySession
     from reader.reading.shown import ShownText
     from reader.search.index import Results, Searchable
     from reader.settings.state import State
+    from reader.ui.parts.corpus import CorpusFiles
     from reader.ui.widgets.article_view import ArticleView
 
 Result = TypeVar("Result")
@@ -67,15 +67,8 @@ class Reading(Protocol):
         """Where `+` adds articles (None: this reader has no library)."""
 
     @property
-    def corpus_index(self) -> CorpusCache | None:
-        """The on-disk index the corpus is listed from (None: it was given, not read from files)."""
-
-    def read_corpus(self) -> Corpus:
-        """The corpus as its files hold it now (slow: in the background)."""
-
-    def check_corpus(self) -> None:
-        """Look at the files in the background; the corpus comes back in a `CorpusChanged` if it
-        changed (not if it was given, not read from files)."""
+    def files(self) -> CorpusFiles:
+        """The files behind the corpus and their index: to read them again or check them."""
 
     def search_index(self) -> Searchable:
         """The corpus's search index, made by the first to ask (slow then: in the background)."""

@@ -34,6 +34,16 @@ class DictionaryPart:
         style = self.reading.state.pinyin
         return PinyinStyle(style) if style in STYLES else PinyinStyle.MARKS
 
+    def load_words(self) -> None:
+        """Words come from jieba, started by the first word key (it costs a second and ~150 MB, so
+        not before it is wanted), saying so while it loads."""
+        if not self.reading.working("words"):
+            from reader.search.index import jieba_splitter  # Starts jieba, taught the gazetteer's names.
+
+            self.reading.post_message(Busy("words", "Loading word boundaries"))
+            self.reading.in_background(jieba_splitter, "words", lambda _: self.reading.notify(
+                "Word keys (w W) now move by words.", title="Words", timeout=3))
+
     def _load(self) -> None:
         """CC-CEDICT takes ~50 ms from its cache (a second or two the first time): in a worker,
         saying so, and only once the reader has a cursor to look words up with."""

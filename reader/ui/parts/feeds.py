@@ -230,7 +230,7 @@ class FeedsPart:
             self.reading.post_message(Busy("update", f"Updating {done}/{total} feeds"))
 
         report = update_feeds(library, progress=progress)
-        return report, self.reading.read_corpus()
+        return report, self.reading.files.read()
 
     def _updated(self, result: tuple[UpdateReport, Corpus]) -> None:
         from reader.articles.update import FAILED
@@ -278,7 +278,7 @@ class FeedsPart:
         if files or self._watch_pending:
             self._watch_pending = self.reading.working("corpus")
             if not self._watch_pending:
-                self.reading.check_corpus()
+                self.reading.files.check()
 
     # -- the browser ------------------------------------------------------------------------------
 

@@ -39,7 +39,7 @@ class LibraryPart:
             self.reading.post_message(Busy("add", f"Adding {min(done + 1, total)}/{total}: {what}"))
 
         report = add_sources(sources, library, tags, progress=progress)
-        return report, self.reading.read_corpus()
+        return report, self.reading.files.read()
 
     def _added(self, result: tuple[AddReport, Corpus]) -> None:
         """Open the first article added, and say what happened in one toast (not one per item)."""
@@ -85,11 +85,11 @@ class LibraryPart:
         from reader.articles.library import LibraryError, remove_article
 
         try:
-            removed = remove_article(library, article.id, self.reading.corpus_index)
+            removed = remove_article(library, article.id, self.reading.files.index)
         except LibraryError as error:
             self.reading.notify(str(error), title="Not removed", severity="error", timeout=15)
             return None
-        return removed.title, self.reading.read_corpus()
+        return removed.title, self.reading.files.read()
 
     def _removed(self, result: tuple[str, Corpus] | None) -> None:
         if result is not None:
