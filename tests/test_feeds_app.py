@@ -159,7 +159,7 @@ async def test_next_unread_toggle_and_mark_all_read(tmp_path: Path):
         assert app.reading.current.id == ids[0]
         await pilot.press("U")  # The next unread: the second is read, so the third.
         await wait_until(pilot, lambda: app.reading.current.id == ids[2])
-        assert ReadState(library).is_read(ids[2])
+        await wait_until(pilot, lambda: ReadState(library).is_read(ids[2]))  # Written in the background.
         await pilot.press("r")  # Unread again, by hand.
         await wait_until(pilot, lambda: not ReadState(library).is_read(ids[2]))
         await pilot.pause(2)  # The timer of "shown long enough" does not mark it back.
@@ -168,7 +168,7 @@ async def test_next_unread_toggle_and_mark_all_read(tmp_path: Path):
         await wait_until(pilot, lambda: ReadState(library).is_read(ids[2]))
         await pilot.press("U", "U")  # The fourth, then round to the first.
         await wait_until(pilot, lambda: app.reading.current.id == ids[0])
-        assert ReadState(library).is_read(ids[3])
+        await wait_until(pilot, lambda: ReadState(library).is_read(ids[3]))
         await pilot.press("U")
         await wait_until(pilot, lambda: app.seen.said("No unread article")(app.seen.messages[-1])
                          or any("No unread article" in text for text in app.seen.notifications))
@@ -186,6 +186,21 @@ async def test_next_unread_toggle_and_mark_all_read(tmp_path: Path):
         await wait_until(pilot, lambda: all(ReadState(library).is_read(article_id) for article_id in ids))
         await pilot.pause()
         assert not any(line.startswith(ArticleList.UNREAD) for line in list_lines(app))
+
+
+async def test_marks_are_written_in_their_order_and_none_is_lost_on_quitting(tmp_path: Path):
+    library = tmp_path / "library"
+    for number in range(3):
+        write_article(library, f"2026010{number}-000000-aaaaaa", f"第{number}篇")
+    app = library_app(tmp_path, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        first = app.reading.current.id
+        await pilot.press("r", "r", "r", "U")  # Read, unread, read: the file ends read; U reads the next.
+        second = app.reading.current.id
+        assert second != first and app.reading.sidebar.article_list.is_read(second)  # Shown at once.
+    # The app has quit: every write queued before is in the file.
+    assert ReadState(library).is_read(first) and ReadState(library).is_read(second)
 
 
 # -- order ------------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import webbrowser
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,6 +64,8 @@ class FeedsPart:
 
             self.read_state = ReadState(reading.library)
         self._read_timer: Timer | None = None
+        self._writer = ThreadPoolExecutor(1, "read-state")
+        """Writes the marks to the file one after another (`close` waits for the last)."""
         self._said: str | None = None
         """The last problem with the read state said (each is said once)."""
         self._watch: FolderWatch | None = None
@@ -93,22 +96,35 @@ class FeedsPart:
             self._mark([article_id], True)
 
     def _mark(self, article_ids: list[str], read: bool) -> list[str]:
-        """Mark and say so to the list; a read state that cannot be written is said once."""
+        """Mark at once in what the list shows; the file is written in the background, in the
+        order of the marks (with 100,000 articles read, a write takes ~80 ms: not on the screen's
+        thread). Returns the articles whose state this changed."""
+        assert self.read_state is not None
+        changed = [article_id for article_id in dict.fromkeys(article_ids) if self.is_read(article_id) != read]
+        if changed:
+            (self.read_state.read.update if read else self.read_state.read.difference_update)(changed)
+            self.reading.post_message(ReadStateChanged())
+            self._writer.submit(self._write, changed, read)
+        return changed
+
+    def close(self) -> None:
+        """The marks still being written are written before reader goes on to quit."""
+        self._writer.shutdown(wait=True)
+
+    def _write(self, article_ids: list[str], read: bool) -> None:
+        """In the writer thread: the marks into the file (another reader's marks kept); a read
+        state that cannot be written is said once."""
         from reader.system.datafile import DataFileError
 
         assert self.read_state is not None
         try:
             self.read_state.file.path.parent.mkdir(parents=True, exist_ok=True)
-            changed = self.read_state.mark(article_ids, read)
+            self.read_state.mark(article_ids, read)
         except (DataFileError, OSError) as error:
             message = str(error)
             if message != self._said:
                 self._said = message
                 self.reading.notify(message, title="Read state", severity="error", timeout=15)
-            return []
-        if changed:
-            self.reading.post_message(ReadStateChanged())
-        return changed
 
     def _no_read_state(self) -> bool:
         """Say so if there is no read state; else bring it up to date with the file (a stat: another

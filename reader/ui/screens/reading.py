@@ -159,6 +159,9 @@ class ReadingScreen(PartsHost):
         self.search_part.build_index()
         self.entity_part.find()
 
+    def on_unmount(self) -> None:
+        self.feeds.close()
+
     def _warm_up(self) -> None:
         """Conversion tables and the current article's script, off the way to the first paint."""
         warm_up()
