@@ -24,6 +24,7 @@ from reader.settings.state import State
 from reader.ui.messages import OpenArticle
 from reader.ui.screens.add import ConfirmScreen
 from reader.ui.widgets.article_list import ArticleList, Heading
+from reader.ui.widgets.status_bar import StatusBar
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -82,6 +83,26 @@ async def test_the_list_shows_what_another_process_adds_and_removes(tmp_path: Pa
         removed = reader("remove", gone, "--library", str(library), home=tmp_path)
         assert removed.returncode == 0, removed.stderr
         await wait_until(pilot, lambda: titles(app) == ["另一個進程加的"], timeout=15)
+
+
+async def test_when_the_article_read_is_removed_elsewhere_its_neighbour_in_the_list_opens(tmp_path: Path):
+    library = tmp_path / "library"
+    write_article(library, "20260101-000000-aaaaaa", "華為", date="2026-04-10")
+    write_article(library, "20260102-000000-aaaaaa", "阿里", date="2026-04-01")
+    write_article(library, "20260103-000000-aaaaaa", "北京", date="2026-04-05")
+    app = library_app(tmp_path, library)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: app.painted)
+        await pilot.press("O")  # Newest first: 華為, 北京, 阿里.
+        await wait_until(pilot, lambda: titles(app) == ["華為", "北京", "阿里"])
+        await pilot.press("right_square_bracket")
+        await wait_until(pilot, lambda: app.reading.current.title == "北京")
+        status = app.reading.query_one(StatusBar)
+        assert status.place == "2/3"  # Where the list shows it, not where it was added (3/3).
+        (library / "20260103-000000-aaaaaa.txt").unlink()  # As `reader remove` in another shell.
+        await wait_until(pilot, lambda: titles(app) == ["華為", "阿里"], timeout=15)
+        assert app.reading.current.title == "阿里"  # After it in the list (華為 comes after it as added).
+        assert status.place == "2/2"
 
 
 def test_the_watch_sees_files_come_and_go_not_the_read_state(tmp_path: Path):
@@ -226,9 +247,9 @@ async def test_the_order_switches_by_a_key_and_is_remembered(tmp_path: Path):
         assert [heading.name for heading in headings] == ["乙報", "甲報"]
         await wait_until(pilot, lambda: ReadState(library).is_read(app.corpus.articles[0].id), timeout=5)
         assert [heading.label(True) for heading in headings] == ["乙報  2/2", "甲報  1/2"]
-        await pilot.press("bracketright")  # ] steps over the headings.
-        await pilot.pause()
-        assert app.reading.current.title in titles(app)
+        assert app.reading.current.title == "舊的"  # The first added, opened at the start: last in this list.
+        await pilot.press("right_square_bracket")  # ] wraps round to the first article, over the heading.
+        await wait_until(pilot, lambda: app.reading.current.title == "最新")
     again = library_app(tmp_path, library, state=State.load(state_path))
     async with again.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: again.painted)

@@ -59,16 +59,28 @@ if TYPE_CHECKING:
     from reader.search.index import Results, Searchable
     from reader.ui.widgets.entity_panel import EntityPanel
 
-def still_there(before: Sequence[Article], corpus: Corpus, article_id: str) -> str | None:
-    """The article to read in `corpus` now that it replaced the list `before`: the same one, else
-    (it was removed) the nearest after it that is left, else the nearest before it. Looked up one
-    at a time: a list from the index is not gone through."""
+def still_there(listed: Sequence[Article], before: Sequence[Article], corpus: Corpus, article_id: str) -> str | None:
+    """The article to read in `corpus` now that it replaced `before`: the same one, else (it was
+    removed) the nearest after it that is left in the list as it was shown (`listed`, its order and
+    filter; `before`'s order if it was not shown), else the nearest before it. Looked up one at a
+    time: a list from the index is not gone through."""
     if corpus.index_of(article_id) is not None:
         return article_id
-    at = position_in(before, article_id)
+    at = position_in(listed, article_id)
+    if at is None:
+        listed, at = before, position_in(before, article_id)
     at = -1 if at is None else at
-    nearest = chain(range(at + 1, len(before)), range(at - 1, -1, -1))
-    return next((before[i].id for i in nearest if corpus.index_of(before[i].id) is not None), None)
+    nearest = chain(range(at + 1, len(listed)), range(at - 1, -1, -1))
+    return next((listed[i].id for i in nearest if corpus.index_of(listed[i].id) is not None), None)
+
+
+def place_of(article_id: str, listed: Sequence[Article], corpus: Corpus) -> str:
+    """"3/12": where the list shows the article (its order, its filter), else where the corpus has it."""
+    at = position_in(listed, article_id)
+    if at is not None:
+        return f"{at + 1}/{len(listed)}"
+    return f"{(corpus.index_of(article_id) or 0) + 1}/{len(corpus.articles)}"
+
 
 class ReadingScreen(PartsHost):
     AUTO_FOCUS = "ArticleView"  # Focused as it mounts: focusing it later restyles the screen twice.
@@ -214,7 +226,7 @@ class ReadingScreen(PartsHost):
             if article.id not in self.entities.complete:
                 self.entity_part.find()
         status = self.query_one(StatusBar)
-        status.place = f"{(self.corpus.index_of(article.id) or 0) + 1}/{len(self.corpus.articles)}"
+        status.place = place_of(article.id, self.listed, self.corpus)
         self._show_script()
 
     @on(OpenArticle)
@@ -252,7 +264,7 @@ class ReadingScreen(PartsHost):
         corpus = event.corpus
         if corpus.signature == self.corpus.signature:
             return
-        reading = still_there(self.corpus.articles, corpus, self.current.id) if self.current else None
+        reading = still_there(self.listed, self.corpus.articles, corpus, self.current.id) if self.current else None
         self.corpus = corpus
         self.search.replace_corpus(corpus)
         if not event.growing:  # Articles listed before keep their texts while a first build goes on.
