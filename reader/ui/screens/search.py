@@ -63,6 +63,8 @@ class SearchScreen(Dialog[Choice | None]):
         self._initial = query
         self.word_mode = word_mode
         self._recall = len(history)
+        self._enter_for: str | None = None
+        """A query enter was pressed on before its results came: its first hit opens when they do."""
         self.results: Results | None = None
 
     def compose(self) -> ComposeResult:
@@ -125,6 +127,9 @@ class SearchScreen(Dialog[Choice | None]):
             return
         result_list.show(results, self._shown)
         self._summary(self._describe(results, None))
+        if self._enter_for == results.query:
+            self._enter_for = None
+            self._open_first(results)
 
     def _summary(self, text: str) -> None:
         self.query_one("#summary", Static).update(text)
@@ -166,9 +171,17 @@ class SearchScreen(Dialog[Choice | None]):
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#query")
-    def _submitted(self) -> None:
-        if self.results is not None and self.results.indices:
-            self.dismiss(Choice(self.results, self.results.indices[0], 0))
+    def _submitted(self, event: Input.Submitted) -> None:
+        """The first hit of the query as typed before enter, once it is found (keys sent at once
+        reach here before the search does)."""
+        if self.results is not None and self.results.query == event.value:
+            self._open_first(self.results)
+        else:
+            self._enter_for = event.value
+
+    def _open_first(self, results: Results) -> None:
+        if results.indices:
+            self.dismiss(Choice(results, results.indices[0], 0))
 
     @on(ResultList.Chosen)
     def _chosen(self, event: ResultList.Chosen) -> None:
