@@ -128,10 +128,15 @@ async def test_history_is_recalled_and_kept(tmp_path: Path):
         await search(pilot, "騰訊")
         await pilot.press("enter")
         await pilot.pause()
-        await search(pilot, "")  # Opens with the last query…
+        await search(pilot, "")  # Opens with the last query, selected…
         query = app.screen.query_one(Input)
-        assert query.value == "騰訊"
-        await pilot.press("ctrl+u", *"豆包")
+        assert (query.value, query.selected_text) == ("騰訊", "騰訊")
+        await pilot.press("end", "backspace")  # …kept to edit after end…
+        assert query.value == "騰"
+        await pilot.press("escape")
+        await search(pilot, "")
+        await pilot.press(*"豆包")  # …replaced by what is typed.
+        assert app.screen.query_one(Input).value == "豆包"
         await wait_until(pilot, lambda: "hits" in summary(app))
         await pilot.press("enter")
         await pilot.pause()

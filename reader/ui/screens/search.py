@@ -76,8 +76,10 @@ class SearchScreen(Dialog[Choice | None]):
 
     def on_mount(self) -> None:
         self._update_title()
-        self.query_one(Input).focus()
-        if self._initial:
+        query_input = self.query_one(Input)
+        query_input.focus()
+        if self._initial:  # The last query, selected: typing replaces it, → or end keeps it to edit.
+            query_input.select_all()
             self._search(self._initial)
 
     def _update_title(self) -> None:
