@@ -50,7 +50,7 @@ from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
 #: Bump when detection changes, so cached results are not reused.
-DETECTOR_VERSION = 10
+DETECTOR_VERSION = 11
 
 #: The gazetteer type that marks a name as never an entity (in the user's file; `-` also does).
 NONE = "none"
@@ -191,19 +191,26 @@ def _with_version(folded: str, end: int) -> int:
 # -- money, dates, percentages (on folded text: Simplified characters, ASCII digits) --------------
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
+#: A number in Chinese numerals with a unit in it (十亿, 三千万, 五百): alone, 一 and 十 are words' parts.
+_HAN_AMOUNT = r"[一二两三四五六七八九十几][零〇一二两三四五六七八九十百千万亿]*[十百千万亿]"
 _CURRENCY = r"(?:元|港元|港币|美元|美金|人民币|欧元|日元|英镑|块钱)"
 _MONEY = re.compile(
     rf"{_NUMBER}(?:万亿|[十百千万亿兆])*{_CURRENCY}"  # 10亿元, 5兆港元, 362亿元
     rf"|{_NUMBER}个亿"  # 4个亿
     rf"|{_NUMBER}[万亿]现金"  # 10亿现金
     rf"|(?<![\d万亿])[万亿]元"  # 万元
+    rf"|{_HAN_AMOUNT}{_CURRENCY}"  # 十亿元, 三千万美元
 )
 _DATE = re.compile(
     r"(?<!\d)(?:1[5-9]|20)\d\d年(?!前|后|间|内|代|来)"
     r"(?:第[一二三四1-4]季度|[qQ][1-4]|[上下]半年|\d{1,2}月(?:\d{1,2}[日号])?|初|底|末)?"
     r"|(?<!\d)(?:1[0-2]|0?[1-9])月(?:[0-3]?\d[日号]|初|末|底|中旬|上旬|下旬|头一周)?(?!份?[以之]?[前后内间])"
 )
-_PERCENT = re.compile(rf"{_NUMBER}%")
+_PERCENT = re.compile(
+    rf"{_NUMBER}%"  # 21% (and ２１％, folded)
+    rf"|百分之(?:{_NUMBER}|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"  # 百分之八, 百分之十点五
+    rf"|{_NUMBER}个百分点"  # 2.5个百分点
+)
 
 
 def find_patterns(folded: str) -> list[Entity]:
