@@ -535,7 +535,7 @@ def test_cli_remove_takes_the_number_that_list_and_show_take(library):
     assert removed.returncode == 0 and removed.stdout.startswith(f"removed {article_id}")
     seed = reader("remove", "1", "--library", str(library))
     assert seed.returncode == 2 and seed.stderr.count("\n") == 1
-    assert seed.stderr.startswith("reader: article 1 (") and "not in the library" in seed.stderr  # A seed, not "no article".
+    assert seed.stderr.startswith("reader: article 1 (") and "not in the library" in seed.stderr  # A seed.
     assert reader("list", "--json", "--library", str(library)).stdout.count('"id"') == 7
 
 
