@@ -118,7 +118,8 @@ class DictionaryPart:
             entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
             if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
                 words = [(texts.body[cursor], [])]
-        reading.open_dialog(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity))
+        reading.open_dialog(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity,
+                                       next_style=self.next_pinyin_style))
 
     def save_word(self) -> None:
         """Keep the word or name at the cursor (or the selection) as vocabulary: an annotation
@@ -148,7 +149,8 @@ class DictionaryPart:
         reading.post_message(AnnotationsChanged(article.id))
         reading.notify(f"“{word}” saved to your vocabulary (tag vocab; X exports Anki notes).", title="Vocabulary")
 
-    def next_pinyin_style(self) -> None:
+    def next_pinyin_style(self) -> PinyinStyle:
+        """The next style, remembered, on the word line and in the panel (its own `P` calls this)."""
         from reader.dictionary import STYLES
 
         style = STYLES[(STYLES.index(self.pinyin_style()) + 1) % len(STYLES)]
@@ -156,3 +158,4 @@ class DictionaryPart:
         self.show_word(self.reading.view.cursor)
         names = {"marks": "tone marks (mǎ)", "numbers": "tone numbers (ma3)", "zhuyin": "zhuyin (ㄇㄚˇ)"}
         self.reading.notify(f"Pinyin in {names.get(style, style)}.", title="Dictionary")
+        return self.pinyin_style()
