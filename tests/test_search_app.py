@@ -47,31 +47,45 @@ async def test_results_as_you_type_and_enter_opens_the_first_hit(seed_corpus):
         assert app.focused is view
 
 
+async def slow_search(pilot) -> SearchScreen:
+    """The search dialog, its search taking its time (as on a large library)."""
+    import time
+
+    await pilot.press("slash")
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    index = screen._index
+
+    def slow_index():
+        time.sleep(0.3)
+        return index()
+
+    screen._index = slow_index
+    return screen
+
+
 async def test_enter_before_the_results_come_opens_the_first_hit_when_they_do(seed_corpus):
     """Keys sent at once (`/元宝派` then enter, from tmux or a paste) reach enter before the search
     is done: enter waits for the query typed before it, not for whatever was shown then."""
-    import threading
-    import time
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("slash")
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
-        index, started = screen._index, threading.Event()
-
-        def slow_index():  # The search takes its time, as on a large library.
-            started.set()
-            time.sleep(0.3)
-            return index()
-
-        screen._index = slow_index
+        screen = await slow_search(pilot)
         await pilot.press(*"元宝派", "enter")
-        assert started.is_set() and screen.results is None  # Enter came before any result.
+        assert screen.results is None  # Enter came before any result.
         await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen))
         first = next(a for a in seed_corpus.articles if "元寶派" in a.body)
         assert app.reading.view.article.id == first.id
         assert app.reading.view.current_mark == first.body.index("元寶派")  # Its first hit.
+
+
+async def test_tab_before_the_results_come_goes_into_them_when_they_do(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await slow_search(pilot)
+        await pilot.press(*"元宝派", "tab")
+        assert screen.results is None
+        await wait_until(pilot, lambda: isinstance(screen.focused, ResultList))
+        assert screen.results.query == "元宝派"
 
 
 async def test_hit_keys_continue_into_the_next_article(seed_corpus):

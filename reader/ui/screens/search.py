@@ -65,6 +65,8 @@ class SearchScreen(Dialog[Choice | None]):
         self._recall = len(history)
         self._enter_for: str | None = None
         """A query enter was pressed on before its results came: its first hit opens when they do."""
+        self._tab_for: str | None = None
+        """A query tab was pressed on before its results came: the list takes the focus when they do."""
         self.results: Results | None = None
 
     def compose(self) -> ComposeResult:
@@ -132,6 +134,10 @@ class SearchScreen(Dialog[Choice | None]):
         if self._enter_for == results.query:
             self._enter_for = None
             self._open_first(results)
+        elif self._tab_for == results.query:
+            self._tab_for = None
+            if result_list.rows:
+                result_list.focus()
 
     def _summary(self, text: str) -> None:
         self.query_one("#summary", Static).update(text)
@@ -158,9 +164,12 @@ class SearchScreen(Dialog[Choice | None]):
         query_input.cursor_position = len(query_input.value)
 
     def action_focus_results(self) -> None:
+        """Into the results; before any came for the query typed, as soon as they do."""
         result_list = self.query_one(ResultList)
-        if result_list.rows:
+        if result_list.rows and (self.results is None or self.results.query == self.query_one(Input).value):
             result_list.focus()
+        else:
+            self._tab_for = self.query_one(Input).value
 
     def action_next_field(self) -> None:
         """From the query, tab goes into the results (when there are any)."""
