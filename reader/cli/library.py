@@ -52,7 +52,7 @@ def cmd_add(args: argparse.Namespace) -> None:
         print(f"subscribed to {url}: `reader update` brings its new entries")
     if report.subscribe_error:
         print(f"reader: {report.subscribe_error}", file=sys.stderr)
-    if len(report.added) + len(report.skipped) + len(report.failed) > 1:
+    if len(report.added) + len(report.skipped) + len(report.failed) > 1 or report.summaries:
         print(report.summary())
     if not report.ok:
         raise SystemExit(1)
@@ -81,6 +81,8 @@ def cmd_remove(args: argparse.Namespace) -> None:
             failed = True
             continue
         print(f"removed {removed.article_id}  {removed.title}  ({removed.path})")
+        if removed.problem:
+            print(f"reader: {removed.problem}", file=sys.stderr)
     if failed:
         raise SystemExit(2)  # A reference that does not exist, as elsewhere.
 

@@ -249,6 +249,7 @@ class FeedsPart:
         return report, self.reading.files.read()
 
     def _updated(self, result: tuple[UpdateReport, Corpus]) -> None:
+        from reader.articles.library import summaries_note
         from reader.articles.update import FAILED
         from reader.ui.summary import summary
 
@@ -259,6 +260,7 @@ class FeedsPart:
         line = (f"{new:,} new {'article' if new == 1 else 'articles'} from {feeds} {'feed' if feeds == 1 else 'feeds'}"
                 + (f", {len(failed)} failed" if failed else ""))
         lines = [line, summary([(update.feed.url, update.error) for update in failed])]
+        lines.append(summaries_note(report.summaries))
         if report.error:
             lines.append(report.error)
         self.reading.notify("\n".join(part for part in lines if part), title="Update",
