@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -405,3 +406,31 @@ def test_threads_read_the_index_each_on_a_connection_of_its_own(tmp_path: Path):
     cache.close()
     with catalog.reading() as db:
         assert db not in seen and db.execute("SELECT count(*) FROM articles").fetchone()[0] == 7
+
+
+def test_connections_opening_a_new_index_at_once_all_get_it(tmp_path: Path):
+    """Switching a new file to write-ahead logging takes it whole, and SQLite refuses at once
+    ("database is locked", whatever the busy timeout) a connection that finds another doing it:
+    four at once failed in about one run of ten."""
+    import threading
+
+    from reader.articles.catalog import _connect
+
+    failed = []
+    for run in range(60):
+        path = tmp_path / f"{run}.db"
+        start = threading.Barrier(4)
+
+        def open_it(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                _connect(path).close()
+            except sqlite3.OperationalError as error:
+                failed.append(error)
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failed == []
