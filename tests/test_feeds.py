@@ -21,6 +21,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from local_server import serving
 
 from reader.articles import subscriptions
 from reader.articles.library import REMOVED, add_sources, read_entry, remove_article
@@ -142,21 +143,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        """A client that gave up (the timeout test) is expected: no traceback."""
-
-
 @pytest.fixture(scope="module")
 def server() -> str:
-    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Handler) as base:
+        yield base
 
 
 @pytest.fixture
