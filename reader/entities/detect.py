@@ -41,7 +41,7 @@ from reader.entities.mentions import (
     TYPES,
     Entity,
 )
-from reader.entities.register import FUNCTION_WORDS, is_classical
+from reader.entities.register import FUNCTION_WORDS, NOT_NAME_ENDS, classical_lines
 from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
@@ -289,7 +289,8 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
             continue  # 太阳 in 太阳能.
         if classical and _inside(classical, start) and (
                 kind not in (PERSON, PLACE) or end - start > _LONGEST_CLASSICAL_NAME
-                or {name[0], name[-1]} & FUNCTION_WORDS or not _analyser_agrees(analysed, start, end, kind)):
+                or name[0] in FUNCTION_WORDS or name[-1] in NOT_NAME_ENDS
+                or not _analyser_agrees(analysed, start, end, kind)):
             continue
         entry = gazetteer.entries.get(name)
         key = entry.name if entry is not None and entry.type == kind else name
@@ -333,11 +334,14 @@ def _classical_stretches(folded: str) -> list[tuple[int, int]]:
     """The segments of the text (`model.segments`) that read as classical Chinese."""
     from reader.entities import model as ner
 
-    return [(s, e) for s, e in ner.segments(folded) if is_classical(folded[s:e])]
+    segments = ner.segments(folded)
+    verdicts = classical_lines([folded[start:end] for start, end in segments])
+    return [segment for segment, classical in zip(segments, verdicts) if classical]
 
 
 def _inside(stretches: list[tuple[int, int]], offset: int) -> bool:
-    index = bisect.bisect_right(stretches, (offset, len(stretches) + offset + 1)) - 1
+    """Whether `offset` is in one of the sorted, disjoint `stretches` (one starting at it too)."""
+    index = bisect.bisect_right(stretches, (offset, float("inf"))) - 1
     return index >= 0 and offset < stretches[index][1]
 
 
