@@ -135,7 +135,7 @@ async def test_typing_in_the_list_starts_the_filter():
 
 async def test_a_user_keymap_rebinds_keys(tmp_path: Path):
     keymap = tmp_path / "keys.toml"
-    keymap.write_text('[article]\nscroll_down = "y"\nscroll_up = "o"\n', encoding="utf-8")
+    keymap.write_text('[article]\nscroll_down = "y"\nscroll_up = "i"\n', encoding="utf-8")
     app = make_app(keymap_file=keymap)
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(ArticleView)
@@ -143,7 +143,7 @@ async def test_a_user_keymap_rebinds_keys(tmp_path: Path):
         assert view.scroll_y == 0
         await pilot.press("y", "y")
         assert view.scroll_y == 2
-        await pilot.press("o")
+        await pilot.press("i")
         assert view.scroll_y == 1
 
 

@@ -66,6 +66,11 @@ def test_precision_and_recall_on_hand_labelled_articles(seed_corpus, gazetteer):
         ("收入達362億元,同比增長21%", "362億元", MONEY),
         ("收入達362億元,同比增長21%", "21%", PERCENT),
         ("股價跌3.96%。", "3.96%", PERCENT),
+        ("營收增長百分之八", "百分之八", PERCENT),  # In Chinese numerals, in either script.
+        ("利润增长百分之十点五", "百分之十点五", PERCENT),
+        ("毛利率提升2.5個百分點", "2.5個百分點", PERCENT),
+        ("投入十億元和三千万美元", "十億元", MONEY),
+        ("投入十億元和三千万美元", "三千万美元", MONEY),
         ("2025年第三季度,騰訊", "2025年第三季度", DATE),
         ("將於2026年Q2發佈", "2026年Q2", DATE),
         ("1月26日,在騰訊公司年會上", "1月26日", DATE),
@@ -88,6 +93,7 @@ def test_listed_forms_are_found(gazetteer, text, mention, kind):
         ("下載量已經超過了7億次", "7億"),
         ("重現11年前微信紅包的熱潮", "11年"),
         ("這讓人聯想起2015年春晚", "聯想"),
+        ("統一元素和第十元", "元"),  # 一 and 十 alone are parts of words, not amounts.
     ],
 )
 def test_counts_and_spans_of_time_are_not_entities(gazetteer, text, not_entity):

@@ -70,7 +70,8 @@ async def test_a_save_that_cannot_be_written_keeps_the_dialog_and_the_note(tmp_p
         assert app.screen.query_one(TextArea).text == "一條不能丟的筆記"
         problem = str(app.screen.query_one("#problem").render())
         assert "cannot save to" in problem and "ctrl+s tries again" in problem
-        assert "is a file, not a folder" in problem  # Whole, wrapped in the dialog.
+        assert "is a file, not a folder" in problem  # Whole, wrapped in the dialog…
+        assert not [text for text in app.seen.notifications if "cannot save" in text]  # …not in a toast over it.
         path.parent.unlink()  # The reader makes room; saving again works.
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -21,8 +21,10 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from local_server import serving
 
-from reader.articles.library import add_sources, read_entry
+from reader.articles import subscriptions
+from reader.articles.library import REMOVED, add_sources, read_entry, remove_article
 from reader.articles.subscriptions import Subscription, Subscriptions
 from reader.articles.update import FAILED, UNCHANGED, UPDATED, update_feeds
 from reader.text.controls import has_controls
@@ -42,7 +44,7 @@ def rss(title: str, entries: list[dict], base: str) -> bytes:
         f"<item><title>{e['title']}</title><link>{base}{e['link']}</link><guid isPermaLink='false'>{e['guid']}</guid>"
         f"<pubDate>{e['date']}</pubDate>"
         + (f"<content:encoded><![CDATA[<p>{e['body']}</p>]]></content:encoded>" if e["body"] else
-           "<description>只有摘要。</description>")
+           f"<description>{e.get('summary', e['title'] + '只有摘要。')}</description>")
         + "</item>" for e in entries)
     return ("<?xml version='1.0' encoding='utf-8'?><rss version='2.0' "
             "xmlns:content='http://purl.org/rss/1.0/modules/content/'><channel>"
@@ -141,21 +143,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        """A client that gave up (the timeout test) is expected: no traceback."""
-
-
 @pytest.fixture(scope="module")
 def server() -> str:
-    httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Handler) as base:
+        yield base
 
 
 @pytest.fixture
@@ -338,6 +329,113 @@ def test_hostile_validators_are_kept_clean(server, feeds, library):
 
     headers = {"ETag": '"a"\r\nX-Evil: 1', "Last-Modified": "\x1b]0;t\x07Wed, 01 Apr 2026"}
     assert web._validators(headers) == ('"a" X-Evil: 1', "]0;tWed, 01 Apr 2026")  # type: ignore[arg-type]
+
+
+# -- removed articles stay removed ----------------------------------------------------------------
+
+
+def test_an_article_removed_never_comes_back_when_the_feed_changes(server, feeds, library):
+    feeds.serve("/news.xml", "新能源日报", [entry(1), entry(2), entry(3)])
+    added = {a.title: a for a in add_sources([f"{server}/news.xml"], library).added}
+    removed = remove_article(library, added["news第2篇"].article_id)
+    assert removed.problem == "" and not removed.path.exists()
+    assert Subscriptions.load(library).feeds[0].removed == ("news-2",)
+    feeds.publish("/news.xml", entry(4))  # Changed: no 304 to hide it behind.
+    update = update_feeds(library).feeds[0]
+    assert update.status == UPDATED and [a.title for a in update.added] == ["news第4篇"] and update.skipped == 3
+    titles = sorted(read_entry(path).title for path in articles_in(library))
+    assert titles == ["news第1篇", "news第3篇", "news第4篇"]
+    again = add_sources([f"{server}/news.xml"], library)  # The feed again: still not its removed entry.
+    assert again.added == [] and (f"{server}/news/2.html", REMOVED) in again.skipped
+    page = add_sources([f"{server}/news/2.html"], library)  # The page itself, asked for by name: added.
+    assert [a.title for a in page.added] == ["news第2篇"]
+
+
+def test_cli_remove_then_update_leaves_it_out(server, feeds, library):
+    feeds.serve("/news.xml", "新能源日报", [entry(1), entry(2)])
+    add_sources([f"{server}/news.xml"], library)
+    listed = json.loads(reader("list", "--json", "--library-only", "--library", str(library)).stdout)
+    number = 1 + [article["title"] for article in listed].index("news第1篇")
+    result = reader("remove", str(number), "--library-only", "--library", str(library))
+    assert (result.returncode, result.stderr) == (0, "") and result.stdout.startswith("removed ")
+    feeds.publish("/news.xml", entry(3))
+    updated = reader("update", "--library", str(library))
+    assert updated.stdout == "新能源日报: 1 new\n1 feed: 1 updated, 0 unchanged, 0 failed; 1 new article\n"
+    assert sorted(read_entry(path).title for path in articles_in(library)) == ["news第2篇", "news第3篇"]
+
+
+def test_entries_removed_are_remembered_newest_last_within_a_bound(library, monkeypatch):
+    monkeypatch.setattr(subscriptions, "REMOVED_KEPT", 3)
+    feeds = Subscriptions.load(library)
+    feeds.subscribe([Subscription("http://127.0.0.1:1/a.xml")])
+    for key in ("a", "b", "c", "a", "d"):
+        assert feeds.forget_entry("http://127.0.0.1:1/a.xml", key)
+    assert Subscriptions.load(library).feeds[0].removed == ("c", "a", "d")
+    assert not feeds.forget_entry("http://127.0.0.1:1/other.xml", "x")  # Not followed: nothing to keep.
+    assert json.loads((library / ".feeds.json").read_text())["feeds"][0]["removed"] == ["c", "a", "d"]
+
+
+def test_a_removal_the_subscriptions_cannot_keep_is_said_and_the_article_still_goes(server, feeds, library):
+    feeds.serve("/news.xml", "新能源日报", [entry(1)])
+    [added] = add_sources([f"{server}/news.xml"], library).added
+    (library / ".feeds.json").write_text("{not json")
+    result = reader("remove", added.article_id, "--library", str(library))
+    assert result.returncode == 0 and not added.path.exists()
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("reader: the next update may bring it back:")
+
+
+# -- entries with only a summary ----------------------------------------------------------------
+
+
+def without_the_web_extra(monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # `import trafilatura` fails, as when not installed.
+
+
+def test_summary_entries_are_kept_as_their_summary_without_the_web_extra(server, feeds, library, monkeypatch):
+    without_the_web_extra(monkeypatch)
+    hostile = dict(entry(3, body=False),
+                   summary="&lt;p&gt;第三篇&lt;b&gt;摘要&lt;/b&gt;\u202e。&lt;/p&gt;&lt;p&gt;第二段&lt;/p&gt;")
+    feeds.serve("/short.xml", "只有摘要", [entry(1, body=False), entry(2, body=False), hostile])
+    report = add_sources([f"{server}/short.xml"], library)
+    assert report.ok and len(report.added) == 3 and report.summaries == 3 and report.missing_extras == set()
+    assert report.summary() == ("3 added, 0 skipped, 0 failed (3 entries as the feed's summary: full pages need "
+                                "pip install 'reader[web]')")
+    assert not [path for path, _, _ in feeds.requests if path.endswith(".html")]  # No page fetched in vain.
+    bodies = {e.title: e.body for e in map(read_entry, articles_in(library))}
+    assert bodies["news第1篇"] == "news第1篇只有摘要。" and bodies["news第3篇"] == "第三篇摘要。\n\n第二段"
+    feeds.publish("/short.xml", entry(4, body=False))
+    update = update_feeds(library)
+    assert [a.title for a in update.added] == ["news第4篇"] and update.ok
+    assert update.summary().endswith("1 new article (1 entry as the feed's summary: full pages need "
+                                     "pip install 'reader[web]')")
+
+
+def test_a_summary_entry_with_an_empty_summary_still_fails_without_the_web_extra(server, feeds, library,
+                                                                                   monkeypatch):
+    without_the_web_extra(monkeypatch)
+    feeds.serve("/empty.xml", "空摘要", [dict(entry(1, body=False), summary="")])
+    report = add_sources([f"{server}/empty.xml"], library)
+    assert report.added == [] and report.missing_extras == {"web"}
+    assert "needs the optional `web` dependencies" in report.failed[0].reason
+
+
+def test_a_summary_entry_is_its_page_with_the_web_extra(server, feeds, library):
+    feeds.serve("/short.xml", "只有摘要", [entry(1, body=False)])
+    report = add_sources([f"{server}/short.xml"], library)
+    assert report.ok and report.summaries == 0 and report.summary() == "1 added, 0 skipped, 0 failed"
+    [article] = map(read_entry, articles_in(library))
+    assert PARAGRAPH in article.body and "只有摘要" not in article.body
+
+
+def test_cli_says_once_that_full_pages_need_the_web_extra(server, feeds, library):
+    feeds.serve("/short.xml", "只有摘要", [entry(1, body=False), entry(2, body=False)])
+    code = ("import sys; sys.modules['trafilatura'] = None; sys.argv[0] = 'reader'\n"
+            "from reader.cli.main import main; sys.exit(main(sys.argv[1:]))")
+    result = subprocess.run([sys.executable, "-c", code, "add", f"{server}/short.xml", "--library", str(library)],
+                            capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[-1] == ("2 added, 0 skipped, 0 failed (2 entries as the feed's summary: "
+                                              "full pages need pip install 'reader[web]')")
 
 
 # -- reader feeds -------------------------------------------------------------------------------

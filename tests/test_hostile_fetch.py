@@ -16,7 +16,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 import zipfile
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from local_server import serving
 from test_library import make_epub
 
 from reader.articles import epub, web
@@ -135,13 +135,6 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address) -> None:
-        """A client that gave up is expected here: no traceback on the test output."""
-
-
 @pytest.fixture(scope="module")
 def secret(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("private") / "secret.html"
@@ -152,12 +145,8 @@ def secret(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(secret: Path) -> str:
     _Hostile.secret = secret
-    httpd = _QuietServer(("127.0.0.1", 0), _Hostile)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    with serving(_Hostile) as base:
+        yield base
 
 
 @pytest.fixture

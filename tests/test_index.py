@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -458,3 +459,31 @@ def test_a_long_build_keeps_freed_memory_and_gives_it_back_at_the_end(monkeypatc
         assert calls == kept
     assert [call[0] for call in kept] == ["mallopt", "mallopt"] and all(call[2] >= 32 << 20 for call in kept)
     assert calls[2:] == [("mallopt", -1, 128 << 10), ("mallopt", -3, 128 << 10), ("trim", 0)]
+
+
+def test_connections_opening_a_new_index_at_once_all_get_it(tmp_path: Path):
+    """Switching a new file to write-ahead logging takes it whole, and SQLite refuses at once
+    ("database is locked", whatever the busy timeout) a connection that finds another doing it:
+    four at once failed in about one run of ten."""
+    import threading
+
+    from reader.articles.catalog import _connect
+
+    failed = []
+    for run in range(60):
+        path = tmp_path / f"{run}.db"
+        start = threading.Barrier(4)
+
+        def open_it(path: Path = path, start: threading.Barrier = start) -> None:
+            start.wait()
+            try:
+                _connect(path).close()
+            except sqlite3.OperationalError as error:
+                failed.append(error)
+
+        threads = [threading.Thread(target=open_it) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert failed == []

@@ -106,6 +106,8 @@ def test_installed_reader_in_a_real_terminal(installed: Path, tmp_path: Path, is
         _tmux(socket, "send-keys", "-t", "reader", "]")
         _wait_for(socket, "2/7")
         _tmux(socket, "send-keys", "-t", "reader", "?")
+        _wait_for(socket, "Show the keys")
+        _tmux(socket, "send-keys", "-t", "reader", "space")  # The article's keys follow those of everywhere.
         _wait_for(socket, "Scroll down a line")
         _tmux(socket, "send-keys", "-t", "reader", "Escape")
         deadline = time.monotonic() + 10  # Escape then q at once would read as alt+q.

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from local_server import serving
 
 from reader.articles.corpus import load_corpus, parse_text
 from reader.articles.header import Entry, clean_body, clean_tags, clean_value, format_entry, parse_entry
@@ -99,20 +100,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-class _QuietServer(http.server.ThreadingHTTPServer):
-    def handle_error(self, request, client_address) -> None:
-        """A client that gave up (the timeout tests) is expected: no traceback on the test output."""
-
-
 @pytest.fixture(scope="module")
 def base() -> str:
-    server = _QuietServer(("127.0.0.1", 0), _Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(_Handler) as url:
+        yield url
 
 
 @pytest.fixture
@@ -535,6 +526,7 @@ def test_cli_remove_takes_the_number_that_list_and_show_take(library):
     assert removed.returncode == 0 and removed.stdout.startswith(f"removed {article_id}")
     seed = reader("remove", "1", "--library", str(library))
     assert seed.returncode == 2 and seed.stderr.count("\n") == 1
+    assert seed.stderr.startswith("reader: article 1 (") and "not in the library" in seed.stderr  # A seed.
     assert reader("list", "--json", "--library", str(library)).stdout.count('"id"') == 7
 
 

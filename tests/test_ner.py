@@ -21,7 +21,7 @@ from reader.entities import lexicon, pretrained
 from reader.entities import model as ner
 from reader.entities.detect import Gazetteer, GazetteerError, detect
 from reader.entities.mentions import ORG, PERSON, PLACE, PRODUCT, TYPES
-from reader.entities.register import is_classical
+from reader.entities.register import classical_lines, is_classical
 from reader.entities.training_data import (
     CLUENER_HELD_OUT,
     MSRA_HELD_OUT,
@@ -336,6 +336,17 @@ def test_classical_chinese_is_not_read_as_modern_news(gazetteer):
     people = _mentions(ZUOZHUAN_OPENING, gazetteer, PERSON)
     assert not {"王正月", "郑伯克", "宋人盟", "仲子之賵", "祭伯来"} & set(people), people
     assert not any(len(m) > 6 for m in _mentions(ZUOZHUAN_OPENING, gazetteer, ORG))
+
+
+def test_a_terse_chronicle_line_between_classical_ones_is_classical_too(gazetteer):
+    """夏四月，费伯帅师城郎。 has one classical word: alone it says too little; its neighbours say
+    enough. A name never ends with the verb the analyser glued on (卫侯来, 郑人盟)."""
+    text = ("秋，宋人伐郑，围长葛，以报入郛之役也。\n夏四月，费伯帅师城郎。不书，非公命也。\n"
+            "冬十月庚申，改葬惠公。公弗临，故不书。卫侯来会葬，不见公，亦不书。\n郑人盟于恶曹。")
+    people = _mentions(text, gazetteer, PERSON)
+    assert not {"费伯帅师城郎", "卫侯来", "郑人盟"} & set(people), people
+    modern = "夏天到了。\n苹果公司今天发布了新手机，价格比去年更低。"  # Between modern lines, modern.
+    assert classical_lines([fold(line) for line in modern.split("\n")]) == [False, False]
 
 
 def test_the_register_of_a_line():

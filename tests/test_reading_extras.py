@@ -83,8 +83,13 @@ async def test_the_panel_has_the_longest_word_first_then_those_inside_it(seed_co
         await pilot.press("backspace")  # …and come back.
         await pilot.pause()
         assert screen.words[0] == "騰訊"
+        await pilot.press("P")  # The pinyin style changes in the panel too…
+        await pilot.pause()
+        shown = [str(static.render()) for static in screen.query(".word")]
+        assert shown[0] == "騰訊 · 腾讯   Teng2 xun4"
         await pilot.press("escape")
         assert not isinstance(app.screen, WordScreen)
+        assert word_line(app).startswith("騰訊  Teng2 xun4")  # …and stays the reader's.
 
 
 async def test_the_panel_looks_words_up_by_pinyin_or_english(seed_corpus):

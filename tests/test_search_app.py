@@ -47,6 +47,47 @@ async def test_results_as_you_type_and_enter_opens_the_first_hit(seed_corpus):
         assert app.focused is view
 
 
+async def slow_search(pilot) -> SearchScreen:
+    """The search dialog, its search taking its time (as on a large library)."""
+    import time
+
+    await pilot.press("slash")
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    index = screen._index
+
+    def slow_index():
+        time.sleep(0.3)
+        return index()
+
+    screen._index = slow_index
+    return screen
+
+
+async def test_enter_before_the_results_come_opens_the_first_hit_when_they_do(seed_corpus):
+    """Keys sent at once (`/元宝派` then enter, from tmux or a paste) reach enter before the search
+    is done: enter waits for the query typed before it, not for whatever was shown then."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await slow_search(pilot)
+        await pilot.press(*"元宝派", "enter")
+        assert screen.results is None  # Enter came before any result.
+        await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen))
+        first = next(a for a in seed_corpus.articles if "元寶派" in a.body)
+        assert app.reading.view.article.id == first.id
+        assert app.reading.view.current_mark == first.body.index("元寶派")  # Its first hit.
+
+
+async def test_tab_before_the_results_come_goes_into_them_when_they_do(seed_corpus):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await slow_search(pilot)
+        await pilot.press(*"元宝派", "tab")
+        assert screen.results is None
+        await wait_until(pilot, lambda: isinstance(screen.focused, ResultList))
+        assert screen.results.query == "元宝派"
+
+
 async def test_hit_keys_continue_into_the_next_article(seed_corpus):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -101,10 +142,15 @@ async def test_history_is_recalled_and_kept(tmp_path: Path):
         await search(pilot, "騰訊")
         await pilot.press("enter")
         await pilot.pause()
-        await search(pilot, "")  # Opens with the last query…
+        await search(pilot, "")  # Opens with the last query, selected…
         query = app.screen.query_one(Input)
-        assert query.value == "騰訊"
-        await pilot.press("ctrl+u", *"豆包")
+        assert (query.value, query.selected_text) == ("騰訊", "騰訊")
+        await pilot.press("end", "backspace")  # …kept to edit after end…
+        assert query.value == "騰"
+        await pilot.press("escape")
+        await search(pilot, "")
+        await pilot.press(*"豆包")  # …replaced by what is typed.
+        assert app.screen.query_one(Input).value == "豆包"
         await wait_until(pilot, lambda: "hits" in summary(app))
         await pilot.press("enter")
         await pilot.pause()

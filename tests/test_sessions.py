@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from reader.annotations.store import Annotation, AnnotationStore, PlacedAnnotations, innermost_at
 from reader.articles.corpus import Article, Corpus, load_corpus
 from reader.articles.indexed import CorpusCache
-from reader.entities.detect import FIRST_STRETCH, EntityCache, Found, Gazetteer, detect, detect_articles
+from reader.entities.detect import EntityCache, Gazetteer, detect
 from reader.entities.mentions import ORG, PERSON, Entity
+from reader.entities.progressive import FIRST_STRETCH, Found, detect_articles
 from reader.entities.session import EntitySession
 from reader.search.index import SearchIndex
 from reader.search.indexed import IndexedSearch

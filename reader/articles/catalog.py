@@ -42,6 +42,7 @@ import os
 import queue
 import sqlite3
 import threading
+import time
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -762,12 +763,32 @@ def _libc() -> Any:
     return library if hasattr(library, "mallopt") and hasattr(library, "malloc_trim") else None
 
 
+#: Seconds a connection waits for another process (its busy timeout, and for the switch to WAL).
+BUSY_SECONDS = 60
+
+
 def _connect(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, timeout=60, isolation_level=None, check_same_thread=False)
-    connection.execute("PRAGMA journal_mode = WAL")
+    connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None, check_same_thread=False)
+    _use_wal(connection)
     connection.execute("PRAGMA synchronous = NORMAL")  # A cache: a power cut may lose the last batch, never the rest.
     connection.execute("PRAGMA journal_size_limit = 4194304")  # The log shrinks back after each batch.
     return connection
+
+
+def _use_wal(connection: sqlite3.Connection) -> None:
+    """Write-ahead logging, which the file keeps once set. Setting it takes the file for itself,
+    and SQLite says "database is locked" at once, busy timeout or not, when another process has it
+    open that moment (two readers making a new index together did): tried again until it is set."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _truncated(path: Path, db: sqlite3.Connection) -> bool:

@@ -24,6 +24,8 @@ class FeedItem(NamedTuple):
     """The entry's content, or "" when the feed has only a summary (then the page is fetched)."""
     author: str
     date: str
+    summary: str = ""
+    """The entry's summary when it has no content: its text if its page cannot be extracted."""
 
 
 class Feed(NamedTuple):
@@ -31,6 +33,12 @@ class Feed(NamedTuple):
     items: list[FeedItem]
     site: str = ""
     """The site the feed belongs to (its `link`), "" if it names none."""
+
+
+def _text_of(detail: dict) -> str:
+    """The paragraphs of a feedparser text construct (content, summary), HTML or plain."""
+    value = detail.get("value", "") or ""
+    return html_to_text(value) if "html" in (detail.get("type") or "text/html") else value.strip()
 
 
 def read_feed(data: bytes, url: str = "") -> Feed:
@@ -49,14 +57,14 @@ def read_feed(data: bytes, url: str = "") -> Feed:
         title = clean_value(entry.get("title", "") or "")
         body = ""
         for content in entry.get("content", []) or []:  # RSS content:encoded, Atom content.
-            value = content.get("value", "") or ""
-            text = html_to_text(value) if "html" in (content.get("type") or "text/html") else value.strip()
+            text = _text_of(content)
             if len(text) > len(body):
                 body = text
         if not key and not body:
             continue
+        summary = "" if body else _text_of(entry.get("summary_detail") or {})  # RSS description, Atom summary.
         items.append(FeedItem(key, title, link, body, clean_author(entry.get("author", "") or ""),
-                              clean_value(entry.get("published", "") or entry.get("updated", "") or "")))
+                              clean_value(entry.get("published", "") or entry.get("updated", "") or ""), summary))
     feed_title = clean_value(parsed.feed.get("title", "") or "")
     site = clean_value(parsed.feed.get("link", "") or "")
     return Feed(feed_title, items, site if is_url(site) else "")

@@ -143,6 +143,37 @@ def parse_header(text: str) -> tuple[dict[str, str], int] | None:
     return None
 
 
+#: Bytes of a file read for its header: more than any header reader writes.
+HEADER_BYTES = 8192
+#: The only kinds of link handed to a browser (a page's links come from anywhere).
+WEB_SCHEMES = ("http", "https")
+
+
+def read_header(path: str) -> dict[str, str]:
+    """The header values of the file at `path` ({} if it has none or cannot be read)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(HEADER_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return {}
+    parsed = parse_header(head)
+    return parsed[0] if parsed is not None else {}
+
+
+def web_link(url: str) -> str | None:
+    """`url` if it is an http(s) URL a browser may be given (a host, no white space or control
+    characters), else None: a `javascript:` or `file:` link from a hostile page is never opened."""
+    from urllib.parse import urlsplit
+
+    if not url or any(character.isspace() or not character.isprintable() for character in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    return url if parts.scheme.lower() in WEB_SCHEMES and parts.hostname else None
+
+
 def parse_tags(value: str) -> tuple[str, ...]:
     """`a, b` (or YAML's `[a, b]`) as tags."""
     value = value.strip()

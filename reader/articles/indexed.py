@@ -21,7 +21,7 @@ from collections.abc import Iterator, Sequence
 from functools import partial
 from itertools import accumulate
 from pathlib import Path
-from typing import NamedTuple, overload
+from typing import NamedTuple, Protocol, overload
 
 from reader.articles.catalog import Catalog, Listed, Progress, State
 from reader.articles.corpus import Article, Checked, Corpus, LoadProblem, _SourceFile, load_corpus
@@ -347,7 +347,16 @@ def _cannot_write(error: sqlite3.OperationalError) -> bool:
     return any(words in message for words in ("unable to open", "readonly", "disk I/O", "disk is full"))
 
 
-def position_in(articles: Sequence[Article], article_id: str) -> int | None:
+class Titled(Protocol):
+    """What a list of articles is gone through for: an article, or a line among them (a heading)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+
+
+def position_in(articles: Sequence[Titled], article_id: str) -> int | None:
     """Where the article with this id is in `articles`: asked of the index for a list it makes,
     else by going through the list."""
     position = getattr(articles, "position", None)
@@ -356,7 +365,7 @@ def position_in(articles: Sequence[Article], article_id: str) -> int | None:
     return next((index for index, article in enumerate(articles) if article.id == article_id), None)
 
 
-def title_widths(articles: Sequence[Article]) -> list[int]:
+def title_widths(articles: Sequence[Titled]) -> list[int]:
     """Each title's width in cells: from the index for a list it makes (no article is read),
     else measured."""
     widths = getattr(articles, "title_widths", None)

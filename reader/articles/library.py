@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from reader.articles.corpus import CorpusError, article_id, load_corpus, parse_text
 from reader.articles.epub import EpubError, read_epub
-from reader.articles.extract import MissingExtra, NoArticle, extract_page
-from reader.articles.feeds import Feed, FeedError, read_feed
+from reader.articles.extract import MissingExtra, NoArticle, extract_page, trafilatura_module
+from reader.articles.feeds import Feed, FeedError, FeedItem, read_feed
 from reader.articles.header import (
     Entry,
     body_digest,
@@ -39,6 +39,7 @@ from reader.articles.header import (
     format_entry,
     parse_entry,
     parse_header,
+    read_header,
 )
 from reader.articles.subscriptions import Check, Subscription, Subscriptions
 from reader.articles.web import DEFAULT_TIMEOUT, Fetched, FetchError, decode_page, fetch, is_url, sniff
@@ -55,6 +56,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 ALREADY = "already in the library"
+REMOVED = "removed from the library before"
 _HEADER_BYTES = 8192
 
 Progress = Callable[[int, int, str], None]
@@ -112,19 +114,34 @@ class AddReport:
     """The URLs of the feeds subscribed to by this add (not those followed already)."""
     subscribe_error: str = ""
     """Why the feeds could not be subscribed to (the subscriptions file cannot be read or written)."""
+    summaries: int = 0
+    """Feed entries added as their summary: their pages need the `web` extra to be extracted."""
 
     @property
     def ok(self) -> bool:
         return not self.failed and not self.error and not self.subscribe_error
 
     def summary(self) -> str:
-        return f"{len(self.added)} added, {len(self.skipped)} skipped, {len(self.failed)} failed"
+        note = summaries_note(self.summaries)
+        return f"{len(self.added)} added, {len(self.skipped)} skipped, {len(self.failed)} failed" + \
+            (f" ({note})" if note else "")
+
+
+def summaries_note(count: int) -> str:
+    """What to say when `count` feed entries were added as their summary only ("" if none)."""
+    if not count:
+        return ""
+    return (f"{count} {'entry' if count == 1 else 'entries'} as the feed's summary: full pages need "
+            "pip install 'reader[web]'")
 
 
 class Removed(NamedTuple):
     article_id: str
     title: str
     path: Path
+    problem: str = ""
+    """Why the feed it came from could not be told to leave it out ("" if it could, or it came
+    from no feed followed): the next update may bring it back."""
 
 
 class LibraryError(Exception):
@@ -295,6 +312,8 @@ class _Adder:
         self.done = 0
         self.total = 0
         self.added_at = _now()
+        self.summarised: set[str] = set()
+        """The feed entries (as reported) kept as their summary, their pages not extracted."""
 
     # -- bookkeeping
 
@@ -422,6 +441,7 @@ class _Adder:
         library for the lot, not one an entry); one whose page must be fetched, by itself."""
         self.index.refresh()
         self.total += len(feed.items) - 1
+        removed = _removed_entries(self.library, url)
         whole: list[tuple[Entry, str]] = []
         for item in feed.items:
             what = item.url or item.title or item.key
@@ -429,8 +449,12 @@ class _Adder:
                 if (item.key and item.key in self.index.entries) or self.index.has_url(item.url):
                     self.skip(what)
                     continue
-                if item.body:
-                    whole.append((Entry(item.title or item.body[:30], item.body, source=feed.title,
+                if item.key in removed:
+                    self.skip(what, REMOVED)
+                    continue
+                body = item.body or self._summary_instead(item, what)
+                if body:
+                    whole.append((Entry(item.title or body[:30], body, source=feed.title,
                                         author=item.author, date=item.date, url=item.url, feed=url, entry=item.key),
                                   what))
                     continue
@@ -463,6 +487,20 @@ class _Adder:
             finally:
                 self.done += 1
         self.save_many(whole)
+
+    def _summary_instead(self, item: FeedItem, what: str) -> str:
+        """The summary of an entry without content when its page cannot be had: it has no link,
+        or the page could not be extracted without the `web` extra (so it is not fetched). ""
+        when the page is to be fetched, or there is no summary (the entry then fails as it did)."""
+        if not item.summary:
+            return ""
+        if item.url:
+            try:
+                trafilatura_module()
+                return ""
+            except MissingExtra:
+                self.summarised.add(what)
+        return item.summary
 
     def add_epub(self, path: Path, shown: str) -> None:
         self.tell(f"reading {shown}")
@@ -590,6 +628,7 @@ class _Adder:
         values = entry.fields()
         self.report.added.append(Added(article_id(path, values["title"]), values["title"], values["source"], path,
                                        what))
+        self.report.summaries += what in self.summarised
         self.tell(f"added {values['title']}")
 
     def _ensure_library(self) -> Path:
@@ -738,6 +777,7 @@ def remove_article(library: Path, ref: str, index: CorpusCache | None = None) ->
         raise LibraryError(f"{path} holds {len(siblings)} articles: remove the file by hand")
     try:
         with file_lock(library / ".library"):
+            header = read_header(str(path))
             path.unlink()
             folder = path.parent
             if folder != library and not any(name for name in os.listdir(folder) if not name.startswith(".")):
@@ -746,7 +786,26 @@ def remove_article(library: Path, ref: str, index: CorpusCache | None = None) ->
         raise LibraryError(f"{path} was already removed") from None
     except OSError as error:
         raise LibraryError(f"cannot remove {path}: {error.strerror or error}") from None
-    return Removed(found.id, found.title, path)
+    return Removed(found.id, found.title, path, _forget_entry(library, header))
+
+
+def _removed_entries(library: Path, url: str) -> frozenset[str]:
+    """The entries of the feed `url` the user removed from the library (none if it is not followed)."""
+    feed = Subscriptions.load(library).find(url) if url else None
+    return frozenset(feed.removed) if feed is not None else frozenset()
+
+
+def _forget_entry(library: Path, header: dict[str, str]) -> str:
+    """Keep the feed an article came from from bringing it back (a feed reader never returns
+    an entry the user deleted); why it could not be kept from it, or ""."""
+    feed, key = header.get("feed", ""), header.get("entry", "") or header.get("url", "")
+    if not feed or not key:
+        return ""
+    try:
+        Subscriptions.load(library).forget_entry(feed, key)
+    except DataFileError as error:
+        return f"the next update may bring it back: {error}"
+    return ""
 
 
 def read_entry(path: Path) -> Entry:

@@ -3,7 +3,8 @@
 Adding a feed by its URL subscribes to it (`reader add`), and so does an OPML import; `reader
 update` fetches each and keeps here what the next fetch needs (the ETag and Last-Modified the
 server gave, for a conditional request) and what a listing shows (title, when it was last updated,
-the last error). Unsubscribing forgets the feed, not its articles.
+the last error), and the entries of its articles the user removed, which no update adds again.
+Unsubscribing forgets the feed, not its articles.
 
 The file is the user's data, not a cache (`reader.system.datafile`: versioned, atomic, `.bak`,
 changed under a lock by applying each change to the file as it is then, so an update running in
@@ -19,12 +20,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from reader.articles.header import clean_tags, clean_value, parse_header
+from reader.articles.header import clean_tags, clean_value, read_header
 from reader.system.datafile import DataFile, DataFileError
 
 FILE_NAME = ".feeds.json"
 VERSION = 1
-_HEADER_BYTES = 8192
+REMOVED_KEPT = 1000
+"""Entries removed remembered per feed: far more than a feed lists at once (10 to 100), so one
+dropped from memory has long left the feed."""
+_LISTS = ("tags", "removed")
 
 
 class Listed(Protocol):
@@ -52,6 +56,9 @@ class Subscription(NamedTuple):
     """When an update last fetched it without an error (ISO 8601), "" if never."""
     error: str = ""
     """What went wrong the last time it was fetched, "" if nothing did."""
+    removed: tuple[str, ...] = ()
+    """The entries (id, else link: `FeedItem.key`) of the articles the user removed from the
+    library, oldest first: an update never brings them back (the newest `REMOVED_KEPT`)."""
 
     @property
     def name(self) -> str:
@@ -83,19 +90,24 @@ def _parse(data: dict) -> list[Subscription]:
         raise TypeError("feeds is not a list")
     found = []
     for item in feeds:
-        values = {name: item.get(name, "") for name in Subscription._fields if name != "tags"}
-        tags = item.get("tags", [])
+        values = {name: item.get(name, "") for name in Subscription._fields if name not in _LISTS}
         if not all(isinstance(value, str) for value in values.values()) or not values["url"]:
             raise ValueError(f"a feed's fields are not all text: {item!r}"[:200])
-        if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-            raise ValueError("a feed's tags are not a list of text")
-        found.append(Subscription(**values, tags=tuple(tags)))
+        tags, removed = (_texts(item, name) for name in _LISTS)
+        found.append(Subscription(**values, tags=tags, removed=removed))
     return found
 
 
+def _texts(item: dict, name: str) -> tuple[str, ...]:
+    value = item.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(text, str) for text in value):
+        raise ValueError(f"a feed's {name} are not a list of text")
+    return tuple(value)
+
+
 def _dump(feeds: list[Subscription]) -> dict:
-    return {"feeds": [{name: value for name, value in feed._asdict().items() if value}
-                      | {"tags": list(feed.tags)} for feed in feeds]}
+    return {"feeds": [{name: list(value) if name in _LISTS else value for name, value in feed._asdict().items()
+                       if value or name == "tags"} for feed in feeds]}
 
 
 @dataclass
@@ -173,6 +185,23 @@ class Subscriptions:
 
         return self._change(apply)
 
+    def forget_entry(self, url: str, key: str) -> bool:
+        """Remember that the user removed the entry `key` of the feed `url`, so that no update
+        adds it again. False if the feed is not followed (nothing to remember it in)."""
+        key = clean_value(key)
+
+        def apply(current: list[Subscription]) -> bool:
+            for index, feed in enumerate(current):
+                if feed.url == url:
+                    removed = [known for known in feed.removed if known != key] + [key]
+                    current[index] = feed._replace(removed=tuple(removed[-REMOVED_KEPT:]))
+                    return True
+            return False
+
+        if not key or (not self.problem and self.find(url) is None):
+            return False
+        return self._change(apply)
+
     def record(self, checks: Sequence[Check]) -> None:
         """Keep what fetching each feed found (a feed unsubscribed meanwhile is not brought back)."""
         if not checks:
@@ -212,18 +241,14 @@ def feeds_of(articles: Iterable[Listed]) -> list[tuple[str, str]]:
     (Stands in for the library's index, which will know them without opening the files.)"""
     found = []
     for article in articles:
-        try:
-            with open(article.path, "rb") as file:
-                head = file.read(_HEADER_BYTES).decode("utf-8", errors="replace")
-        except OSError:
-            continue
-        parsed = parse_header(head)
-        if parsed is not None and parsed[0].get("feed"):
-            found.append((article.id, parsed[0]["feed"]))
+        feed = read_header(article.path).get("feed")
+        if feed:
+            found.append((article.id, feed))
     return found
 
 
 def _cleaned(feed: Subscription) -> Subscription:
     """As the file keeps it: each value one line without control characters."""
     return feed._replace(**{name: clean_value(getattr(feed, name)) for name in Subscription._fields
-                            if name != "tags"}, tags=clean_tags(feed.tags))
+                            if name not in _LISTS}, tags=clean_tags(feed.tags),
+                         removed=tuple(filter(None, map(clean_value, feed.removed))))

@@ -4,8 +4,9 @@ Feeds are fetched in parallel, a few at a time (`jobs`), each with a conditional
 from what its last fetch gave (ETag as If-None-Match, Last-Modified as If-Modified-Since), so a
 feed that has not changed costs one 304 and nothing else. A feed that did change adds the entries
 the library does not hold yet (known by entry id, then URL, then text, as `reader add` knows
-them). A feed that fails is one line in the report and the others go on. What each fetch found is
-kept with the subscriptions at the end (title, validators, when, the last error).
+them), never one whose article the user removed. A feed that fails is one line in the report and
+the others go on. What each fetch found is kept with the subscriptions at the end (title,
+validators, when, the last error).
 
 `update_feeds` writes nothing to a terminal and may run in a worker thread: the caller gets a
 report, and progress calls (in the thread that called it) as each feed is done.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from reader.articles.library import Added, Failed, FeedRead, add_feed_response
+from reader.articles.library import Added, Failed, FeedRead, add_feed_response, summaries_note
 from reader.articles.subscriptions import Check, Subscription, Subscriptions
 from reader.articles.web import DEFAULT_JOBS, DEFAULT_TIMEOUT, FetchError, fetch
 from reader.system.datafile import DataFileError
@@ -43,6 +44,8 @@ class FeedUpdate(NamedTuple):
     """Why the feed could not be updated (FAILED)."""
     read: FeedRead | None = None
     """What this fetch read of the feed (UPDATED): title, site, validators."""
+    summaries: int = 0
+    """New articles that are only their entry's summary (the `web` extra is missing)."""
 
     @property
     def name(self) -> str:
@@ -80,10 +83,14 @@ class UpdateReport:
         failed_entries = sum(len(update.failed) for update in self.feeds)
         entries = f", {failed_entries} {'entry' if failed_entries == 1 else 'entries'} not added" \
             if failed_entries else ""
-        feeds = len(self.feeds)
+        feeds, note = len(self.feeds), summaries_note(self.summaries)
         return (f"{feeds} {'feed' if feeds == 1 else 'feeds'}: {self.count(UPDATED)} updated, "
                 f"{self.count(UNCHANGED)} unchanged, {self.count(FAILED)} failed; {len(self.added)} new "
-                f"{'article' if len(self.added) == 1 else 'articles'}{entries}")
+                f"{'article' if len(self.added) == 1 else 'articles'}{entries}" + (f" ({note})" if note else ""))
+
+    @property
+    def summaries(self) -> int:
+        return sum(update.summaries for update in self.feeds)
 
 
 def update_feeds(library: Path, urls: Sequence[str] | None = None, *, timeout: float = DEFAULT_TIMEOUT,
@@ -132,7 +139,8 @@ def _update_one(feed: Subscription, library: Path, timeout: float) -> tuple[Feed
     if not added.feeds:  # Not a feed, or one that cannot be read: that is its one failure.
         reason = (added.failed[0].reason if added.failed else added.error) or "the feed could not be read"
         return FeedUpdate(feed, FAILED, error=reason), added.error
-    return FeedUpdate(feed, UPDATED, added.added, len(added.skipped), added.failed, read=added.feeds[0]), added.error
+    return FeedUpdate(feed, UPDATED, added.added, len(added.skipped), added.failed, read=added.feeds[0],
+                      summaries=added.summaries), added.error
 
 
 def _check(update: FeedUpdate) -> Check:

@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.articles.web import DEFAULT_TIMEOUT
 from reader.cli.shared import Progress, library_folder, seconds
+
+if TYPE_CHECKING:
+    from reader.articles.corpus import Article
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -47,7 +52,7 @@ def cmd_add(args: argparse.Namespace) -> None:
         print(f"subscribed to {url}: `reader update` brings its new entries")
     if report.subscribe_error:
         print(f"reader: {report.subscribe_error}", file=sys.stderr)
-    if len(report.added) + len(report.skipped) + len(report.failed) > 1:
+    if len(report.added) + len(report.skipped) + len(report.failed) > 1 or report.summaries:
         print(report.summary())
     if not report.ok:
         raise SystemExit(1)
@@ -63,26 +68,34 @@ def cmd_remove(args: argparse.Namespace) -> None:
     numbered = _numbered(args)
     failed = False
     for ref in args.articles:
+        article = numbered.get(ref)
+        if article is not None and not Path(article.path).resolve().is_relative_to(library.resolve()):
+            print(f"reader: article {ref} ({article.title}) is in {article.path}, not in the library "
+                  f"{library}: only articles added with `reader add` are removed", file=sys.stderr)
+            failed = True
+            continue
         try:
-            removed = remove_article(library, numbered.get(ref, ref), index)
+            removed = remove_article(library, article.id if article is not None else ref, index)
         except LibraryError as error:
             print(f"reader: {error}", file=sys.stderr)
             failed = True
             continue
         print(f"removed {removed.article_id}  {removed.title}  ({removed.path})")
+        if removed.problem:
+            print(f"reader: {removed.problem}", file=sys.stderr)
     if failed:
         raise SystemExit(2)  # A reference that does not exist, as elsewhere.
 
 
-def _numbered(args: argparse.Namespace) -> dict[str, str]:
-    """The ids of the articles named by their number in `reader list` (as `show` takes them)."""
+def _numbered(args: argparse.Namespace) -> dict[str, Article]:
+    """The articles named by their number in `reader list` (as `show` takes them)."""
     if not any(ref.isdigit() for ref in args.articles):
         return {}
     from reader.cli.shared import load_articles
 
     corpus = load_articles(args)
     found = {ref: corpus.find(ref) for ref in args.articles if ref.isdigit()}
-    return {ref: article.id for ref, article in found.items() if article is not None}
+    return {ref: article for ref, article in found.items() if article is not None}
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], None]] = {"add": cmd_add, "remove": cmd_remove}

@@ -25,13 +25,9 @@ import hashlib
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
-
-if TYPE_CHECKING:
-    from reader.articles.corpus import Article
 
 from reader.entities.mentions import (
     DATE,
@@ -45,12 +41,12 @@ from reader.entities.mentions import (
     TYPES,
     Entity,
 )
-from reader.entities.register import FUNCTION_WORDS, is_classical
+from reader.entities.register import FUNCTION_WORDS, NOT_NAME_ENDS, classical_lines
 from reader.system import paths
 from reader.text.conversion import SIMPLIFIED, convert, fold
 
 #: Bump when detection changes, so cached results are not reused.
-DETECTOR_VERSION = 10
+DETECTOR_VERSION = 11
 
 #: The gazetteer type that marks a name as never an entity (in the user's file; `-` also does).
 NONE = "none"
@@ -191,19 +187,26 @@ def _with_version(folded: str, end: int) -> int:
 # -- money, dates, percentages (on folded text: Simplified characters, ASCII digits) --------------
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
+#: A number in Chinese numerals with a unit in it (十亿, 三千万, 五百): alone, 一 and 十 are words' parts.
+_HAN_AMOUNT = r"[一二两三四五六七八九十几][零〇一二两三四五六七八九十百千万亿]*[十百千万亿]"
 _CURRENCY = r"(?:元|港元|港币|美元|美金|人民币|欧元|日元|英镑|块钱)"
 _MONEY = re.compile(
     rf"{_NUMBER}(?:万亿|[十百千万亿兆])*{_CURRENCY}"  # 10亿元, 5兆港元, 362亿元
     rf"|{_NUMBER}个亿"  # 4个亿
     rf"|{_NUMBER}[万亿]现金"  # 10亿现金
     rf"|(?<![\d万亿])[万亿]元"  # 万元
+    rf"|{_HAN_AMOUNT}{_CURRENCY}"  # 十亿元, 三千万美元
 )
 _DATE = re.compile(
     r"(?<!\d)(?:1[5-9]|20)\d\d年(?!前|后|间|内|代|来)"
     r"(?:第[一二三四1-4]季度|[qQ][1-4]|[上下]半年|\d{1,2}月(?:\d{1,2}[日号])?|初|底|末)?"
     r"|(?<!\d)(?:1[0-2]|0?[1-9])月(?:[0-3]?\d[日号]|初|末|底|中旬|上旬|下旬|头一周)?(?!份?[以之]?[前后内间])"
 )
-_PERCENT = re.compile(rf"{_NUMBER}%")
+_PERCENT = re.compile(
+    rf"{_NUMBER}%"  # 21% (and ２１％, folded)
+    rf"|百分之(?:{_NUMBER}|[零〇一二两三四五六七八九十百]+(?:点[零〇一二三四五六七八九]+)?)"  # 百分之八, 百分之十点五
+    rf"|{_NUMBER}个百分点"  # 2.5个百分点
+)
 
 
 def find_patterns(folded: str) -> list[Entity]:
@@ -286,7 +289,8 @@ def find_with_model(body: str, folded: str, gazetteer: Gazetteer) -> list[Entity
             continue  # 太阳 in 太阳能.
         if classical and _inside(classical, start) and (
                 kind not in (PERSON, PLACE) or end - start > _LONGEST_CLASSICAL_NAME
-                or {name[0], name[-1]} & FUNCTION_WORDS or not _analyser_agrees(analysed, start, end, kind)):
+                or name[0] in FUNCTION_WORDS or name[-1] in NOT_NAME_ENDS
+                or not _analyser_agrees(analysed, start, end, kind)):
             continue
         entry = gazetteer.entries.get(name)
         key = entry.name if entry is not None and entry.type == kind else name
@@ -330,11 +334,14 @@ def _classical_stretches(folded: str) -> list[tuple[int, int]]:
     """The segments of the text (`model.segments`) that read as classical Chinese."""
     from reader.entities import model as ner
 
-    return [(s, e) for s, e in ner.segments(folded) if is_classical(folded[s:e])]
+    segments = ner.segments(folded)
+    verdicts = classical_lines([folded[start:end] for start, end in segments])
+    return [segment for segment, classical in zip(segments, verdicts) if classical]
 
 
 def _inside(stretches: list[tuple[int, int]], offset: int) -> bool:
-    index = bisect.bisect_right(stretches, (offset, len(stretches) + offset + 1)) - 1
+    """Whether `offset` is in one of the sorted, disjoint `stretches` (one starting at it too)."""
+    index = bisect.bisect_right(stretches, (offset, float("inf"))) - 1
     return index >= 0 and offset < stretches[index][1]
 
 
@@ -534,9 +541,6 @@ def detect_cached(body: str, gazetteer: Gazetteer, cache: EntityCache, *, quick:
     return entities
 
 
-#: Of a long article read first, what `detect_articles` finds with the model before the rest:
-#: about a screen from its start (a 120x40 terminal shows some 2,300 Han characters).
-FIRST_STRETCH = 3_000
 #: Texts are found together up to this many characters (the model batches across them).
 TOGETHER = 50_000
 
@@ -578,46 +582,3 @@ def _together(bodies: list[str], numbers: list[int], gazetteer: Gazetteer,
         out[number] = mine
         position += len(body) + 1
     return out
-
-
-class Found(NamedTuple):
-    """Entities found in one article; `complete` when the model has had its say too."""
-
-    article_id: str
-    entities: list[Entity]
-    complete: bool
-    done: int
-    """How many of the other articles are done (0 while the article read first is)."""
-
-
-def detect_articles(first: Article | None, others: list[Article], gazetteer: Gazetteer, cache: EntityCache, *,
-                    quick: bool = False, folded: Callable[[Article], str | None] | None = None) -> Iterator[Found]:
-    """Entities article by article: `first` (the one being read) at once from the gazetteer and
-    patterns, then, if it is long, its opening (FIRST_STRETCH characters) with the model, then all
-    of it with the model; then `others` (found several at a time: `detect_many`), without the
-    model if `quick` (a large corpus), on their folded texts when `folded` has them."""
-    if first is not None:
-        entities = cache.get(first.body, gazetteer)
-        if entities is None:
-            from reader.entities.progressive import ProgressiveDetection, bounds
-
-            listed = detect(first.body, gazetteer, use_model=False)
-            yield Found(first.id, listed, False, 0)
-            progressive = ProgressiveDetection(first.body, gazetteer, cache)
-            if len(first.body) > FIRST_STRETCH:  # Its opening with the model, the rest as listed.
-                shown = progressive.stretch(0, FIRST_STRETCH)
-                end = bounds(progressive.folded, 0, FIRST_STRETCH)[1]
-                yield Found(first.id, shown + [e for e in listed if e.start >= end], False, 0)
-            for _ in progressive.rest():
-                pass
-            entities = progressive.entities
-        yield Found(first.id, entities, True, 0)
-    if quick:
-        for done, article in enumerate(others, start=1):
-            entities = detect_cached(article.body, gazetteer, cache, quick=True,
-                                     folded=folded(article) if folded else None)
-            yield Found(article.id, entities, False, done)
-        return
-    together = detect_many([article.body for article in others], gazetteer, cache)  # The model batches.
-    for done, (article, entities) in enumerate(zip(others, together), start=1):
-        yield Found(article.id, entities, True, done)

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import bisect
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.entities import model as ner
-from reader.entities.detect import EntityCache, Gazetteer, detect
+from reader.entities.detect import EntityCache, Gazetteer, detect, detect_cached, detect_many
 from reader.entities.mentions import Entity
 from reader.text.conversion import fold
+
+if TYPE_CHECKING:
+    from reader.articles.corpus import Article
 
 #: What `rest` finds in one go, in characters (the model batches within it).
 STEP = 20_000
@@ -173,3 +177,49 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             out.append((start, end))
     return out
+
+
+#: Of a long article read first, what `detect_articles` finds with the model before the rest:
+#: about a screen from its start (a 120x40 terminal shows some 2,300 Han characters).
+FIRST_STRETCH = 3_000
+
+
+class Found(NamedTuple):
+    """Entities found in one article; `complete` when the model has had its say too."""
+
+    article_id: str
+    entities: list[Entity]
+    complete: bool
+    done: int
+    """How many of the other articles are done (0 while the article read first is)."""
+
+
+def detect_articles(first: Article | None, others: list[Article], gazetteer: Gazetteer, cache: EntityCache, *,
+                    quick: bool = False, folded: Callable[[Article], str | None] | None = None) -> Iterator[Found]:
+    """Entities article by article: `first` (the one being read) at once from the gazetteer and
+    patterns, then, if it is long, its opening (FIRST_STRETCH characters) with the model, then all
+    of it with the model; then `others` (found several at a time: `detect_many`), without the
+    model if `quick` (a large corpus), on their folded texts when `folded` has them."""
+    if first is not None:
+        entities = cache.get(first.body, gazetteer)
+        if entities is None:
+            listed = detect(first.body, gazetteer, use_model=False)
+            yield Found(first.id, listed, False, 0)
+            progressive = ProgressiveDetection(first.body, gazetteer, cache)
+            if len(first.body) > FIRST_STRETCH:  # Its opening with the model, the rest as listed.
+                shown = progressive.stretch(0, FIRST_STRETCH)
+                end = bounds(progressive.folded, 0, FIRST_STRETCH)[1]
+                yield Found(first.id, shown + [e for e in listed if e.start >= end], False, 0)
+            for _ in progressive.rest():
+                pass
+            entities = progressive.entities
+        yield Found(first.id, entities, True, 0)
+    if quick:
+        for done, article in enumerate(others, start=1):
+            entities = detect_cached(article.body, gazetteer, cache, quick=True,
+                                     folded=folded(article) if folded else None)
+            yield Found(article.id, entities, False, done)
+        return
+    together = detect_many([article.body for article in others], gazetteer, cache)  # The model batches.
+    for done, (article, entities) in enumerate(zip(others, together), start=1):
+        yield Found(article.id, entities, True, done)

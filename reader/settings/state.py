@@ -19,6 +19,9 @@ from reader.system.storage import file_lock, write_json
 from reader.text.conversion import MODES, ORIGINAL
 
 HISTORY_LIMIT = 100
+#: How the article list is ordered: as the files are (the library: as added), newest first, or
+#: newest first grouped by source (a feed's articles have its title as their source).
+ORDERS = ("files", "newest", "sources")
 
 
 class Changes(TypedDict, total=False):
@@ -31,6 +34,7 @@ class Changes(TypedDict, total=False):
     hidden_types: list[str]
     export_format: str | None
     pinyin: str
+    order: str
 
 
 @dataclass
@@ -47,6 +51,8 @@ class State:
     """The format chosen at the last export, offered first at the next."""
     pinyin: str = "marks"
     """How the dictionary writes pinyin: tone marks, tone numbers or zhuyin (`PinyinStyle`)."""
+    order: str = ORDERS[0]
+    """How the article list is ordered (`ORDERS`)."""
     _saved_positions: dict[str, int] = field(default_factory=dict, repr=False)
     """The positions as last read or written: what differs from them was changed by this reader."""
     _saved_history: list[str] = field(default_factory=list, repr=False)
@@ -93,6 +99,8 @@ class State:
             state.export_format = data["export_format"]
         if isinstance(data.get("pinyin"), str):
             state.pinyin = data["pinyin"]  # Checked where it is used: the dictionary is not loaded yet.
+        if data.get("order") in ORDERS:
+            state.order = data["order"]
         if isinstance(data.get("hidden_types"), list):
             state.hidden_types = [t for t in data["hidden_types"] if isinstance(t, str)]
         history = data.get("search_history", [])
@@ -153,5 +161,6 @@ class State:
                 "hidden_types": self.hidden_types,
                 "export_format": self.export_format,
                 "pinyin": self.pinyin,
+                "order": self.order,
             },
         )

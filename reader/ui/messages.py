@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from reader.articles.corpus import Corpus
+    from reader.articles.corpus import Article, Corpus
+    from reader.articles.dates import Group
     from reader.entities.mentions import Entity
 
 
@@ -60,3 +61,16 @@ class EntitiesFound(Message):
     def __init__(self, article_id: str, entities: list[Entity], complete: bool) -> None:
         super().__init__()
         self.article_id, self.entities, self.complete = article_id, entities, complete
+
+
+class ReadStateChanged(Message):
+    """Articles were marked read or unread, here or by another reader or shell."""
+
+
+class Arranged(Message):
+    """The article list's order, worked out (`reader.articles.dates.arrange`): its groups, None for
+    the corpus's order; `grouped`: a heading for each group."""
+
+    def __init__(self, groups: list[Group[Article]] | None, grouped: bool) -> None:
+        super().__init__()
+        self.groups, self.grouped = groups, grouped

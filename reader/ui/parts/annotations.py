@@ -89,7 +89,9 @@ class AnnotationsPart:
             return
 
         def save(edit: Edit) -> str | None:
-            """Store the dialog's edit; a failure keeps the dialog open with the note in it."""
+            """Store the dialog's edit; a failure keeps the dialog open with the note in it and the
+            reason in it (not in a toast: one covered the dialog's buttons at 80x24, and stayed
+            after a retry had saved)."""
             try:
                 if existing is not None:
                     store.update(existing.edited(note=edit.note, tags=edit.tags, color=edit.color))
@@ -97,7 +99,6 @@ class AnnotationsPart:
                     store.add(Annotation.new(article.id, article.body, start, end, note=edit.note,
                                              tags=edit.tags, color=edit.color))
             except StoreError as error:
-                reading.notify(str(error), title="Not saved", severity="error", timeout=15)
                 return str(error)
             return None
 

@@ -6,7 +6,8 @@ the background, dialogs. Nothing else: a part changes what the screen shows by t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
@@ -14,14 +15,15 @@ if TYPE_CHECKING:
     from textual.message import Message
     from textual.notifications import SeverityLevel
     from textual.screen import Screen
+    from textual.timer import Timer
 
     from reader.annotations.store import AnnotationStore, PlacedAnnotations
     from reader.articles.corpus import Article, Corpus
-    from reader.articles.indexed import CorpusCache
     from reader.entities.session import EntitySession
     from reader.reading.shown import ShownText
     from reader.search.index import Results, Searchable
     from reader.settings.state import State
+    from reader.ui.parts.corpus import CorpusFiles
     from reader.ui.widgets.article_view import ArticleView
 
 Result = TypeVar("Result")
@@ -65,15 +67,8 @@ class Reading(Protocol):
         """Where `+` adds articles (None: this reader has no library)."""
 
     @property
-    def corpus_index(self) -> CorpusCache | None:
-        """The on-disk index the corpus is listed from (None: it was given, not read from files)."""
-
-    def read_corpus(self) -> Corpus:
-        """The corpus as its files hold it now (slow: in the background)."""
-
-    def check_corpus(self) -> None:
-        """Look at the files in the background; the corpus comes back in a `CorpusChanged` if it
-        changed (not if it was given, not read from files)."""
+    def files(self) -> CorpusFiles:
+        """The files behind the corpus and their index: to read them again or check them."""
 
     def search_index(self) -> Searchable:
         """The corpus's search index, made by the first to ask (slow then: in the background)."""
@@ -92,3 +87,22 @@ class Reading(Protocol):
 
     def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
         """Show `dialog`; `done` gets what it is dismissed with."""
+
+    def open_article(self, article_id: str, *, focus_view: bool = False) -> None:
+        """Open an article at once (a key's doing: the next key of a burst finds it open)."""
+
+    def working(self, group: str) -> bool:
+        """Whether background work of `group` is under way."""
+
+    @property
+    def listed(self) -> Sequence[Article]:
+        """The articles the list shows, in its order (its filter holds)."""
+
+    def set_timer(self, delay: float, callback: Callable[[], object]) -> Timer:
+        """Call `callback` once, `delay` seconds from now (on the screen's thread)."""
+
+    def set_interval(self, interval: float, callback: Callable[[], object]) -> Timer:
+        """Call `callback` every `interval` seconds (on the screen's thread)."""
+
+    def suspend(self) -> AbstractContextManager[None]:
+        """The terminal given to another program (a browser in the terminal) meanwhile."""

@@ -34,6 +34,16 @@ class DictionaryPart:
         style = self.reading.state.pinyin
         return PinyinStyle(style) if style in STYLES else PinyinStyle.MARKS
 
+    def load_words(self) -> None:
+        """Words come from jieba, started by the first word key (it costs a second and ~150 MB, so
+        not before it is wanted), saying so while it loads."""
+        if not self.reading.working("words"):
+            from reader.search.index import jieba_splitter  # Starts jieba, taught the gazetteer's names.
+
+            self.reading.post_message(Busy("words", "Loading word boundaries"))
+            self.reading.in_background(jieba_splitter, "words", lambda _: self.reading.notify(
+                "Word keys (w W) now move by words.", title="Words", timeout=3))
+
     def _load(self) -> None:
         """CC-CEDICT takes ~50 ms from its cache (a second or two the first time): in a worker,
         saying so, and only once the reader has a cursor to look words up with."""
@@ -108,7 +118,8 @@ class DictionaryPart:
             entity = next((e.type for e in reading.entities.of(article.id) if e.start <= cursor < e.end), None)
             if not words and texts.body[cursor].isalnum():  # A character CC-CEDICT lacks: pypinyin reads it.
                 words = [(texts.body[cursor], [])]
-        reading.open_dialog(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity))
+        reading.open_dialog(WordScreen(words, self.dictionary, self.pinyin_style(), entity=entity,
+                                       next_style=self.next_pinyin_style))
 
     def save_word(self) -> None:
         """Keep the word or name at the cursor (or the selection) as vocabulary: an annotation
@@ -138,7 +149,8 @@ class DictionaryPart:
         reading.post_message(AnnotationsChanged(article.id))
         reading.notify(f"“{word}” saved to your vocabulary (tag vocab; X exports Anki notes).", title="Vocabulary")
 
-    def next_pinyin_style(self) -> None:
+    def next_pinyin_style(self) -> PinyinStyle:
+        """The next style, remembered, on the word line and in the panel (its own `P` calls this)."""
         from reader.dictionary import STYLES
 
         style = STYLES[(STYLES.index(self.pinyin_style()) + 1) % len(STYLES)]
@@ -146,3 +158,4 @@ class DictionaryPart:
         self.show_word(self.reading.view.cursor)
         names = {"marks": "tone marks (mǎ)", "numbers": "tone numbers (ma3)", "zhuyin": "zhuyin (ㄇㄚˇ)"}
         self.reading.notify(f"Pinyin in {names.get(style, style)}.", title="Dictionary")
+        return self.pinyin_style()

@@ -43,7 +43,8 @@ class EntitiesPart:
         keep a core busy for minutes after each start."""
         from textual.worker import get_current_worker
 
-        from reader.entities.detect import Gazetteer, GazetteerError, detect_articles
+        from reader.entities.detect import Gazetteer, GazetteerError
+        from reader.entities.progressive import detect_articles
 
         reading, worker, cache = self.reading, get_current_worker(), self.cache
         assert cache is not None, "made before the worker starts"

@@ -11,7 +11,7 @@ from reader.ui.parts.context import Reading
 
 if TYPE_CHECKING:
     from reader.articles.corpus import Article, Corpus
-    from reader.articles.library import AddReport
+    from reader.articles.library import AddReport, Removed
 
 
 class LibraryPart:
@@ -39,10 +39,11 @@ class LibraryPart:
             self.reading.post_message(Busy("add", f"Adding {min(done + 1, total)}/{total}: {what}"))
 
         report = add_sources(sources, library, tags, progress=progress)
-        return report, self.reading.read_corpus()
+        return report, self.reading.files.read()
 
     def _added(self, result: tuple[AddReport, Corpus]) -> None:
         """Open the first article added, and say what happened in one toast (not one per item)."""
+        from reader.articles.library import summaries_note
         from reader.ui.summary import summary
 
         reading, (report, corpus) = self.reading, result
@@ -55,6 +56,7 @@ class LibraryPart:
         if report.error:
             lines.append(f"Stopped: {report.error}")
         lines += [f"pip install 'reader[{extra}]' to add these." for extra in sorted(report.missing_extras)]
+        lines.append(summaries_note(report.summaries))
         if len(shown) < len(report.added):
             lines.append("Not shown here: reader was started with --corpus.")
         failed = report.failed or report.error or report.missing_extras
@@ -80,19 +82,21 @@ class LibraryPart:
         question = f"Remove “{reading.shown.title(article)}” from the library? Its annotations are kept."
         reading.open_dialog(ConfirmScreen("Remove article", question, "Remove"), answered)
 
-    def _remove(self, library: Path, article: Article) -> tuple[str, Corpus] | None:
+    def _remove(self, library: Path, article: Article) -> tuple[Removed, Corpus] | None:
         """In a worker (finding the file asks the index): remove, then read the corpus again."""
         from reader.articles.library import LibraryError, remove_article
 
         try:
-            removed = remove_article(library, article.id, self.reading.corpus_index)
+            removed = remove_article(library, article.id, self.reading.files.index)
         except LibraryError as error:
             self.reading.notify(str(error), title="Not removed", severity="error", timeout=15)
             return None
-        return removed.title, self.reading.read_corpus()
+        return removed, self.reading.files.read()
 
-    def _removed(self, result: tuple[str, Corpus] | None) -> None:
+    def _removed(self, result: tuple[Removed, Corpus] | None) -> None:
         if result is not None:
-            title, corpus = result
+            removed, corpus = result
             self.reading.post_message(CorpusChanged(corpus))
-            self.reading.notify(f"Removed “{title}”; its annotations are kept (m lists them).", title="Library")
+            message = f"Removed “{removed.title}”; its annotations are kept (m lists them)."
+            self.reading.notify(f"{message}\n{removed.problem}" if removed.problem else message, title="Library",
+                                severity="warning" if removed.problem else "information")

@@ -43,7 +43,7 @@ class SearchPart:
             reading.post_message(OpenArticle(article_id, focus_view=True, mark=(hit.start, hit.end) if hit else None,
                                              at_top=hit is None))
 
-        reading.check_corpus()  # A file may have changed since the last look: caught up while the reader types.
+        reading.files.check()  # A file may have changed since the last look: caught up while the reader types.
         history = list(reading.state.search_history)
         self.dialog = SearchScreen(reading.search_index, history, reading.shown, query=last.query if last else "",
                                    word_mode=last.word_mode if last else False)

@@ -3,42 +3,48 @@
 Its state is reactive: the article read (`current`), the script it is shown in (`script`), the
 search the hit keys walk (`results`) and the background work under way (`busy`); watchers and data
 bindings bring the widgets along, so changing one is one assignment. Features with keys of their own
-are parts (`reader/ui/parts/`: annotations, the dictionary, entities, the library, search); they see
-the screen through a narrow context (`parts/context.py`) and tell it things in messages
-(`reader/ui/messages.py`), as background work does. The keymap reaches a part's key through
-`part(name, method)`. Dialogs are imported when first opened.
+are parts (`reader/ui/parts/`: annotations, the dictionary, entities, feeds, the library, search,
+the files behind the corpus); they see the screen through a narrow context (`parts/context.py`) and
+tell it things in messages (`reader/ui/messages.py`), as background work does. The keymap reaches
+a part's key through `part(name, method)`. Dialogs are imported when first opened.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.notifications import SeverityLevel
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.worker import Worker
 
 from reader.annotations.store import AnnotationStore, PlacedAnnotations
-from reader.articles.corpus import Article, Corpus, load_corpus
-from reader.articles.indexed import indexing_progress, position_in
+from reader.articles.corpus import Article, Corpus
+from reader.articles.indexed import position_in
 from reader.entities.session import EntitySession
 from reader.reading.layout import article_script, known_script
 from reader.reading.shown import ShownText
 from reader.search.session import SearchSession
 from reader.settings.state import State
 from reader.text.conversion import ORIGINAL, mode_label, next_mode, warm_up
-from reader.ui.background import Background
-from reader.ui.messages import AnnotationsChanged, Busy, CorpusChanged, EntitiesFound, OpenArticle
+from reader.ui.messages import (
+    AnnotationsChanged,
+    Arranged,
+    Busy,
+    CorpusChanged,
+    EntitiesFound,
+    OpenArticle,
+    ReadStateChanged,
+)
 from reader.ui.parts.annotations import AnnotationsPart
+from reader.ui.parts.corpus import CorpusFiles
 from reader.ui.parts.dictionary import DictionaryPart
 from reader.ui.parts.entities import EntitiesPart
+from reader.ui.parts.feeds import FeedsPart
+from reader.ui.parts.host import PartsHost
 from reader.ui.parts.library import LibraryPart
 from reader.ui.parts.search import SearchPart
 from reader.ui.room import PANEL, SIDEBAR, SidePanels
@@ -48,27 +54,35 @@ from reader.ui.widgets.sidebar import Sidebar
 from reader.ui.widgets.status_bar import NoteBar, StatusBar, WordBar
 
 if TYPE_CHECKING:
-    from reader.articles.catalog import Progress
     from reader.articles.indexed import CorpusCache
     from reader.entities.detect import EntityCache
     from reader.search.index import Results, Searchable
     from reader.ui.widgets.entity_panel import EntityPanel
 
-Result = TypeVar("Result")
-
-
-def still_there(before: Sequence[Article], corpus: Corpus, article_id: str) -> str | None:
-    """The article to read in `corpus` now that it replaced the list `before`: the same one, else
-    (it was removed) the nearest after it that is left, else the nearest before it. Looked up one
-    at a time: a list from the index is not gone through."""
+def still_there(listed: Sequence[Article], before: Sequence[Article], corpus: Corpus, article_id: str) -> str | None:
+    """The article to read in `corpus` now that it replaced `before`: the same one, else (it was
+    removed) the nearest after it that is left in the list as it was shown (`listed`, its order and
+    filter; `before`'s order if it was not shown), else the nearest before it. Looked up one at a
+    time: a list from the index is not gone through."""
     if corpus.index_of(article_id) is not None:
         return article_id
-    at = position_in(before, article_id)
+    at = position_in(listed, article_id)
+    if at is None:
+        listed, at = before, position_in(before, article_id)
     at = -1 if at is None else at
-    nearest = chain(range(at + 1, len(before)), range(at - 1, -1, -1))
-    return next((before[i].id for i in nearest if corpus.index_of(before[i].id) is not None), None)
+    nearest = chain(range(at + 1, len(listed)), range(at - 1, -1, -1))
+    return next((listed[i].id for i in nearest if corpus.index_of(listed[i].id) is not None), None)
 
-class ReadingScreen(Screen[None]):
+
+def place_of(article_id: str, listed: Sequence[Article], corpus: Corpus) -> str:
+    """"3/12": where the list shows the article (its order, its filter), else where the corpus has it."""
+    at = position_in(listed, article_id)
+    if at is not None:
+        return f"{at + 1}/{len(listed)}"
+    return f"{(corpus.index_of(article_id) or 0) + 1}/{len(corpus.articles)}"
+
+
+class ReadingScreen(PartsHost):
     AUTO_FOCUS = "ArticleView"  # Focused as it mounts: focusing it later restyles the screen twice.
     BINDINGS = bindings_for("app", app_wide=False)
 
@@ -86,24 +100,25 @@ class ReadingScreen(Screen[None]):
         the library changes, or to check a corpus listed from the cache); `library`: where `+` adds."""
         super().__init__(id="_default")
         self.corpus, self.annotations, self.state = corpus, annotations, state
-        self.corpus_source = corpus_source
+        self.files = CorpusFiles(self, corpus_source)
         self.library = library if corpus_source is not None else None
         """Where `+` adds (None: this reader has no library, or was started on other files)."""
         self.entities = EntitySession()
         self.search = SearchSession(corpus)
         self.placed = PlacedAnnotations(annotations)
         self.painted = False
-        self.background = Background(self)
         self.notes = AnnotationsPart(self, lambda text: self.query_one(NoteBar).show_note(text))
         self.lookup = DictionaryPart(self, lambda text: self.query_one(WordBar).show_word(text))
         self.library_part = LibraryPart(self)
         self.entity_part = EntitiesPart(self, entities_file, entity_cache)
         self.search_part = SearchPart(self)
+        self.feeds = FeedsPart(self)
         self.side = SidePanels(lambda: self.sidebar, lambda: self.entity_part.panel,
                                lambda hidden: setattr(self.query_one(StatusBar), "hidden", hidden),
                                lambda: focus_now(self.view))
         self.parts: dict[str, object] = {"notes": self.notes, "dictionary": self.lookup, "entities": self.entity_part,
-                                         "library": self.library_part, "search": self.search_part}
+                                         "library": self.library_part, "search": self.search_part,
+                                         "feeds": self.feeds}
         self.set_reactive(ReadingScreen.script, state.script)
 
     def compose(self) -> ComposeResult:
@@ -132,6 +147,10 @@ class ReadingScreen(Screen[None]):
             return  # The app closed before the screen was ever shown.
         if self.script != ORIGINAL:
             self.sidebar.set_display(self.shown.text)
+        if self.feeds.read_state is not None:
+            self.sidebar.show_read_state(self.feeds.is_read)
+        if self.state.order != "files":
+            self.sidebar.set_order(self.feeds.arranged_now(self.corpus), grouped=self.state.order == "sources")
         if self.corpus.articles:
             remembered = self.state.article if self.corpus.find(self.state.article or "") else None
             self.open_article(remembered or self.corpus.articles[0].id)
@@ -145,10 +164,15 @@ class ReadingScreen(Screen[None]):
         self.sidebar.put_in_filter()
         self.in_background(self._warm_up, "warm-up", lambda _: self._show_script())
         self.in_background(self.annotations.prepare, "annotations")
-        if self.corpus.trusted and self.corpus_source is not None:
-            self.check_corpus()
+        if self.corpus.trusted:
+            self.files.check()
+        if self.files.source is not None:
+            self.feeds.watch([*self.files.roots(), *([self.library] if self.library is not None else [])])
         self.search_part.build_index()
         self.entity_part.find()
+
+    def on_unmount(self) -> None:
+        self.feeds.close()
 
     def _warm_up(self) -> None:
         """Conversion tables and the current article's script, off the way to the first paint."""
@@ -156,58 +180,18 @@ class ReadingScreen(Screen[None]):
         if self.current is not None:
             article_script(self.current)
 
-    # -- the context of the parts (parts/context.py) --------------------------------------------
-
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = False) -> None:
-        """Messages quote file paths, errors and the reader's text: shown as they are, not as markup."""
-        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-    def in_background(self, task: Callable[[], Result], group: str, done: Callable[[Result], object] | None = None,
-                      *, exclusive: bool = False) -> None:
-        self.background.run(task, group, done, exclusive=exclusive)
-
-    def open_dialog(self, dialog: Screen[Result], done: Callable[[Result | None], None] | None = None) -> None:
-        self.app.push_screen(dialog, done)
-
-    def read_corpus(self, progress: Progress | None = None, *, trust: bool = False) -> Corpus:
-        """The corpus as the files hold it now (the index brought up to date, `progress` told how
-        far), or with `trust`, as the index holds it now."""
-        assert self.corpus_source is not None, "only a corpus that came from files is read again"
-        corpus_paths, cache = self.corpus_source
-        return load_corpus(corpus_paths(), cache, trust_cache=trust, progress=progress)
+    # -- the context of the parts (parts/context.py; the rest from PartsHost) -------------------
 
     @property
-    def corpus_index(self) -> CorpusCache | None:
-        return self.corpus_source[1] if self.corpus_source is not None else None
+    def listed(self) -> Sequence[Article]:
+        return self.sidebar.shown
+
+    def offers(self, action_id: str) -> bool:
+        """The key hints offer the feed reader's keys where there is a library to follow feeds in."""
+        return action_id not in ("app.update_feeds", "app.next_unread") or self.feeds.read_state is not None
 
     def search_index(self) -> Searchable:
         return self.search.index()
-
-    def check_corpus(self) -> None:
-        """Bring the index up to date with the files behind a corpus listed from it, in the
-        background (a stat of each; on a first start, indexing them all: the status line says how
-        far it is and the list grows every few seconds); a corpus that changed comes back in a
-        `CorpusChanged`. Not twice at once."""
-        if self.corpus_source is not None and not self.background.running("corpus"):
-            self.in_background(self._checked_corpus, "corpus",
-                               lambda corpus: self.post_message(CorpusChanged(corpus)), exclusive=True)
-
-    #: Seconds between showing what a first build has indexed so far.
-    GROWING_EVERY = 3.0
-
-    def _checked_corpus(self) -> Corpus:
-        shown = time.monotonic()
-
-        def progress(done: int, total: int) -> None:
-            nonlocal shown
-            said = indexing_progress(done, total)
-            self.post_message(Busy("corpus", said[0].upper() + said[1:]))
-            if time.monotonic() - shown > self.GROWING_EVERY:
-                shown = time.monotonic()
-                self.post_message(CorpusChanged(self.read_corpus(trust=True), growing=True))
-
-        return self.read_corpus(progress)
 
     def action_part(self, name: str, method: str, *arguments: object) -> None:
         """A key a part answers (the keymap names the part and its method)."""
@@ -219,6 +203,7 @@ class ReadingScreen(Screen[None]):
         article = self.corpus.find(article_id)
         if article is not None:
             self.current = article
+            self.feeds.opened(article.id, at_once=focus_view)
             if focus_view:
                 focus_now(self.view)
 
@@ -241,7 +226,7 @@ class ReadingScreen(Screen[None]):
             if article.id not in self.entities.complete:
                 self.entity_part.find()
         status = self.query_one(StatusBar)
-        status.place = f"{(self.corpus.index_of(article.id) or 0) + 1}/{len(self.corpus.articles)}"
+        status.place = place_of(article.id, self.listed, self.corpus)
         self._show_script()
 
     @on(OpenArticle)
@@ -279,20 +264,29 @@ class ReadingScreen(Screen[None]):
         corpus = event.corpus
         if corpus.signature == self.corpus.signature:
             return
-        reading = still_there(self.corpus.articles, corpus, self.current.id) if self.current else None
+        reading = still_there(self.listed, self.corpus.articles, corpus, self.current.id) if self.current else None
         self.corpus = corpus
         self.search.replace_corpus(corpus)
         if not event.growing:  # Articles listed before keep their texts while a first build goes on.
             self.results = None
         self.entities.clear()
         self.placed.forget()
-        self.sidebar.set_articles(corpus.articles)
+        self.sidebar.set_articles(corpus.articles, self.feeds.arranged_now(corpus),
+                                  grouped=self.state.order == "sources")
         self.current = None
         if corpus.articles:
             self.open_article(reading or corpus.articles[0].id)
         self.search_part.build_index()
         self.entity_part.find()
         self.search_part.search_again()
+
+    @on(ReadStateChanged)
+    def _read_state_changed(self) -> None:
+        self.sidebar.marks_changed()
+
+    @on(Arranged)
+    def _arranged(self, event: Arranged) -> None:
+        self.sidebar.set_order(event.groups, grouped=event.grouped)
 
     # -- the status lines and background work ---------------------------------------------------
 
@@ -307,19 +301,9 @@ class ReadingScreen(Screen[None]):
         self.lookup.show_word(self.view.cursor)
         self.entity_part.list()
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.background.ended(event)
-
     @on(ArticleView.WordsNeeded)
-    def _start_word_splitter(self) -> None:
-        """Words come from jieba, started here by the first word key (it costs a second and ~150 MB,
-        so not before it is wanted), saying so while it loads."""
-        if not self.background.running("words"):
-            from reader.search.index import jieba_splitter  # Starts jieba, taught the gazetteer's names.
-
-            self.post_message(Busy("words", "Loading word boundaries"))
-            self.in_background(jieba_splitter, "words", lambda _: self.notify(
-                "Word keys (w W) now move by words.", title="Words", timeout=3))
+    def _words_needed(self) -> None:
+        self.lookup.load_words()
 
     @on(ArticleView.Moved)
     def _view_moved(self, event: ArticleView.Moved) -> None:

@@ -63,6 +63,10 @@ class SearchScreen(Dialog[Choice | None]):
         self._initial = query
         self.word_mode = word_mode
         self._recall = len(history)
+        self._enter_for: str | None = None
+        """A query enter was pressed on before its results came: its first hit opens when they do."""
+        self._tab_for: str | None = None
+        """A query tab was pressed on before its results came: the list takes the focus when they do."""
         self.results: Results | None = None
 
     def compose(self) -> ComposeResult:
@@ -74,8 +78,10 @@ class SearchScreen(Dialog[Choice | None]):
 
     def on_mount(self) -> None:
         self._update_title()
-        self.query_one(Input).focus()
-        if self._initial:
+        query_input = self.query_one(Input)
+        query_input.focus()
+        if self._initial:  # The last query, selected: typing replaces it, → or end keeps it to edit.
+            query_input.select_all()
             self._search(self._initial)
 
     def _update_title(self) -> None:
@@ -125,6 +131,13 @@ class SearchScreen(Dialog[Choice | None]):
             return
         result_list.show(results, self._shown)
         self._summary(self._describe(results, None))
+        if self._enter_for == results.query:
+            self._enter_for = None
+            self._open_first(results)
+        elif self._tab_for == results.query:
+            self._tab_for = None
+            if result_list.rows:
+                result_list.focus()
 
     def _summary(self, text: str) -> None:
         self.query_one("#summary", Static).update(text)
@@ -151,9 +164,12 @@ class SearchScreen(Dialog[Choice | None]):
         query_input.cursor_position = len(query_input.value)
 
     def action_focus_results(self) -> None:
+        """Into the results; before any came for the query typed, as soon as they do."""
         result_list = self.query_one(ResultList)
-        if result_list.rows:
+        if result_list.rows and (self.results is None or self.results.query == self.query_one(Input).value):
             result_list.focus()
+        else:
+            self._tab_for = self.query_one(Input).value
 
     def action_next_field(self) -> None:
         """From the query, tab goes into the results (when there are any)."""
@@ -166,9 +182,17 @@ class SearchScreen(Dialog[Choice | None]):
         self.query_one(Input).focus()
 
     @on(Input.Submitted, "#query")
-    def _submitted(self) -> None:
-        if self.results is not None and self.results.indices:
-            self.dismiss(Choice(self.results, self.results.indices[0], 0))
+    def _submitted(self, event: Input.Submitted) -> None:
+        """The first hit of the query as typed before enter, once it is found (keys sent at once
+        reach here before the search does)."""
+        if self.results is not None and self.results.query == event.value:
+            self._open_first(self.results)
+        else:
+            self._enter_for = event.value
+
+    def _open_first(self, results: Results) -> None:
+        if results.indices:
+            self.dismiss(Choice(results, results.indices[0], 0))
 
     @on(ResultList.Chosen)
     def _chosen(self, event: ResultList.Chosen) -> None:

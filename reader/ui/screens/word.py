@@ -4,6 +4,7 @@ to look up any word by its characters, its pinyin or its English (`Dictionary.fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on, work
@@ -23,7 +24,7 @@ from reader.dictionary import (
     readable_sense,
 )
 from reader.ui.screens.dialog import Dialog
-from reader.ui.widgets.bindings import bindings_for
+from reader.ui.widgets.bindings import bindings_for, same_key
 from reader.ui.widgets.fields import Field
 
 #: Entries a look-up lists at most.
@@ -47,7 +48,7 @@ class WordScreen(Dialog[None]):
     all its entries; choosing a cross-reference shows that word, `back` returns. Typing in the
     field lists the entries a query finds; choosing one shows it."""
 
-    BINDINGS = bindings_for("word")
+    BINDINGS = [*bindings_for("word"), same_key("app.pinyin_style", "pinyin_style")]
 
     DEFAULT_CSS = """
     WordScreen {
@@ -63,12 +64,14 @@ class WordScreen(Dialog[None]):
     """
 
     def __init__(self, words: list[tuple[str, list[Entry]]], dictionary: Dictionary, style: PinyinStyle, *,
-                 entity: str | None = None) -> None:
+                 entity: str | None = None, next_style: Callable[[], PinyinStyle] | None = None) -> None:
         """`words`: (word as the text shows it, its entries), none to open on the look-up field;
-        `entity`: the type of the entity the cursor is on, if any."""
+        `entity`: the type of the entity the cursor is on, if any; `next_style` moves on to the
+        next pinyin style and returns it (the reader's, remembered)."""
         super().__init__()
         self.dictionary = dictionary
         self.style = style
+        self._next_style = next_style
         self._shown = _Shown(tuple((word, tuple(entries)) for word, entries in words), entity)
         self._history: list[_Shown] = []
         self._targets: list[CrossReference] = []
@@ -191,6 +194,11 @@ class WordScreen(Dialog[None]):
         self._history.append(self._shown)
         self._shown = _Shown(((target.traditional, tuple(self.dictionary.follow(target))),))
         self._fill()
+
+    def action_pinyin_style(self) -> None:
+        if self._next_style is not None:
+            self.style = self._next_style()
+            self._fill(focus=False)
 
     def action_back(self) -> None:
         if self._history:

@@ -56,6 +56,31 @@ class _RowStarts:
         return len(self.measured) - 1 + (row - self.measured[-1]) // self.GUESS
 
 
+class Heading:
+    """A group's line in a list arranged by source: its name and how many of its articles are
+    unread (`Sidebar` counts them). Never an article: its id is no article's."""
+
+    __slots__ = ("name", "ids", "unread")
+
+    def __init__(self, name: str, ids: list[str]) -> None:
+        self.name, self.ids, self.unread = name, ids, 0
+
+    @property
+    def id(self) -> str:
+        return "\x00" + self.name  # Ids are file names: none holds a NUL.
+
+    @property
+    def title(self) -> str:
+        return self.name or "(no source)"
+
+    def label(self, counted: bool) -> str:
+        """The line drawn: the name, and unread of all when read state is kept."""
+        return f"{self.title}  {self.unread}/{len(self.ids)}" if counted else f"{self.title}  {len(self.ids)}"
+
+
+Entry = Article | Heading
+
+
 def details(article: Article) -> str:
     """The line under a title: where the article is from, and how long it is."""
     return f"{article.source or os.path.basename(article.path)} · {article.length:,}字"
@@ -64,11 +89,14 @@ def details(article: Article) -> str:
 class ArticleList(RowList, can_focus=True):
     BINDINGS = bindings_for("sidebar")
 
-    COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted", "article-list--mark"}
+    COMPONENT_CLASSES = {"article-list--details", "article-list--highlighted", "article-list--mark",
+                         "article-list--unread", "article-list--unread-mark", "article-list--heading"}
 
     #: Drawn left of the article read, so it is marked in any theme (a light theme's blurred
     #: highlight barely differs from its list; the ANSI themes' not at all).
     MARK = "▌"
+    #: Drawn left of an unread article's title (its title is bold too): a shape, not only a colour.
+    UNREAD = "•"
 
     DEFAULT_CSS = """
     ArticleList {
@@ -76,6 +104,9 @@ class ArticleList(RowList, can_focus=True):
         & > .article-list--details { color: $text-muted; }
         & > .article-list--highlighted { background: $primary 18%; }
         & > .article-list--mark { color: $text-primary; }
+        & > .article-list--unread { text-style: bold; }
+        & > .article-list--unread-mark { color: $text-accent; text-style: bold; }
+        & > .article-list--heading { color: $text-secondary; text-style: bold; }
         &:focus > .article-list--highlighted {
             background: $block-cursor-background;
             color: $block-cursor-foreground;
@@ -107,7 +138,11 @@ class ArticleList(RowList, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.entries: Sequence[Article] = []
+        self.entries: Sequence[Entry] = []
+        self._headings: frozenset[int] = frozenset()
+        """Where the headings are among the entries (a list arranged by source)."""
+        self.is_read: Callable[[str], bool] | None = None
+        """Whether an article is read (None: no read state is kept, nothing is marked)."""
         self._starts = _RowStarts([0], 0)
         self._measured_width = 0
         self._titles: LRUCache[tuple[str, int, int], list[str]] = LRUCache(4096)
@@ -115,8 +150,11 @@ class ArticleList(RowList, can_focus=True):
 
     # -- content --------------------------------------------------------------------------------
 
-    def set_entries(self, entries: Sequence[Article], highlight: str | None) -> None:
+    def set_entries(self, entries: Sequence[Entry], highlight: str | None) -> None:
+        """Show `entries` (headings only in a plain list: one from the index holds none)."""
         self.entries = entries
+        self._headings = frozenset(index for index, entry in enumerate(entries) if isinstance(entry, Heading)) \
+            if isinstance(entries, list) else frozenset()
         self._starts = _RowStarts([0], 0)
         self._measured_width = 0
         if self.scrollable_content_region.width:  # Else the first resize measures them.
@@ -157,7 +195,9 @@ class ArticleList(RowList, can_focus=True):
         width = self._measured_width = self._width
         widths = (title_widths(self.entries) if everything
                   else [quick_width(entry.title) for entry in self.entries[: self.MEASURED_AT_ONCE]])
-        rows = (1 if title_width <= width else TITLE_LINES for title_width in widths)
+        headings = self._headings
+        rows = (0 if index in headings else 1 if title_width <= width else TITLE_LINES
+                for index, title_width in enumerate(widths))
         self._starts = _RowStarts([0, *accumulate(title_rows + 1 for title_rows in rows)], len(self.entries))
         self.virtual_size = Size(width, self._starts.rows)
         if len(widths) < len(self.entries):
@@ -195,21 +235,29 @@ class ArticleList(RowList, can_focus=True):
         if index == self.highlighted:
             base += self._styles["article-list--highlighted"]
         width = self._width
-        if offset < title_rows:
+        unread = self.is_read is not None and not isinstance(entry, Heading) and not self.is_read(entry.id)
+        if isinstance(entry, Heading):
+            text = clip(self._display(entry.label(self.is_read is not None)), width, 1)[0]
+            style = base + self._styles["article-list--heading"]
+        elif offset < title_rows:
             key = (entry.title, width, title_rows)
             if key not in self._titles:
                 self._titles[key] = clip(self._display(entry.title), width, title_rows)
             lines = self._titles[key]
             text = lines[offset] if offset < len(lines) else ""
-            style = base
+            style = base + self._styles["article-list--unread"] if unread else base
         else:
             text = self._display(details(entry))
             room = self.scrollable_content_region.width - 1  # All of the row but its leading space.
             if quick_width(text) > room:
                 text = clip(text, room, 1)[0]  # Cut with "…", as titles are.
             style = base + self._styles["article-list--details"]
-        gutter = Segment(self.MARK, base + self._styles["article-list--mark"]) if index == self.highlighted \
-            else Segment(" ", base)
+        if index == self.highlighted:
+            gutter = Segment(self.MARK, base + self._styles["article-list--mark"])
+        elif unread and offset == 0:
+            gutter = Segment(self.UNREAD, base + self._styles["article-list--unread-mark"])
+        else:
+            gutter = Segment(" ", base)
         strip = Strip([gutter, Segment(text, style)])
         return strip.crop_extend(0, self.scrollable_content_region.width, base)
 
@@ -224,13 +272,14 @@ class ArticleList(RowList, can_focus=True):
         return range(self._starts[item], self._starts[item + 1]) if item < self._starts.entries else range(0)
 
     def highlight_moved(self, item: int) -> None:
-        self.post_message(self.Highlighted(self.entries[item].id))
+        if item not in self._headings:  # A heading opens nothing.
+            self.post_message(self.Highlighted(self.entries[item].id))
 
     def page_items(self) -> int:
         return max(1, self.scrollable_content_region.height // 3)
 
     def action_select(self) -> None:
-        if self.highlighted is not None:
+        if self.highlighted is not None and self.highlighted not in self._headings:
             self.post_message(self.Selected(self.entries[self.highlighted].id))
 
     def on_click(self, event: events.Click) -> None:

@@ -42,6 +42,12 @@ def bindings_for(context: str, *, app_wide: bool | None = None) -> list[BindingT
     ]
 
 
+def same_key(action_id: str, action: str) -> Binding:
+    """A binding of another context's action's keys (its id: a user keymap moves both) to
+    `action` here: `P` changes the pinyin in the word panel as it does on the reading screen."""
+    return Binding(default_keys(action_id), action, ACTIONS[action_id].description, show=False, id=action_id)
+
+
 def focus_now(widget: Widget) -> None:
     """Give `widget` the focus at once. `Widget.focus` waits its turn in the app's queue, so in a
     burst the keys after the one that moved the focus (`e j j`, `f` and a filter) went to the

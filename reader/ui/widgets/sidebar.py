@@ -20,9 +20,10 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from reader.articles.corpus import Article
+from reader.articles.dates import Group
 from reader.articles.indexed import position_in
 from reader.search.indexed import TitleFilter
-from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.article_list import ArticleList, Entry, Heading
 from reader.ui.widgets.bindings import bindings_for, focus_now
 from reader.ui.widgets.fields import Field
 
@@ -59,6 +60,11 @@ class Sidebar(Vertical):
         self.articles = articles
         self._matching = TitleFilter(articles)
         self._shown: Sequence[Article] = articles
+        self._entries: Sequence[Entry] = articles
+        """What the list draws: the articles shown, with a heading before each group when grouped."""
+        self._arranged: list[Group[Article]] | None = None
+        """The articles in another order than the corpus's (see `set_order`), None: the corpus's."""
+        self._grouped = False
         self._current: str | None = None
         self._filter: Input | None = None
 
@@ -116,7 +122,8 @@ class Sidebar(Vertical):
         return f"{total:,} {noun}" if shown == total else f"{shown:,} of {total:,} {noun}"
 
     def _refill(self) -> None:
-        self.article_list.set_entries(self._shown, self._current)
+        self.recount()
+        self.article_list.set_entries(self._entries, self._current)
         self.query_one("#count", Static).update(self._count_text())
 
     def select(self, article_id: str) -> None:
@@ -125,18 +132,55 @@ class Sidebar(Vertical):
         if self.is_mounted:
             self.article_list.highlight(article_id)
 
-    def set_articles(self, articles: Sequence[Article]) -> None:
-        """A new list (the corpus changed on disk); the filter typed so far still applies."""
+    def set_articles(self, articles: Sequence[Article], groups: list[Group[Article]] | None = None, *,
+                     grouped: bool = False) -> None:
+        """A new list (the corpus changed on disk), in the order of `groups` if given (see
+        `set_order`); the filter typed so far still applies."""
         self.articles = articles
         self._matching = TitleFilter(articles)
-        self.apply_filter(self.filter_input.value)
+        self.set_order(groups, grouped=grouped)
 
     def set_display(self, display: Callable[[str], str]) -> None:
         """Show titles and sources through `display` (another script); the filter matches either."""
         self.article_list.set_display(display)
 
+    def set_order(self, groups: list[Group[Article]] | None, *, grouped: bool = False) -> None:
+        """Show the articles in the order of `groups` (from `reader.articles.dates.arrange`), with
+        a heading before each group if `grouped`; None: in the corpus's order."""
+        self._arranged, self._grouped = groups, grouped
+        self.apply_filter(self.filter_input.value if self._filter is not None else "")
+
+    def show_read_state(self, is_read: Callable[[str], bool] | None) -> None:
+        """Mark the unread articles and count them under each heading (None: no read state)."""
+        self.article_list.is_read = is_read
+        self.marks_changed()
+
+    def marks_changed(self) -> None:
+        """Articles were marked read or unread: draw the marks and counts again."""
+        self.recount()
+        self.article_list.redraw()
+
+    def recount(self) -> None:
+        is_read = self.article_list.is_read if self.is_mounted else None
+        for entry in self._entries if self._grouped else ():
+            if isinstance(entry, Heading):
+                entry.unread = 0 if is_read is None else sum(not is_read(article_id) for article_id in entry.ids)
+
     def apply_filter(self, text: str) -> None:
-        self._shown = self._matching(text)
+        matching = self._matching(text)
+        if self._arranged is None:
+            self._shown = self._entries = matching
+        else:
+            kept = {article.id for article in matching} if matching is not self.articles else None
+            shown: list[Article] = []
+            entries: list[Entry] = []
+            for group in self._arranged:
+                items = [a for a in group.items if a.id in kept] if kept is not None else group.items
+                if items and self._grouped:
+                    entries.append(Heading(group.name, [a.id for a in items]))
+                entries += items
+                shown += items
+            self._shown, self._entries = shown, entries
         self._refill()
 
     def focus_filter(self, initial: str = "") -> None:
