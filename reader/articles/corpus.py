@@ -26,7 +26,7 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from reader.system.reading import read_regular
 from reader.text.controls import visible_controls
@@ -35,9 +35,14 @@ from reader.text.decoding import UTF8, DecodeError, decode
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from reader.articles.indexed import CorpusCache
-
     Progress = Callable[[int, int], None]
+
+
+class CorpusIndex(Protocol):
+    """Where a corpus is listed from instead of reading every file: the on-disk index
+    (`reader.articles.indexed.CorpusCache`, which builds on this module: hence not imported here)."""
+
+    def corpus(self, paths: list[Path], *, check: bool = True, progress: Progress | None = None) -> Corpus: ...
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 
@@ -402,7 +407,7 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()[:20]
 
 
-def load_corpus(paths: list[Path], cache: CorpusCache | None = None, *, trust_cache: bool = False,
+def load_corpus(paths: list[Path], cache: CorpusIndex | None = None, *, trust_cache: bool = False,
                 progress: Progress | None = None) -> Corpus:
     """The articles of `paths`. With a `cache` (the index: `reader.articles.indexed`), listed from
     it after indexing what changed, with `progress(bytes done, bytes to do)` while it does; with
