@@ -88,6 +88,16 @@ def test_what_was_prepared_is_kept_for_the_next_document_of_the_article():
     assert ArticleDocument(ARTICLE, kept).prepare(ORIGINAL, 24).layout is not first.layout  # Another width.
 
 
+def test_an_article_edited_since_is_prepared_again_not_taken_from_what_was_kept():
+    """A file edited while reader runs comes back as an article with the same id: what was kept
+    for the old text must not be shown for the new (the open article kept its old text)."""
+    kept = Kept()
+    installed(Article("a", "標題", "舊的正文。", path="a.txt", stamp="1"), kept=kept)
+    edited = Article("a", "標題", "舊的正文。新加的一段。", path="a.txt", stamp="2")
+    again = ArticleDocument(edited, kept).prepare(ORIGINAL, 20)
+    assert again.texts.body == edited.body and str(len(edited.body)) in again.texts.meta
+
+
 def test_an_original_already_in_the_script_asked_for_keeps_its_layout():
     document = installed()  # The seeds' script: Traditional.
     assert document.prepare(TRADITIONAL, 20).layout is document.layout
@@ -108,7 +118,7 @@ def test_a_preview_holds_the_lines_around_the_offset_and_is_never_kept():
     assert preview.texts.body[inside : inside + 2] == "腾讯"  # Converted where it is shown,
     assert preview.texts.body[4:6] == "騰訊"  # and left alone elsewhere (the same length all the same).
     document.install(preview)
-    assert kept.layouts.get(("long", SIMPLIFIED, 30)) is None  # A part: never kept as the whole.
+    assert kept.layouts.get((document.version, SIMPLIFIED, 30)) is None  # A part: never kept as the whole.
 
 
 def test_a_preview_of_a_body_of_one_line_is_a_part_of_it_around_the_offset():

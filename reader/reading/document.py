@@ -52,14 +52,19 @@ class Recent(Generic[Key, Value]):
                 self._items.popitem(last=False)
 
 
+#: An article as it is now: its id, and the digest and length of what it was read from (a file
+#: edited while reader runs keeps its id, and must not show what was prepared before).
+Version = tuple[str, str | None, int]
+
+
 class Kept:
     """What was prepared: blocks by article, texts by article and script, layouts by article,
     script and width."""
 
     def __init__(self) -> None:
-        self.blocks: Recent[str, list[Block]] = Recent(64)
-        self.texts: Recent[tuple[str, str], Texts] = Recent(64)
-        self.layouts: Recent[tuple[str, str, int], Layout] = Recent(16)
+        self.blocks: Recent[Version, list[Block]] = Recent(64)
+        self.texts: Recent[tuple[Version, str], Texts] = Recent(64)
+        self.layouts: Recent[tuple[Version, str, int], Layout] = Recent(16)
 
 
 class Prepared(NamedTuple):
@@ -92,6 +97,11 @@ class ArticleDocument:
         """The entity types highlighted (and walked by the mention keys)."""
 
     @property
+    def version(self) -> Version:
+        article = self.article
+        return article.id, article.stamp, article.length
+
+    @property
     def texts(self) -> Texts | None:
         return self.prepared.texts if self.prepared else None
 
@@ -110,16 +120,16 @@ class ArticleDocument:
     def kept_for(self, mode: str, width: int) -> bool:
         """Whether the whole article was prepared for this script and width before (preparing it
         again is instant)."""
-        article_id = self.article.id
-        return self.kept.texts.get((article_id, mode)) is not None and \
-            self.kept.layouts.get((article_id, mode, width)) is not None
+        version = self.version
+        return self.kept.texts.get((version, mode)) is not None and \
+            self.kept.layouts.get((version, mode, width)) is not None
 
     def prepare(self, mode: str, width: int) -> Prepared:
         """The whole article for `mode` and `width` (safe in a thread: reads what is kept, never writes)."""
-        article, kept = self.article, self.kept
-        texts = kept.texts.get((article.id, mode)) or with_markup(article, ShownText(mode).texts(article))
-        blocks = kept.blocks.get(article.id) or article_blocks(article, split_blocks(article.body), texts)
-        layout = kept.layouts.get((article.id, mode, width))
+        article, kept, version = self.article, self.kept, self.version
+        texts = kept.texts.get((version, mode)) or with_markup(article, ShownText(mode).texts(article))
+        blocks = kept.blocks.get(version) or article_blocks(article, split_blocks(article.body), texts)
+        layout = kept.layouts.get((version, mode, width))
         shown = self.prepared
         if layout is None and shown and shown.layout.width == width and shown.texts.body is texts.body:
             if (shown.texts.title, shown.texts.meta) == (texts.title, texts.meta):
@@ -155,10 +165,10 @@ class ArticleDocument:
         """Show `prepared` from now on (the drawing thread's call): kept unless it is a preview; its
         Markdown styles become the "markup" layer."""
         if prepared.whole:
-            article_id, mode = self.article.id, prepared.texts.mode
-            self.kept.blocks.put(article_id, prepared.blocks)
-            self.kept.texts.put((article_id, mode), prepared.texts)
-            self.kept.layouts.put((article_id, mode, prepared.layout.width), prepared.layout)
+            version, mode = self.version, prepared.texts.mode
+            self.kept.blocks.put(version, prepared.blocks)
+            self.kept.texts.put((version, mode), prepared.texts)
+            self.kept.layouts.put((version, mode, prepared.layout.width), prepared.layout)
         self.prepared = prepared
         styles = prepared.texts.styles
         self.layers.set("markup", [Span(s.start, s.end, self.markup_style.format(s.kind)) for s in styles])
