@@ -171,3 +171,14 @@ def test_a_library_that_is_a_file_is_not_read_as_an_article(tmp_path: Path):
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"reader: the library {not_a_folder} is a file, not a folder\n"
     assert reader("list", "--library", str(not_a_folder)).stdout.count("\n") == 7  # The seeds alone.
+
+
+def test_a_file_given_twice_or_inside_a_folder_given_is_listed_once(tmp_path: Path, isolated_xdg):
+    folder = tmp_path / "news"
+    folder.mkdir()
+    (folder / "a.txt").write_text("標題\n\n正文。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("另一篇\n\n正文。\n", encoding="utf-8")
+    result = reader("list", "--json", "--corpus", str(folder / "a.txt"), "--corpus", str(folder),
+                    "--corpus", f"{tmp_path}/./news/a.txt")
+    assert result.returncode == 0, result.stderr
+    assert sorted(article["title"] for article in json.loads(result.stdout)) == ["另一篇", "標題"]

@@ -88,7 +88,7 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
     (it costs one look at the folder, and no "skipped" warning)."""
     given = getattr(args, "corpus", None)
     if given:
-        return given
+        return distinct_roots(given)
     only = getattr(args, "only", None)
     chosen = [] if only == "library" else [paths.bundled("seeds")]
     if only != "seeds":
@@ -99,6 +99,19 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
         if only == "library" or _holds_anything(library):
             chosen.append(library)
     return chosen
+
+
+def distinct_roots(given: list[Path]) -> list[Path]:
+    """The files and folders given, each once: a path given again, or inside a folder also given,
+    is left out (`reader a.txt .` listed a.txt twice)."""
+    real = [Path(os.path.realpath(path)) for path in given]
+    folders = {path for path in real if path.is_dir()}
+
+    def inside_another(path: Path) -> bool:
+        return any(path != folder and path.is_relative_to(folder) for folder in folders)
+
+    return [path for index, path in enumerate(given)
+            if real[index] not in real[:index] and not inside_another(real[index])]
 
 
 def _holds_anything(folder: Path) -> bool:
