@@ -71,6 +71,9 @@ def test_precision_and_recall_on_hand_labelled_articles(seed_corpus, gazetteer):
         ("毛利率提升2.5個百分點", "2.5個百分點", PERCENT),
         ("投入十億元和三千万美元", "十億元", MONEY),
         ("投入十億元和三千万美元", "三千万美元", MONEY),
+        ("售價三千九百九十九元", "三千九百九十九元", MONEY),  # Prices, to the last digit.
+        ("乙售价九十九元", "九十九元", MONEY),
+        ("己售價十九點九元", "十九點九元", MONEY),
         ("2025年第三季度,騰訊", "2025年第三季度", DATE),
         ("將於2026年Q2發佈", "2026年Q2", DATE),
         ("1月26日,在騰訊公司年會上", "1月26日", DATE),
