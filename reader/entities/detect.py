@@ -187,10 +187,10 @@ def _with_version(folded: str, end: int) -> int:
 # -- money, dates, percentages (on folded text: Simplified characters, ASCII digits) --------------
 
 _NUMBER = r"\d+(?:[.,]\d+)*"
-#: A number in Chinese numerals with a unit in it (十亿, 三千九百九十九, 九十九, 十九点九): alone, 一 and
-#: 二 are words' parts (统一元素).
-_HAN_AMOUNT = (r"(?=[零〇一二两三四五六七八九]*[十百千万亿])[一二两三四五六七八九十几][零〇一二两三四五六七八九十百千万亿]*"
-               r"(?:点[零〇一二三四五六七八九]+)?")
+#: A number in Chinese numerals with a unit in it (十亿, 三千九百九十九, 九十九, 十九点九), not an
+#: ordinal (第十): alone, 一 and 二 are words' parts (统一元素).
+_HAN_AMOUNT = (r"(?<!第)(?=[零〇一二两三四五六七八九]*[十百千万亿])[一二两三四五六七八九十几]"
+               r"[零〇一二两三四五六七八九十百千万亿]*(?:点[零〇一二三四五六七八九]+)?")
 _CURRENCY = r"(?:元|港元|港币|美元|美金|人民币|欧元|日元|英镑|块钱)"
 _MONEY = re.compile(
     rf"{_NUMBER}(?:万亿|[十百千万亿兆])*{_CURRENCY}"  # 10亿元, 5兆港元, 362亿元
