@@ -93,12 +93,13 @@ async def test_when_the_article_read_is_removed_elsewhere_its_neighbour_in_the_l
     app = library_app(tmp_path, library)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.painted)
-        await pilot.press("O")  # Newest first: 華為, 北京, 阿里.
-        await wait_until(pilot, lambda: titles(app) == ["華為", "北京", "阿里"])
-        await pilot.press("right_square_bracket")
+        await pilot.press("right_square_bracket", "right_square_bracket")
         await wait_until(pilot, lambda: app.reading.current.title == "北京")
         status = app.reading.query_one(StatusBar)
-        assert status.place == "2/3"  # Where the list shows it, not where it was added (3/3).
+        assert status.place == "3/3"
+        await pilot.press("O")  # Newest first: 華為, 北京, 阿里.
+        await wait_until(pilot, lambda: titles(app) == ["華為", "北京", "阿里"])
+        await wait_until(pilot, lambda: status.place == "2/3")  # Where the list shows it now, at once.
         (library / "20260103-000000-aaaaaa.txt").unlink()  # As `reader remove` in another shell.
         await wait_until(pilot, lambda: titles(app) == ["華為", "阿里"], timeout=15)
         assert app.reading.current.title == "阿里"  # After it in the list (華為 comes after it as added).

@@ -162,7 +162,7 @@ class ReadingScreen(PartsHost):
         self.painted = True
         await self.mount(KeyHints())
         self.sidebar.put_in_filter()
-        self.in_background(self._warm_up, "warm-up", lambda _: self._show_script())
+        self.in_background(self._warm_up, "warm-up", lambda _: self._show_status())
         self.in_background(self.annotations.prepare, "annotations")
         if self.corpus.trusted:
             self.files.check()
@@ -225,9 +225,7 @@ class ReadingScreen(PartsHost):
             article_script(article)
             if article.id not in self.entities.complete:
                 self.entity_part.find()
-        status = self.query_one(StatusBar)
-        status.place = place_of(article.id, self.listed, self.corpus)
-        self._show_script()
+        self._show_status()
 
     @on(OpenArticle)
     def _open(self, event: OpenArticle) -> None:
@@ -313,10 +311,12 @@ class ReadingScreen(PartsHost):
         status, texts = self.query_one(StatusBar), self.view.texts
         status.percent, status.article_title = self.view.percent_read, texts.title if texts else self.current.title
 
-    def _show_script(self) -> None:
-        """The script on the status line, and the search's query in it."""
+    @on(Sidebar.Listed)
+    def _show_status(self) -> None:
+        """Where the article is in the list (its order, its filter), its script, the search's query."""
         if self.current is not None:
             status = self.query_one(StatusBar)
+            status.place = place_of(self.current.id, self.listed, self.corpus)
             status.script = mode_label(self.script, known_script(self.current))
             status.search = self.search_part.status()
 
@@ -364,7 +364,7 @@ class ReadingScreen(PartsHost):
     def watch_script(self, mode: str) -> None:
         self.state.change(script=mode)
         self.sidebar.set_display(self.shown.text)
-        self._show_script()
+        self._show_status()
 
     def action_toggle_sidebar(self) -> None:
         self._show_side(SIDEBAR, not self.sidebar.display)

@@ -55,6 +55,9 @@ class Sidebar(Vertical):
         article_id: str
         focus_view: bool = False
 
+    class Listed(Message):
+        """The list shows other articles, or in another order (a filter, an order, a new corpus)."""
+
     def __init__(self, articles: Sequence[Article], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.articles = articles
@@ -125,6 +128,7 @@ class Sidebar(Vertical):
         self.recount()
         self.article_list.set_entries(self._entries, self._current)
         self.query_one("#count", Static).update(self._count_text())
+        self.post_message(self.Listed())
 
     def select(self, article_id: str) -> None:
         """Highlight the article the app shows, without announcing it back."""
