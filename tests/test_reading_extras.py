@@ -65,15 +65,20 @@ async def test_the_word_line_follows_the_cursor(seed_corpus):
         assert word_line(app) == ""
 
 
+async def word_panel_at(pilot, offset: int) -> WordScreen:
+    """The word panel (`d`) on the word at `offset` of the article read."""
+    await cursor_at(pilot, offset)
+    await pilot.press("d")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, WordScreen)
+    return pilot.app.screen
+
+
 async def test_the_panel_has_the_longest_word_first_then_those_inside_it(seed_corpus):
     body = seed_corpus.articles[0].body
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await cursor_at(pilot, body.index("騰訊"))
-        await pilot.press("d")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, WordScreen)
+        screen = await word_panel_at(pilot, body.index("騰訊"))
         assert screen.words == ["騰訊", "騰"]
         shown = [str(static.render()) for static in screen.query(".word")]
         assert shown[0] == "騰訊 · 腾讯   Téng xùn" and any(line.startswith("騰 · 腾") for line in shown)
@@ -96,11 +101,7 @@ async def test_the_panel_looks_words_up_by_pinyin_or_english(seed_corpus):
     body = seed_corpus.articles[0].body
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await cursor_at(pilot, body.index("騰訊"))
-        await pilot.press("d")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, WordScreen)
+        screen = await word_panel_at(pilot, body.index("騰訊"))
         title = screen.query_one(".dialog-box").border_title
         field = screen.query_one("#query", Input)
         await pilot.press("tab")  # From the references to the field.
