@@ -102,16 +102,29 @@ def corpus_paths(args: argparse.Namespace) -> list[Path]:
 
 
 def distinct_roots(given: list[Path]) -> list[Path]:
-    """The files and folders given, each once: a path given again, or inside a folder also given,
-    is left out (`reader a.txt .` listed a.txt twice)."""
-    real = [Path(os.path.realpath(path)) for path in given]
-    folders = {path for path in real if path.is_dir()}
+    """The files and folders given, each once: a path given again, or one a folder also given
+    lists already, is left out (`reader a.txt .` listed a.txt twice). One that does not exist, or
+    that the folder would not list (another kind of file), stays."""
+    from reader.articles.corpus import expand
 
-    def inside_another(path: Path) -> bool:
-        return any(path != folder and path.is_relative_to(folder) for folder in folders)
+    absolute = [os.path.abspath(path) for path in given]
+    folders = [path for path in dict.fromkeys(absolute) if os.path.isdir(path)]
+    listed: dict[str, set[str]] = {}
+
+    def covered(path: str) -> bool:
+        for folder in folders:
+            if path == folder or not path.startswith(folder.rstrip(os.sep) + os.sep) or not os.path.exists(path):
+                continue
+            if os.path.isdir(path):
+                return True
+            if folder not in listed:
+                listed[folder] = set(expand([Path(folder)])[0])
+            if path in listed[folder]:
+                return True
+        return False
 
     return [path for index, path in enumerate(given)
-            if real[index] not in real[:index] and not inside_another(real[index])]
+            if absolute[index] not in absolute[:index] and not covered(absolute[index])]
 
 
 def _holds_anything(folder: Path) -> bool:
