@@ -8,6 +8,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 
+class QuietHandler(http.server.BaseHTTPRequestHandler):
+    """A handler that logs nothing on the test output."""
+
+    def log_message(self, *args) -> None:
+        pass
+
+
 class QuietServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
 

@@ -9,7 +9,6 @@ ETag or the modification time still holds) and records every request it gets.
 from __future__ import annotations
 
 import hashlib
-import http.server
 import json
 import os
 import subprocess
@@ -21,7 +20,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-from local_server import serving
+from local_server import QuietHandler, serving
 
 from reader.articles import subscriptions
 from reader.articles.library import REMOVED, add_sources, read_entry, remove_article
@@ -82,7 +81,7 @@ class Feeds:
 FEEDS = Feeds()
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         with FEEDS.lock:
             FEEDS.requests.append((self.path, self.headers.get("If-None-Match", ""),
@@ -138,9 +137,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

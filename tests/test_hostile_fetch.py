@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import errno
 import gzip
-import http.server
 import json
 import os
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
-from local_server import serving
+from local_server import QuietHandler, serving
 from test_library import make_epub
 
 from reader.articles import epub, web
@@ -64,7 +63,7 @@ def feed(items: list[dict[str, str]]) -> bytes:
 # -- the server ---------------------------------------------------------------------------------
 
 
-class _Hostile(http.server.BaseHTTPRequestHandler):
+class _Hostile(QuietHandler):
     secret: Path
     """A local file no fetch may read (set by the fixture)."""
 
@@ -130,9 +129,6 @@ class _Hostile(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", encoding)
         self.end_headers()
         self.wfile.write(data)
-
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ no outside network is used. trafilatura, feedparser and ebooklib are needed for 
 
 from __future__ import annotations
 
-import http.server
 import os
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from local_server import serving
+from local_server import QuietHandler, serving
 
 from reader.articles.corpus import load_corpus, parse_text
 from reader.articles.header import Entry, clean_body, clean_tags, clean_value, format_entry, parse_entry
@@ -55,7 +54,7 @@ def _big5_page() -> bytes:
     return _encoded("traditional.html", "big5")
 
 
-class _Handler(http.server.BaseHTTPRequestHandler):
+class _Handler(QuietHandler):
     #: path → (fixture or bytes, content type); `{base}` in a feed is this server's address.
     routes: dict[str, tuple[str | bytes, str]] = {
         "/news.html": ("news.html", "text/html; charset=utf-8"),
@@ -95,9 +94,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):  # The client gave up (the timeout test).
             pass
-
-    def log_message(self, *args) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
