@@ -63,10 +63,9 @@ class SearchScreen(Dialog[Choice | None]):
         self._initial = query
         self.word_mode = word_mode
         self._recall = len(history)
-        self._enter_for: str | None = None
-        """A query enter was pressed on before its results came: its first hit opens when they do."""
-        self._tab_for: str | None = None
-        """A query tab was pressed on before its results came: the list takes the focus when they do."""
+        self._waiting: tuple[str, Callable[[Results], None]] | None = None
+        """A key that came before the results of the query typed before it (enter, tab, sent at
+        once with the query): that query, and what to do with its results when they come."""
         self.results: Results | None = None
 
     def compose(self) -> ComposeResult:
@@ -131,13 +130,10 @@ class SearchScreen(Dialog[Choice | None]):
             return
         result_list.show(results, self._shown)
         self._summary(self._describe(results, None))
-        if self._enter_for == results.query:
-            self._enter_for = None
-            self._open_first(results)
-        elif self._tab_for == results.query:
-            self._tab_for = None
-            if result_list.rows:
-                result_list.focus()
+        if self._waiting is not None and self._waiting[0] == results.query:
+            _, act = self._waiting
+            self._waiting = None
+            act(results)
 
     def _summary(self, text: str) -> None:
         self.query_one("#summary", Static).update(text)
@@ -165,11 +161,19 @@ class SearchScreen(Dialog[Choice | None]):
 
     def action_focus_results(self) -> None:
         """Into the results; before any came for the query typed, as soon as they do."""
+        self._when_found(self.query_one(Input).value, self._focus_results)
+
+    def _focus_results(self, _: Results) -> None:
         result_list = self.query_one(ResultList)
-        if result_list.rows and (self.results is None or self.results.query == self.query_one(Input).value):
+        if result_list.rows:
             result_list.focus()
+
+    def _when_found(self, query: str, act: Callable[[Results], None]) -> None:
+        """`act` on the results of `query`: now if they are shown, else when they come."""
+        if self.results is not None and self.results.query == query:
+            act(self.results)
         else:
-            self._tab_for = self.query_one(Input).value
+            self._waiting = (query, act)
 
     def action_next_field(self) -> None:
         """From the query, tab goes into the results (when there are any)."""
@@ -185,10 +189,7 @@ class SearchScreen(Dialog[Choice | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         """The first hit of the query as typed before enter, once it is found (keys sent at once
         reach here before the search does)."""
-        if self.results is not None and self.results.query == event.value:
-            self._open_first(self.results)
-        else:
-            self._enter_for = event.value
+        self._when_found(event.value, self._open_first)
 
     def _open_first(self, results: Results) -> None:
         if results.indices:
