@@ -42,6 +42,15 @@ def test_marks_survive_a_restart(library):
     assert saved == {"version": 1, "read": ["a", "c"]}
 
 
+def test_shown_marks_are_there_at_once_and_in_the_file_once_marked(library):
+    state = ReadState(library)
+    assert state.show(["a", "b", "a"]) == ["a", "b"] and state.is_read("a")
+    assert state.show(["a"]) == [] and state.show(["a"], read=False) == ["a"] and not state.is_read("a")
+    assert not ReadState(library).is_read("b")  # Not written yet…
+    state.mark(["b"])
+    assert ReadState(library).is_read("b")  # …until marked.
+
+
 def test_two_readers_keep_each_others_marks(library):
     """Two apps open on one library: each one's marks win for what it marked, neither's are lost,
     and each sees the other's when it looks again."""

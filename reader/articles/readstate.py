@@ -66,6 +66,14 @@ class ReadState:
     def is_read(self, article_id: str) -> bool:
         return article_id in self.read
 
+    def show(self, article_ids: Iterable[str], read: bool = True) -> list[str]:
+        """Mark these articles read (or unread) here only, at once; `mark` writes them (a writer
+        in the background: with 100,000 articles read, a write takes ~80 ms). Returns those whose
+        state this changed."""
+        changed = [article_id for article_id in dict.fromkeys(article_ids) if (article_id in self.read) != read]
+        self.read = self.read | set(changed) if read else self.read - set(changed)
+        return changed
+
     def mark(self, article_ids: Iterable[str], read: bool = True) -> list[str]:
         """Mark these articles read (or unread). Returns those whose state this changed.
         DataFileError if the file cannot be read (it is not written over) or written."""

@@ -100,9 +100,8 @@ class FeedsPart:
         order of the marks (with 100,000 articles read, a write takes ~80 ms: not on the screen's
         thread). Returns the articles whose state this changed."""
         assert self.read_state is not None
-        changed = [article_id for article_id in dict.fromkeys(article_ids) if self.is_read(article_id) != read]
+        changed = self.read_state.show(article_ids, read)
         if changed:
-            (self.read_state.read.update if read else self.read_state.read.difference_update)(changed)
             self.reading.post_message(ReadStateChanged())
             self._writer.submit(self._write, changed, read)
         return changed
