@@ -138,14 +138,13 @@ def _holds_anything(folder: Path) -> bool:
 def load_articles(args: argparse.Namespace, *, trust_cache: bool = False) -> Corpus:
     """The corpus the command line names, listed from the index (brought up to date first,
     unless `trust_cache`: the app does it after its first paint, except when the index lists no
-    article or a file it could not read, which may have changed since); skipped files are
-    reported, no article at all exits 1."""
+    article, which may have changed since); skipped files are reported, no article at all exits 1."""
     from reader.articles.corpus import load_corpus
     from reader.articles.indexed import CorpusCache
 
     cache = CorpusCache(paths.cache_dir() / "index")
     corpus = load_corpus(corpus_paths(args), cache, trust_cache=trust_cache) if trust_cache else None
-    if corpus is None or not corpus.articles or corpus.problems:  # What the index said may be stale.
+    if corpus is None or not corpus.articles:  # "Nothing here" may be stale: not a reason to stop.
         progress = IndexingProgress(sys.stderr)
         corpus = load_corpus(corpus_paths(args), cache, progress=progress)
         progress.finish()
